@@ -1,0 +1,86 @@
+# roadlog - build, test, benchmark.  `make demo` and `make test` set up a
+# fresh Debian machine on their own (see README.md).
+
+CC      ?= cc
+BUILD   ?= build
+OPT     ?= -O2
+CFLAGS  ?=
+WARN     = -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+BASEFLAGS = -std=c11 -g $(OPT) $(WARN) -D_GNU_SOURCE -Isrc -Iparsers -Ireports
+LIBS     = -lcsv -lz -lpcap -lxlsxwriter -lcrypto -lm
+SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+# Debian packages the build and the tests need (installed by `make deps`).
+DEB_BUILD = build-essential libcsv-dev zlib1g-dev libpcap-dev libxlsxwriter-dev \
+            libssl-dev libcmocka-dev pkg-config
+DEB_TEST  = clang libclang-rt-14-dev python3
+
+SRC      = $(wildcard src/*.c parsers/*.c reports/*.c)
+LIB_SRC  = $(filter-out src/main.c $(EXCLUDE),$(SRC))
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
+TESTS    = $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
+TOOLS    = $(BUILD)/fixtures/genfleet $(patsubst fixtures/%.c,$(BUILD)/fixtures/%,$(filter-out fixtures/genfleet.c,$(wildcard fixtures/gen*.c)))
+
+.PHONY: all deps test unit integration asan bench demo fuzz clean tools
+all: roadlog
+
+roadlog: $(BUILD)/roadlog
+	@cp $(BUILD)/roadlog roadlog
+
+$(BUILD)/roadlog: $(BUILD)/src/main.o $(BUILD)/libroadlog.a
+	$(CC) $(BASEFLAGS) $(CFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/libroadlog.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/%.c $(BUILD)/libroadlog.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(CFLAGS) -Itests -o $@ $< $(BUILD)/libroadlog.a $(LIBS) -lcmocka
+
+$(BUILD)/fixtures/%: fixtures/%.c $(BUILD)/libroadlog.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libroadlog.a $(LIBS)
+
+tools: $(TOOLS)
+
+-include $(LIB_OBJ:.o=.d) $(BUILD)/src/main.d
+
+# Install what is missing (idempotent; needs root or sudo, no network but
+# Debian's mirrors).
+deps:
+	@sh tests/deps.sh $(DEB_BUILD)
+
+unit: $(TESTS)
+	@sh tests/run_unit.sh $(TESTS)
+
+integration: $(BUILD)/roadlog tools
+	@sh tests/integration.sh $(BUILD)/roadlog $(BUILD)/fixtures
+
+# The whole suite: unit + integration, then again under ASan + UBSan,
+# then a short smoke run of every fuzz target.
+test: deps
+	$(MAKE) unit integration
+	$(MAKE) asan
+	@sh tests/fuzz.sh smoke
+
+asan:
+	$(MAKE) BUILD=build-asan OPT=-O1 CFLAGS="$(SAN)" unit integration
+
+bench: deps
+	$(MAKE) roadlog tools
+	@sh tests/bench.sh $(BUILD)/roadlog $(BUILD)/fixtures
+
+fuzz: deps
+	@sh tests/fuzz.sh long $(FUZZ_SECONDS)
+
+demo: deps
+	$(MAKE) roadlog tools
+	@sh fixtures/demo.sh $(BUILD)/roadlog $(BUILD)/fixtures
+
+clean:
+	rm -rf build build-asan build-fuzz roadlog roadlog-out

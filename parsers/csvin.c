@@ -1,0 +1,465 @@
+/*
+ * csvin.c - the delimited-text table reader (see csvin.h).
+ *
+ * Bytes are cut into physical lines first (memchr), so every limit is
+ * checked before anything is buffered, and every row knows its line
+ * number.  A line then goes one of two ways:
+ *
+ *   - no quote character: copied once and split on the delimiter;
+ *   - a quote, or the continuation of a quoted field: fed to libcsv, whose
+ *     field and row callbacks assemble the row.  A quote still open after
+ *     CSVIN_MAX_ROW_LINES lines is given up: its first line is rejected
+ *     and the lines after it are read again on their own, so one stray
+ *     quote costs one row, not the rest of the file.
+ *
+ * Encoding is decided at the first line with a non-ASCII byte: valid UTF-8
+ * means UTF-8, else GB18030 (a superset of GBK) when iconv accepts it.  A
+ * UTF-8 file with one GBK line is handled line by line too.
+ */
+#include "csvin.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plate.h"
+#include "util.h"
+
+enum { ENC_ASCII, ENC_UTF8, ENC_GBK };
+
+struct csvin {
+    csvin_handler h;
+    struct csv_parser lp;
+    bool lp_ready;
+    char delim;
+    bool delim_known, header_done, stopped, force_libcsv;
+    int enc;
+    iconv_t cd;
+    bool cd_open;
+    uint64_t next_line;        /* number of the next physical line */
+    rl_buf carry;              /* a line split across feeds */
+    bool skipping;             /* inside an over-long line */
+    uint64_t skip_line;
+    rl_buf conv;               /* GBK -> UTF-8 conversion output */
+    rl_buf line;               /* writable copy for the direct split */
+    /* the row being assembled */
+    rl_buf rowdata;
+    size_t *foff, *flen;
+    char **fptr;
+    size_t nf, fcap;
+    bool overflow;
+    uint64_t row_line;
+    const char *row_raw;
+    size_t row_raw_len;
+    /* a quoted row spanning lines: raw (unconverted) lines kept for replay */
+    bool in_quote;
+    bool row_done;             /* libcsv ended a row on the fed newline */
+    uint64_t q_start;
+    unsigned q_lines;
+    rl_buf q_raw;
+    size_t q_off[CSVIN_MAX_ROW_LINES + 2];
+};
+
+static void lp_reset(csvin *r)
+{
+    if (r->lp_ready)
+        csv_free(&r->lp);
+    csv_init(&r->lp, CSV_APPEND_NULL);
+    csv_set_delim(&r->lp, (unsigned char)r->delim);
+    r->lp_ready = true;
+}
+
+csvin *csvin_new(const csvin_handler *h)
+{
+    csvin *r = xcalloc(1, sizeof *r);
+    r->h = *h;
+    r->delim = ',';
+    r->next_line = 1;
+    r->fcap = 32;
+    r->foff = xmalloc(r->fcap * sizeof *r->foff);
+    r->flen = xmalloc(r->fcap * sizeof *r->flen);
+    r->fptr = xmalloc(r->fcap * sizeof *r->fptr);
+    lp_reset(r);
+    return r;
+}
+
+void csvin_free(csvin *r)
+{
+    if (!r)
+        return;
+    if (r->lp_ready)
+        csv_free(&r->lp);
+    if (r->cd_open)
+        iconv_close(r->cd);
+    buf_free(&r->carry);
+    buf_free(&r->conv);
+    buf_free(&r->line);
+    buf_free(&r->rowdata);
+    buf_free(&r->q_raw);
+    free(r->foff);
+    free(r->flen);
+    free(r->fptr);
+    free(r);
+}
+
+void csvin_force_libcsv(csvin *r, bool on) { r->force_libcsv = on; }
+char csvin_delimiter(const csvin *r) { return r->delim; }
+const char *csvin_encoding(const csvin *r) { return r->enc == ENC_GBK ? "gbk" : r->enc == ENC_UTF8 ? "utf-8" : "ascii"; }
+uint64_t csvin_lines(const csvin *r) { return r->next_line - 1; }
+bool csvin_header_seen(const csvin *r) { return r->header_done; }
+
+static bool reject(csvin *r, uint64_t line, const char *why, const void *raw, size_t n)
+{
+    if (r->h.reject && !r->h.reject(r->h.ud, line, why, raw, n))
+        r->stopped = true;
+    return !r->stopped;
+}
+
+/* ---- row assembly ---- */
+
+static void row_begin(csvin *r, uint64_t line, const char *raw, size_t raw_len)
+{
+    r->nf = 0;
+    r->rowdata.len = 0;
+    r->overflow = false;
+    r->row_line = line;
+    r->row_raw = raw;
+    r->row_raw_len = raw_len;
+}
+
+static void row_field(csvin *r, const char *s, size_t n)
+{
+    if (r->nf >= CSVIN_MAX_FIELDS) {
+        r->overflow = true;
+        return;
+    }
+    if (r->nf == r->fcap) {
+        r->fcap *= 2;
+        r->foff = xrealloc(r->foff, r->fcap * sizeof *r->foff);
+        r->flen = xrealloc(r->flen, r->fcap * sizeof *r->flen);
+        r->fptr = xrealloc(r->fptr, r->fcap * sizeof *r->fptr);
+    }
+    r->foff[r->nf] = r->rowdata.len;
+    r->flen[r->nf] = n;
+    r->nf++;
+    buf_put(&r->rowdata, s, n);
+    buf_putc(&r->rowdata, 0);
+}
+
+static void row_emit(csvin *r)
+{
+    if (r->stopped)
+        return;
+    if (r->overflow) {
+        char why[96];
+        snprintf(why, sizeof why, "row has more than %u fields", CSVIN_MAX_FIELDS);
+        reject(r, r->row_line, why, r->row_raw, r->row_raw_len);
+        return;
+    }
+    for (size_t i = 0; i < r->nf; i++)
+        r->fptr[i] = r->rowdata.p + r->foff[i];
+    csv_row row = {r->nf, r->fptr, r->flen, r->row_line, r->row_raw, r->row_raw_len};
+    if (!r->header_done) {
+        r->header_done = true;
+        if (!r->h.header(r->h.ud, &row))
+            r->stopped = true;
+        return;
+    }
+    if (!r->h.row(r->h.ud, &row))
+        r->stopped = true;
+}
+
+/* libcsv callbacks */
+static void cb_field(void *s, size_t n, void *ud)
+{
+    csvin *r = ud;
+    row_field(r, s ? s : "", s ? n : 0);
+}
+
+static void cb_row(int c, void *ud)
+{
+    csvin *r = ud;
+    (void)c;
+    row_emit(r);
+    r->row_done = true;
+    /* A lone CR inside a line ends a row too: the next one starts here. */
+    row_begin(r, r->next_line - 1, r->row_raw, r->row_raw_len);
+}
+
+/* ---- the direct split of a quote-free line ---- */
+
+static bool is_blank(char c, char delim) { return (c == ' ' || c == '\t') && c != delim; }
+
+static void split_line(csvin *r, const char *s, size_t n, uint64_t line)
+{
+    r->line.len = 0;
+    buf_put(&r->line, s, n);
+    row_begin(r, line, s, n);
+    char *p = r->line.p, *e = p + n;
+    const char d = r->delim;
+    for (;;) {
+        char *q = memchr(p, d, (size_t)(e - p));
+        char *fe = q ? q : e;
+        char *fs = p;
+        while (fs < fe && is_blank(*fs, d))
+            fs++;
+        char *te = fe;
+        while (te > fs && is_blank(te[-1], d))
+            te--;
+        row_field(r, fs, (size_t)(te - fs));
+        if (!q)
+            break;
+        p = q + 1;
+    }
+    row_emit(r);
+}
+
+/* ---- encoding ---- */
+
+static bool has_high(const char *s, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (w & 0x8080808080808080ull)
+            return true;
+    }
+    for (; i < n; i++)
+        if ((unsigned char)s[i] & 0x80)
+            return true;
+    return false;
+}
+
+/* Convert GB18030 to UTF-8 into r->conv; false when the bytes are not
+ * valid GB18030 either. */
+static bool from_gbk(csvin *r, const char *s, size_t n)
+{
+    if (!r->cd_open) {
+        r->cd = iconv_open("UTF-8", "GB18030");
+        if (r->cd == (iconv_t)-1)
+            return false;
+        r->cd_open = true;
+    }
+    iconv(r->cd, NULL, NULL, NULL, NULL);
+    size_t cap = n * 2 + 16;
+    if (r->conv.cap < cap) {
+        r->conv.p = xrealloc(r->conv.p, cap);
+        r->conv.cap = cap;
+    }
+    char *in = (char *)s, *out = r->conv.p;
+    size_t inleft = n, outleft = cap;
+    if (iconv(r->cd, &in, &inleft, &out, &outleft) == (size_t)-1)
+        return false;
+    r->conv.len = cap - outleft;
+    return true;
+}
+
+/* Make the line UTF-8.  Returns false (after rejecting) when it is neither
+ * UTF-8 nor GBK. */
+static bool to_utf8(csvin *r, const char **s, size_t *n, uint64_t line)
+{
+    if (!has_high(*s, *n))
+        return true;
+    if (r->enc != ENC_GBK && utf8_valid(*s, *n)) {
+        if (r->enc == ENC_ASCII)
+            r->enc = ENC_UTF8;
+        return true;
+    }
+    if (from_gbk(r, *s, *n)) {
+        if (r->enc == ENC_ASCII)
+            r->enc = ENC_GBK;
+        *s = r->conv.p;
+        *n = r->conv.len;
+        return true;
+    }
+    if (r->enc == ENC_GBK && utf8_valid(*s, *n))
+        return true; /* a UTF-8 line in a GBK file */
+    reject(r, line, "text is neither UTF-8 nor GBK (wrong encoding or binary data)", *s, *n);
+    return false;
+}
+
+/* ---- delimiter sniffing on the header line ---- */
+
+static void sniff_delim(csvin *r, const char *s, size_t n)
+{
+    size_t cnt[3] = {0, 0, 0};
+    bool q = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '"')
+            q = !q;
+        else if (!q) {
+            if (c == ',')
+                cnt[0]++;
+            else if (c == '\t')
+                cnt[1]++;
+            else if (c == ';')
+                cnt[2]++;
+        }
+    }
+    r->delim = ',';
+    if (cnt[1] > cnt[0] && cnt[1] >= cnt[2])
+        r->delim = '\t';
+    else if (cnt[2] > cnt[0] && cnt[2] > cnt[1])
+        r->delim = ';';
+    r->delim_known = true;
+    lp_reset(r);
+}
+
+/* ---- lines ---- */
+
+static void process_line(csvin *r, const char *s, size_t n);
+
+/* Give up on a quote left open: reject its first line, read the others
+ * again as rows of their own. */
+static void abandon_quote(csvin *r, const char *why)
+{
+    char *saved = xmalloc(r->q_raw.len + 1);
+    memcpy(saved, r->q_raw.p, r->q_raw.len);
+    size_t offs[CSVIN_MAX_ROW_LINES + 2];
+    unsigned nl = r->q_lines;
+    memcpy(offs, r->q_off, sizeof offs);
+    uint64_t start = r->q_start;
+    r->in_quote = false;
+    lp_reset(r);
+    bool ok = reject(r, start, why, saved + offs[0], offs[1] - offs[0]);
+    r->next_line = start + 1;
+    for (unsigned i = 1; ok && i < nl && !r->stopped; i++)
+        process_line(r, saved + offs[i], offs[i + 1] - offs[i]);
+    free(saved);
+}
+
+static void libcsv_line(csvin *r, const char *raw, size_t rawn, const char *s, size_t n, uint64_t line)
+{
+    if (!r->in_quote) {
+        r->q_start = line;
+        r->q_lines = 0;
+        r->q_raw.len = 0;
+        r->q_off[0] = 0;
+        row_begin(r, line, raw, rawn);
+    }
+    buf_put(&r->q_raw, raw, rawn);
+    r->q_lines++;
+    r->q_off[r->q_lines] = r->q_raw.len;
+    r->row_raw = r->q_raw.p;
+    r->row_raw_len = r->q_off[1];
+    if (n > 0 && s[n - 1] == '\r')
+        n--;
+    if (n)
+        csv_parse(&r->lp, s, n, cb_field, cb_row, r);
+    r->row_done = false;
+    csv_parse(&r->lp, "\n", 1, cb_field, cb_row, r);
+    if (r->row_done) {
+        r->in_quote = false;
+        return;
+    }
+    r->in_quote = true;
+    if (r->q_lines >= CSVIN_MAX_ROW_LINES || r->q_raw.len > CSVIN_MAX_LINE) {
+        char why[128];
+        snprintf(why, sizeof why, "unterminated quote: a quoted field is still open %u lines later", r->q_lines);
+        abandon_quote(r, why);
+    }
+}
+
+static void process_line(csvin *r, const char *s, size_t n)
+{
+    uint64_t line = r->next_line++;
+    if (r->stopped)
+        return;
+    const char *raw = s;
+    size_t rawn = n;
+    if (line == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+        s += 3;
+        n -= 3;
+        raw = s;
+        rawn = n;
+    }
+    if (!r->in_quote && (n == 0 || (n == 1 && s[0] == '\r')))
+        return; /* blank line */
+    if (!to_utf8(r, &s, &n, line))
+        return;
+    if (!r->delim_known)
+        sniff_delim(r, s, n);
+    size_t body = n && s[n - 1] == '\r' ? n - 1 : n;
+    if (r->in_quote || r->force_libcsv || memchr(s, '"', n) || memchr(s, '\r', body))
+        libcsv_line(r, raw, rawn, s, n, line);
+    else
+        split_line(r, s, body, line);
+}
+
+static void over_long(csvin *r)
+{
+    char why[96];
+    snprintf(why, sizeof why, "line is longer than %u bytes", CSVIN_MAX_LINE);
+    reject(r, r->skip_line, why, r->carry.p, r->carry.len > 200 ? 200 : r->carry.len);
+    r->carry.len = 0;
+}
+
+bool csvin_feed(csvin *r, const void *data, size_t len)
+{
+    const char *p = data, *e = p + len;
+    while (p < e && !r->stopped) {
+        const char *nl = memchr(p, '\n', (size_t)(e - p));
+        if (r->skipping) {
+            if (!nl)
+                return !r->stopped;
+            r->skipping = false;
+            over_long(r);
+            p = nl + 1;
+            continue;
+        }
+        if (!nl) {
+            size_t k = (size_t)(e - p);
+            if (r->carry.len + k > CSVIN_MAX_LINE) {
+                /* keep the start for the reject excerpt, drop the rest */
+                if (r->carry.len < 200)
+                    buf_put(&r->carry, p, k < 200 ? k : 200);
+                r->skipping = true;
+                r->skip_line = r->next_line++;
+                return !r->stopped;
+            }
+            buf_put(&r->carry, p, k);
+            return !r->stopped;
+        }
+        size_t k = (size_t)(nl - p);
+        if (r->carry.len) {
+            if (r->carry.len + k > CSVIN_MAX_LINE) {
+                r->skip_line = r->next_line++;
+                over_long(r);
+            } else {
+                buf_put(&r->carry, p, k);
+                size_t total = r->carry.len;
+                r->carry.len = 0; /* the bytes stay in place until the next put */
+                process_line(r, r->carry.p, total);
+            }
+        } else if (k > CSVIN_MAX_LINE) {
+            r->skip_line = r->next_line++;
+            buf_put(&r->carry, p, 200);
+            over_long(r);
+        } else {
+            process_line(r, p, k);
+        }
+        p = nl + 1;
+    }
+    return !r->stopped;
+}
+
+bool csvin_finish(csvin *r)
+{
+    if (r->stopped)
+        return false;
+    if (r->skipping) {
+        r->skipping = false;
+        over_long(r);
+    } else if (r->carry.len) {
+        size_t k = r->carry.len;
+        r->carry.len = 0;
+        process_line(r, r->carry.p, k);
+    }
+    while (r->in_quote && !r->stopped)
+        abandon_quote(r, "unterminated quote at the end of the file");
+    return !r->stopped;
+}

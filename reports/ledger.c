@@ -1,0 +1,119 @@
+/*
+ * ledger.c - events.csv and events.jsonl: the violation ledger, one event
+ * per row, sorted by plate, colour and start time, with a stable event_id.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvout.h"
+#include "numparse.h"
+#include "reports.h"
+#include "timeutil.h"
+
+static bool finish(FILE *f)
+{
+    bool ok = !ferror(f);
+    if (fclose(f) != 0)
+        ok = false;
+    return ok;
+}
+
+bool report_events_csv(const rl_run *run, const char *path)
+{
+    FILE *f = csvw_open(path, run->opt.excel_csv);
+    if (!f)
+        return false;
+    csvw w;
+    csvw_init(&w, f);
+    csvw_header(&w, EVENTS_CSV_COLUMNS);
+    int32_t tz = run->opt.tz;
+    for (size_t i = 0; i < run->events.n; i++) {
+        const rl_event *e = &run->events.e[i];
+        const rl_vehicle *v = vtable_at(run->vt, e->vehicle);
+        char t[32], src[512];
+        csvw_str(&w, e->id);
+        csvw_text(&w, run_vehicle_label(run, v));
+        csvw_int(&w, v->color);
+        csvw_str(&w, class_name(v->cls));
+        csvw_text(&w, run_vehicle_company(run, v));
+        csvw_text(&w, strtab_get(run->str, e->driver));
+        csvw_str(&w, event_type_name(e->type));
+        tu_format(e->start, tz, t);
+        csvw_str(&w, t);
+        tu_format(e->end, tz, t);
+        csvw_str(&w, t);
+        csvw_int(&w, e->end - e->start);
+        if (e->have_pos) {
+            csvw_fixed(&w, e->start_lon_e6, 6);
+            csvw_fixed(&w, e->start_lat_e6, 6);
+            csvw_fixed(&w, e->end_lon_e6, 6);
+            csvw_fixed(&w, e->end_lat_e6, 6);
+        } else {
+            for (int k = 0; k < 4; k++)
+                csvw_empty(&w);
+        }
+        csvw_fixed(&w, e->value, e->scale);
+        csvw_fixed(&w, e->limit, e->scale);
+        csvw_double(&w, event_excess_pct(e), 2);
+        csvw_str(&w, e->severity);
+        csvw_str(&w, e->rule);
+        run_format_origin(run, e->origin, src, sizeof src);
+        csvw_text(&w, src);
+        csvw_int(&w, e->evidence_points);
+        csvw_end(&w);
+    }
+    return finish(f);
+}
+
+static void json_fixed(FILE *f, int64_t v, int scale)
+{
+    char b[32];
+    num_format_fixed(b, v, scale);
+    fputs(b, f);
+}
+
+bool report_events_jsonl(const rl_run *run, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return false;
+    int32_t tz = run->opt.tz;
+    for (size_t i = 0; i < run->events.n; i++) {
+        const rl_event *e = &run->events.e[i];
+        const rl_vehicle *v = vtable_at(run->vt, e->vehicle);
+        char t[32], src[512], pct[32];
+        fprintf(f, "{\"event_id\":\"%s\",\"plate\":", e->id);
+        json_str(f, run_vehicle_label(run, v));
+        fprintf(f, ",\"plate_color\":%d,\"class\":\"%s\",\"company\":", v->color, class_name(v->cls));
+        json_str(f, run_vehicle_company(run, v));
+        fputs(",\"driver\":", f);
+        json_str(f, strtab_get(run->str, e->driver));
+        fprintf(f, ",\"type\":\"%s\"", event_type_name(e->type));
+        tu_format_iso(e->start, tz, t);
+        fprintf(f, ",\"start_time\":\"%s\"", t);
+        tu_format_iso(e->end, tz, t);
+        fprintf(f, ",\"end_time\":\"%s\",\"duration_s\":%lld", t, (long long)(e->end - e->start));
+        const char *keys[4] = {"start_lon", "start_lat", "end_lon", "end_lat"};
+        int32_t vals[4] = {e->start_lon_e6, e->start_lat_e6, e->end_lon_e6, e->end_lat_e6};
+        for (int k = 0; k < 4; k++) {
+            fprintf(f, ",\"%s\":", keys[k]);
+            if (e->have_pos)
+                json_fixed(f, vals[k], 6);
+            else
+                fputs("null", f);
+        }
+        fputs(",\"value\":", f);
+        json_fixed(f, e->value, e->scale);
+        fputs(",\"limit\":", f);
+        json_fixed(f, e->limit, e->scale);
+        fmt_double(pct, sizeof pct, event_excess_pct(e), 2);
+        fprintf(f, ",\"excess_pct\":%s,\"severity\":", pct);
+        json_str(f, e->severity);
+        fprintf(f, ",\"rule\":\"%s\",\"source\":", e->rule);
+        run_format_origin(run, e->origin, src, sizeof src);
+        json_str(f, src);
+        fprintf(f, ",\"evidence_points\":%u}\n", e->evidence_points);
+    }
+    return finish(f);
+}

@@ -1,0 +1,132 @@
+/*
+ * runjson.c - run.json, the manifest of a run: what was read (size,
+ * SHA-256, kind, records, rejects), what was counted, the rules in force,
+ * the version and how long it took.  Enough to reproduce and to audit.
+ */
+#include <string.h>
+
+#include "csvout.h"
+#include "reports.h"
+#include "timeutil.h"
+
+#ifndef RL_VERSION
+#define RL_VERSION "0.1.0"
+#endif
+
+static void kv_u(FILE *f, const char *k, uint64_t v, bool comma)
+{
+    fprintf(f, "%s\"%s\":%llu", comma ? "," : "", k, (unsigned long long)v);
+}
+
+bool report_run_json(const rl_run *run, const char *path, const char *command, int exit_status)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return false;
+    char t[32];
+    tu_format_iso(run->started_wall, run->opt.tz, t);
+    int32_t a = run->opt.tz < 0 ? -run->opt.tz : run->opt.tz;
+    fprintf(f, "{\n\"tool\":\"roadlog\",\"version\":\"%s\",\"command\":\"%s\",\"started\":\"%s\","
+               "\"duration_s\":%.3f,\"tz\":\"%c%02d:%02d\",\"exit_status\":%d,\n",
+            RL_VERSION, command, t, run_clock() - run->started, run->opt.tz < 0 ? '-' : '+', a / 3600,
+            a / 60 % 60, exit_status);
+    fputs("\"options\":{", f);
+    fprintf(f, "\"strict\":%s,\"registry\":", run->opt.strict ? "true" : "false");
+    if (run->opt.registry_path)
+        json_str(f, run->opt.registry_path);
+    else
+        fputs("null", f);
+    fputs(",\"rules_file\":", f);
+    if (run->opt.rules_path)
+        json_str(f, run->opt.rules_path);
+    else
+        fputs("null", f);
+    fputs(",\"company\":", f);
+    if (run->opt.company)
+        json_str(f, run->opt.company);
+    else
+        fputs("null", f);
+    fputs(",\"plate\":", f);
+    if (run->opt.plate)
+        json_str(f, run->opt.plate);
+    else
+        fputs("null", f);
+    fputs(",\"from\":", f);
+    if (run->opt.have_from) {
+        tu_format_iso(run->opt.from, run->opt.tz, t);
+        fprintf(f, "\"%s\"", t);
+    } else {
+        fputs("null", f);
+    }
+    fputs(",\"to\":", f);
+    if (run->opt.have_to) {
+        tu_format_iso(run->opt.to, run->opt.tz, t);
+        fprintf(f, "\"%s\"", t);
+    } else {
+        fputs("null", f);
+    }
+    fputs("},\n\"inputs\":[", f);
+    for (size_t i = 0; i < run->ninputs; i++) {
+        const rl_input *in = &run->inputs[i];
+        fputs(i ? ",\n  {" : "\n  {", f);
+        fputs("\"path\":", f);
+        json_str(f, in->name);
+        fprintf(f, ",\"kind\":\"%s\",\"size\":%llu,\"sha256\":\"%s\",\"gzip\":%s", in->kind,
+                (unsigned long long)in->size, in->sha256, in->gzip ? "true" : "false");
+        if (in->encoding)
+            fprintf(f, ",\"encoding\":\"%s\"", in->encoding);
+        if (in->delimiter)
+            fprintf(f, ",\"delimiter\":\"%s\"", in->delimiter == '\t' ? "\\t" : in->delimiter == ';' ? ";" : ",");
+        kv_u(f, "records", in->records, true);
+        kv_u(f, "rejected", in->rejected, true);
+        fprintf(f, ",\"truncated\":%s,\"error\":", in->truncated ? "true" : "false");
+        if (in->error)
+            json_str(f, in->error);
+        else
+            fputs("null", f);
+        fputc('}', f);
+    }
+    fputs("],\n\"counts\":{", f);
+    kv_u(f, "positions", run->positions, false);
+    kv_u(f, "weighings", run->weighings, true);
+    kv_u(f, "filtered_by_time", run->filtered, true);
+    kv_u(f, "rejected", run->rejected, true);
+    kv_u(f, "points", run->points, true);
+    kv_u(f, "duplicates", run->duplicates, true);
+    kv_u(f, "invalid", run->invalid, true);
+    kv_u(f, "drift", run->drift, true);
+    kv_u(f, "accepted", run->accepted, true);
+    kv_u(f, "vehicles", run->vehicles_analysed, true);
+    kv_u(f, "unregistered_vehicles", run->unregistered, true);
+    kv_u(f, "registry_rows", run->reg.n, true);
+    kv_u(f, "registration_conflicts", run->registration_conflicts, true);
+    kv_u(f, "events", run->events.n, true);
+    fputs(",\"events_by_type\":{", f);
+    uint64_t by[EV_TYPE_COUNT] = {0};
+    for (size_t i = 0; i < run->events.n; i++)
+        by[run->events.e[i].type]++;
+    for (int k = 0; k < EV_TYPE_COUNT; k++)
+        kv_u(f, event_type_name((event_type)k), by[k], k > 0);
+    fputs("}},\n\"counters\":{", f);
+    for (size_t i = 0; i < run->ncounters; i++) {
+        if (i)
+            fputc(',', f);
+        json_str(f, run->counters[i].name);
+        fprintf(f, ":%llu", (unsigned long long)run->counters[i].n);
+    }
+    fputs("},\n\"rules\":{", f);
+    for (int k = 0; k < R_COUNT; k++) {
+        char v[64];
+        rules_format_value(&run->rules, (rule_id)k, v, sizeof v);
+        fprintf(f, "%s\"%s\":", k ? "," : "", rule_name((rule_id)k));
+        if (k == R_NIGHT_WINDOW || k == R_NIGHT_BAN_WINDOW)
+            json_str(f, v);
+        else
+            fputs(v, f);
+    }
+    fputs("}\n}\n", f);
+    bool ok = !ferror(f);
+    if (fclose(f) != 0)
+        ok = false;
+    return ok;
+}

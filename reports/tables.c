@@ -1,0 +1,110 @@
+/*
+ * tables.c - vehicles.csv (one row per vehicle) and vehicle_days.csv (one
+ * row per vehicle and local day), in plate, colour order.
+ */
+#include <string.h>
+
+#include "csvout.h"
+#include "reports.h"
+#include "timeutil.h"
+
+static bool finish(FILE *f)
+{
+    bool ok = !ferror(f);
+    if (fclose(f) != 0)
+        ok = false;
+    return ok;
+}
+
+static void time_or_empty(csvw *w, int64_t t, int32_t tz, bool have)
+{
+    if (!have) {
+        csvw_empty(w);
+        return;
+    }
+    char b[32];
+    tu_format(t, tz, b);
+    csvw_str(w, b);
+}
+
+static void speed_or_empty(csvw *w, int32_t mkmh)
+{
+    if (mkmh < 0)
+        csvw_empty(w);
+    else
+        csvw_fixed(w, mkmh, 3);
+}
+
+bool report_vehicles_csv(const rl_run *run, const char *path)
+{
+    FILE *f = csvw_open(path, run->opt.excel_csv);
+    if (!f)
+        return false;
+    csvw w;
+    csvw_init(&w, f);
+    fputs("plate,plate_color,class,company,registered,phone,points,valid,drift,duplicates,distance_km,driving_s,"
+          "max_speed,first_time,last_time,events,penalty_points",
+          f);
+    for (int t = 0; t < EV_TYPE_COUNT; t++)
+        fprintf(f, ",%s", event_type_name((event_type)t));
+    fputc('\n', f);
+    for (size_t k = 0; k < run->norder; k++) {
+        uint32_t vi = run->order[k];
+        const rl_vehicle *v = vtable_at(run->vt, vi);
+        const rl_vstats *s = &run->vstats[vi];
+        csvw_text(&w, run_vehicle_label(run, v));
+        csvw_int(&w, v->color);
+        csvw_str(&w, class_name(v->cls));
+        csvw_text(&w, run_vehicle_company(run, v));
+        csvw_str(&w, v->reg ? "yes" : "no");
+        csvw_text(&w, v->phone ? strtab_get(run->str, v->phone) : "");
+        csvw_int(&w, (int64_t)s->points);
+        csvw_int(&w, (int64_t)s->valid);
+        csvw_int(&w, (int64_t)s->drift);
+        csvw_int(&w, (int64_t)s->duplicates);
+        csvw_double(&w, s->distance_km, 3);
+        csvw_int(&w, s->driving_s);
+        speed_or_empty(&w, s->max_speed_mkmh);
+        time_or_empty(&w, s->first, run->opt.tz, s->points > 0);
+        time_or_empty(&w, s->last, run->opt.tz, s->points > 0);
+        csvw_int(&w, s->nevents);
+        csvw_int(&w, s->penalty_points);
+        for (int t = 0; t < EV_TYPE_COUNT; t++)
+            csvw_int(&w, s->events[t]);
+        csvw_end(&w);
+    }
+    return finish(f);
+}
+
+bool report_vehicle_days_csv(const rl_run *run, const char *path)
+{
+    FILE *f = csvw_open(path, run->opt.excel_csv);
+    if (!f)
+        return false;
+    csvw w;
+    csvw_init(&w, f);
+    csvw_header(&w, "plate,plate_color,day,points,valid,drift,gaps,distance_km,driving_s,max_speed,first_time,"
+                    "last_time");
+    /* vdays are grouped by vehicle in analysis order, which is the output
+     * order, and sorted by day within a vehicle */
+    for (size_t i = 0; i < run->nvdays; i++) {
+        const rl_vday *d = &run->vdays[i];
+        const rl_vehicle *v = vtable_at(run->vt, d->vehicle);
+        char day[11];
+        tu_format_day(d->day, day);
+        csvw_text(&w, run_vehicle_label(run, v));
+        csvw_int(&w, v->color);
+        csvw_str(&w, day);
+        csvw_int(&w, (int64_t)d->points);
+        csvw_int(&w, (int64_t)d->valid);
+        csvw_int(&w, (int64_t)d->drift);
+        csvw_int(&w, (int64_t)d->gaps);
+        csvw_double(&w, d->distance_km, 3);
+        csvw_int(&w, d->driving_s);
+        speed_or_empty(&w, d->max_speed_mkmh);
+        time_or_empty(&w, d->first, run->opt.tz, d->points > 0);
+        time_or_empty(&w, d->last, run->opt.tz, d->points > 0);
+        csvw_end(&w);
+    }
+    return finish(f);
+}

@@ -1,0 +1,432 @@
+/*
+ * analyze.c - the analysis engine (see analyze.h).
+ */
+#include "analyze.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detect.h"
+#include "dispatch.h"
+#include "timeutil.h"
+#include "track.h"
+#include "util.h"
+
+/* ---- the sink: records into the vehicle table ---- */
+
+static rl_vehicle *vehicle_for(rl_run *run, const char *plate, size_t plate_len, int color, const char *phone,
+                               size_t phone_len)
+{
+    if (plate && plate_len)
+        return vtable_get(run->vt, strtab_intern(run->str, plate, plate_len), color, false);
+    if (phone && phone_len) {
+        const char *c;
+        size_t cn;
+        phone_canon(phone, phone_len, &c, &cn);
+        return vtable_get(run->vt, strtab_intern(run->str, c, cn), 0, true);
+    }
+    return NULL;
+}
+
+static bool in_window(const rl_run *run, int64_t t)
+{
+    return !((run->opt.have_from && t < run->opt.from) || (run->opt.have_to && t > run->opt.to));
+}
+
+static void on_position(void *ud, const rl_position *p)
+{
+    rl_run *run = ud;
+    run->positions++;
+    if (!in_window(run, p->time)) {
+        run->filtered++;
+        return;
+    }
+    rl_vehicle *v = vehicle_for(run, p->plate, p->plate_len, p->color, p->phone, p->phone_len);
+    if (!v) {
+        run_reject(run, p->origin, "position names neither a plate nor a terminal phone", NULL, 0);
+        return;
+    }
+    rl_fix f;
+    f.time = p->time;
+    f.lat_e6 = p->lat_e6;
+    f.lon_e6 = p->lon_e6;
+    f.speed_mkmh = p->speed_mkmh;
+    f.origin = p->origin;
+    f.driver_flags = 0;
+    if (p->driver && p->driver_len) {
+        uint32_t d = strtab_intern(run->str, p->driver, p->driver_len);
+        if (d <= FIX_DRIVER_MAX)
+            f.driver_flags = d;
+        else
+            run_count(run, "drivers.over_capacity", 1);
+    }
+    if (track_is_invalid(&run->rules, p->lat_e6, p->lon_e6, p->speed_mkmh, p->have & RL_HAVE_STATUS, p->status))
+        f.driver_flags |= FIX_INVALID;
+    vehicle_add_fix(v, &f);
+}
+
+static void on_registration(void *ud, const char *phone, size_t phone_len, const char *plate, size_t plate_len,
+                            int color, rl_origin where)
+{
+    rl_run *run = ud;
+    (void)where;
+    const char *c;
+    size_t cn;
+    phone_canon(phone, phone_len, &c, &cn);
+    uint32_t pid = strtab_intern(run->str, c, cn);
+    uint32_t plid = strtab_intern(run->str, plate, plate_len);
+    uint32_t packed = plid << 4 | (uint32_t)(color & 15);
+    uint32_t *slot = u64map_put(&run->phone_plate, (uint64_t)pid + 1, packed);
+    if (*slot != packed) {
+        /* A terminal re-registered to another plate: the last one wins. */
+        run->registration_conflicts++;
+        *slot = packed;
+    }
+    run_count(run, "jt808.registrations", 1);
+}
+
+static void on_weighing(void *ud, const rl_weighing *w)
+{
+    rl_run *run = ud;
+    run->weighings++;
+    (void)w;
+}
+
+static bool on_reject(void *ud, rl_origin where, const char *reason, const void *raw, size_t raw_len)
+{
+    return run_reject(ud, where, reason, raw, raw_len);
+}
+
+static void on_count(void *ud, const char *what, uint64_t n) { run_count(ud, what, n); }
+
+void analyze_sink(rl_run *run, rl_sink *sink)
+{
+    sink->ud = run;
+    sink->position = on_position;
+    sink->registration = on_registration;
+    sink->weighing = on_weighing;
+    sink->reject = on_reject;
+    sink->count = on_count;
+}
+
+/* ---- identities ---- */
+
+#define MULTI 0x80000000u
+
+static void resolve_identities(rl_run *run)
+{
+    size_t n = vtable_count(run->vt);
+    /* 1. Terminals to plates: a registration anywhere in the input, else
+     *    the registry's terminal_phone. */
+    for (size_t i = 0; i < n; i++) {
+        rl_vehicle *v = vtable_at(run->vt, i);
+        if (!v->by_phone || v->dead)
+            continue;
+        uint32_t packed, plate = 0;
+        int color = 0;
+        if (u64map_get(&run->phone_plate, (uint64_t)v->phone + 1, &packed)) {
+            plate = packed >> 4;
+            color = (int)(packed & 15);
+        } else {
+            const reg_entry *e = registry_by_phone(&run->reg, v->phone);
+            if (e) {
+                plate = e->plate;
+                color = e->color;
+            }
+        }
+        if (!plate)
+            continue;
+        rl_vehicle *to = vtable_get(run->vt, plate, color, false); /* may move the table */
+        v = vtable_at(run->vt, i);
+        vehicle_merge(to, v);
+        n = vtable_count(run->vt);
+    }
+    /* 2. Unknown colour: the registry's colour when the plate is unique
+     *    there, else the one colour the data itself has for the plate. */
+    u64map known;
+    u64map_init(&known);
+    for (size_t i = 0; i < n; i++) {
+        rl_vehicle *v = vtable_at(run->vt, i);
+        if (v->dead || v->by_phone || v->color == 0)
+            continue;
+        uint32_t *s = u64map_put(&known, (uint64_t)v->plate + 1, (uint32_t)i);
+        if (*s != (uint32_t)i)
+            *s |= MULTI;
+    }
+    for (size_t i = 0; i < n; i++) {
+        rl_vehicle *v = vtable_at(run->vt, i);
+        if (v->dead || v->by_phone || v->color != 0)
+            continue;
+        const reg_entry *e = registry_lookup(&run->reg, v->plate, 0);
+        rl_vehicle *to = NULL;
+        if (e && e->color != 0) {
+            to = vtable_get(run->vt, v->plate, e->color, false);
+        } else {
+            uint32_t k;
+            if (u64map_get(&known, (uint64_t)v->plate + 1, &k) && !(k & MULTI))
+                to = vtable_at(run->vt, k);
+        }
+        if (!to)
+            continue;
+        v = vtable_at(run->vt, i);
+        vehicle_merge(to, v);
+        n = vtable_count(run->vt);
+    }
+    u64map_free(&known);
+}
+
+static void join_registry(rl_run *run)
+{
+    size_t n = vtable_count(run->vt);
+    const char *want_plate = run->opt.plate;
+    for (size_t i = 0; i < n; i++) {
+        rl_vehicle *v = vtable_at(run->vt, i);
+        if (v->dead)
+            continue;
+        v->reg = v->by_phone ? NULL : registry_lookup(&run->reg, v->plate, v->color);
+        v->cls = v->reg ? v->reg->cls : CLASS_OTHER;
+        v->selected = true;
+        if (want_plate && strcmp(run_vehicle_label(run, v), want_plate) != 0)
+            v->selected = false;
+        if (run->opt.company && strcmp(run_vehicle_company(run, v), run->opt.company) != 0)
+            v->selected = false;
+        if (!v->reg && v->selected && (v->nfix || v->weighings))
+            run->unregistered++;
+    }
+}
+
+static int vehicle_order(const void *a, const void *b, void *ctx)
+{
+    const rl_run *sort_run = ctx;
+    const rl_vehicle *x = vtable_at(sort_run->vt, *(const uint32_t *)a);
+    const rl_vehicle *y = vtable_at(sort_run->vt, *(const uint32_t *)b);
+    int c = strcmp(run_vehicle_label(sort_run, x), run_vehicle_label(sort_run, y));
+    if (c)
+        return c;
+    if (x->color != y->color)
+        return x->color < y->color ? -1 : 1;
+    return x->by_phone - y->by_phone;
+}
+
+/* ---- vehicle days ---- */
+
+rl_vday *vday_get(rl_run *run, uint32_t vidx, int64_t day)
+{
+    size_t i = run->nvdays;
+    while (i > run->vday_first && run->vdays[i - 1].vehicle == vidx && run->vdays[i - 1].day > day)
+        i--;
+    if (i > run->vday_first && run->vdays[i - 1].vehicle == vidx && run->vdays[i - 1].day == day)
+        return &run->vdays[i - 1];
+    if (run->nvdays == run->capvdays) {
+        run->capvdays = run->capvdays ? run->capvdays * 2 : 1024;
+        run->vdays = xrealloc(run->vdays, run->capvdays * sizeof *run->vdays);
+    }
+    memmove(&run->vdays[i + 1], &run->vdays[i], (run->nvdays - i) * sizeof *run->vdays);
+    run->nvdays++;
+    rl_vday *d = &run->vdays[i];
+    memset(d, 0, sizeof *d);
+    d->vehicle = vidx;
+    d->day = day;
+    d->max_speed_mkmh = -1;
+    d->first = INT64_MAX;
+    d->last = INT64_MIN;
+    d->heaviest_gross_kg = -1;
+    d->worst_excess_kg = -1;
+    return d;
+}
+
+typedef struct {
+    rl_run *run;
+    vctx cx;
+    rl_vstats *vs;
+    speeding_state speeding;
+} vehicle_pass;
+
+static void hook_point(void *ud, const rl_fix *f, point_kind k)
+{
+    vehicle_pass *p = ud;
+    rl_vday *d = vday_get(p->run, p->cx.vidx, tu_local_day(f->time, p->cx.tz));
+    d->points++;
+    if (k != PT_INVALID)
+        d->valid++;
+    if (k == PT_DRIFT)
+        d->drift++;
+    if (f->time < d->first)
+        d->first = f->time;
+    if (f->time > d->last)
+        d->last = f->time;
+}
+
+/* Distance and driving time of an interval, by local day: driving time
+ * split exactly at midnight; distance split at midnight in proportion to
+ * time, except that a gap counts wholly on the day of its later fix
+ * (FORMATS.md vehicle_days). */
+static void account_interval(vehicle_pass *p, const rl_interval *iv)
+{
+    int32_t tz = p->cx.tz;
+    if (iv->gap) {
+        rl_vday *d = vday_get(p->run, p->cx.vidx, tu_local_day(iv->b.time, tz));
+        d->gaps++;
+        d->distance_km += iv->dist_km;
+    }
+    for (int64_t t = iv->a.time; t < iv->b.time;) {
+        int64_t day = tu_local_day(t, tz);
+        int64_t next_midnight = (day + 1) * RL_DAY_S - tz;
+        int64_t seg_end = next_midnight < iv->b.time ? next_midnight : iv->b.time;
+        rl_vday *d = vday_get(p->run, p->cx.vidx, day);
+        if (!iv->gap)
+            d->distance_km += iv->dist_km * (double)(seg_end - t) / (double)iv->dt;
+        if (iv->driving)
+            d->driving_s += seg_end - t;
+        t = seg_end;
+    }
+    p->vs->distance_km += iv->dist_km;
+    if (iv->driving)
+        p->vs->driving_s += iv->dt;
+}
+
+static void hook_accepted(void *ud, const rl_fix *f, const rl_interval *iv)
+{
+    vehicle_pass *p = ud;
+    rl_vday *d = vday_get(p->run, p->cx.vidx, tu_local_day(f->time, p->cx.tz));
+    d->accepted++;
+    if (f->speed_mkmh > d->max_speed_mkmh)
+        d->max_speed_mkmh = f->speed_mkmh;
+    if (f->speed_mkmh > p->vs->max_speed_mkmh)
+        p->vs->max_speed_mkmh = f->speed_mkmh;
+    if (iv) {
+        account_interval(p, iv);
+        gap_interval(&p->cx, iv);
+    }
+    speeding_fix(&p->speeding, f, iv);
+}
+
+static void analyse_vehicle(rl_run *run, uint32_t vidx)
+{
+    rl_vehicle *v = vtable_at(run->vt, vidx);
+    rl_vstats *vs = &run->vstats[vidx];
+    vs->max_speed_mkmh = -1;
+    vehicle_pass p;
+    memset(&p, 0, sizeof p);
+    p.run = run;
+    p.vs = vs;
+    p.cx.r = &run->rules;
+    p.cx.tz = run->opt.tz;
+    p.cx.v = v;
+    p.cx.vidx = vidx;
+    p.cx.cls = v->cls;
+    p.cx.night_exempt = v->reg && v->reg->night_exempt;
+    p.cx.speed_rule = rule_speeding_for(v->cls);
+    p.cx.limit_mkmh = v->reg && v->reg->speed_limit_mkmh > 0 ? v->reg->speed_limit_mkmh
+                                                             : llround(run->rules.v[p.cx.speed_rule] * 1000.0);
+    p.cx.night_limit_mkmh = llround((double)p.cx.limit_mkmh * run->rules.v[R_SPEEDING_NIGHT_FACTOR]);
+    p.cx.events = &run->events;
+    speeding_begin(&p.speeding, &p.cx);
+    run->vday_first = run->nvdays;
+    track_hooks h = {&p, hook_point, NULL, hook_accepted};
+    track_counts c = {0};
+    track_run(v, &run->rules, &h, &c);
+    speeding_end(&p.speeding);
+    vs->points = c.points;
+    vs->duplicates = c.duplicates;
+    vs->drift = c.drift;
+    vs->valid = c.points - c.invalid;
+    vs->accepted = c.accepted;
+    run->points += c.points;
+    run->duplicates += c.duplicates;
+    run->invalid += c.invalid;
+    run->drift += c.drift;
+    run->accepted += c.accepted;
+    vs->first = INT64_MAX;
+    vs->last = INT64_MIN;
+    for (size_t i = run->vday_first; i < run->nvdays; i++) {
+        if (run->vdays[i].first < vs->first)
+            vs->first = run->vdays[i].first;
+        if (run->vdays[i].last > vs->last)
+            vs->last = run->vdays[i].last;
+    }
+}
+
+/* ---- events: ids, order, one copy each ---- */
+
+static int event_order(const void *a, const void *b, void *ctx)
+{
+    const uint32_t *vehicle_rank = ctx;
+    const rl_event *x = a, *y = b;
+    if (x->vehicle != y->vehicle)
+        return vehicle_rank[x->vehicle] < vehicle_rank[y->vehicle] ? -1 : 1;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    if (x->type != y->type)
+        return x->type < y->type ? -1 : 1;
+    if (x->end != y->end)
+        return x->end < y->end ? -1 : 1;
+    return x->origin < y->origin ? -1 : x->origin > y->origin;
+}
+
+static void finish_events(rl_run *run)
+{
+    size_t nv = vtable_count(run->vt);
+    uint32_t *vehicle_rank = xmalloc((nv ? nv : 1) * sizeof *vehicle_rank);
+    for (size_t i = 0; i < nv; i++)
+        vehicle_rank[i] = UINT32_MAX;
+    for (size_t i = 0; i < run->norder; i++)
+        vehicle_rank[run->order[i]] = (uint32_t)i;
+    /* drop events of vehicles not selected (a driver's fatigue may name
+     * one), then order and give ids */
+    size_t k = 0;
+    for (size_t i = 0; i < run->events.n; i++)
+        if (vehicle_rank[run->events.e[i].vehicle] != UINT32_MAX)
+            run->events.e[k++] = run->events.e[i];
+    run->events.n = k;
+    qsort_r(run->events.e, run->events.n, sizeof *run->events.e, event_order, vehicle_rank);
+    k = 0;
+    for (size_t i = 0; i < run->events.n; i++) {
+        rl_event *e = &run->events.e[i];
+        const rl_vehicle *v = vtable_at(run->vt, e->vehicle);
+        event_make_id(run_vehicle_label(run, v), v->color, e->type, e->start, e->id);
+        /* the same plate, colour, type and start is one event */
+        if (k > 0 && strcmp(run->events.e[k - 1].id, e->id) == 0) {
+            run_count(run, "events.merged_duplicates", 1);
+            continue;
+        }
+        run->events.e[k++] = *e;
+        rl_vstats *vs = &run->vstats[e->vehicle];
+        vs->events[e->type]++;
+        vs->nevents++;
+        vs->penalty_points += severity_points(e->severity);
+    }
+    run->events.n = k;
+    free(vehicle_rank);
+}
+
+void analyze_finish(rl_run *run)
+{
+    resolve_identities(run);
+    join_registry(run);
+    size_t n = vtable_count(run->vt);
+    run->vstats = xcalloc(n ? n : 1, sizeof *run->vstats);
+    run->order = xmalloc((n ? n : 1) * sizeof *run->order);
+    run->norder = 0;
+    for (size_t i = 0; i < n; i++) {
+        rl_vehicle *v = vtable_at(run->vt, i);
+        if (!v->dead && v->selected && (v->nfix || v->weighings))
+            run->order[run->norder++] = (uint32_t)i;
+    }
+    qsort_r(run->order, run->norder, sizeof *run->order, vehicle_order, run);
+    for (size_t i = 0; i < run->norder; i++)
+        analyse_vehicle(run, run->order[i]);
+    /* fixes of vehicles left out by --plate/--company are not analysed */
+    for (size_t i = 0; i < n; i++) {
+        rl_vehicle *v = vtable_at(run->vt, i);
+        if (!v->selected && v->nfix) {
+            run_count(run, "fixes.not_selected", v->nfix);
+            fixstream fs;
+            fixstream_open(&fs, v);
+            fixstream_close(&fs);
+        }
+    }
+    run->vehicles_analysed = run->norder;
+    finish_events(run);
+}

@@ -1,0 +1,30 @@
+/*
+ * cli.h - the command line shared by the subcommands (FORMATS.md
+ * "Command line").  Exit codes: 0 ok, 1 bad input under --strict or an
+ * unreadable file, 2 usage.
+ */
+#ifndef RL_CLI_H
+#define RL_CLI_H
+
+#include "run.h"
+
+#define EXIT_USAGE 2
+#define EXIT_INPUT 1
+
+/* Parse options into run->opt (and load --rules into run->rules).
+ * Positional arguments are returned in *args.  Returns 0, or an exit
+ * status after printing the problem. */
+int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args, int *nargs);
+void cli_usage(FILE *f);
+
+/* Parse a --from/--to time: a date (whole day), a date and time, ISO
+ * 8601 or epoch, in the analysis zone.  `end` picks the day's last second
+ * for a bare date. */
+bool cli_parse_time(const char *s, int32_t tz, bool end, int64_t *out);
+
+int cmd_analyze(int argc, char **argv);
+int cmd_decode(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+int cmd_summary(int argc, char **argv);
+
+#endif

@@ -1,0 +1,103 @@
+/*
+ * event.c - event list, type names, ids and speeding severity.
+ */
+#include "event.h"
+
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static const char *const type_names[EV_TYPE_COUNT][2] = {
+    [EV_SPEEDING] = {"speeding", "超速"},
+    [EV_NIGHT_SPEEDING] = {"night_speeding", "夜间超速"},
+    [EV_FATIGUE_CONTINUOUS] = {"fatigue_continuous", "连续疲劳驾驶"},
+    [EV_FATIGUE_NIGHT] = {"fatigue_night", "夜间疲劳驾驶"},
+    [EV_FATIGUE_DAILY] = {"fatigue_daily", "日累计驾驶超时"},
+    [EV_NIGHT_BAN] = {"night_ban", "凌晨2-5时违规运行"},
+    [EV_OVERLOAD] = {"overload", "超载"},
+    [EV_OVER_LIMIT] = {"over_limit", "超限"},
+    [EV_AXLE_OVERLOAD] = {"axle_overload", "轴载超限"},
+    [EV_OVER_CAPACITY] = {"over_capacity", "超员"},
+    [EV_POSITION_MISMATCH] = {"position_mismatch", "过磅位置不符"},
+    [EV_GPS_GAP] = {"gps_gap", "疑似屏蔽/断电"},
+};
+
+const char *event_type_name(event_type t) { return t < EV_TYPE_COUNT ? type_names[t][0] : "?"; }
+const char *event_type_name_zh(event_type t) { return t < EV_TYPE_COUNT ? type_names[t][1] : "?"; }
+
+bool event_type_parse(const char *s, event_type *t)
+{
+    for (int i = 0; i < EV_TYPE_COUNT; i++)
+        if (strcmp(type_names[i][0], s) == 0) {
+            *t = (event_type)i;
+            return true;
+        }
+    return false;
+}
+
+void events_add(rl_events *l, const rl_event *e)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 256;
+        l->e = xrealloc(l->e, l->cap * sizeof *l->e);
+    }
+    l->e[l->n++] = *e;
+}
+
+void events_free(rl_events *l)
+{
+    free(l->e);
+    memset(l, 0, sizeof *l);
+}
+
+double event_excess_pct(const rl_event *e)
+{
+    if (e->limit == 0)
+        return 0;
+    return (double)(e->value - e->limit) * 100.0 / (double)e->limit;
+}
+
+void event_make_id(const char *plate, int color, event_type t, int64_t start, char out[17])
+{
+    char key[160];
+    int n = snprintf(key, sizeof key, "%s|%d|%s|%lld", plate, color, event_type_name(t), (long long)start);
+    if (n < 0 || (size_t)n >= sizeof key)
+        n = (int)strlen(key);
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_Digest(key, (size_t)n, md, &len, EVP_sha256(), NULL);
+    static const char hx[] = "0123456789abcdef";
+    for (int i = 0; i < 8; i++) {
+        out[2 * i] = hx[md[i] >> 4];
+        out[2 * i + 1] = hx[md[i] & 15];
+    }
+    out[16] = 0;
+}
+
+void severity_speeding(vehicle_class c, int64_t value, int64_t limit, char out[48])
+{
+    /* Group A: 中型以上载客载货汽车, 危险物品运输车辆 (记分办法 2022). */
+    bool group_a = c == CLASS_COACH || c == CLASS_CHARTER || c == CLASS_HAZMAT || c == CLASS_HEAVY_TRUCK ||
+                   c == CLASS_MUCK;
+    /* Tiers on exact integers: excess x 100 against limit x pct. */
+    int64_t over = value - limit;
+    int tier = over * 100 >= limit * 50 ? 3 : over * 100 >= limit * 20 ? 2 : over * 100 >= limit * 10 ? 1 : 0;
+    /* Expressway columns of RULES.md §2 (zone data would select the
+     * other-road columns: A 0/1/6/9, B 0/0/3/6). */
+    static const int pts_a[4] = {6, 6, 12, 12}, pts_b[4] = {0, 0, 6, 12};
+    int pts = group_a ? pts_a[tier] : pts_b[tier];
+    /* Fine: > 50 % is 道交法 art. 99 (200-2000 yuan); exactly 50 % stays
+     * in art. 90 ("超过…百分之五十" is strict). */
+    const char *fine = over * 100 > limit * 50 ? "200-2000 yuan" : "warning or 20-200 yuan";
+    snprintf(out, 48, "%d pts; %s", pts, fine);
+}
+
+int severity_points(const char *severity)
+{
+    char *end;
+    long v = strtol(severity, &end, 10);
+    return end != severity && strncmp(end, " pts", 4) == 0 ? (int)v : 0;
+}

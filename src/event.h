@@ -1,0 +1,78 @@
+/*
+ * event.h - a violation: who, what, when, where, by how much, under which
+ * rule, and the evidence (FORMATS.md events.csv).
+ *
+ * Detectors fill an rl_event and add it to the run's event list.  Values
+ * stay fixed-point (`scale` decimals: 3 for km/h x 1000 and km, 0 for
+ * seconds, kg and passengers) until a writer prints them.
+ */
+#ifndef RL_EVENT_H
+#define RL_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "record.h"
+#include "rules.h"
+
+typedef enum {
+    EV_SPEEDING,
+    EV_NIGHT_SPEEDING,
+    EV_FATIGUE_CONTINUOUS,
+    EV_FATIGUE_NIGHT,
+    EV_FATIGUE_DAILY,
+    EV_NIGHT_BAN,
+    EV_OVERLOAD,
+    EV_OVER_LIMIT,
+    EV_AXLE_OVERLOAD,
+    EV_OVER_CAPACITY,
+    EV_POSITION_MISMATCH,
+    EV_GPS_GAP,
+    EV_TYPE_COUNT
+} event_type;
+
+const char *event_type_name(event_type t);    /* "night_speeding" */
+const char *event_type_name_zh(event_type t); /* "夜间超速" */
+bool event_type_parse(const char *s, event_type *t);
+
+typedef struct rl_event {
+    uint32_t vehicle;        /* index in the vehicle table */
+    uint32_t driver;         /* strtab id, 0 = none */
+    event_type type;
+    int64_t start, end;      /* UTC seconds */
+    bool have_pos;
+    int32_t start_lat_e6, start_lon_e6, end_lat_e6, end_lon_e6;
+    int64_t value, limit;    /* fixed-point, `scale` decimals */
+    int scale;
+    char severity[48];       /* "12 pts; 200-2000 yuan" */
+    const char *rule;        /* rule id as `roadlog rules` prints it */
+    rl_origin origin;        /* first evidence */
+    uint32_t evidence_points;
+    char id[17];             /* event_id, set by events_finalize */
+} rl_event;
+
+typedef struct rl_events {
+    rl_event *e;
+    size_t n, cap;
+} rl_events;
+
+void events_add(rl_events *l, const rl_event *e);
+void events_free(rl_events *l);
+
+/* excess_pct = (value - limit) / limit x 100. */
+double event_excess_pct(const rl_event *e);
+
+/* event_id: the first 16 hex digits of SHA-256 over
+ * "plate|colour|type|start" (start in UTC seconds), so re-runs and
+ * overlapping inputs give the same id. */
+void event_make_id(const char *plate, int color, event_type t, int64_t start, char out[17]);
+
+/* Points of a severity text ("12 pts; ..." -> 12; "warning" -> 0). */
+int severity_points(const char *severity);
+
+/* Speeding severity (RULES.md §2, 记分办法 2022, 道交法 art. 90/99),
+ * expressway assumed: points by group and excess, fine by excess. */
+void severity_speeding(vehicle_class c, int64_t value, int64_t limit, char out[48]);
+
+#endif

@@ -1,0 +1,330 @@
+/*
+ * input.c - byte sources (see input.h).
+ *
+ * Raw bytes are read with read(2) in large blocks and hashed (SHA-256, for
+ * run.json) as they pass; when the first two bytes are the gzip magic the
+ * stream goes through zlib's inflate, member after member, so `cat a.gz
+ * b.gz` works like one file.  A peek buffer holds the first decoded bytes
+ * for kind detection and is then served to the reader before anything else.
+ */
+#include "input.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "util.h"
+
+#define RAW_CAP (1u << 20)
+#define PEEK_CAP (64u << 10)
+
+struct rl_src {
+    int fd;
+    bool is_stdin;
+    bool eof_raw;     /* read(2) returned 0 */
+    bool gz, gz_started, gz_member_end, truncated, failed;
+    char err[256];
+    unsigned char *raw;
+    size_t raw_pos, raw_len;
+    uint64_t raw_total, size;
+    z_stream z;
+    EVP_MD_CTX *sha;
+    unsigned char *peek;
+    size_t peek_pos, peek_len;
+    bool peeked;
+};
+
+rl_src *rl_src_open(const char *path, char *err, size_t errlen)
+{
+    int fd;
+    bool is_stdin = strcmp(path, "-") == 0;
+    if (is_stdin) {
+        fd = 0;
+    } else {
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+            return NULL;
+        }
+    }
+    struct stat st;
+    uint64_t size = 0;
+    if (fstat(fd, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            snprintf(err, errlen, "%s: is a directory, not a log file", path);
+            if (!is_stdin)
+                close(fd);
+            return NULL;
+        }
+        if (S_ISREG(st.st_mode))
+            size = (uint64_t)st.st_size;
+    }
+    rl_src *s = xcalloc(1, sizeof *s);
+    s->fd = fd;
+    s->is_stdin = is_stdin;
+    s->size = size;
+    s->raw = xmalloc(RAW_CAP);
+    s->sha = EVP_MD_CTX_new();
+    if (!s->sha || EVP_DigestInit_ex(s->sha, EVP_sha256(), NULL) != 1) {
+        snprintf(err, errlen, "%s: cannot initialise SHA-256", path);
+        rl_src_close(s);
+        return NULL;
+    }
+#ifdef POSIX_FADV_SEQUENTIAL
+    if (!is_stdin)
+        posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+    return s;
+}
+
+void rl_src_close(rl_src *s)
+{
+    if (!s)
+        return;
+    if (s->gz_started)
+        inflateEnd(&s->z);
+    if (!s->is_stdin && s->fd >= 0)
+        close(s->fd);
+    EVP_MD_CTX_free(s->sha);
+    free(s->raw);
+    free(s->peek);
+    free(s);
+}
+
+/* Refill the raw buffer; false at the end of input or on error. */
+static bool fill_raw(rl_src *s)
+{
+    if (s->eof_raw || s->failed)
+        return false;
+    if (s->raw_pos < s->raw_len)
+        return true;
+    for (;;) {
+        ssize_t n = read(s->fd, s->raw, RAW_CAP);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            snprintf(s->err, sizeof s->err, "read error: %s", strerror(errno));
+            s->failed = true;
+            return false;
+        }
+        if (n == 0) {
+            s->eof_raw = true;
+            return false;
+        }
+        EVP_DigestUpdate(s->sha, s->raw, (size_t)n);
+        s->raw_total += (uint64_t)n;
+        s->raw_pos = 0;
+        s->raw_len = (size_t)n;
+        return true;
+    }
+}
+
+/* Decide at the first byte whether the stream is gzip. */
+static void sniff_gzip(rl_src *s)
+{
+    if (s->gz_started || s->gz)
+        return;
+    if (!fill_raw(s))
+        return;
+    if (s->raw_len - s->raw_pos < 2 && !s->eof_raw) {
+        /* Very short read (a pipe): move what we have and read on. */
+        unsigned char first = s->raw[s->raw_pos];
+        s->raw_pos = s->raw_len = 0;
+        ssize_t n = read(s->fd, s->raw + 1, RAW_CAP - 1);
+        s->raw[0] = first;
+        if (n > 0) {
+            EVP_DigestUpdate(s->sha, s->raw + 1, (size_t)n);
+            s->raw_total += (uint64_t)n;
+        }
+        s->raw_len = 1 + (n > 0 ? (size_t)n : 0);
+    }
+    if (s->raw_len - s->raw_pos >= 2 && s->raw[s->raw_pos] == 0x1f && s->raw[s->raw_pos + 1] == 0x8b) {
+        s->gz = true;
+        memset(&s->z, 0, sizeof s->z);
+        if (inflateInit2(&s->z, 16 + MAX_WBITS) != Z_OK) {
+            snprintf(s->err, sizeof s->err, "cannot initialise gzip decoder");
+            s->failed = true;
+            return;
+        }
+        s->gz_started = true;
+    }
+}
+
+static long read_decoded(rl_src *s, unsigned char *buf, size_t n)
+{
+    if (!s->gz) {
+        if (!fill_raw(s))
+            return s->failed ? -1 : 0;
+        size_t k = s->raw_len - s->raw_pos;
+        if (k > n)
+            k = n;
+        memcpy(buf, s->raw + s->raw_pos, k);
+        s->raw_pos += k;
+        return (long)k;
+    }
+    if (n > (1u << 30))
+        n = 1u << 30;
+    size_t produced = 0;
+    while (produced == 0) {
+        if (s->gz_member_end) {
+            /* Another member follows?  Only when the gzip magic is next;
+             * anything else after a complete member is ignored (padding). */
+            if (!fill_raw(s))
+                return s->failed ? -1 : 0;
+            if (s->raw_len - s->raw_pos >= 1 && s->raw[s->raw_pos] != 0x1f) {
+                s->raw_pos = s->raw_len; /* trailing garbage */
+                while (fill_raw(s))
+                    s->raw_pos = s->raw_len;
+                return s->failed ? -1 : 0;
+            }
+            inflateReset(&s->z);
+            s->gz_member_end = false;
+        }
+        if (s->z.avail_in == 0) {
+            if (s->raw_pos >= s->raw_len && !fill_raw(s)) {
+                if (s->failed)
+                    return -1;
+                /* Input ended inside a member: truncated archive. */
+                s->truncated = true;
+                snprintf(s->err, sizeof s->err, "gzip data is truncated (ends inside a member)");
+                return 0;
+            }
+            s->z.next_in = s->raw + s->raw_pos;
+            s->z.avail_in = (uInt)(s->raw_len - s->raw_pos);
+        }
+        s->z.next_out = buf;
+        s->z.avail_out = (uInt)n;
+        uInt before_in = s->z.avail_in;
+        int rc = inflate(&s->z, Z_NO_FLUSH);
+        s->raw_pos += before_in - s->z.avail_in;
+        produced = n - s->z.avail_out;
+        if (rc == Z_STREAM_END) {
+            s->gz_member_end = true;
+            s->z.avail_in = 0; /* re-derived from raw_pos next time */
+        } else if (rc == Z_BUF_ERROR) {
+            if (s->z.avail_in == 0)
+                continue;
+        } else if (rc != Z_OK) {
+            snprintf(s->err, sizeof s->err, "gzip data is corrupt (%s)", s->z.msg ? s->z.msg : "inflate error");
+            s->truncated = true;
+            s->failed = true;
+            return produced ? (long)produced : -1;
+        }
+    }
+    return (long)produced;
+}
+
+size_t rl_src_peek(rl_src *s, const unsigned char **p, size_t n)
+{
+    if (!s->peeked) {
+        s->peeked = true;
+        sniff_gzip(s);
+        s->peek = xmalloc(PEEK_CAP);
+        while (s->peek_len < PEEK_CAP) {
+            long k = read_decoded(s, s->peek + s->peek_len, PEEK_CAP - s->peek_len);
+            if (k <= 0)
+                break;
+            s->peek_len += (size_t)k;
+        }
+    }
+    size_t avail = s->peek_len - s->peek_pos;
+    *p = s->peek + s->peek_pos;
+    return avail < n ? avail : n;
+}
+
+long rl_src_read(rl_src *s, void *buf, size_t n)
+{
+    if (!s->peeked) {
+        const unsigned char *p;
+        rl_src_peek(s, &p, 0);
+    }
+    if (s->peek_pos < s->peek_len) {
+        size_t k = s->peek_len - s->peek_pos;
+        if (k > n)
+            k = n;
+        memcpy(buf, s->peek + s->peek_pos, k);
+        s->peek_pos += k;
+        return (long)k;
+    }
+    return read_decoded(s, buf, n);
+}
+
+rl_kind rl_src_kind(rl_src *s)
+{
+    const unsigned char *p;
+    size_t n = rl_src_peek(s, &p, 4096);
+    if (n == 0)
+        return RL_KIND_EMPTY;
+    if (n >= 4) {
+        uint32_t be = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+        if (be == 0xa1b2c3d4 || be == 0xd4c3b2a1 || be == 0xa1b23c4d || be == 0x4d3cb2a1)
+            return RL_KIND_PCAP;
+        if (be == 0x0a0d0d0a)
+            return RL_KIND_PCAPNG;
+    }
+    if (p[0] == 0x7e)
+        return RL_KIND_JT808;
+    size_t ctrl = 0, nul = 0, flags = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        if (c == 0)
+            nul++;
+        else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
+            ctrl++;
+        else if (c == 0x7e)
+            flags++;
+    }
+    if (nul == 0 && ctrl * 100 <= n)
+        return RL_KIND_TEXT;
+    /* Binary: JT/T 808 when frame flags occur early (a few junk bytes may
+     * precede the first frame in captures cut from a stream). */
+    const unsigned char *f = memchr(p, 0x7e, n < 1024 ? n : 1024);
+    if (f && flags >= 2)
+        return RL_KIND_JT808;
+    return RL_KIND_UNKNOWN;
+}
+
+static ssize_t cookie_read(void *c, char *buf, size_t n)
+{
+    long k = rl_src_read(c, buf, n);
+    return k < 0 ? -1 : (ssize_t)k;
+}
+
+FILE *rl_src_fopen(rl_src *s)
+{
+    cookie_io_functions_t io = {.read = cookie_read, .write = NULL, .seek = NULL, .close = NULL};
+    return fopencookie(s, "r", io);
+}
+
+bool rl_src_gzip(const rl_src *s) { return s->gz; }
+bool rl_src_truncated(const rl_src *s) { return s->truncated; }
+const char *rl_src_error(const rl_src *s) { return s->err[0] ? s->err : NULL; }
+uint64_t rl_src_raw_bytes(const rl_src *s) { return s->raw_total; }
+uint64_t rl_src_size(const rl_src *s) { return s->size; }
+
+void rl_src_sha256(rl_src *s, char hex[65])
+{
+    /* Hash whatever has not been read yet, without decoding it. */
+    if (!s->failed) {
+        while (!s->eof_raw) {
+            s->raw_pos = s->raw_len;
+            if (!fill_raw(s))
+                break;
+        }
+    }
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(s->sha, md, &len);
+    static const char hx[] = "0123456789abcdef";
+    for (unsigned i = 0; i < 32; i++) {
+        hex[2 * i] = hx[md[i] >> 4];
+        hex[2 * i + 1] = hx[md[i] & 15];
+    }
+    hex[64] = 0;
+    s->failed = true; /* the digest is final */
+}

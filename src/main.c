@@ -1,0 +1,44 @@
+/*
+ * main.c - roadlog: reads the logs Chinese road-transport enforcement runs
+ * on (GPS exports, JT/T 808 traffic, pcap captures, weighbridge logs) and
+ * says, vehicle by vehicle, who broke which rule, when, where, by how much
+ * and under which regulation.
+ *
+ * One subcommand per file (cmd_*.c), each a thin layer over the library.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+#ifndef RL_VERSION
+#define RL_VERSION "0.1.0"
+#endif
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        cli_usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "analyze") == 0)
+        return cmd_analyze(argc - 1, argv + 1);
+    if (strcmp(cmd, "decode") == 0)
+        return cmd_decode(argc - 1, argv + 1);
+    if (strcmp(cmd, "rules") == 0)
+        return cmd_rules(argc - 1, argv + 1);
+    if (strcmp(cmd, "summary") == 0)
+        return cmd_summary(argc - 1, argv + 1);
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("roadlog %s\n", RL_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        cli_usage(stdout);
+        return 0;
+    }
+    fprintf(stderr, "roadlog: unknown command '%s'\n", cmd);
+    cli_usage(stderr);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,161 @@
+/*
+ * numparse.c - locale-free fixed-point parsing (see numparse.h).
+ *
+ * The fast path reads plain decimals digit by digit; anything with an
+ * exponent goes through strtod under a check for finiteness and range.
+ */
+#include "numparse.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static const int64_t pow10_tab[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+
+static const char *slow_path(const char *s, size_t n, int scale, int64_t *out)
+{
+    char buf[64];
+    if (n >= sizeof buf)
+        return "number is too long";
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    for (size_t i = 0; i < n; i++) { /* only digits, sign, point, exponent */
+        char c = buf[i];
+        if (!((c >= '0' && c <= '9') || c == '.' || c == '+' || c == '-' || c == 'e' || c == 'E'))
+            return "not a number";
+    }
+    char *end;
+    double v = strtod(buf, &end);
+    if (end != buf + n || end == buf)
+        return "not a number";
+    if (!isfinite(v))
+        return "number is out of range";
+    double scaled = v * (double)pow10_tab[scale];
+    if (fabs(scaled) > 9.0e15)
+        return "number is out of range";
+    *out = (int64_t)llround(scaled);
+    return NULL;
+}
+
+const char *num_fixed(const char *s, size_t n, int scale, int64_t *out)
+{
+    trim_span(&s, &n);
+    if (n == 0)
+        return "empty";
+    const char *p = s, *e = s + n;
+    int neg = 0;
+    if (*p == '-' || *p == '+') {
+        neg = *p == '-';
+        p++;
+    }
+    int64_t ip = 0;
+    while (p < e && *p >= '0' && *p <= '9') {
+        if (ip > 100000000000000000LL) /* 1e17: 25-digit integers end here */
+            return "number is out of range";
+        ip = ip * 10 + (*p - '0');
+        p++;
+    }
+    if (ip > INT64_MAX / pow10_tab[scale] - 1)
+        return "number is out of range";
+    int had_int = p > s + (s[0] == '-' || s[0] == '+');
+    int64_t frac = 0;
+    int fdigits = 0, round_up = 0, had_frac = 0;
+    if (p < e && *p == '.') {
+        p++;
+        while (p < e && *p >= '0' && *p <= '9') {
+            had_frac = 1;
+            if (fdigits < scale) {
+                frac = frac * 10 + (*p - '0');
+                fdigits++;
+            } else if (fdigits == scale) {
+                round_up = *p >= '5';
+                fdigits++;
+            }
+            p++;
+        }
+    }
+    if (p != e) {
+        if (*p == 'e' || *p == 'E')
+            return slow_path(s, n, scale, out);
+        return "not a number";
+    }
+    if (!had_int && !had_frac)
+        return "not a number";
+    int used = fdigits > scale ? scale : fdigits;
+    int64_t v = ip * pow10_tab[scale] + frac * pow10_tab[scale - used] + round_up;
+    *out = neg ? -v : v;
+    return NULL;
+}
+
+const char *num_word(const char *s, size_t n, uint32_t *out)
+{
+    trim_span(&s, &n);
+    if (n == 0)
+        return "empty";
+    uint64_t v = 0;
+    if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        if (n > 10)
+            return "number is out of range";
+        for (size_t i = 2; i < n; i++) {
+            char c = s[i];
+            unsigned d;
+            if (c >= '0' && c <= '9')
+                d = (unsigned)(c - '0');
+            else if (c >= 'a' && c <= 'f')
+                d = (unsigned)(c - 'a' + 10);
+            else if (c >= 'A' && c <= 'F')
+                d = (unsigned)(c - 'A' + 10);
+            else
+                return "not a hexadecimal number";
+            v = v * 16 + d;
+        }
+    } else {
+        if (n > 10)
+            return "number is out of range";
+        for (size_t i = 0; i < n; i++) {
+            if (s[i] < '0' || s[i] > '9')
+                return "not a whole number";
+            v = v * 10 + (uint64_t)(s[i] - '0');
+        }
+        if (v > 0xFFFFFFFFull)
+            return "number is out of range";
+    }
+    *out = (uint32_t)v;
+    return NULL;
+}
+
+int num_format_fixed(char out[32], int64_t v, int scale)
+{
+    char tmp[32];
+    int neg = v < 0;
+    uint64_t a = neg ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    uint64_t div = (uint64_t)pow10_tab[scale];
+    uint64_t ip = a / div, fp = a % div;
+    int n = 0;
+    if (neg && (ip || fp))
+        tmp[n++] = '-';
+    char digs[24];
+    int nd = 0;
+    do {
+        digs[nd++] = (char)('0' + ip % 10);
+        ip /= 10;
+    } while (ip);
+    while (nd)
+        tmp[n++] = digs[--nd];
+    if (fp) {
+        tmp[n++] = '.';
+        for (int i = scale - 1; i >= 0; i--) {
+            tmp[n + i] = (char)('0' + fp % 10);
+            fp /= 10;
+        }
+        n += scale;
+        while (tmp[n - 1] == '0')
+            n--;
+    }
+    memcpy(out, tmp, (size_t)n);
+    out[n] = 0;
+    return n;
+}

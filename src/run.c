@@ -1,0 +1,89 @@
+/*
+ * run.c - the run context (see run.h).
+ */
+#include "run.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util.h"
+
+void run_init(rl_run *run)
+{
+    memset(run, 0, sizeof *run);
+    rules_defaults(&run->rules);
+    run->opt.tz = 8 * 3600;
+    run->opt.formats = FMT_ALL;
+    run->opt.out_dir = "roadlog-out";
+    run->opt.repeat = 3;
+    run->str = strtab_new();
+    registry_init(&run->reg);
+    run->vt = vtable_new();
+    u64map_init(&run->phone_plate);
+    run->started = run_clock();
+    run->started_wall = (int64_t)time(NULL);
+}
+
+void run_free(rl_run *run)
+{
+    for (size_t i = 0; i < run->ninputs; i++) {
+        free(run->inputs[i].name);
+        free(run->inputs[i].error);
+    }
+    free(run->inputs);
+    for (size_t i = 0; i < run->ncounters; i++)
+        free(run->counters[i].name);
+    free(run->counters);
+    events_free(&run->events);
+    free(run->vdays);
+    free(run->vstats);
+    free(run->order);
+    u64map_free(&run->phone_plate);
+    vtable_free(run->vt);
+    registry_free(&run->reg);
+    strtab_free(run->str);
+    memset(run, 0, sizeof *run);
+}
+
+void run_count(rl_run *run, const char *name, uint64_t n)
+{
+    for (size_t i = 0; i < run->ncounters; i++)
+        if (strcmp(run->counters[i].name, name) == 0) {
+            run->counters[i].n += n;
+            return;
+        }
+    run->counters = xrealloc(run->counters, (run->ncounters + 1) * sizeof *run->counters);
+    run->counters[run->ncounters++] = (rl_counter){xstrdup(name), n};
+}
+
+void run_format_origin(const rl_run *run, rl_origin o, char *out, size_t n)
+{
+    unsigned fi = RL_ORIGIN_FILE(o);
+    unsigned long long pos = (unsigned long long)RL_ORIGIN_POS(o);
+    if (fi >= run->ninputs) {
+        snprintf(out, n, "?:%llu", pos);
+        return;
+    }
+    const rl_input *in = &run->inputs[fi];
+    const char *name = strcmp(in->name, "-") == 0 ? "stdin" : in->name;
+    char sep = in->loc == RL_LOC_LINE ? ':' : in->loc == RL_LOC_OFFSET ? '@' : '#';
+    snprintf(out, n, "%s%c%llu", name, sep, pos);
+}
+
+const char *run_vehicle_label(const rl_run *run, const rl_vehicle *v)
+{
+    return strtab_get(run->str, v->by_phone ? v->phone : v->plate);
+}
+
+const char *run_vehicle_company(const rl_run *run, const rl_vehicle *v)
+{
+    return v->reg ? strtab_get(run->str, v->reg->company) : "";
+}
+
+double run_clock(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}

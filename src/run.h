@@ -1,0 +1,151 @@
+/*
+ * run.h - one invocation of roadlog: options, rules, inputs, the tables
+ * built while reading, counters and the events found.
+ *
+ * There is no global state: cmd_analyze / cmd_decode create an rl_run and
+ * pass it down.  The ingest layer (ingest.c) reads every input into it
+ * through an rl_sink; analyze.c turns it into events; reports/ write it.
+ */
+#ifndef RL_RUN_H
+#define RL_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "event.h"
+#include "ingest.h"
+#include "input.h"
+#include "registry.h"
+#include "rules.h"
+#include "strtab.h"
+#include "u64map.h"
+#include "vehicle.h"
+
+enum {
+    FMT_CSV = 1u << 0,
+    FMT_JSONL = 1u << 1,
+    FMT_HTML = 1u << 2,
+    FMT_XLSX = 1u << 3,
+    FMT_GEOJSON = 1u << 4,
+    FMT_ALL = 0x1F
+};
+
+typedef struct rl_options {
+    const char *registry_path;
+    const char *rules_path;
+    const char *out_dir;
+    const char *company;     /* --company */
+    const char *plate;       /* --plate (normalised), points to plate_norm */
+    char plate_norm[64];
+    const char *lang;        /* --lang zh|en */
+    int32_t tz;              /* --tz, seconds east of UTC */
+    bool strict, quiet, excel_csv, progress;
+    bool have_from, have_to;
+    int64_t from, to;        /* UTC, inclusive */
+    unsigned formats;
+    unsigned port;           /* --port, 0 = all */
+    int repeat;              /* summary --repeat */
+} rl_options;
+
+typedef struct rl_input {
+    char *name;              /* as given on the command line ("-" = stdin) */
+    const char *kind;        /* "gps", "weighbridge", "registry", "jt808", "pcap", ... */
+    rl_loc_kind loc;
+    uint64_t size;           /* raw bytes */
+    char sha256[65];
+    bool gzip, truncated;
+    const char *encoding;    /* CSV: "utf-8", "gbk", "ascii" */
+    char delimiter;
+    uint64_t records;        /* records read (rows, frames) */
+    uint64_t rejected;
+    char *error;             /* the file could not be read, or a warning */
+} rl_input;
+
+typedef struct rl_counter {
+    char *name;
+    uint64_t n;
+} rl_counter;
+
+/* One local day of one vehicle (vehicle_days.csv). */
+typedef struct rl_vday {
+    uint32_t vehicle;
+    int64_t day;             /* local day number */
+    uint64_t points, valid, drift, gaps, accepted;
+    double distance_km;
+    int64_t driving_s;
+    int32_t max_speed_mkmh;  /* accepted fixes; -1 when none */
+    int64_t first, last;     /* first/last point (after duplicates) */
+    /* fatigue (detect_fatigue.c) */
+    uint32_t rests;
+    int64_t longest_stint_s;
+    /* weighbridge (detect_weigh.c) */
+    uint32_t weighings;
+    int64_t heaviest_gross_kg;  /* -1 when none */
+    int64_t worst_excess_kg;    /* -1 when none */
+} rl_vday;
+
+/* Per-vehicle totals (vehicles.csv). */
+typedef struct rl_vstats {
+    uint64_t points, valid, drift, duplicates, accepted;
+    double distance_km;
+    int64_t driving_s;
+    int32_t max_speed_mkmh;
+    int64_t first, last;
+    uint32_t events[EV_TYPE_COUNT];
+    uint32_t nevents;
+    int64_t penalty_points;  /* sum of the events' severity points */
+    uint32_t weighings;
+    int64_t heaviest_gross_kg, worst_excess_kg;
+} rl_vstats;
+
+typedef struct rl_run {
+    rl_options opt;
+    rl_rules rules;
+    strtab *str;
+    rl_registry reg;
+    bool have_registry;
+    vtable *vt;
+    /* JT/T 808 registrations: phone id -> (plate id << 8 | colour) + 1 */
+    u64map phone_plate;
+    uint64_t registration_conflicts;
+    rl_input *inputs;
+    size_t ninputs, capinputs;
+    rl_counter *counters;
+    size_t ncounters;
+    /* counts */
+    uint64_t positions, weighings, filtered, rejected;
+    uint64_t duplicates, invalid, drift, points, accepted;
+    uint64_t unregistered, vehicles_analysed;
+    rl_events events;
+    rl_vday *vdays;
+    size_t nvdays, capvdays;
+    size_t vday_first;       /* the vehicle under analysis: its first day */
+    rl_vstats *vstats;       /* indexed like the vehicle table */
+    uint32_t *order;         /* live, selected vehicles in output order */
+    size_t norder;
+    FILE *rejects;           /* rejects.csv, or NULL (decode) */
+    uint64_t rejects_printed;
+    bool stop;               /* --strict hit a bad record */
+    bool decode;             /* roadlog decode: positions go to stdout */
+    FILE *decode_out;
+    double started;          /* monotonic seconds at start */
+    int64_t started_wall;
+    /* progress */
+    uint64_t bytes_total, bytes_done_files;
+    double last_progress;
+    void *fatigue;           /* detect_fatigue.c state */
+    void *jt808_session;     /* parsers/jt808.c shared terminal state */
+} rl_run;
+
+void run_init(rl_run *run);
+void run_free(rl_run *run);
+void run_count(rl_run *run, const char *name, uint64_t n);
+/* "file:line", "file@offset" or "file#packet" of an origin. */
+void run_format_origin(const rl_run *run, rl_origin o, char *out, size_t n);
+/* Display name of a vehicle: its plate, or its terminal phone. */
+const char *run_vehicle_label(const rl_run *run, const rl_vehicle *v);
+const char *run_vehicle_company(const rl_run *run, const rl_vehicle *v);
+double run_clock(void);
+
+#endif

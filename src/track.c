@@ -1,0 +1,149 @@
+/*
+ * track.c - duplicates, invalid fixes, drift and intervals (see track.h).
+ */
+#include "track.h"
+
+#include <math.h>
+
+#define EARTH_R_KM 6371.0088 /* mean Earth radius, RULES.md §1 */
+
+double haversine_km(int32_t lat1, int32_t lon1, int32_t lat2, int32_t lon2)
+{
+    const double k = M_PI / 180.0 / 1e6;
+    double p1 = lat1 * k, p2 = lat2 * k;
+    double dp = (lat2 - lat1) * k, dl = ((double)lon2 - (double)lon1) * k;
+    double s1 = sin(dp / 2), s2 = sin(dl / 2);
+    double h = s1 * s1 + cos(p1) * cos(p2) * s2 * s2;
+    if (h > 1)
+        h = 1;
+    return 2 * EARTH_R_KM * asin(sqrt(h));
+}
+
+bool track_is_invalid(const rl_rules *r, int32_t lat_e6, int32_t lon_e6, int32_t speed_mkmh, bool have_status,
+                      uint32_t status)
+{
+    double lon = lon_e6 / 1e6, lat = lat_e6 / 1e6, kmh = speed_mkmh / 1e3;
+    if (lon < r->v[R_TRACK_LON_MIN] || lon > r->v[R_TRACK_LON_MAX] || lat < r->v[R_TRACK_LAT_MIN] ||
+        lat > r->v[R_TRACK_LAT_MAX] || kmh < 0 || kmh > r->v[R_TRACK_SPEED_MAX_KMH])
+        return true;
+    return have_status && !(status & RL_STATUS_FIXED);
+}
+
+typedef struct {
+    const rl_rules *r;
+    const track_hooks *h;
+    track_counts *c;
+    bool have_ref;
+    rl_fix ref;            /* last accepted fix */
+    unsigned drift_run;    /* drift fixes in a row since ref */
+    int64_t moving_mkmh;
+    double drift_kmh, drift_min_km, moving_kmh;
+    int64_t gap_s;
+    unsigned reanchor_n;
+    uint32_t last_driver;
+} track_state;
+
+static void accept(track_state *s, const rl_fix *f, double dist)
+{
+    s->c->accepted++;
+    if (s->h->point)
+        s->h->point(s->h->ud, f, PT_ACCEPTED);
+    if (!s->have_ref) {
+        s->have_ref = true;
+        s->ref = *f;
+        if (s->h->accepted)
+            s->h->accepted(s->h->ud, f, NULL);
+        return;
+    }
+    rl_interval iv;
+    iv.a = s->ref;
+    iv.b = *f;
+    iv.dt = f->time - s->ref.time;
+    iv.dist_km = dist;
+    iv.gap = iv.dt > s->gap_s;
+    if (iv.gap)
+        iv.driving = dist * 3600.0 >= s->moving_kmh * (double)iv.dt;
+    else
+        iv.driving = s->ref.speed_mkmh >= s->moving_mkmh || f->speed_mkmh >= s->moving_mkmh;
+    s->ref = *f;
+    if (s->h->accepted)
+        s->h->accepted(s->h->ud, f, &iv);
+}
+
+static void process(track_state *s, rl_fix *f)
+{
+    s->c->points++;
+    /* RULES.md §3: a row with an empty driver belongs to the vehicle's last
+     * known driver. */
+    uint32_t d = fix_driver(f);
+    if (d)
+        s->last_driver = d;
+    else
+        f->driver_flags |= s->last_driver;
+    if (f->driver_flags & FIX_INVALID) {
+        s->c->invalid++;
+        if (s->h->point)
+            s->h->point(s->h->ud, f, PT_INVALID);
+        return;
+    }
+    double dist = 0;
+    if (s->have_ref) {
+        dist = haversine_km(s->ref.lat_e6, s->ref.lon_e6, f->lat_e6, f->lon_e6);
+        int64_t dt = f->time - s->ref.time;
+        bool drift = dist > s->drift_min_km && dist * 3600.0 > s->drift_kmh * (double)dt;
+        if (drift) {
+            if (++s->drift_run < s->reanchor_n) {
+                s->c->drift++;
+                if (s->h->point)
+                    s->h->point(s->h->ud, f, PT_DRIFT);
+                return;
+            }
+            /* The N-th drift fix in a row: the old reference was the
+             * outlier, or the vehicle really jumped.  Re-anchor here. */
+        }
+    }
+    s->drift_run = 0;
+    accept(s, f, dist);
+}
+
+void track_run(rl_vehicle *v, const rl_rules *r, const track_hooks *h, track_counts *counts)
+{
+    track_state s = {0};
+    s.r = r;
+    s.h = h;
+    s.c = counts;
+    s.moving_kmh = r->v[R_TRACK_MOVING_KMH];
+    s.moving_mkmh = llround(s.moving_kmh * 1000.0);
+    s.drift_kmh = r->v[R_TRACK_DRIFT_KMH];
+    s.drift_min_km = r->v[R_TRACK_DRIFT_MIN_KM];
+    s.gap_s = (int64_t)r->v[R_TRACK_GAP_S];
+    s.reanchor_n = (unsigned)r->v[R_TRACK_REANCHOR_N];
+
+    fixstream fs;
+    fixstream_open(&fs, v);
+    rl_fix best;
+    bool have = false;
+    const rl_fix *f;
+    while ((f = fixstream_next(&fs))) {
+        if (have && f->time == best.time) {
+            /* track.duplicate: keep a valid copy if any, else the first in
+             * input order (the stream gives ties in input order). */
+            counts->duplicates++;
+            if ((best.driver_flags & FIX_INVALID) && !(f->driver_flags & FIX_INVALID)) {
+                if (h->duplicate)
+                    h->duplicate(h->ud, &best);
+                best = *f;
+            } else if (h->duplicate) {
+                h->duplicate(h->ud, f);
+            }
+            continue;
+        }
+        if (have)
+            process(&s, &best);
+        best = *f;
+        have = true;
+    }
+    if (have)
+        process(&s, &best);
+    fixstream_close(&fs);
+}

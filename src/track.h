@@ -1,0 +1,56 @@
+/*
+ * track.h - one vehicle's fixes made into a track (RULES.md §1).
+ *
+ * track_run reads the vehicle's fixes in time order and, for each second,
+ * keeps one copy (a valid one if any, else the first in input order);
+ * marks fixes failing track.invalid; drops drift (implied speed above
+ * track.drift_kmh over more than track.drift_min_km from the previous
+ * accepted fix, until the N-th such fix in a row re-anchors the track);
+ * and hands every accepted fix to the detectors with the interval that
+ * ends at it: its duration, great-circle length, whether it is a gap and
+ * whether it counts as driving.  A fix without a driver inherits the
+ * vehicle's last known driver (RULES.md §3).
+ */
+#ifndef RL_TRACK_H
+#define RL_TRACK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "rules.h"
+#include "vehicle.h"
+
+typedef struct rl_interval {
+    rl_fix a, b;     /* consecutive accepted fixes */
+    int64_t dt;      /* b.time - a.time, > 0 */
+    double dist_km;  /* haversine, R = 6371.0088 km */
+    bool gap;        /* dt > track.gap_s */
+    bool driving;    /* RULES.md §1 "Intervals" */
+} rl_interval;
+
+typedef enum { PT_ACCEPTED, PT_INVALID, PT_DRIFT } point_kind;
+
+typedef struct track_hooks {
+    void *ud;
+    /* Every point that survives duplicate removal, with its class. */
+    void (*point)(void *ud, const rl_fix *f, point_kind k);
+    /* A fix dropped as a duplicate of another in the same second. */
+    void (*duplicate)(void *ud, const rl_fix *f);
+    /* An accepted fix and the interval ending at it (NULL for the first). */
+    void (*accepted)(void *ud, const rl_fix *f, const rl_interval *iv);
+} track_hooks;
+
+typedef struct track_counts {
+    uint64_t points, duplicates, invalid, drift, accepted;
+} track_counts;
+
+void track_run(rl_vehicle *v, const rl_rules *r, const track_hooks *h, track_counts *counts);
+
+/* Great-circle distance in km between two points in 1e-6 degrees. */
+double haversine_km(int32_t lat1, int32_t lon1, int32_t lat2, int32_t lon2);
+
+/* Does a position fail track.invalid (range) or have status bit 1 = 0? */
+bool track_is_invalid(const rl_rules *r, int32_t lat_e6, int32_t lon_e6, int32_t speed_mkmh, bool have_status,
+                      uint32_t status);
+
+#endif

@@ -1,0 +1,34 @@
+/*
+ * util.h - allocation that cannot fail silently, and small string helpers.
+ *
+ * Out of memory is not a recoverable condition for a batch analyser: the
+ * x-allocators print a message and exit(3) rather than return NULL.
+ */
+#ifndef RL_UTIL_H
+#define RL_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t m);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* A growable byte buffer. */
+typedef struct {
+    char *p;
+    size_t len, cap;
+} rl_buf;
+void buf_put(rl_buf *b, const void *s, size_t n);
+void buf_puts(rl_buf *b, const char *s);
+void buf_putc(rl_buf *b, char c);
+void buf_printf(rl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_free(rl_buf *b);
+
+/* Trim spaces and tabs at both ends (in place on the pointer/length). */
+void trim_span(const char **s, size_t *n);
+
+#endif

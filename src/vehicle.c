@@ -1,0 +1,264 @@
+/*
+ * vehicle.c - vehicle table, fix chunks and the time-ordered fix stream
+ * (see vehicle.h).
+ *
+ * The table is open addressing on (key id, colour, by_phone) with linear
+ * probing; the vehicles themselves live in an array that only grows, so a
+ * vehicle's index is stable.  The stream sorts each chunk in place
+ * (usually a no-op: exports are mostly in time order per vehicle) and
+ * merges the chunks with a binary heap whose top is replaced, not popped,
+ * so an already ordered vehicle costs two comparisons a fix.
+ */
+#include "vehicle.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+struct vtable {
+    rl_vehicle *v;
+    size_t n, cap;
+    uint32_t *slots; /* index + 1 */
+    size_t nslots;
+};
+
+static uint64_t vkey_hash(uint32_t key, int color, bool by_phone)
+{
+    uint64_t h = (uint64_t)key * 0x9E3779B97F4A7C15ull ^ ((uint64_t)(unsigned)color << 1 | by_phone);
+    h ^= h >> 31;
+    h *= 0xD6E8FEB86659FD93ull;
+    return h ^ (h >> 32);
+}
+
+vtable *vtable_new(void)
+{
+    vtable *t = xcalloc(1, sizeof *t);
+    t->cap = 256;
+    t->v = xmalloc(t->cap * sizeof *t->v);
+    t->nslots = 512;
+    t->slots = xcalloc(t->nslots, sizeof *t->slots);
+    return t;
+}
+
+static void free_chunks(fix_chunk *c)
+{
+    while (c) {
+        fix_chunk *n = c->next;
+        free(c);
+        c = n;
+    }
+}
+
+void vtable_free(vtable *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->n; i++)
+        free_chunks(t->v[i].head);
+    free(t->v);
+    free(t->slots);
+    free(t);
+}
+
+static bool same_key(const rl_vehicle *v, uint32_t key, int color, bool by_phone)
+{
+    return v->by_phone == by_phone && v->color == color && (by_phone ? v->phone == key : v->plate == key);
+}
+
+rl_vehicle *vtable_find(const vtable *t, uint32_t key, int color, bool by_phone)
+{
+    size_t i = vkey_hash(key, color, by_phone) & (t->nslots - 1);
+    for (;;) {
+        uint32_t s = t->slots[i];
+        if (!s)
+            return NULL;
+        rl_vehicle *v = &t->v[s - 1];
+        if (same_key(v, key, color, by_phone))
+            return v;
+        i = (i + 1) & (t->nslots - 1);
+    }
+}
+
+static void rehash(vtable *t)
+{
+    size_t n = t->nslots * 2;
+    uint32_t *slots = xcalloc(n, sizeof *slots);
+    for (size_t k = 0; k < t->n; k++) {
+        const rl_vehicle *v = &t->v[k];
+        size_t i = vkey_hash(v->by_phone ? v->phone : v->plate, v->color, v->by_phone) & (n - 1);
+        while (slots[i])
+            i = (i + 1) & (n - 1);
+        slots[i] = (uint32_t)k + 1;
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->nslots = n;
+}
+
+rl_vehicle *vtable_get(vtable *t, uint32_t key, int color, bool by_phone)
+{
+    size_t i = vkey_hash(key, color, by_phone) & (t->nslots - 1);
+    for (;;) {
+        uint32_t s = t->slots[i];
+        if (!s)
+            break;
+        rl_vehicle *v = &t->v[s - 1];
+        if (same_key(v, key, color, by_phone))
+            return v;
+        i = (i + 1) & (t->nslots - 1);
+    }
+    if (t->n == t->cap) {
+        t->cap *= 2;
+        t->v = xrealloc(t->v, t->cap * sizeof *t->v);
+    }
+    rl_vehicle *v = &t->v[t->n];
+    memset(v, 0, sizeof *v);
+    v->by_phone = by_phone;
+    v->color = (uint8_t)color;
+    if (by_phone)
+        v->phone = key;
+    else
+        v->plate = key;
+    v->cls = CLASS_OTHER;
+    v->selected = true;
+    t->slots[i] = (uint32_t)++t->n;
+    if (t->n * 4 > t->nslots * 3)
+        rehash(t);
+    return &t->v[t->n - 1];
+}
+
+size_t vtable_count(const vtable *t) { return t->n; }
+rl_vehicle *vtable_at(vtable *t, size_t i) { return i < t->n ? &t->v[i] : NULL; }
+
+void vehicle_add_fix(rl_vehicle *v, const rl_fix *f)
+{
+    fix_chunk *c = v->tail;
+    if (!c || c->n == FIX_CHUNK_N) {
+        fix_chunk *nc = xmalloc(sizeof *nc);
+        nc->next = NULL;
+        nc->n = 0;
+        nc->sorted = 0;
+        if (c)
+            c->next = nc;
+        else
+            v->head = nc;
+        v->tail = c = nc;
+    }
+    c->fix[c->n++] = *f;
+    v->nfix++;
+}
+
+void vehicle_merge(rl_vehicle *to, rl_vehicle *from)
+{
+    if (to == from)
+        return;
+    if (from->head) {
+        if (to->tail)
+            to->tail->next = from->head;
+        else
+            to->head = from->head;
+        to->tail = from->tail;
+    }
+    to->nfix += from->nfix;
+    from->head = from->tail = NULL;
+    from->nfix = 0;
+    if (from->weighings && !to->weighings) {
+        to->weighings = from->weighings;
+        from->weighings = NULL;
+    }
+    if (!to->phone)
+        to->phone = from->phone;
+    from->dead = true;
+}
+
+/* ---- the time-ordered stream ---- */
+
+static int fix_qcmp(const void *a, const void *b) { return fix_cmp(a, b); }
+
+static void sort_chunk(fix_chunk *c)
+{
+    for (uint32_t i = 1; i < c->n; i++) {
+        if (fix_cmp(&c->fix[i - 1], &c->fix[i]) > 0) {
+            qsort(c->fix, c->n, sizeof c->fix[0], fix_qcmp);
+            return;
+        }
+    }
+}
+
+static bool cur_less(const struct cursor *a, const struct cursor *b)
+{
+    return fix_cmp(&a->c->fix[a->i], &b->c->fix[b->i]) < 0;
+}
+
+static void sift_down(fixstream *s, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < s->nheap && cur_less(&s->heap[l], &s->heap[m]))
+            m = l;
+        if (r < s->nheap && cur_less(&s->heap[r], &s->heap[m]))
+            m = r;
+        if (m == i)
+            return;
+        struct cursor t = s->heap[i];
+        s->heap[i] = s->heap[m];
+        s->heap[m] = t;
+        i = m;
+    }
+}
+
+void fixstream_open(fixstream *s, rl_vehicle *v)
+{
+    memset(s, 0, sizeof *s);
+    size_t n = 0;
+    for (fix_chunk *c = v->head; c; c = c->next)
+        n++;
+    s->heap = xmalloc((n ? n : 1) * sizeof *s->heap);
+    for (fix_chunk *c = v->head, *next; c; c = next) {
+        next = c->next;
+        c->next = NULL;
+        if (c->n == 0) {
+            free(c);
+            continue;
+        }
+        sort_chunk(c);
+        s->heap[s->nheap++] = (struct cursor){c, 0};
+    }
+    /* Chunks are appended in input order, so for ordered input the heap
+     * property already holds; heapify anyway. */
+    for (size_t i = s->nheap / 2; i-- > 0;)
+        sift_down(s, i);
+    v->head = v->tail = NULL;
+    v->nfix = 0;
+}
+
+const rl_fix *fixstream_next(fixstream *s)
+{
+    /* The chunk that yielded the previous fix is freed lazily, here, so
+     * the pointer we returned stayed valid until this call. */
+    if (s->free_list) {
+        free(s->free_list);
+        s->free_list = NULL;
+    }
+    if (s->nheap == 0)
+        return NULL;
+    struct cursor *top = &s->heap[0];
+    const rl_fix *f = &top->c->fix[top->i];
+    if (++top->i == top->c->n) {
+        s->free_list = top->c;
+        s->heap[0] = s->heap[--s->nheap];
+    }
+    if (s->nheap > 1)
+        sift_down(s, 0);
+    return f;
+}
+
+void fixstream_close(fixstream *s)
+{
+    free(s->free_list);
+    for (size_t i = 0; i < s->nheap; i++)
+        free(s->heap[i].c);
+    free(s->heap);
+    memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,100 @@
+/*
+ * vehicle.h - the vehicle table and the fixes it buffers.
+ *
+ * A vehicle is plate + colour (FORMATS.md); until a JT/T 808 terminal is
+ * mapped to a plate its positions sit on a vehicle keyed by the terminal's
+ * phone.  Each position becomes a 32-byte rl_fix appended to its vehicle's
+ * chain of fixed-size chunks: no per-vehicle array to regrow, so memory
+ * is 32 bytes per fix plus at most one partly filled chunk per vehicle.
+ * Input order does not matter: fixstream hands a vehicle's fixes back in
+ * time order (each chunk sorted in place, then a k-way merge).
+ */
+#ifndef RL_VEHICLE_H
+#define RL_VEHICLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "record.h"
+#include "rules.h"
+
+/* One buffered fix: exactly what the detectors need, 32 bytes. */
+typedef struct rl_fix {
+    int64_t time;          /* UTC seconds */
+    int32_t lat_e6, lon_e6;
+    int32_t speed_mkmh;    /* km/h x 1000 */
+    uint32_t driver_flags; /* driver id (bits 0-23) | FIX_* flags */
+    rl_origin origin;      /* input order and `source` */
+} rl_fix;
+
+#define FIX_DRIVER_MASK 0x00FFFFFFu
+#define FIX_INVALID (1u << 24)     /* fails track.invalid (range or status) */
+#define FIX_DRIVER_MAX FIX_DRIVER_MASK
+
+static inline uint32_t fix_driver(const rl_fix *f) { return f->driver_flags & FIX_DRIVER_MASK; }
+
+#define FIX_CHUNK_N 127 /* 16 + 127 x 32 = 4080 bytes: one page with malloc's header */
+
+typedef struct fix_chunk {
+    struct fix_chunk *next;
+    uint32_t n;
+    uint32_t sorted; /* set by fixstream */
+    rl_fix fix[FIX_CHUNK_N];
+} fix_chunk;
+
+struct reg_entry;
+struct weigh_list;
+
+typedef struct rl_vehicle {
+    uint32_t plate;       /* strtab id of the normalised plate (0 when keyed by phone) */
+    uint32_t phone;       /* strtab id of the terminal phone, when known */
+    uint8_t color;        /* RL_COLOR_* */
+    bool by_phone;        /* keyed by terminal phone: no plate known yet */
+    bool dead;            /* merged into another vehicle */
+    bool selected;        /* passes --plate / --company */
+    vehicle_class cls;
+    const struct reg_entry *reg; /* registry row, NULL when not registered */
+    fix_chunk *head, *tail;
+    uint64_t nfix;
+    struct weigh_list *weighings; /* weighbridge records (detect_weigh) */
+} rl_vehicle;
+
+typedef struct vtable vtable;
+
+vtable *vtable_new(void);
+void vtable_free(vtable *t);
+/* Find or add the vehicle (plate id, colour) or, with by_phone, (phone id). */
+rl_vehicle *vtable_get(vtable *t, uint32_t key_id, int color, bool by_phone);
+rl_vehicle *vtable_find(const vtable *t, uint32_t key_id, int color, bool by_phone);
+size_t vtable_count(const vtable *t);
+rl_vehicle *vtable_at(vtable *t, size_t i); /* in insertion order */
+
+/* Append a fix to a vehicle. */
+void vehicle_add_fix(rl_vehicle *v, const rl_fix *f);
+/* Move all fixes (and weighings) of `from` onto `to` and mark `from` dead. */
+void vehicle_merge(rl_vehicle *to, rl_vehicle *from);
+
+/* A vehicle's fixes in time order (ties: input order).  Consumes the
+ * chunks: they are freed as the stream passes them. */
+typedef struct fixstream {
+    struct cursor {
+        fix_chunk *c;
+        uint32_t i;
+    } *heap;
+    size_t nheap;
+    fix_chunk *free_list;
+} fixstream;
+
+void fixstream_open(fixstream *s, rl_vehicle *v);
+const rl_fix *fixstream_next(fixstream *s); /* NULL at the end */
+void fixstream_close(fixstream *s);
+
+static inline int fix_cmp(const rl_fix *a, const rl_fix *b)
+{
+    if (a->time != b->time)
+        return a->time < b->time ? -1 : 1;
+    return a->origin < b->origin ? -1 : a->origin > b->origin;
+}
+
+#endif
