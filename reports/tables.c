@@ -84,7 +84,7 @@ bool report_vehicle_days_csv(const rl_run *run, const char *path)
     csvw w;
     csvw_init(&w, f);
     csvw_header(&w, "plate,plate_color,day,points,valid,drift,gaps,distance_km,driving_s,max_speed,first_time,"
-                    "last_time");
+                    "last_time,rests,longest_stint_s");
     /* vdays are grouped by vehicle in analysis order, which is the output
      * order, and sorted by day within a vehicle */
     for (size_t i = 0; i < run->nvdays; i++) {
@@ -104,6 +104,8 @@ bool report_vehicle_days_csv(const rl_run *run, const char *path)
         speed_or_empty(&w, d->max_speed_mkmh);
         time_or_empty(&w, d->first, run->opt.tz, d->points > 0);
         time_or_empty(&w, d->last, run->opt.tz, d->points > 0);
+        csvw_int(&w, d->rests);
+        csvw_int(&w, d->longest_stint_s);
         csvw_end(&w);
     }
     return finish(f);

@@ -15,11 +15,38 @@
 
 /* ---- the sink: records into the vehicle table ---- */
 
+/* A direct-mapped cache in front of plate interning and the vehicle
+ * table: rows of a day's export cycle through the same few thousand
+ * plates, so most rows cost one hash and one memcmp. */
+#define VCACHE_N 8192
+
+typedef struct {
+    uint64_t h;
+    uint32_t plate;
+    uint32_t vidx;
+    uint16_t len;
+    uint8_t color;
+    bool used;
+} vcache_ent;
+
 static rl_vehicle *vehicle_for(rl_run *run, const char *plate, size_t plate_len, int color, const char *phone,
                                size_t phone_len)
 {
-    if (plate && plate_len)
-        return vtable_get(run->vt, strtab_intern(run->str, plate, plate_len), color, false);
+    if (plate && plate_len) {
+        uint64_t h = rl_hash(plate, plate_len, (uint64_t)color);
+        vcache_ent *c = run->vcache;
+        if (!c)
+            c = run->vcache = xcalloc(VCACHE_N, sizeof *c);
+        vcache_ent *e = &c[h & (VCACHE_N - 1)];
+        if (e->used && e->h == h && e->color == color && e->len == plate_len &&
+            memcmp(strtab_get(run->str, e->plate), plate, plate_len) == 0)
+            return vtable_at(run->vt, e->vidx);
+        uint32_t pid = strtab_intern(run->str, plate, plate_len);
+        rl_vehicle *v = vtable_get(run->vt, pid, color, false);
+        if (plate_len <= UINT16_MAX)
+            *e = (vcache_ent){h, pid, (uint32_t)(v - vtable_at(run->vt, 0)), (uint16_t)plate_len, (uint8_t)color, true};
+        return v;
+    }
     if (phone && phone_len) {
         const char *c;
         size_t cn;
@@ -241,6 +268,8 @@ typedef struct {
     vctx cx;
     rl_vstats *vs;
     speeding_state speeding;
+    nightban_state nightban;
+    fatigue_vstate fatigue;
 } vehicle_pass;
 
 static void hook_point(void *ud, const rl_fix *f, point_kind k)
@@ -298,6 +327,8 @@ static void hook_accepted(void *ud, const rl_fix *f, const rl_interval *iv)
     if (iv) {
         account_interval(p, iv);
         gap_interval(&p->cx, iv);
+        nightban_interval(&p->nightban, iv);
+        fatigue_interval(&p->fatigue, iv);
     }
     speeding_fix(&p->speeding, f, iv);
 }
@@ -323,11 +354,15 @@ static void analyse_vehicle(rl_run *run, uint32_t vidx)
     p.cx.night_limit_mkmh = llround((double)p.cx.limit_mkmh * run->rules.v[R_SPEEDING_NIGHT_FACTOR]);
     p.cx.events = &run->events;
     speeding_begin(&p.speeding, &p.cx);
+    nightban_begin(&p.nightban, &p.cx);
+    fatigue_vehicle_begin(&p.fatigue, &p.cx, run);
     run->vday_first = run->nvdays;
     track_hooks h = {&p, hook_point, NULL, hook_accepted};
     track_counts c = {0};
     track_run(v, &run->rules, &h, &c);
     speeding_end(&p.speeding);
+    nightban_end(&p.nightban);
+    fatigue_vehicle_end(&p.fatigue);
     vs->points = c.points;
     vs->duplicates = c.duplicates;
     vs->drift = c.drift;
@@ -428,5 +463,6 @@ void analyze_finish(rl_run *run)
         }
     }
     run->vehicles_analysed = run->norder;
+    fatigue_finish(run);
     finish_events(run);
 }

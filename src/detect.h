@@ -51,3 +51,55 @@ void speeding_end(speeding_state *s);
 void gap_interval(const vctx *cx, const rl_interval *iv);
 
 #endif
+
+/* ---- the coach night ban, 02:00-05:00 (RULES.md §4) ---- */
+typedef struct nightban_state {
+    const vctx *cx;
+    bool active;
+    int64_t night;           /* local day on which the window starts */
+    int64_t driving_s;
+    int64_t first, last;     /* first/last driving moment in the window */
+    int32_t lat0, lon0, lat1, lon1;
+    rl_origin origin;
+    uint32_t n;
+} nightban_state;
+
+void nightban_begin(nightban_state *s, const vctx *cx);
+void nightban_interval(nightban_state *s, const rl_interval *iv);
+void nightban_end(nightban_state *s);
+
+/* Seconds of [s, e) inside a daily window in local time; *first gets the
+ * first such moment (unchanged when none). */
+int64_t window_overlap(int64_t s, int64_t e, int32_t tz, rl_window w, int64_t *first);
+
+/* ---- fatigue (RULES.md §3) ---- */
+struct rl_run;
+
+/* A run of contiguous driving intervals of one driver on one vehicle. */
+typedef struct fatigue_seg {
+    uint64_t key;            /* driver id, or 1 << 32 | vehicle when no driver is known */
+    int64_t start, end;      /* driving [start, end) */
+    uint32_t vehicle;
+    uint32_t npoints;
+    int32_t lat0, lon0, lat1, lon1;
+    rl_origin origin;
+} fatigue_seg;
+
+typedef struct fatigue_vstate {
+    const vctx *cx;
+    struct rl_run *run;
+    /* the vehicle's own timeline, for vehicle_days rests and stints */
+    bool in_stint, rest_counted;
+    int64_t stint_start, stint_drive_s, stop_run_s, stop_start;
+    /* the driving segment being collected */
+    bool seg_open;
+    fatigue_seg seg;
+} fatigue_vstate;
+
+void fatigue_vehicle_begin(fatigue_vstate *s, const vctx *cx, struct rl_run *run);
+void fatigue_interval(fatigue_vstate *s, const rl_interval *iv);
+void fatigue_vehicle_end(fatigue_vstate *s);
+/* After the last vehicle: follow each driver across vehicles, find
+ * stints and rests, emit the fatigue events. */
+void fatigue_finish(struct rl_run *run);
+void fatigue_free(struct rl_run *run);

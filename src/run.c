@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "detect.h"
 #include "util.h"
 
 void run_init(rl_run *run)
@@ -39,6 +40,8 @@ void run_free(rl_run *run)
     free(run->vdays);
     free(run->vstats);
     free(run->order);
+    free(run->vcache);
+    fatigue_free(run);
     u64map_free(&run->phone_plate);
     vtable_free(run->vt);
     registry_free(&run->reg);

@@ -1,0 +1,318 @@
+/*
+ * detect_fatigue.c - fatigue driving (RULES.md §3; 实施条例 art. 62 (7);
+ * 道路运输车辆动态监督管理办法 for the coach night and daily limits).
+ *
+ * Fatigue follows the driver, not the vehicle: each driver has one
+ * timeline made of the driving intervals of every vehicle while they were
+ * at its wheel, and any time not driving counts as stopped for them.  So
+ * the per-vehicle pass only collects driving segments (contiguous driving
+ * intervals of one driver on one vehicle), and fatigue_finish sorts them
+ * per driver and walks each timeline:
+ *
+ *   - a rest is a stop of at least fatigue.rest_min_s between two
+ *     segments; shorter stops neither reset nor add;
+ *   - a stint runs from the first driving after a rest to the last driving
+ *     before the next; its driving time is the sum of its segments;
+ *   - fatigue_continuous: stint driving > fatigue.continuous_max_s;
+ *   - fatigue_night (coach, charter): the stint's driving inside
+ *     night.window > fatigue.night_continuous_max_s;
+ *   - fatigue_daily (coach, charter): driving in one local day >
+ *     fatigue.daily_max_s.
+ *
+ * Where no driver is known, the vehicle stands in for one.  Windows and
+ * days are cut exactly at their edges in the analysis zone.  A driver seen
+ * on two vehicles at once (a shared card, a data error) is not counted
+ * twice: overlapping driving is clipped.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze.h"
+#include "detect.h"
+#include "run.h"
+#include "timeutil.h"
+#include "util.h"
+
+#define NO_DRIVER (1ull << 32)
+
+typedef struct {
+    fatigue_seg *s;
+    size_t n, cap;
+} fatigue_segs;
+
+static fatigue_segs *segs_of(rl_run *run)
+{
+    if (!run->fatigue)
+        run->fatigue = xcalloc(1, sizeof(fatigue_segs));
+    return run->fatigue;
+}
+
+void fatigue_free(rl_run *run)
+{
+    fatigue_segs *fs = run->fatigue;
+    if (fs) {
+        free(fs->s);
+        free(fs);
+    }
+    run->fatigue = NULL;
+}
+
+/* ---- collecting, vehicle by vehicle ---- */
+
+void fatigue_vehicle_begin(fatigue_vstate *s, const vctx *cx, rl_run *run)
+{
+    memset(s, 0, sizeof *s);
+    s->cx = cx;
+    s->run = run;
+}
+
+static void flush_seg(fatigue_vstate *s)
+{
+    if (!s->seg_open)
+        return;
+    fatigue_segs *fs = segs_of(s->run);
+    if (fs->n == fs->cap) {
+        fs->cap = fs->cap ? fs->cap * 2 : 1024;
+        fs->s = xrealloc(fs->s, fs->cap * sizeof *fs->s);
+    }
+    fs->s[fs->n++] = s->seg;
+    s->seg_open = false;
+}
+
+static void end_vehicle_stint(fatigue_vstate *s)
+{
+    if (!s->in_stint)
+        return;
+    rl_vday *d = vday_get(s->run, s->cx->vidx, tu_local_day(s->stint_start, s->cx->tz));
+    if (s->stint_drive_s > d->longest_stint_s)
+        d->longest_stint_s = s->stint_drive_s;
+    s->in_stint = false;
+}
+
+void fatigue_interval(fatigue_vstate *s, const rl_interval *iv)
+{
+    const vctx *cx = s->cx;
+    int64_t rest_min = (int64_t)cx->r->v[R_FATIGUE_REST_MIN_S];
+    if (!iv->driving) {
+        flush_seg(s);
+        if (s->stop_run_s == 0)
+            s->stop_start = iv->a.time;
+        s->stop_run_s += iv->dt;
+        if (!s->rest_counted && s->stop_run_s >= rest_min) {
+            s->rest_counted = true;
+            vday_get(s->run, cx->vidx, tu_local_day(s->stop_start, cx->tz))->rests++;
+        }
+        return;
+    }
+    /* the vehicle's own stints */
+    if (!s->in_stint || s->stop_run_s >= rest_min) {
+        end_vehicle_stint(s);
+        s->in_stint = true;
+        s->stint_start = iv->a.time;
+        s->stint_drive_s = 0;
+    }
+    s->stop_run_s = 0;
+    s->rest_counted = false;
+    s->stint_drive_s += iv->dt;
+    /* the driver's segments: an interval belongs to the driver of its
+     * earlier fix */
+    uint32_t driver = fix_driver(&iv->a);
+    uint64_t key = driver ? driver : (NO_DRIVER | cx->vidx);
+    if (s->seg_open && s->seg.key == key && s->seg.end == iv->a.time) {
+        s->seg.end = iv->b.time;
+        s->seg.lat1 = iv->b.lat_e6;
+        s->seg.lon1 = iv->b.lon_e6;
+        s->seg.npoints++;
+        return;
+    }
+    flush_seg(s);
+    s->seg_open = true;
+    s->seg = (fatigue_seg){key, iv->a.time, iv->b.time, cx->vidx, 2,
+                           iv->a.lat_e6, iv->a.lon_e6, iv->b.lat_e6, iv->b.lon_e6, iv->a.origin};
+}
+
+void fatigue_vehicle_end(fatigue_vstate *s)
+{
+    flush_seg(s);
+    end_vehicle_stint(s);
+}
+
+/* ---- following each driver ---- */
+
+static int seg_order(const void *a, const void *b)
+{
+    const fatigue_seg *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->vehicle < y->vehicle ? -1 : x->vehicle > y->vehicle;
+}
+
+typedef struct {
+    rl_run *run;
+    uint64_t key;
+    /* stint */
+    bool open;
+    int64_t start, end, drive_s, night_s, night_first;
+    uint32_t vehicle, night_vehicle, npoints;
+    int32_t lat0, lon0, lat1, lon1, nlat, nlon;
+    rl_origin origin, night_origin;
+    /* day */
+    bool day_open;
+    int64_t day, day_s, day_first, day_last;
+    uint32_t day_vehicle, day_points;
+    int32_t dlat0, dlon0, dlat1, dlon1;
+    rl_origin day_origin;
+} walk;
+
+static void fatigue_severity(vehicle_class c, char out[48])
+{
+    /* 记分办法 2022: 9 points for 中型以上载客汽车 and dangerous goods
+     * (art. 9 item 7), 3 for 载货汽车 (art. 11 item 14); fine under
+     * 道交法 art. 90. */
+    int pts = (c == CLASS_COACH || c == CLASS_CHARTER || c == CLASS_HAZMAT) ? 9
+              : (c == CLASS_TRUCK || c == CLASS_HEAVY_TRUCK || c == CLASS_MUCK) ? 3
+                                                                                 : 0;
+    snprintf(out, 48, "%d pts; 20-200 yuan", pts);
+}
+
+static void add_event(walk *w, event_type t, uint32_t vehicle, int64_t start, int64_t end, int32_t lat0,
+                      int32_t lon0, int32_t lat1, int32_t lon1, int64_t value, rule_id rule, rl_origin origin,
+                      uint32_t npoints)
+{
+    rl_run *run = w->run;
+    const rl_vehicle *v = vtable_at(run->vt, vehicle);
+    rl_event e;
+    memset(&e, 0, sizeof e);
+    e.vehicle = vehicle;
+    e.driver = (w->key & NO_DRIVER) ? 0 : (uint32_t)w->key;
+    e.type = t;
+    e.start = start;
+    e.end = end;
+    e.have_pos = true;
+    e.start_lat_e6 = lat0;
+    e.start_lon_e6 = lon0;
+    e.end_lat_e6 = lat1;
+    e.end_lon_e6 = lon1;
+    e.value = value;
+    e.limit = (int64_t)run->rules.v[rule];
+    e.scale = 0;
+    fatigue_severity(v->cls, e.severity);
+    e.rule = rule_name(rule);
+    e.origin = origin;
+    e.evidence_points = npoints;
+    events_add(&run->events, &e);
+}
+
+static vehicle_class class_of(const walk *w, uint32_t vehicle) { return vtable_at(w->run->vt, vehicle)->cls; }
+
+static void close_stint(walk *w)
+{
+    if (!w->open)
+        return;
+    w->open = false;
+    const rl_rules *r = &w->run->rules;
+    if (w->drive_s > (int64_t)r->v[R_FATIGUE_CONTINUOUS_MAX_S])
+        add_event(w, EV_FATIGUE_CONTINUOUS, w->vehicle, w->start, w->end, w->lat0, w->lon0, w->lat1, w->lon1,
+                  w->drive_s, R_FATIGUE_CONTINUOUS_MAX_S, w->origin, w->npoints);
+    if (w->night_s > (int64_t)r->v[R_FATIGUE_NIGHT_CONTINUOUS_MAX_S] && class_is_passenger(class_of(w, w->night_vehicle)))
+        add_event(w, EV_FATIGUE_NIGHT, w->night_vehicle, w->night_first, w->end, w->nlat, w->nlon, w->lat1,
+                  w->lon1, w->night_s, R_FATIGUE_NIGHT_CONTINUOUS_MAX_S, w->night_origin, w->npoints);
+}
+
+static void close_day(walk *w)
+{
+    if (!w->day_open)
+        return;
+    w->day_open = false;
+    if (w->day_s > (int64_t)w->run->rules.v[R_FATIGUE_DAILY_MAX_S] && class_is_passenger(class_of(w, w->day_vehicle)))
+        add_event(w, EV_FATIGUE_DAILY, w->day_vehicle, w->day_first, w->day_last, w->dlat0, w->dlon0, w->dlat1,
+                  w->dlon1, w->day_s, R_FATIGUE_DAILY_MAX_S, w->day_origin, w->day_points);
+}
+
+static void add_segment(walk *w, const fatigue_seg *g, int64_t s, int64_t e)
+{
+    const rl_rules *r = &w->run->rules;
+    int32_t tz = w->run->opt.tz;
+    if (w->open && s - w->end >= (int64_t)r->v[R_FATIGUE_REST_MIN_S])
+        close_stint(w);
+    if (!w->open) {
+        w->open = true;
+        w->start = s;
+        w->drive_s = w->night_s = 0;
+        w->vehicle = g->vehicle;
+        w->lat0 = g->lat0;
+        w->lon0 = g->lon0;
+        w->origin = g->origin;
+        w->npoints = 0;
+    }
+    w->drive_s += e - s;
+    int64_t nf = 0;
+    int64_t ns = window_overlap(s, e, tz, r->night, &nf);
+    if (ns > 0 && w->night_s == 0) {
+        w->night_first = nf;
+        w->night_vehicle = g->vehicle;
+        w->nlat = g->lat0;
+        w->nlon = g->lon0;
+        w->night_origin = g->origin;
+    }
+    w->night_s += ns;
+    w->end = e;
+    w->lat1 = g->lat1;
+    w->lon1 = g->lon1;
+    w->npoints += g->npoints;
+    /* local days, split exactly at midnight */
+    for (int64_t t = s; t < e;) {
+        int64_t day = tu_local_day(t, tz);
+        int64_t next = (day + 1) * RL_DAY_S - tz;
+        int64_t pe = next < e ? next : e;
+        if (w->day_open && w->day != day)
+            close_day(w);
+        if (!w->day_open) {
+            w->day_open = true;
+            w->day = day;
+            w->day_s = 0;
+            w->day_first = t;
+            w->day_vehicle = g->vehicle;
+            w->dlat0 = g->lat0;
+            w->dlon0 = g->lon0;
+            w->day_origin = g->origin;
+            w->day_points = 0;
+        }
+        w->day_s += pe - t;
+        w->day_last = pe;
+        w->dlat1 = g->lat1;
+        w->dlon1 = g->lon1;
+        w->day_points += g->npoints;
+        t = pe;
+    }
+}
+
+void fatigue_finish(rl_run *run)
+{
+    fatigue_segs *fs = run->fatigue;
+    if (!fs || fs->n == 0)
+        return;
+    qsort(fs->s, fs->n, sizeof *fs->s, seg_order);
+    for (size_t i = 0; i < fs->n;) {
+        walk w;
+        memset(&w, 0, sizeof w);
+        w.run = run;
+        w.key = fs->s[i].key;
+        for (; i < fs->n && fs->s[i].key == w.key; i++) {
+            const fatigue_seg *g = &fs->s[i];
+            int64_t s = g->start, e = g->end;
+            if (w.open && s < w.end) { /* the same driver on two vehicles at once */
+                if (e <= w.end) {
+                    run_count(run, "fatigue.overlapping_driving", 1);
+                    continue;
+                }
+                s = w.end;
+            }
+            add_segment(&w, g, s, e);
+        }
+        close_stint(&w);
+        close_day(&w);
+    }
+}
