@@ -117,7 +117,16 @@ static void on_weighing(void *ud, const rl_weighing *w)
 {
     rl_run *run = ud;
     run->weighings++;
-    (void)w;
+    if (!in_window(run, w->time)) {
+        run->filtered++;
+        return;
+    }
+    rl_vehicle *v = vehicle_for(run, w->plate, w->plate_len, w->color, NULL, 0);
+    if (!v) {
+        run_reject(run, w->origin, "weighing names no plate", NULL, 0);
+        return;
+    }
+    weigh_store(run, v, w);
 }
 
 static bool on_reject(void *ud, rl_origin where, const char *reason, const void *raw, size_t raw_len)
@@ -218,7 +227,7 @@ static void join_registry(rl_run *run)
             v->selected = false;
         if (run->opt.company && strcmp(run_vehicle_company(run, v), run->opt.company) != 0)
             v->selected = false;
-        if (!v->reg && v->selected && (v->nfix || v->weighings))
+        if (!v->reg && v->selected && (v->nfix || v->nweigh))
             run->unregistered++;
     }
 }
@@ -270,6 +279,7 @@ typedef struct {
     speeding_state speeding;
     nightban_state nightban;
     fatigue_vstate fatigue;
+    weigh_vstate weigh;
 } vehicle_pass;
 
 static void hook_point(void *ud, const rl_fix *f, point_kind k)
@@ -331,6 +341,7 @@ static void hook_accepted(void *ud, const rl_fix *f, const rl_interval *iv)
         fatigue_interval(&p->fatigue, iv);
     }
     speeding_fix(&p->speeding, f, iv);
+    weigh_fix(&p->weigh, f);
 }
 
 static void analyse_vehicle(rl_run *run, uint32_t vidx)
@@ -356,6 +367,7 @@ static void analyse_vehicle(rl_run *run, uint32_t vidx)
     speeding_begin(&p.speeding, &p.cx);
     nightban_begin(&p.nightban, &p.cx);
     fatigue_vehicle_begin(&p.fatigue, &p.cx, run);
+    weigh_vehicle_begin(&p.weigh, &p.cx, run, v);
     run->vday_first = run->nvdays;
     track_hooks h = {&p, hook_point, NULL, hook_accepted};
     track_counts c = {0};
@@ -363,6 +375,7 @@ static void analyse_vehicle(rl_run *run, uint32_t vidx)
     speeding_end(&p.speeding);
     nightban_end(&p.nightban);
     fatigue_vehicle_end(&p.fatigue);
+    weigh_vehicle_end(&p.weigh);
     vs->points = c.points;
     vs->duplicates = c.duplicates;
     vs->drift = c.drift;
@@ -446,7 +459,7 @@ void analyze_finish(rl_run *run)
     run->norder = 0;
     for (size_t i = 0; i < n; i++) {
         rl_vehicle *v = vtable_at(run->vt, i);
-        if (!v->dead && v->selected && (v->nfix || v->weighings))
+        if (!v->dead && v->selected && (v->nfix || v->nweigh))
             run->order[run->norder++] = (uint32_t)i;
     }
     qsort_r(run->order, run->norder, sizeof *run->order, vehicle_order, run);

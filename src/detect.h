@@ -50,7 +50,6 @@ void speeding_end(speeding_state *s);
 /* ---- track gaps (RULES.md §6) ---- */
 void gap_interval(const vctx *cx, const rl_interval *iv);
 
-#endif
 
 /* ---- the coach night ban, 02:00-05:00 (RULES.md §4) ---- */
 typedef struct nightban_state {
@@ -103,3 +102,23 @@ void fatigue_vehicle_end(fatigue_vstate *s);
  * stints and rests, emit the fatigue events. */
 void fatigue_finish(struct rl_run *run);
 void fatigue_free(struct rl_run *run);
+
+/* ---- weighbridge checks (RULES.md §5) and GPS at the scale ---- */
+/* Keep a copy of a weighing on its vehicle (strings interned). */
+void weigh_store(struct rl_run *run, rl_vehicle *v, const rl_weighing *w);
+
+typedef struct weigh_vstate {
+    const vctx *cx;
+    struct rl_run *run;
+    rl_vehicle *v;
+    void *priv;              /* detect_weigh.c's own state */
+} weigh_vstate;
+
+void weigh_vehicle_begin(weigh_vstate *s, const vctx *cx, struct rl_run *run, rl_vehicle *v);
+/* Every accepted fix of the vehicle, in time order (for the nearest fix
+ * to each weighing). */
+void weigh_fix(weigh_vstate *s, const rl_fix *f);
+/* Check every weighing of the vehicle, emit events, fill vehicle days. */
+void weigh_vehicle_end(weigh_vstate *s);
+
+#endif

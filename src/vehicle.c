@@ -54,8 +54,13 @@ void vtable_free(vtable *t)
 {
     if (!t)
         return;
-    for (size_t i = 0; i < t->n; i++)
+    for (size_t i = 0; i < t->n; i++) {
         free_chunks(t->v[i].head);
+        for (weigh_node *w = t->v[i].whead, *n; w; w = n) {
+            n = w->next;
+            free(w);
+        }
+    }
     free(t->v);
     free(t->slots);
     free(t);
@@ -149,6 +154,17 @@ void vehicle_add_fix(rl_vehicle *v, const rl_fix *f)
     v->nfix++;
 }
 
+void vehicle_add_weighing(rl_vehicle *v, weigh_node *w)
+{
+    w->next = NULL;
+    if (v->wtail)
+        v->wtail->next = w;
+    else
+        v->whead = w;
+    v->wtail = w;
+    v->nweigh++;
+}
+
 void vehicle_merge(rl_vehicle *to, rl_vehicle *from)
 {
     if (to == from)
@@ -163,9 +179,15 @@ void vehicle_merge(rl_vehicle *to, rl_vehicle *from)
     to->nfix += from->nfix;
     from->head = from->tail = NULL;
     from->nfix = 0;
-    if (from->weighings && !to->weighings) {
-        to->weighings = from->weighings;
-        from->weighings = NULL;
+    if (from->whead) {
+        if (to->wtail)
+            to->wtail->next = from->whead;
+        else
+            to->whead = from->whead;
+        to->wtail = from->wtail;
+        to->nweigh += from->nweigh;
+        from->whead = from->wtail = NULL;
+        from->nweigh = 0;
     }
     if (!to->phone)
         to->phone = from->phone;

@@ -44,7 +44,12 @@ typedef struct fix_chunk {
 } fix_chunk;
 
 struct reg_entry;
-struct weigh_list;
+
+/* A stored weighing: a list node whose payload (after `next`) belongs to
+ * detect_weigh.c.  The vehicle table only chains and frees them. */
+typedef struct weigh_node {
+    struct weigh_node *next;
+} weigh_node;
 
 typedef struct rl_vehicle {
     uint32_t plate;       /* strtab id of the normalised plate (0 when keyed by phone) */
@@ -57,7 +62,8 @@ typedef struct rl_vehicle {
     const struct reg_entry *reg; /* registry row, NULL when not registered */
     fix_chunk *head, *tail;
     uint64_t nfix;
-    struct weigh_list *weighings; /* weighbridge records (detect_weigh) */
+    weigh_node *whead, *wtail;     /* weighbridge records (detect_weigh.c) */
+    uint32_t nweigh;
 } rl_vehicle;
 
 typedef struct vtable vtable;
@@ -72,6 +78,8 @@ rl_vehicle *vtable_at(vtable *t, size_t i); /* in insertion order */
 
 /* Append a fix to a vehicle. */
 void vehicle_add_fix(rl_vehicle *v, const rl_fix *f);
+/* Append a weighing node (allocated by the caller with malloc). */
+void vehicle_add_weighing(rl_vehicle *v, weigh_node *w);
 /* Move all fixes (and weighings) of `from` onto `to` and mark `from` dead. */
 void vehicle_merge(rl_vehicle *to, rl_vehicle *from);
 
