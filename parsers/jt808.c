@@ -154,10 +154,25 @@ typedef struct drv_entry {
     char driver[DRIVER_MAX + 1];   /* driver_len 0 = no driver (card out) */
 } drv_entry;
 
+/* Terminal cache: raw phone field -> digits and driver-table slot, so a
+ * stream that interleaves thousands of terminals formats each phone once.
+ * Direct-mapped; `gen` says which session generation `driver` is from. */
+#define TERM_CACHE 4096
+
+typedef struct term_entry {
+    uint64_t k0;  /* raw phone field bytes 0-7, 8-9 and length */
+    uint32_t k1;
+    uint8_t phone_len;
+    char phone[PHONE_MAX + 1];
+    long slot;    /* index in the driver table, -1 = none (as of gen) */
+    uint64_t gen;
+} term_entry;
+
 struct jt808_session {
+    term_entry *terms; /* TERM_CACHE entries, allocated on first use */
     drv_entry *tab;
     size_t cap, used;
-    uint64_t generation; /* bumped on every change: invalidates decoder caches */
+    uint64_t generation; /* bumped when a terminal gets a slot: slot caches look again */
     iconv_t gbk;         /* GB18030 (a superset of GBK) -> UTF-8, opened lazily */
     bool gbk_tried;
     /* Work area for one frame at a time (single-threaded by contract):
@@ -181,6 +196,7 @@ jt808_session *jt808_session_new(void)
     if (!s)
         return NULL;
     s->gbk = (iconv_t)-1;
+    s->generation = 1;
     return s;
 }
 
@@ -190,6 +206,7 @@ void jt808_session_free(jt808_session *s)
         return;
     if (s->gbk != (iconv_t)-1)
         iconv_close(s->gbk);
+    free(s->terms);
     free(s->tab);
     free(s);
 }
@@ -251,11 +268,11 @@ static void session_set_driver(jt808_session *s, const char *phone, size_t n, co
         memcpy(e->phone, phone, n);
         e->phone[n] = 0;
         s->used++;
+        s->generation++; /* a new slot (and maybe a new table): caches look again */
     }
     memcpy(e->driver, drv, dn);
     e->driver[dn] = 0;
     e->driver_len = (uint8_t)dn;
-    s->generation++;
 }
 
 const char *jt808_session_driver(const jt808_session *s, const char *phone, size_t phone_len)
@@ -330,19 +347,40 @@ static int days_in_month(int y, int m)
     return dm[m - 1];
 }
 
-bool jt808_bcd_time(const uint8_t b[6], int64_t *out)
+/* Last date seen by a decoder: positions of a run share their day, and
+ * turning a date into days is the costly half of the conversion. */
+typedef struct date_cache {
+    uint32_t key; /* YYMMDD as sent; 0 = empty (00-00-00 is never valid) */
+    int64_t days;
+} date_cache;
+
+static bool bcd_time(const uint8_t b[6], int64_t *out, date_cache *dc)
 {
     int yy, mo, dd, hh, mi, ss;
-    if (!bcd2(b[0], &yy) || !bcd2(b[1], &mo) || !bcd2(b[2], &dd) || !bcd2(b[3], &hh) ||
-        !bcd2(b[4], &mi) || !bcd2(b[5], &ss))
-        return false;
-    int y = 2000 + yy; /* JT/T 808 sends two-digit years of this century */
-    if (mo < 1 || mo > 12 || dd < 1 || dd > days_in_month(y, mo) || hh > 23 || mi > 59 || ss > 59)
+    uint32_t key = (uint32_t)b[0] << 16 | (uint32_t)b[1] << 8 | b[2];
+    int64_t days;
+    if (dc && dc->key == key) {
+        days = dc->days;
+    } else {
+        if (!bcd2(b[0], &yy) || !bcd2(b[1], &mo) || !bcd2(b[2], &dd))
+            return false;
+        int y = 2000 + yy; /* JT/T 808 sends two-digit years of this century */
+        if (mo < 1 || mo > 12 || dd < 1 || dd > days_in_month(y, mo))
+            return false;
+        days = days_from_civil(y, mo, dd);
+        if (dc) {
+            dc->key = key;
+            dc->days = days;
+        }
+    }
+    if (!bcd2(b[3], &hh) || !bcd2(b[4], &mi) || !bcd2(b[5], &ss) || hh > 23 || mi > 59 || ss > 59)
         return false;
     /* The terminal's clock is GMT+8 (JT808.md section 3). */
-    *out = days_from_civil(y, mo, dd) * 86400 + hh * 3600 + mi * 60 + ss - 8 * 3600;
+    *out = days * 86400 + hh * 3600 + mi * 60 + ss - 8 * 3600;
     return true;
 }
+
+bool jt808_bcd_time(const uint8_t b[6], int64_t *out) { return bcd_time(b, out, NULL); }
 
 /* Phone field -> decimal digits in out[PHONE_MAX + 1]; returns length.
  * BCD (JT808.md section 2): digits with leading zeros stripped, so a
@@ -592,6 +630,7 @@ static jt808_err frame_header(const uint8_t *c, size_t n, jt808_frame *f, char *
         f->phone_raw_len = 6;
     }
     const uint8_t *ph = get_bytes(&k, f->phone_raw_len);
+    memset(f->phone_bcd, 0, sizeof f->phone_bcd); /* zero tail: compared as integers */
     if (ph)
         memcpy(f->phone_bcd, ph, f->phone_raw_len);
     f->serial = get_be_u2(&k);
@@ -633,33 +672,45 @@ static int32_t coord(uint32_t raw, bool negative, bool *twos)
     return negative ? -(int32_t)raw : (int32_t)raw;
 }
 
-bool jt808_parse_location(const uint8_t *b, size_t n, jt808_location *L, char *why, size_t wl)
+static inline uint16_t be16_at(const uint8_t *p) { return (uint16_t)((unsigned)p[0] << 8 | p[1]); }
+static inline uint32_t be32_at(const uint8_t *p)
 {
-    memset(L, 0, sizeof *L);
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Item fields are only written when the item is present (L->items says
+ * which); the public wrapper clears the whole struct first. */
+static bool parse_location(const uint8_t *b, size_t n, jt808_location *L, char *why, size_t wl, date_cache *dc)
+{
+    L->items = L->nitems = 0;
+    L->items_truncated = L->twos_complement = L->odd_item_len = false;
     cursor c = cur_make(b, n);
-    L->alarm = get_be_u4(&c);
-    L->status = get_be_u4(&c);
-    L->lat_raw = get_be_u4(&c);
-    L->lon_raw = get_be_u4(&c);
-    L->altitude_m = (int16_t)get_be_u2(&c); /* signed, as traccar reads it */
-    L->speed_dkmh = get_be_u2(&c);
-    L->heading = get_be_u2(&c);
-    const uint8_t *t = get_bytes(&c, 6);
-    if (c.bad) {
+    /* The 28-byte basic block is taken whole through the cursor (one
+     * check, as tcpdump's ND_TCHECK_LEN), then read at fixed offsets. */
+    const uint8_t *k = get_bytes(&c, 28);
+    if (!k) {
         say(why, wl, "location has %zu bytes, needs 28", n);
         return false;
     }
-    memcpy(L->time_bcd, t, 6);
+    L->alarm = be32_at(k);
+    L->status = be32_at(k + 4);
+    L->lat_raw = be32_at(k + 8);
+    L->lon_raw = be32_at(k + 12);
+    L->altitude_m = (int16_t)be16_at(k + 16); /* signed, as traccar reads it */
+    L->speed_dkmh = be16_at(k + 18);
+    L->heading = be16_at(k + 20);
+    memcpy(L->time_bcd, k + 22, 6);
     /* Status bit 2 = south, bit 3 = west. */
     L->lat_e6 = coord(L->lat_raw, L->status & 4, &L->twos_complement);
     L->lon_e6 = coord(L->lon_raw, L->status & 8, &L->twos_complement);
-    L->time_ok = jt808_bcd_time(t, &L->time);
+    L->time_ok = bcd_time(k + 22, &L->time, dc);
 
     /* Additional items: id BYTE, length BYTE, value.  Unknown or
      * vendor-reused ids are skipped by length; a known id with an
      * unexpected length is skipped too (quirk 5) rather than misread. */
     while (cur_left(&c) >= 2) {
-        uint8_t id = get_u1(&c), len = get_u1(&c);
+        const uint8_t *il = get_bytes(&c, 2);
+        uint8_t id = il[0], len = il[1];
         const uint8_t *v = get_bytes(&c, len);
         if (!v) {
             L->items_truncated = true;
@@ -715,6 +766,12 @@ bool jt808_parse_location(const uint8_t *b, size_t n, jt808_location *L, char *w
     return true;
 }
 
+bool jt808_parse_location(const uint8_t *b, size_t n, jt808_location *L, char *why, size_t wl)
+{
+    memset(L, 0, sizeof *L);
+    return parse_location(b, n, L, why, wl, NULL);
+}
+
 /* ------------------------------------------------------------------ */
 /* The decoder.                                                        */
 
@@ -766,13 +823,13 @@ struct jt808_dec {
     } ra;
 
     /* Phone formatting cache: terminals send runs of frames. */
-    uint8_t last_raw[10];
-    unsigned last_raw_len;
+    uint64_t last_k0;
+    uint32_t last_k1;
     char phone[PHONE_MAX + 1];
     size_t phone_len;
     uint64_t drv_gen;
-    const char *driver;
-    size_t driver_len;
+    long slot; /* the terminal's driver-table slot, -1 none */
+    date_cache dates;
 
     uint64_t cnt[C_N];
     struct { uint16_t id; uint64_t n; } skip[SKIP_IDS];
@@ -831,37 +888,79 @@ static void count_skipped(jt808_dec *d, uint16_t id)
     }
 }
 
-/* Terminal phone of a frame, formatted once per run of frames. */
+static long session_slot(const jt808_session *s, const char *phone, size_t n)
+{
+    const drv_entry *e = session_find(s, phone, n);
+    return e ? (long)(e - s->tab) : -1;
+}
+
+/* Terminal phone and driver slot of a frame: the decoder's own copy when
+ * the terminal is the same as last frame's (one terminal per TCP stream),
+ * else the session's terminal cache.  A driver changes in its slot, so
+ * only a new slot (new terminal, table growth) invalidates the caches. */
 static void dec_phone(jt808_dec *d, const jt808_frame *f)
 {
-    if (f->phone_raw_len != d->last_raw_len || memcmp(f->phone_bcd, d->last_raw, f->phone_raw_len) != 0) {
-        memcpy(d->last_raw, f->phone_bcd, f->phone_raw_len);
-        d->last_raw_len = f->phone_raw_len;
+    jt808_session *s = d->s;
+    uint64_t k0;
+    memcpy(&k0, f->phone_bcd, 8);
+    uint32_t k1 = (uint32_t)f->phone_bcd[8] << 16 | (uint32_t)f->phone_bcd[9] << 8 | f->phone_raw_len;
+    if (d->drv_gen == s->generation && k0 == d->last_k0 && k1 == d->last_k1)
+        return;
+    if (!s->terms)
+        s->terms = calloc(TERM_CACHE, sizeof *s->terms);
+    if (s->terms) {
+        uint64_t h = (k0 ^ ((uint64_t)k1 << 40)) * 0x9E3779B97F4A7C15ull;
+        term_entry *t = &s->terms[h >> 52]; /* TERM_CACHE = 4096 = 2^12 */
+        if (t->k0 != k0 || t->k1 != k1 || !t->phone_len) {
+            t->k0 = k0;
+            t->k1 = k1;
+            t->phone_len = (uint8_t)phone_digits(f->phone_bcd, f->phone_raw_len, t->phone);
+            t->gen = 0;
+        }
+        if (t->gen != s->generation) {
+            t->slot = session_slot(s, t->phone, t->phone_len);
+            t->gen = s->generation;
+        }
+        memcpy(d->phone, t->phone, (size_t)t->phone_len + 1);
+        d->phone_len = t->phone_len;
+        d->slot = t->slot;
+    } else { /* no memory for the cache: do it by hand */
         d->phone_len = phone_digits(f->phone_bcd, f->phone_raw_len, d->phone);
-        d->drv_gen = (uint64_t)-1;
+        d->slot = session_slot(s, d->phone, d->phone_len);
     }
-    if (d->drv_gen != d->s->generation) {
-        const drv_entry *e = session_find(d->s, d->phone, d->phone_len);
-        d->driver = e && e->driver_len ? e->driver : NULL;
-        d->driver_len = d->driver ? e->driver_len : 0;
-        d->drv_gen = d->s->generation;
-    }
+    d->last_k0 = k0;
+    d->last_k1 = k1;
+    d->drv_gen = s->generation;
+}
+
+/* "position 0x0200" or "batch item 2 of 5", for reasons (only built when
+ * something is wrong: formatting per position would cost speed). */
+static void location_name(char *out, size_t cap, unsigned item, unsigned count)
+{
+    if (count)
+        snprintf(out, cap, "batch item %u of %u", item, count);
+    else
+        snprintf(out, cap, "position 0x0200");
 }
 
 /* One location (0x0200 body or 0x0704 item) -> sink->position. */
-static bool emit_location(jt808_dec *d, const uint8_t *b, size_t n, uint64_t origin, const char *what)
+static bool emit_location(jt808_dec *d, const uint8_t *b, size_t n, uint64_t origin, unsigned item,
+                          unsigned count)
 {
+    char what[64];
     jt808_location L;
     char why[128];
-    if (!jt808_parse_location(b, n, &L, why, sizeof why)) {
+    if (!parse_location(b, n, &L, why, sizeof why, &d->dates)) {
         d->cnt[C_BAD_LOCATION]++;
-        char msg[192];
+        location_name(what, sizeof what, item, count);
+        char msg[256];
         snprintf(msg, sizeof msg, "%s: %s", what, why);
         return reject(d, origin, msg, b, n);
     }
     if (!L.time_ok) {
         d->cnt[C_BAD_TIME]++;
-        char msg[192];
+        location_name(what, sizeof what, item, count);
+        char msg[256];
         snprintf(msg, sizeof msg, "%s: time %02x%02x%02x%02x%02x%02x is not a valid YYMMDDhhmmss date",
                  what, L.time_bcd[0], L.time_bcd[1], L.time_bcd[2], L.time_bcd[3], L.time_bcd[4],
                  L.time_bcd[5]);
@@ -891,8 +990,10 @@ static bool emit_location(jt808_dec *d, const uint8_t *b, size_t n, uint64_t ori
     }
     p.phone = d->phone;
     p.phone_len = d->phone_len;
-    p.driver = d->driver;
-    p.driver_len = d->driver_len;
+    if (d->slot >= 0 && d->s->tab[d->slot].driver_len) {
+        p.driver = d->s->tab[d->slot].driver;
+        p.driver_len = d->s->tab[d->slot].driver_len;
+    }
     d->cnt[C_POSITIONS]++;
     if (d->sink && d->sink->position)
         d->sink->position(d->sink->ud, &p);
@@ -920,11 +1021,9 @@ static bool msg_batch(jt808_dec *d, const uint8_t *b, size_t n, uint64_t origin)
             snprintf(msg, sizeof msg, "batch upload 0x0704: item %u of %u runs past the body", i + 1, count);
             return reject(d, origin, msg, b, n);
         }
-        char what[64];
-        snprintf(what, sizeof what, "batch item %u of %u", i + 1, count);
         if (type == 1)
             d->cnt[C_BATCH_BLIND]++;
-        if (!emit_location(d, item, len, origin, what))
+        if (!emit_location(d, item, len, origin, i + 1, count))
             return false;
     }
     return true;
@@ -1088,7 +1187,7 @@ static bool dispatch(jt808_dec *d, const jt808_frame *f, const uint8_t *b, size_
     }
     switch (f->msg_id) {
     case 0x0200:
-        return emit_location(d, b, n, origin, "position 0x0200");
+        return emit_location(d, b, n, origin, 0, 0);
     case 0x0704:
         return msg_batch(d, b, n, origin);
     case 0x0100:
@@ -1398,6 +1497,8 @@ bool jt808_feed(jt808_dec *d, const uint8_t *p, size_t n, uint64_t pos)
             return false;
         d->part_len = 0;
         i = (size_t)(q - p) + 1;
+        if (i < n && p[i] == 0x7e) /* "7e 7e": the usual end + start, no need to search */
+            i++;
         d->part_origin = origin_at(d, pos, i - 1); /* this 0x7e opens the next */
     }
     return !d->stopped;

@@ -579,7 +579,7 @@ int pcapin_read(FILE *fp, const char *name, unsigned file_index, jt808_session *
     struct pcap_pkthdr *h;
     const u_char *data;
     uint64_t pkt = 0;
-    int r;
+    int r = 0;
     while (!P.stopped && (r = pcap_next_ex(pc, &h, &data)) >= 0) {
         if (r == 0)
             continue; /* live-capture timeout; not for files */
