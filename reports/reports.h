@@ -14,6 +14,12 @@ bool report_events_csv(const rl_run *run, const char *path);
 bool report_events_jsonl(const rl_run *run, const char *path);
 bool report_vehicles_csv(const rl_run *run, const char *path);
 bool report_vehicle_days_csv(const rl_run *run, const char *path);
+/* report.html (and, for large fleets, per-vehicle pages beside it). */
+bool report_html(const rl_run *run, const char *path);
+/* events.xlsx: the ledger for Excel (libxlsxwriter, constant memory). */
+bool report_xlsx(const rl_run *run, const char *path);
+/* events.geojson: RFC 7946, lon/lat order. */
+bool report_geojson(const rl_run *run, const char *path);
 bool report_run_json(const rl_run *run, const char *path, const char *command, int exit_status);
 
 /* The columns of events.csv, in order (FORMATS.md). */

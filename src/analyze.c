@@ -11,6 +11,7 @@
 #include "dispatch.h"
 #include "timeutil.h"
 #include "track.h"
+#include "tracksample.h"
 #include "util.h"
 
 /* ---- the sink: records into the vehicle table ---- */
@@ -280,6 +281,7 @@ typedef struct {
     nightban_state nightban;
     fatigue_vstate fatigue;
     weigh_vstate weigh;
+    tracksample_state sample;
 } vehicle_pass;
 
 static void hook_point(void *ud, const rl_fix *f, point_kind k)
@@ -342,6 +344,7 @@ static void hook_accepted(void *ud, const rl_fix *f, const rl_interval *iv)
     }
     speeding_fix(&p->speeding, f, iv);
     weigh_fix(&p->weigh, f);
+    tracksample_fix(&p->sample, f);
 }
 
 static void analyse_vehicle(rl_run *run, uint32_t vidx)
@@ -368,6 +371,7 @@ static void analyse_vehicle(rl_run *run, uint32_t vidx)
     nightban_begin(&p.nightban, &p.cx);
     fatigue_vehicle_begin(&p.fatigue, &p.cx, run);
     weigh_vehicle_begin(&p.weigh, &p.cx, run, v);
+    tracksample_begin(&p.sample, run, vidx, run->opt.tz);
     run->vday_first = run->nvdays;
     track_hooks h = {&p, hook_point, NULL, hook_accepted};
     track_counts c = {0};
@@ -376,6 +380,7 @@ static void analyse_vehicle(rl_run *run, uint32_t vidx)
     nightban_end(&p.nightban);
     fatigue_vehicle_end(&p.fatigue);
     weigh_vehicle_end(&p.weigh);
+    tracksample_end(&p.sample);
     vs->points = c.points;
     vs->duplicates = c.duplicates;
     vs->drift = c.drift;

@@ -126,6 +126,12 @@ int cmd_analyze(int argc, char **argv)
         }
         if (fm & FMT_JSONL)
             ok &= write_one(&run, "events.jsonl", report_events_jsonl);
+        if (fm & FMT_GEOJSON)
+            ok &= write_one(&run, "events.geojson", report_geojson);
+        if (fm & FMT_XLSX)
+            ok &= write_one(&run, "events.xlsx", report_xlsx);
+        if (fm & FMT_HTML)
+            ok &= write_one(&run, "report.html", report_html);
     }
     if (fclose(run.rejects) != 0)
         ok = false;

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "detect.h"
+#include "tracksample.h"
 #include "util.h"
 
 void run_init(rl_run *run)
@@ -42,6 +43,7 @@ void run_free(rl_run *run)
     free(run->order);
     free(run->vcache);
     fatigue_free(run);
+    tracksample_free(run);
     u64map_free(&run->phone_plate);
     vtable_free(run->vt);
     registry_free(&run->reg);

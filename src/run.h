@@ -134,7 +134,9 @@ typedef struct rl_run {
     /* progress */
     uint64_t bytes_total, bytes_done_files;
     double last_progress;
+    void *vcache;            /* analyze.c: plate -> vehicle cache */
     void *fatigue;           /* detect_fatigue.c state */
+    void *samples;           /* tracksample.c: track samples for the charts */
     void *jt808_session;     /* parsers/jt808.c shared terminal state */
 } rl_run;
 
