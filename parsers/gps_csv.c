@@ -76,7 +76,11 @@ static bool present(const char *s, size_t n)
 
 static bool bad_field(gpscsv *g, const csv_row *row, const char *name, const char *s, size_t n, const char *why)
 {
-    snprintf(g->why, sizeof g->why, "%s '%.40s%s': %s", name, s, n > 40 ? "..." : "", why);
+    size_t k = utf8_cut(s, n, 40);
+    if (n == 0)
+        snprintf(g->why, sizeof g->why, "%s is empty", name);
+    else
+        snprintf(g->why, sizeof g->why, "%s '%.*s%s': %s", name, (int)k, s, k < n ? "..." : "", why);
     return reject(g, row, g->why);
 }
 

@@ -65,7 +65,11 @@ static const char *field(const csv_row *row, int c, size_t *n)
 
 static bool bad(regcsv *r, const csv_row *row, const char *name, const char *s, size_t n, const char *why)
 {
-    snprintf(r->why, sizeof r->why, "registry %s '%.40s%s': %s", name, s, n > 40 ? "..." : "", why);
+    size_t k = utf8_cut(s, n, 40);
+    if (n == 0)
+        snprintf(r->why, sizeof r->why, "registry %s is empty", name);
+    else
+        snprintf(r->why, sizeof r->why, "registry %s '%.*s%s': %s", name, (int)k, s, k < n ? "..." : "", why);
     return r->sink.reject(r->sink.ud, RL_ORIGIN(r->file_index, row->line), r->why, row->raw, row->raw_len);
 }
 

@@ -46,6 +46,16 @@ bool utf8_valid(const char *s, size_t n)
     return true;
 }
 
+size_t utf8_cut(const char *s, size_t n, size_t max)
+{
+    if (n <= max)
+        return n;
+    size_t k = max;
+    while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+        k--;
+    return k;
+}
+
 const char *plate_normalize(const char *s, size_t n, char out[RL_PLATE_MAX + 1], size_t *outlen)
 {
     const unsigned char *p = (const unsigned char *)s, *e = p + n;

@@ -28,6 +28,10 @@ bool plate_color_parse(const char *s, size_t n, int *color);
 const char *plate_color_name(int color);
 const char *plate_color_name_zh(int color);
 
+/* Length of the longest prefix of s (at most max bytes) that does not
+ * end inside a UTF-8 sequence. */
+size_t utf8_cut(const char *s, size_t n, size_t max);
+
 /* Is this byte string valid UTF-8?  (Used to tell UTF-8 from GBK.) */
 bool utf8_valid(const char *s, size_t n);
 
