@@ -96,7 +96,7 @@ enum {
     C_Q_UNESCAPED, C_Q_RAW7E, C_Q_LAYOUT, C_Q_TWOS, C_Q_ITEM_LEN, C_ITEMS_TRUNC,
     C_BAD_TIME, C_BAD_LOCATION, C_BATCHES, C_BATCH_BLIND, C_BATCH_SHORT, C_SUB_PARTS,
     C_SUB_DONE, C_SUB_INCOMPLETE, C_SUB_ORPHAN, C_ENCRYPTED, C_DOWNLINK, C_SKIPPED_OTHER,
-    C_N
+    C_DRIVER_FULL, C_N
 };
 
 static const char *const counter_name[C_N] = {
@@ -136,6 +136,7 @@ static const char *const counter_name[C_N] = {
     [C_ENCRYPTED] = "jt808.encrypted",
     [C_DOWNLINK] = "jt808.downlink",
     [C_SKIPPED_OTHER] = "jt808.skipped.other",
+    [C_DRIVER_FULL] = "jt808.driver_table_full",
 };
 
 /* Skipped message ids counted by id; more distinct ids than this go to
@@ -147,6 +148,9 @@ static const char *const counter_name[C_N] = {
 
 #define PHONE_MAX 31
 #define DRIVER_MAX 63
+/* Terminals whose driver the session remembers (about 100 bytes each,
+ * twice for the open-addressing slack); far above any real fleet. */
+#define SESSION_MAX_TERMINALS (1u << 20)
 
 typedef struct drv_entry {
     uint8_t phone_len, driver_len; /* phone_len 0 = empty slot */
@@ -246,19 +250,22 @@ static bool session_grow(jt808_session *s)
     return true;
 }
 
-/* Set (driver_len > 0) or clear the driver of a terminal. */
-static void session_set_driver(jt808_session *s, const char *phone, size_t n, const char *drv, size_t dn)
+/* Set (driver_len > 0) or clear the driver of a terminal; false when the
+ * table is full. */
+static bool session_set_driver(jt808_session *s, const char *phone, size_t n, const char *drv, size_t dn)
 {
     if (n == 0 || n > PHONE_MAX)
-        return;
+        return true;
     if (dn > DRIVER_MAX)
         dn = DRIVER_MAX;
     drv_entry *e = session_find(s, phone, n);
     if (!e) {
         if (dn == 0)
-            return; /* nothing to clear */
+            return true; /* nothing to clear */
+        if (s->used >= SESSION_MAX_TERMINALS)
+            return false; /* hostile input cannot grow memory without end */
         if ((s->used + 1) * 2 > s->cap && !session_grow(s))
-            return;
+            return false;
         size_t mask = s->cap - 1;
         size_t i = hash_bytes(phone, n) & mask;
         while (s->tab[i].phone_len)
@@ -273,6 +280,7 @@ static void session_set_driver(jt808_session *s, const char *phone, size_t n, co
     memcpy(e->driver, drv, dn);
     e->driver[dn] = 0;
     e->driver_len = (uint8_t)dn;
+    return true;
 }
 
 const char *jt808_session_driver(const jt808_session *s, const char *phone, size_t phone_len)
@@ -792,8 +800,8 @@ struct jt808_dec {
      * next one, so back-to-back "7e 7e" and shared flags both work, and a
      * truncated frame never swallows its successor. */
     bool in_frame;
-    uint8_t *part; /* JT808_MAX_FRAME bytes, allocated on first split frame */
-    size_t part_len;
+    uint8_t *part; /* grown up to JT808_MAX_FRAME, on the first split frame */
+    size_t part_len, part_cap;
     uint64_t part_origin;
     int unsync_why;
     uint64_t unsync_bytes, unsync_origin;
@@ -1165,7 +1173,10 @@ static bool msg_driver(jt808_dec *d, const jt808_frame *f, const uint8_t *b, siz
     }
     dl = utf8_clip(drv, dl, DRIVER_MAX);
     d->cnt[C_DRIVER_IDS]++;
-    session_set_driver(d->s, d->phone, d->phone_len, drv, dl);
+    if (!session_set_driver(d->s, d->phone, d->phone_len, drv, dl)) {
+        d->cnt[C_DRIVER_FULL]++;
+        return reject(d, origin, "driver identity 0x0702: too many terminals to remember their drivers", NULL, 0);
+    }
     return true;
 }
 
@@ -1415,6 +1426,25 @@ refuse:
     return reject(d, origin, why, c, n);
 }
 
+/* Room for `need` bytes of a split frame: grows by doubling from 256 up to
+ * JT808_MAX_FRAME, so a TCP stream of small frames holds little. */
+static bool part_reserve(jt808_dec *d, size_t need)
+{
+    if (need <= d->part_cap)
+        return true;
+    size_t cap = d->part_cap ? d->part_cap : 256;
+    while (cap < need)
+        cap *= 2;
+    if (cap > JT808_MAX_FRAME)
+        cap = JT808_MAX_FRAME;
+    uint8_t *np = realloc(d->part, cap);
+    if (!np)
+        return false;
+    d->part = np;
+    d->part_cap = cap;
+    return true;
+}
+
 static inline uint64_t origin_at(const jt808_dec *d, uint64_t pos, size_t idx)
 {
     return d->loc == RL_LOC_PACKET ? pos : pos + idx;
@@ -1478,9 +1508,15 @@ bool jt808_feed(jt808_dec *d, const uint8_t *p, size_t n, uint64_t pos)
             d->unsync_why = UNSYNC_JUNK;
             continue; /* the rest up to the next 0x7e is skipped as junk */
         }
+        if (!part_reserve(d, d->part_len + take)) {
+            d->in_frame = false; /* cannot hold it: drop it, resync */
+            d->part_len = 0;
+            d->unsync_why = UNSYNC_JUNK;
+            if (!reject(d, d->part_origin, "out of memory holding a frame split across reads", NULL, 0))
+                return false;
+            continue;
+        }
         if (!q) { /* frame continues in the next chunk */
-            if (!d->part && !(d->part = malloc(JT808_MAX_FRAME)))
-                return true;
             memcpy(d->part + d->part_len, p + i, take);
             d->part_len += take;
             return true;

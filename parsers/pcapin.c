@@ -25,7 +25,7 @@
 
 enum {
     P_PACKETS, P_NON_IP, P_FRAGMENTS, P_NOT_TCP_UDP, P_PORT_FILTERED, P_BAD_HEADERS, P_SNAPPED,
-    P_STREAMS, P_RETRANS_BYTES, P_OOO_SEGMENTS, P_GAPS, P_LOST_BYTES, P_UDP, P_N
+    P_STREAMS, P_RETRANS_BYTES, P_OOO_SEGMENTS, P_GAPS, P_LOST_BYTES, P_UDP, P_EVICTED, P_UNTRACKED, P_N
 };
 
 static const char *const pcnt_name[P_N] = {
@@ -42,6 +42,8 @@ static const char *const pcnt_name[P_N] = {
     [P_GAPS] = "pcap.tcp.gaps",
     [P_LOST_BYTES] = "pcap.tcp.lost_bytes",
     [P_UDP] = "pcap.udp.datagrams",
+    [P_EVICTED] = "pcap.tcp.streams_evicted",
+    [P_UNTRACKED] = "pcap.tcp.untracked_packets",
 };
 
 /* ------------------------------------------------------------------ */
@@ -68,6 +70,12 @@ typedef struct flow {
     size_t ooo_bytes;
 } flow;
 
+/* Safety limits against hostile captures (each far above a real
+ * platform's traffic): open decoders (about 2 KiB each; pcapin_opts can
+ * lower it) and flow records. */
+#define MAX_OPEN_STREAMS 200000
+#define MAX_FLOWS 2000000
+
 typedef struct pin {
     const rl_sink *sink;
     jt808_session *session;
@@ -77,6 +85,8 @@ typedef struct pin {
     flow **bucket;
     size_t nbucket, nflow;
     flow *first, *last, *hit;
+    flow *evict;              /* where the search for the oldest open stream resumes */
+    size_t open_streams, max_open;
     size_t total_ooo;
     jt808_dec *udp;
     bool stopped;
@@ -110,6 +120,39 @@ static bool grow(pin *P)
     return true;
 }
 
+static void rehash(pin *P)
+{
+    memset(P->bucket, 0, P->nbucket * sizeof *P->bucket);
+    for (flow *f = P->first; f; f = f->onext) {
+        size_t i = f->hash & (P->nbucket - 1);
+        f->hnext = P->bucket[i];
+        P->bucket[i] = f;
+    }
+}
+
+/* Too many flow records: drop those of finished connections (a late
+ * packet of one starts a new record, decoded as a mid-stream start). */
+static bool forget_closed(pin *P)
+{
+    flow **pp = &P->first;
+    P->last = NULL;
+    while (*pp) {
+        flow *f = *pp;
+        if (f->closed && !f->dec && !f->ooo) {
+            *pp = f->onext;
+            free(f);
+            P->nflow--;
+        } else {
+            P->last = f;
+            pp = &f->onext;
+        }
+    }
+    P->hit = NULL;
+    P->evict = NULL;
+    rehash(P);
+    return P->nflow < MAX_FLOWS;
+}
+
 static flow *flow_get(pin *P, const uint8_t *key)
 {
     if (P->hit && memcmp(P->hit->key, key, KEYLEN) == 0)
@@ -120,6 +163,8 @@ static flow *flow_get(pin *P, const uint8_t *key)
             if (f->hash == h && memcmp(f->key, key, KEYLEN) == 0)
                 return P->hit = f;
     }
+    if (P->nflow >= MAX_FLOWS && !forget_closed(P))
+        return NULL;
     if (P->nflow + 1 > P->nbucket && !grow(P))
         return NULL;
     flow *f = calloc(1, sizeof *f);
@@ -144,14 +189,36 @@ static flow *flow_get(pin *P, const uint8_t *key)
 
 static inline int32_t seq_diff(uint32_t a, uint32_t b) { return (int32_t)(a - b); }
 
+static void flow_close(pin *P, flow *f);
+
+/* Too many streams open at once: finish the oldest one (its partial frame
+ * is rejected as cut; later packets of it restart as mid-stream). */
+static void evict_oldest(pin *P, flow *keep)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        flow *f = pass == 0 && P->evict ? P->evict : P->first;
+        for (; f; f = f->onext) {
+            if (f->dec && f != keep) {
+                P->evict = f->onext;
+                P->cnt[P_EVICTED]++;
+                flow_close(P, f);
+                return;
+            }
+        }
+    }
+}
+
 static void feed(pin *P, flow *f, const uint8_t *p, size_t n, uint64_t pkt)
 {
     if (P->stopped || !n)
         return;
     if (!f->dec) {
+        if (P->open_streams >= P->max_open)
+            evict_oldest(P, f);
         f->dec = jt808_new(P->session, P->sink, P->file, RL_LOC_PACKET);
         if (!f->dec)
             return;
+        P->open_streams++;
         P->cnt[P_STREAMS]++;
     }
     if (!jt808_feed(f->dec, p, n, pkt))
@@ -213,6 +280,7 @@ static void flow_close(pin *P, flow *f)
             P->stopped = true;
         jt808_free(f->dec);
         f->dec = NULL;
+        P->open_streams--;
     }
     f->closed = true;
 }
@@ -272,8 +340,10 @@ static void tcp_segment(pin *P, const uint8_t *key, uint32_t seq, uint8_t flags,
 {
     enum { FIN = 1, SYN = 2, RST = 4 };
     flow *f = flow_get(P, key);
-    if (!f)
+    if (!f) {
+        P->cnt[P_UNTRACKED]++;
         return;
+    }
     uint32_t data_seq = seq;
     if (flags & SYN) {
         data_seq = seq + 1;
@@ -556,6 +626,7 @@ int pcapin_read(FILE *fp, const char *name, unsigned file_index, jt808_session *
     P.port = opts ? opts->port : 0;
     P.stream_max = opts && opts->stream_buffer_max ? opts->stream_buffer_max : 1u << 20;
     P.total_max = opts && opts->total_buffer_max ? opts->total_buffer_max : (size_t)256 << 20;
+    P.max_open = opts && opts->max_open_streams ? opts->max_open_streams : MAX_OPEN_STREAMS;
 
     char err[PCAP_ERRBUF_SIZE];
     err[0] = 0;

@@ -34,7 +34,8 @@
  * pcap.not_tcp_udp, pcap.port_filtered, pcap.bad_headers,
  * pcap.snapped_packets, pcap.tcp.streams, pcap.tcp.retransmitted_bytes,
  * pcap.tcp.out_of_order_segments, pcap.tcp.gaps, pcap.tcp.lost_bytes,
- * pcap.udp.datagrams, plus every jt808.* counter of the decoders.
+ * pcap.tcp.streams_evicted, pcap.tcp.untracked_packets, pcap.udp.datagrams,
+ * plus every jt808.* counter of the decoders.
  */
 #ifndef RL_PCAPIN_H
 #define RL_PCAPIN_H
@@ -49,6 +50,8 @@ typedef struct pcapin_opts {
     unsigned port;            /* --port: only TCP/UDP with this source or destination port; 0 = all */
     size_t stream_buffer_max; /* out-of-order bytes held per TCP direction; 0 = 1 MiB */
     size_t total_buffer_max;  /* out-of-order bytes held in all; 0 = 256 MiB */
+    size_t max_open_streams;  /* TCP directions decoded at once; past it the oldest is finished
+                                 (counted as pcap.tcp.streams_evicted); 0 = 200000 */
 } pcapin_opts;
 
 /*

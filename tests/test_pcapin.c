@@ -329,13 +329,15 @@ static void packet(net *n, int term, uint16_t sport, uint16_t dport, bool tcp, u
 
 enum { FIN = 1, SYN = 2, RST = 4, PSH = 8, ACK = 16 };
 
+static size_t g_max_open; /* 0 = default */
+
 static int read_file(const char *path, rec *r, unsigned port, size_t stream_max)
 {
     FILE *f = fopen(path, "rb");
     assert_non_null(f);
     jt808_session *s = jt808_session_new();
     rl_sink sk = {.ud = r, .position = r_position, .reject = r_reject, .count = r_count};
-    pcapin_opts o = {.port = port, .stream_buffer_max = stream_max};
+    pcapin_opts o = {.port = port, .stream_buffer_max = stream_max, .max_open_streams = g_max_open};
     int rc = pcapin_read(f, path, 7, s, &sk, &o);
     jt808_session_free(s);
     return rc;
@@ -706,6 +708,43 @@ static void test_pcapng_and_bad_files(void **st)
     unlink(u.path);
 }
 
+/* More streams open than allowed: the oldest is finished early, and its
+ * later bytes restart as a mid-stream capture; nothing crashes, every
+ * frame that stays whole is decoded. */
+static void test_stream_limit(void **st)
+{
+    (void)st;
+    net n = {0};
+    net_open(&n, DLT_EN10MB, "limit");
+    static buf s[6];
+    for (int t = 0; t < 6; t++) {
+        s[t].n = 0;
+        stream(&s[t], 30 + t, 10, NULL);
+        packet(&n, 30 + t, (uint16_t)(41000 + t), 7611, true, 10, SYN, NULL, 0, false);
+    }
+    /* each terminal sends its first half, then all send their second half */
+    for (int half = 0; half < 2; half++)
+        for (int t = 0; t < 6; t++) {
+            size_t mid = s[t].n / 2 + 7, a = half ? mid : 0, b = half ? s[t].n : mid;
+            packet(&n, 30 + t, (uint16_t)(41000 + t), 7611, true, 11 + (uint32_t)a, ACK, s[t].b + a, b - a, false);
+        }
+    net_close(&n);
+    static rec r;
+    memset(&r, 0, sizeof r);
+    g_max_open = 4;
+    assert_int_equal(read_file(n.path, &r, 0, 0), 0);
+    g_max_open = 0;
+    assert_true(cnt(&r, "pcap.tcp.streams_evicted") >= 2);
+    if (!(r.npos >= 6 * 8 && r.npos < 60))
+        fprintf(stderr, "limit: %zu positions, %zu rejects\n", r.npos, r.nrej);
+    assert_true(r.npos >= 6 * 8 && r.npos < 60);
+    memset(&r, 0, sizeof r);
+    assert_int_equal(read_file(n.path, &r, 0, 0), 0);
+    assert_int_equal(r.npos, 60);
+    assert_int_equal(cnt(&r, "pcap.tcp.streams_evicted"), 0);
+    unlink(n.path);
+}
+
 /* Random packets: no crash, whatever they claim. */
 static void test_fuzz_packets(void **st)
 {
@@ -768,6 +807,7 @@ int main(void)
         cmocka_unit_test(test_mid_stream_and_loss),
         cmocka_unit_test(test_udp_ports_and_more),
         cmocka_unit_test(test_pcapng_and_bad_files),
+        cmocka_unit_test(test_stream_limit),
         cmocka_unit_test(test_fuzz_packets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
