@@ -345,7 +345,7 @@ void rules_print(const rl_rules *r, FILE *out)
             snprintf(def, sizeof def, "%.10g", d->def);
         int w = fprintf(out, "%s = %s", d->id, val);
         fprintf(out, "%*s# %s", w < 40 ? 40 - w : 1, "", d->basis);
-        if (r->set[i])
+        if (r->set[i] && strcmp(val, def) != 0)
             fprintf(out, " (default %s)", def);
         fputs("\n", out);
     }

@@ -1,0 +1,124 @@
+#!/bin/sh
+# Integration tests: run the roadlog binary on fixture files and on
+# generated fleets, and compare with expected files and with the
+# generator's independent truth.
+#   tests/integration.sh ROADLOG FIXTURE_BIN_DIR
+set -u
+ROADLOG=$(realpath "$1")
+GEN=$(realpath "$2")/genfleet
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+WORK=${TMPDIR:-/tmp}/roadlog-it.$$
+mkdir -p "$WORK"
+trap 'rm -rf "$WORK"' EXIT
+fails=0
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1"; fails=$((fails + 1)); }
+check() { # name, command...
+    name=$1; shift
+    if "$@" >"$WORK/out.log" 2>&1; then pass "$name"; else fail "$name"; sed 's/^/    /' "$WORK/out.log" | head -40; fi
+}
+GPS_TYPES=speeding,night_speeding,fatigue_continuous,fatigue_night,fatigue_daily,night_ban,gps_gap
+ALL_TYPES=$GPS_TYPES,over_limit,overload,axle_overload,over_capacity,position_mismatch
+
+# events.csv without the source column (it names files and lines, which
+# change when rows are shuffled or split)
+strip_source() {
+    python3 -c '
+import csv, sys
+r = csv.reader(open(sys.argv[1], newline="", encoding="utf-8-sig"))
+h = next(r); i = h.index("source")
+for row in r: print(",".join(row[:i] + row[i+1:]))' "$1"
+}
+
+fleet() { # dir, genfleet options...
+    d=$1; shift
+    "$GEN" --out "$d" --quiet "$@" || return 1
+}
+
+analyze() { # dir, extra roadlog args...
+    d=$1; shift
+    reg=""
+    [ -f "$d/registry.csv" ] && reg="--registry $d/registry.csv"
+    # shellcheck disable=SC2086
+    "$ROADLOG" analyze --quiet $reg --out "$d/out" "$@"
+}
+
+truth_ok() { # dir, types
+    python3 "$TOP/tests/compare_truth.py" "$1/truth.csv" "$1/out/events.csv" --types "$2" &&
+        python3 "$TOP/tests/compare_days.py" "$1/truth_days.csv" "$1/out/vehicle_days.csv"
+}
+
+# ---- 1. every input variant of FORMATS.md gives the same, true events ----
+fleet "$WORK/base" --seed 7 --inject all --drivers --noise || fail "genfleet base"
+check "base fleet: events and days match the truth" sh -c "
+    $(command -v true) && cd '$WORK/base' && '$ROADLOG' analyze --quiet --registry registry.csv --out out gps.csv $( [ -f "$WORK/base/weighbridge.csv" ] && echo weighbridge.csv ) &&
+    python3 '$TOP/tests/compare_truth.py' truth.csv out/events.csv --types $GPS_TYPES &&
+    python3 '$TOP/tests/compare_days.py' truth_days.csv out/vehicle_days.csv"
+strip_source "$WORK/base/out/events.csv" | grep -v -E ',(over_limit|overload|axle_overload|over_capacity|position_mismatch),' >"$WORK/base.events"
+
+for v in en zh gbk bom tab semicolon crlf quoted iso slash epoch epoch_ms aliases colorname nocolor; do
+    d="$WORK/v-$v"
+    fleet "$d" --seed 7 --inject all --drivers --noise --variant "$v" || { fail "genfleet $v"; continue; }
+    check "variant $v: matches the truth" sh -c "cd '$d' && '$ROADLOG' analyze --quiet --registry registry.csv --out out gps*.csv && python3 '$TOP/tests/compare_truth.py' truth.csv out/events.csv --types $GPS_TYPES && python3 '$TOP/tests/compare_days.py' truth_days.csv out/vehicle_days.csv"
+    strip_source "$d/out/events.csv" | grep -v -E ',(over_limit|overload|axle_overload|over_capacity|position_mismatch),' >"$d.events"
+    check "variant $v: same ledger as the base variant" cmp "$WORK/base.events" "$d.events"
+done
+
+# ---- 2. order invariance: shuffled, late blind-area rows, split files, gzip ----
+for opts in "--shuffle" "--late 15" "--split 4 --shuffle" "--gzip" "--gzip --split 3 --variant mixed"; do
+    tag=$(echo "$opts" | tr -c 'a-z0-9' '_')
+    d="$WORK/o-$tag"
+    # shellcheck disable=SC2086
+    fleet "$d" --seed 7 --inject all --drivers --noise $opts || { fail "genfleet $opts"; continue; }
+    check "order/packaging $opts: matches the truth" sh -c "cd '$d' && '$ROADLOG' analyze --quiet --registry registry.csv --out out gps*.csv* && python3 '$TOP/tests/compare_truth.py' truth.csv out/events.csv --types $GPS_TYPES && python3 '$TOP/tests/compare_days.py' truth_days.csv out/vehicle_days.csv"
+    strip_source "$d/out/events.csv" | grep -v -E ',(over_limit|overload|axle_overload|over_capacity|position_mismatch),' >"$d.events"
+    check "order/packaging $opts: same ledger, same event ids" cmp "$WORK/base.events" "$d.events"
+done
+
+# stdin and a file give the same ledger
+d="$WORK/base"
+check "stdin (-) reads like a file" sh -c "cd '$d' && '$ROADLOG' analyze --quiet --registry registry.csv --out out-stdin - <gps.csv && cmp out/events.csv out-stdin/events.csv 2>/dev/null || { python3 -c '
+import csv,sys
+a=[r[:19]+r[20:] for r in csv.reader(open(\"out/events.csv\"))]
+b=[r[:19]+r[20:] for r in csv.reader(open(\"out-stdin/events.csv\"))]
+sys.exit(a!=b)'; }"
+
+# ---- 3. rejects: the generator's malformed rows, by line ----
+check "malformed rows are rejected with their line" python3 -c "
+import csv, sys
+want = {(r['line']) for r in csv.DictReader(open('$WORK/base/truth_rejects.csv'))}
+got = {(r['line']) for r in csv.DictReader(open('$WORK/base/out/rejects.csv')) if r['file'] == 'gps.csv'}
+print('truth', sorted(want), 'roadlog', sorted(got))
+sys.exit(want != got)"
+
+# ---- 4. command line contract ----
+check "no arguments: usage, exit 2" sh -c "'$ROADLOG' >/dev/null 2>&1; test \$? -eq 2"
+check "unknown option: exit 2" sh -c "'$ROADLOG' analyze --bogus x >/dev/null 2>&1; test \$? -eq 2"
+check "unreadable input: exit 1, others still analysed" sh -c "cd '$WORK/base' && '$ROADLOG' analyze --quiet --out out-missing gps.csv /nonexistent.csv 2>err.txt; test \$? -eq 1 && grep -q nonexistent err.txt && test \$(wc -l <out-missing/events.csv) -gt 1"
+check "--strict stops at the first bad row with exit 1" sh -c "cd '$WORK/base' && '$ROADLOG' analyze --quiet --strict --out out-strict gps.csv 2>err.txt; test \$? -eq 1 && grep -q 'gps.csv:' err.txt"
+check "roadlog rules lists every rule with its basis" sh -c "'$ROADLOG' rules >'$WORK/rules.txt' && grep -q '^speeding.hazmat = 80 ' '$WORK/rules.txt' && grep -q '^fatigue.rest_min_s = 1200 ' '$WORK/rules.txt' && grep -q '^night.window = 22:00-06:00' '$WORK/rules.txt'"
+check "roadlog rules output is a valid rules file" sh -c "'$ROADLOG' rules --rules '$WORK/rules.txt' | cmp - '$WORK/rules.txt'"
+printf 'speeding.truck = 70\nbogus.rule = 3\n' >"$WORK/bad.rules"
+check "unknown rule id: clear error naming file:line, exit 2" sh -c "'$ROADLOG' rules --rules '$WORK/bad.rules' 2>'$WORK/err.txt'; test \$? -eq 2 && grep -q 'bad.rules:2: unknown rule id' '$WORK/err.txt'"
+printf 'fatigue.rest_min_s = -5\n' >"$WORK/bad2.rules"
+check "out-of-range rule value: error, exit 2" sh -c "'$ROADLOG' rules --rules '$WORK/bad2.rules' 2>'$WORK/err.txt'; test \$? -eq 2 && grep -q 'bad2.rules:1: fatigue.rest_min_s' '$WORK/err.txt'"
+printf 'speeding.night_factor = 1\n' >"$WORK/nf.rules"
+check "--rules changes detection (night factor 1: fewer night speeding events)" sh -c "cd '$WORK/base' && '$ROADLOG' analyze --quiet --registry registry.csv --rules '$WORK/nf.rules' --out out-nf gps.csv && test \$(grep -c ',night_speeding,' out-nf/events.csv) -lt \$(grep -c ',night_speeding,' out/events.csv) && grep -q '\"speeding.night_factor\":1' out-nf/run.json"
+check "decode prints every position with its source" sh -c "cd '$WORK/base' && '$ROADLOG' decode --quiet gps.csv >dec.csv && head -1 dec.csv | grep -qx 'plate,plate_color,phone,time,lon,lat,speed,heading,altitude,status,alarm,mileage,driver,source' && test \$(( \$(wc -l <dec.csv) + \$(wc -l <truth_rejects.csv) - 1 )) -eq \$(wc -l <gps.csv)"
+check "--plate limits the analysis to one vehicle" sh -c "cd '$WORK/base' && p=\$(sed -n 2p out/events.csv | cut -d, -f2) && '$ROADLOG' analyze --quiet --registry registry.csv --plate \"\$p\" --out out-plate gps.csv && test \$(cut -d, -f2 out-plate/events.csv | sort -u | grep -vc plate) -eq 1"
+check "output folder that cannot be written: exit 1" sh -c "'$ROADLOG' analyze --quiet --out /proc/roadlog-cannot '$WORK/base/gps.csv' 2>/dev/null; test \$? -eq 1"
+
+# ---- 5. hand-checked samples with expected outputs ----
+for c in "$TOP"/tests/expected/*/; do
+    [ -f "$c/cmd" ] || continue
+    name=$(basename "$c")
+    out="$WORK/exp-$name"
+    mkdir -p "$out"
+    # cmd runs from the repository top with OUT set; it names inputs by
+    # relative paths so that sources are stable
+    check "expected outputs: $name" sh -c "cd '$TOP' && OUT='$out' ROADLOG='$ROADLOG' sh '$c/cmd' >/dev/null 2>&1; for f in '$c'/*.csv '$c'/*.jsonl; do [ -f \"\$f\" ] || continue; diff -u \"\$f\" '$out'/\$(basename \"\$f\") || exit 1; done"
+done
+
+echo
+if [ "$fails" -eq 0 ]; then echo "integration: all passed"; else echo "integration: $fails failed"; fi
+[ "$fails" -eq 0 ]
