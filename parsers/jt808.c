@@ -158,11 +158,11 @@ typedef struct drv_entry {
     char driver[DRIVER_MAX + 1];   /* driver_len 0 = no driver (card out) */
 } drv_entry;
 
-/* Terminal cache: raw phone field -> digits and driver-table slot, so a
+/* Terminal table: raw phone field -> digits and driver-table slot, so a
  * stream that interleaves thousands of terminals formats each phone once.
- * Direct-mapped; `gen` says which session generation `driver` is from. */
-#define TERM_CACHE 4096
-
+ * Open addressing, at most half full, at most SESSION_MAX_TERMINALS
+ * entries (past that phones are formatted per frame); `gen` says which
+ * session generation `slot` is from. */
 typedef struct term_entry {
     uint64_t k0;  /* raw phone field bytes 0-7, 8-9 and length */
     uint32_t k1;
@@ -173,7 +173,8 @@ typedef struct term_entry {
 } term_entry;
 
 struct jt808_session {
-    term_entry *terms; /* TERM_CACHE entries, allocated on first use */
+    term_entry *terms; /* phone_len 0 = empty */
+    size_t tcap, tused;
     drv_entry *tab;
     size_t cap, used;
     uint64_t generation; /* bumped when a terminal gets a slot: slot caches look again */
@@ -906,6 +907,62 @@ static long session_slot(const jt808_session *s, const char *phone, size_t n)
  * the terminal is the same as last frame's (one terminal per TCP stream),
  * else the session's terminal cache.  A driver changes in its slot, so
  * only a new slot (new terminal, table growth) invalidates the caches. */
+static inline size_t term_hash(uint64_t k0, uint32_t k1)
+{
+    uint64_t h = (k0 ^ ((uint64_t)k1 << 40) ^ k1) * 0x9E3779B97F4A7C15ull;
+    return (size_t)(h ^ (h >> 29));
+}
+
+static bool terms_grow(jt808_session *s)
+{
+    size_t ncap = s->tcap ? s->tcap * 2 : 1024;
+    term_entry *nt = calloc(ncap, sizeof *nt);
+    if (!nt)
+        return false;
+    for (size_t i = 0; i < s->tcap; i++) {
+        const term_entry *e = &s->terms[i];
+        if (!e->phone_len)
+            continue;
+        size_t j = term_hash(e->k0, e->k1) & (ncap - 1);
+        while (nt[j].phone_len)
+            j = (j + 1) & (ncap - 1);
+        nt[j] = *e;
+    }
+    free(s->terms);
+    s->terms = nt;
+    s->tcap = ncap;
+    return true;
+}
+
+/* The entry of a raw phone field, created (digits formatted) when new;
+ * NULL when the table is full or memory is short. */
+static term_entry *term_get(jt808_session *s, const jt808_frame *f, uint64_t k0, uint32_t k1)
+{
+    if (s->tcap) {
+        for (size_t i = term_hash(k0, k1) & (s->tcap - 1);; i = (i + 1) & (s->tcap - 1)) {
+            term_entry *e = &s->terms[i];
+            if (!e->phone_len)
+                break;
+            if (e->k0 == k0 && e->k1 == k1)
+                return e;
+        }
+    }
+    if (s->tused >= SESSION_MAX_TERMINALS)
+        return NULL;
+    if ((s->tused + 1) * 2 > s->tcap && !terms_grow(s))
+        return NULL;
+    size_t i = term_hash(k0, k1) & (s->tcap - 1);
+    while (s->terms[i].phone_len)
+        i = (i + 1) & (s->tcap - 1);
+    term_entry *e = &s->terms[i];
+    e->k0 = k0;
+    e->k1 = k1;
+    e->phone_len = (uint8_t)phone_digits(f->phone_bcd, f->phone_raw_len, e->phone);
+    e->gen = 0;
+    s->tused++;
+    return e;
+}
+
 static void dec_phone(jt808_dec *d, const jt808_frame *f)
 {
     jt808_session *s = d->s;
@@ -914,25 +971,16 @@ static void dec_phone(jt808_dec *d, const jt808_frame *f)
     uint32_t k1 = (uint32_t)f->phone_bcd[8] << 16 | (uint32_t)f->phone_bcd[9] << 8 | f->phone_raw_len;
     if (d->drv_gen == s->generation && k0 == d->last_k0 && k1 == d->last_k1)
         return;
-    if (!s->terms)
-        s->terms = calloc(TERM_CACHE, sizeof *s->terms);
-    if (s->terms) {
-        uint64_t h = (k0 ^ ((uint64_t)k1 << 40)) * 0x9E3779B97F4A7C15ull;
-        term_entry *t = &s->terms[h >> 52]; /* TERM_CACHE = 4096 = 2^12 */
-        if (t->k0 != k0 || t->k1 != k1 || !t->phone_len) {
-            t->k0 = k0;
-            t->k1 = k1;
-            t->phone_len = (uint8_t)phone_digits(f->phone_bcd, f->phone_raw_len, t->phone);
-            t->gen = 0;
-        }
+    term_entry *t = term_get(s, f, k0, k1);
+    if (t) {
         if (t->gen != s->generation) {
             t->slot = session_slot(s, t->phone, t->phone_len);
             t->gen = s->generation;
         }
-        memcpy(d->phone, t->phone, (size_t)t->phone_len + 1);
+        memcpy(d->phone, t->phone, sizeof d->phone); /* fixed size: two vector moves */
         d->phone_len = t->phone_len;
         d->slot = t->slot;
-    } else { /* no memory for the cache: do it by hand */
+    } else { /* table full: do it by hand */
         d->phone_len = phone_digits(f->phone_bcd, f->phone_raw_len, d->phone);
         d->slot = session_slot(s, d->phone, d->phone_len);
     }
