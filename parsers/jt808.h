@@ -17,8 +17,26 @@
  *                       reason), counted; decoding resumes at the next 0x7e.
  *
  * Counters are kept in the decoder and handed to sink->count by
- * jt808_finish() (so a 400 MB/s run does not call the sink per frame).
- * Names: see JT808_COUNTERS in jt808.c and the table in the report.
+ * jt808_finish() (so a 400 MB/s run does not call the sink per frame),
+ * only those that are not zero:
+ *   jt808.frames (valid frames), jt808.positions, jt808.registrations,
+ *   jt808.registration_without_plate, jt808.driver_ids,
+ *   jt808.driver_card_out, jt808.driver_card_read_failed, jt808.auth,
+ *   jt808.heartbeats, jt808.batches, jt808.blind_area_positions,
+ *   jt808.downlink (0x8xxx seen), jt808.skipped.0xNNNN (per message id; past
+ *   64 distinct ids jt808.skipped.other);
+ *   rejected: jt808.bad_checksum, jt808.bad_escape, jt808.truncated,
+ *   jt808.length_mismatch, jt808.oversize, jt808.cut_by_gap,
+ *   jt808.bad_location, jt808.bad_time, jt808.batch_short,
+ *   jt808.bad_registration, jt808.bad_driver_id, jt808.encrypted,
+ *   jt808.subpackage.incomplete, jt808.subpackage.orphan,
+ *   jt808.driver_table_full;
+ *   informational: jt808.unsynced_bytes (bytes outside any frame),
+ *   jt808.items_truncated (position kept), jt808.subpackage.parts,
+ *   jt808.subpackage.reassembled, and the tolerated vendor quirks
+ *   (JT808.md section 10) jt808.quirk.version_flag_2013_header (1),
+ *   jt808.quirk.unescaped_0x7d (2, 10), jt808.quirk.raw_0x7e (2, 10),
+ *   jt808.quirk.item_length (5), jt808.quirk.twos_complement_coords (8).
  *
  * Identity: positions carry the terminal phone (decimal digits, leading
  * zeros stripped so 2013 and 2019 headers of one terminal agree; a
@@ -27,8 +45,23 @@
  * fields, which gives back the tracker's 15-digit IMEI).  plate is NULL:
  * the sink maps phone -> plate from registrations or the registry.
  *
+ * Bad frames: a frame whose header + body length + checksum do not add up
+ * is held until the next one, in case the two joined by a literal 0x7e
+ * add up (a device that does not escape, quirk 2); otherwise it is
+ * rejected as truncated and what followed is decoded on its own.  A frame
+ * whose unescaped form fails but whose literal form is valid is taken
+ * literally (quirks 2 and 10).  A position whose BCD time is not a real
+ * date is rejected (a position without a time is useless to a detector);
+ * an additional item running past the body only ends the item list.
+ * A 0x0702 read failure (status 1, result != 0) or card-out (status 2)
+ * leaves the terminal without a driver; a code-less card falls back to the
+ * driver's name.
+ *
  * Nothing here allocates per frame; every read of a frame goes through a
  * bounds-checked cursor (jt808.c), so no input can read out of bounds.
+ * Memory is bounded: one split frame per stream (JT808_MAX_FRAME), a few
+ * held pieces, one sub-packaged message (JT808_MAX_REASSEMBLED), and at
+ * most 2^20 terminals remembered per session.
  * Not thread-safe: one session and its decoders belong to one thread.
  */
 #ifndef RL_JT808_H
