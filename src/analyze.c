@@ -251,6 +251,8 @@ static int vehicle_order(const void *a, const void *b, void *ctx)
 rl_vday *vday_get(rl_run *run, uint32_t vidx, int64_t day)
 {
     size_t i = run->nvdays;
+    if (i > run->vday_first && run->vdays[i - 1].day == day && run->vdays[i - 1].vehicle == vidx)
+        return &run->vdays[i - 1]; /* the common case: the latest day */
     while (i > run->vday_first && run->vdays[i - 1].vehicle == vidx && run->vdays[i - 1].day > day)
         i--;
     if (i > run->vday_first && run->vdays[i - 1].vehicle == vidx && run->vdays[i - 1].day == day)

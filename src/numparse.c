@@ -7,6 +7,7 @@
 #include "numparse.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,12 @@
 #include "util.h"
 
 static const int64_t pow10_tab[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+/* the largest integer part that still fits an int64 at each scale */
+static const uint64_t int_limit[] = {
+    INT64_MAX / 1 - 1,         INT64_MAX / 10 - 1,       INT64_MAX / 100 - 1,
+    INT64_MAX / 1000 - 1,      INT64_MAX / 10000 - 1,    INT64_MAX / 100000 - 1,
+    INT64_MAX / 1000000 - 1,   INT64_MAX / 10000000 - 1, INT64_MAX / 100000000 - 1,
+};
 
 static const char *slow_path(const char *s, size_t n, int scale, int64_t *out)
 {
@@ -45,37 +52,44 @@ const char *num_fixed(const char *s, size_t n, int scale, int64_t *out)
     trim_span(&s, &n);
     if (n == 0)
         return "empty";
-    const char *p = s, *e = s + n;
-    int neg = 0;
+    const unsigned char *p = (const unsigned char *)s, *e = p + n;
+    bool neg = false;
     if (*p == '-' || *p == '+') {
         neg = *p == '-';
         p++;
     }
-    int64_t ip = 0;
-    while (p < e && *p >= '0' && *p <= '9') {
-        if (ip > 100000000000000000LL) /* 1e17: 25-digit integers end here */
-            return "number is out of range";
-        ip = ip * 10 + (*p - '0');
+    /* integer part: up to 18 significant digits fit an int64 */
+    const unsigned char *ip0 = p;
+    uint64_t ip = 0;
+    unsigned d;
+    while (p < e && (d = (unsigned)(*p - '0')) <= 9) {
+        ip = ip * 10 + d;
         p++;
+        if (ip > 100000000000000000ull) /* 1e17: 25-digit integers end here */
+            return "number is out of range";
     }
-    if (ip > INT64_MAX / pow10_tab[scale] - 1)
-        return "number is out of range";
-    int had_int = p > s + (s[0] == '-' || s[0] == '+');
-    int64_t frac = 0;
-    int fdigits = 0, round_up = 0, had_frac = 0;
+    bool had_int = p > ip0;
+    /* fraction: `scale` digits kept, the next one rounds (half away from
+     * zero), the rest must still be digits */
+    uint64_t frac = 0;
+    int fd = 0;
+    bool had_frac = false;
+    unsigned round_up = 0;
     if (p < e && *p == '.') {
         p++;
-        while (p < e && *p >= '0' && *p <= '9') {
-            had_frac = 1;
-            if (fdigits < scale) {
-                frac = frac * 10 + (*p - '0');
-                fdigits++;
-            } else if (fdigits == scale) {
-                round_up = *p >= '5';
-                fdigits++;
-            }
+        const unsigned char *f0 = p;
+        while (p < e && fd < scale && (d = (unsigned)(*p - '0')) <= 9) {
+            frac = frac * 10 + d;
+            fd++;
             p++;
         }
+        if (p < e && (d = (unsigned)(*p - '0')) <= 9) {
+            round_up = d >= 5;
+            p++;
+            while (p < e && (unsigned)(*p - '0') <= 9)
+                p++;
+        }
+        had_frac = p > f0;
     }
     if (p != e) {
         if (*p == 'e' || *p == 'E')
@@ -84,8 +98,9 @@ const char *num_fixed(const char *s, size_t n, int scale, int64_t *out)
     }
     if (!had_int && !had_frac)
         return "not a number";
-    int used = fdigits > scale ? scale : fdigits;
-    int64_t v = ip * pow10_tab[scale] + frac * pow10_tab[scale - used] + round_up;
+    if (ip > int_limit[scale])
+        return "number is out of range";
+    int64_t v = (int64_t)ip * pow10_tab[scale] + (int64_t)frac * pow10_tab[scale - fd] + (int64_t)round_up;
     *out = neg ? -v : v;
     return NULL;
 }

@@ -56,8 +56,29 @@ size_t utf8_cut(const char *s, size_t n, size_t max)
     return k;
 }
 
+/* Bytes that a normalised plate keeps as they are: digits, upper-case
+ * Latin, and UTF-8 bytes other than the lead bytes of the few code points
+ * that normalise (U+00B7, U+2022, U+30FB, U+3000, full-width forms). */
+static bool plain_byte(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+           (c >= 0x80 && c != 0xC2 && c != 0xE2 && c != 0xE3 && c != 0xEF);
+}
+
 const char *plate_normalize(const char *s, size_t n, char out[RL_PLATE_MAX + 1], size_t *outlen)
 {
+    /* Fast path: most plates are already normal. */
+    if (n > 0 && n <= RL_PLATE_MAX) {
+        bool plain = true;
+        for (size_t i = 0; i < n && plain; i++)
+            plain = plain_byte((unsigned char)s[i]);
+        if (plain) {
+            memcpy(out, s, n);
+            out[n] = 0;
+            *outlen = n;
+            return NULL;
+        }
+    }
     const unsigned char *p = (const unsigned char *)s, *e = p + n;
     size_t o = 0;
     while (p < e) {

@@ -109,11 +109,63 @@ static const char *parse_epoch(const char *s, size_t n, int64_t *utc)
     return NULL;
 }
 
+/* Are the 14 digit positions of "YYYY-MM-DD HH:MM:SS" digits?  (The
+ * separators are checked by the caller.) */
+static bool digits14(const char *s)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* 8 bytes at a time: high nibble 3, and adding 6 does not carry out
+     * of the nibble (<= '9'); the separators cannot carry across lanes */
+    uint64_t w0, w1;
+    memcpy(&w0, s, 8);
+    memcpy(&w1, s + 8, 8);
+    const uint64_t m0 = 0x00FFFF00FFFFFFFFull, m1 = 0xFFFF00FFFF00FFFFull; /* digit lanes */
+    const uint64_t hi = 0xF0F0F0F0F0F0F0F0ull, d3 = 0x3030303030303030ull, six = 0x0606060606060606ull;
+    return ((w0 & hi & m0) == (d3 & m0)) && (((w0 + six) & hi & m0) == (d3 & m0)) &&
+           ((w1 & hi & m1) == (d3 & m1)) && (((w1 + six) & hi & m1) == (d3 & m1)) &&
+           (unsigned)(s[17] - '0') <= 9 && (unsigned)(s[18] - '0') <= 9;
+#else
+    static const unsigned char pos[14] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18};
+    for (int i = 0; i < 14; i++)
+        if ((unsigned)((unsigned char)s[pos[i]] - '0') > 9)
+            return false;
+    return true;
+#endif
+}
+
 const char *tu_parse(tu_parser *tp, const char *s, size_t n, int64_t *utc)
 {
     trim_span(&s, &n);
     if (n == 0)
         return "time is empty";
+    /* Fast path: exactly "YYYY-MM-DD HH:MM:SS" (or with '/'), local time,
+     * the form nearly every export uses. */
+    if (n == 19 && (s[4] == '-' || s[4] == '/') && s[7] == s[4] && (s[10] == ' ' || s[10] == 'T') && s[13] == ':' &&
+        s[16] == ':') {
+        bool digits = digits14(s);
+        if (digits) {
+            int64_t days;
+            if (memcmp(tp->last_date, s, 10) == 0) {
+                days = tp->last_days;
+            } else {
+                unsigned y = (unsigned)((s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0'));
+                unsigned mo = (unsigned)((s[5] - '0') * 10 + (s[6] - '0'));
+                unsigned d = (unsigned)((s[8] - '0') * 10 + (s[9] - '0'));
+                if (!tu_valid_date(y, mo, d))
+                    return "date does not exist";
+                days = tu_days_from_civil(y, mo, d);
+                memcpy(tp->last_date, s, 10);
+                tp->last_days = days;
+            }
+            unsigned h = (unsigned)((s[11] - '0') * 10 + (s[12] - '0'));
+            unsigned mi = (unsigned)((s[14] - '0') * 10 + (s[15] - '0'));
+            unsigned sec = (unsigned)((s[17] - '0') * 10 + (s[18] - '0'));
+            if (h > 23 || mi > 59 || sec > 59)
+                return "time of day does not exist";
+            *utc = days * RL_DAY_S + (int64_t)(h * 3600 + mi * 60 + sec) - tp->local_offset_s;
+            return NULL;
+        }
+    }
     /* Epoch numbers are all digits; dates always have a separator by the
      * fifth character. */
     if (n >= 5 && isdig(s[4])) {
