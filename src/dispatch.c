@@ -21,6 +21,7 @@
 #include "gps_csv.h"
 #include "registry_csv.h"
 #include "util.h"
+#include "weigh_csv.h"
 
 #define READ_CHUNK (1u << 20)
 
@@ -132,6 +133,7 @@ typedef struct {
     table_kind kind;
     gpscsv *gps;
     regcsv *reg;
+    weighcsv *weigh;
     bool wrong_kind;
 } table_ctx;
 
@@ -152,10 +154,16 @@ static bool tbl_header(void *ud, const csv_row *h)
         in->kind = "gps";
         t->gps = gpscsv_new(h, t->sink, t->fi, t->run->opt.tz, t->run->decode);
         return true;
-    case TABLE_WEIGHBRIDGE:
+    case TABLE_WEIGHBRIDGE: {
         in->kind = "weighbridge";
-        run_reject(t->run, RL_ORIGIN(t->fi, h->line), "weighbridge logs are not supported yet (issue 5)", NULL, 0);
-        return false;
+        char why[300];
+        if (!weighcsv_check_header(h, why, sizeof why)) {
+            run_reject(t->run, RL_ORIGIN(t->fi, h->line), why, h->raw, h->raw_len);
+            return false;
+        }
+        t->weigh = weighcsv_new(h, t->sink, t->fi, t->run->opt.tz);
+        return true;
+    }
     case TABLE_REGISTRY:
         in->kind = "registry";
         t->reg = regcsv_new(h, &t->run->reg, t->run->str, t->sink, t->fi);
@@ -184,6 +192,8 @@ static bool tbl_row(void *ud, const csv_row *row)
         return gpscsv_row(t->gps, row);
     if (t->reg)
         return regcsv_row(t->reg, row);
+    if (t->weigh)
+        return weighcsv_row(t->weigh, row);
     return false;
 }
 
@@ -227,6 +237,7 @@ static bool read_table(rl_run *run, rl_src *src, unsigned fi, const rl_sink *sin
     csvin_free(r);
     gpscsv_free(t.gps);
     regcsv_free(t.reg);
+    weighcsv_free(t.weigh);
     return ok;
 }
 
