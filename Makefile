@@ -7,13 +7,13 @@ OPT     ?= -O2
 CFLAGS  ?=
 WARN     = -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 BASEFLAGS = -std=c11 -g $(OPT) $(WARN) -D_GNU_SOURCE -Isrc -Iparsers -Ireports
-LIBS     = -lcsv -lz -lpcap -lxlsxwriter -lcrypto -lm
+LIBS     = -lcsv -lisal -lz -lpcap -lxlsxwriter -lcrypto -lm
 SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 # Debian packages the build and the tests need (installed by `make deps`).
-DEB_BUILD = build-essential libcsv-dev zlib1g-dev libpcap-dev libxlsxwriter-dev \
+DEB_BUILD = build-essential libcsv-dev libisal-dev zlib1g-dev libpcap-dev libxlsxwriter-dev \
             libssl-dev libcmocka-dev pkg-config
-DEB_TEST  = clang libclang-rt-14-dev python3
+DEB_TEST  = clang libclang-rt-14-dev python3 time
 
 SRC      = $(wildcard src/*.c parsers/*.c reports/*.c)
 LIB_SRC  = $(filter-out src/main.c $(EXCLUDE),$(SRC))
@@ -53,7 +53,7 @@ tools: $(TOOLS)
 # Install what is missing (idempotent; needs root or sudo, no network but
 # Debian's mirrors).
 deps:
-	@sh tests/deps.sh $(DEB_BUILD)
+	@sh tests/deps.sh $(DEB_BUILD) $(DEB_TEST)
 
 unit: $(TESTS)
 	@sh tests/run_unit.sh $(TESTS)

@@ -26,7 +26,9 @@ bool report_events_csv(const rl_run *run, const char *path)
         return false;
     csvw w;
     csvw_init(&w, f);
-    csvw_header(&w, EVENTS_CSV_COLUMNS);
+    /* FORMATS.md allows columns after the listed ones: the GPS fix nearest
+     * to a weighing and its distance from the station (RULES.md §5) */
+    csvw_header(&w, EVENTS_CSV_COLUMNS ",gps_time,gps_distance_km");
     int32_t tz = run->opt.tz;
     for (size_t i = 0; i < run->events.n; i++) {
         const rl_event *e = &run->events.e[i];
@@ -61,6 +63,16 @@ bool report_events_csv(const rl_run *run, const char *path)
         run_format_origin(run, e->origin, src, sizeof src);
         csvw_text(&w, src);
         csvw_int(&w, e->evidence_points);
+        if (e->have_gps) {
+            tu_format(e->gps_time, tz, t);
+            csvw_str(&w, t);
+        } else {
+            csvw_empty(&w);
+        }
+        if (e->have_gps_distance)
+            csvw_fixed(&w, e->gps_distance_m, 3);
+        else
+            csvw_empty(&w);
         csvw_end(&w);
     }
     return finish(f);
@@ -113,7 +125,19 @@ bool report_events_jsonl(const rl_run *run, const char *path)
         fprintf(f, ",\"rule\":\"%s\",\"source\":", e->rule);
         run_format_origin(run, e->origin, src, sizeof src);
         json_str(f, src);
-        fprintf(f, ",\"evidence_points\":%u}\n", e->evidence_points);
+        fprintf(f, ",\"evidence_points\":%u,\"gps_time\":", e->evidence_points);
+        if (e->have_gps) {
+            tu_format_iso(e->gps_time, tz, t);
+            fprintf(f, "\"%s\"", t);
+        } else {
+            fputs("null", f);
+        }
+        fputs(",\"gps_distance_km\":", f);
+        if (e->have_gps_distance)
+            json_fixed(f, e->gps_distance_m, 3);
+        else
+            fputs("null", f);
+        fputs("}\n", f);
     }
     return finish(f);
 }

@@ -27,6 +27,15 @@ static void time_or_empty(csvw *w, int64_t t, int32_t tz, bool have)
     csvw_str(w, b);
 }
 
+/* kg, or empty when -1 (no weighing, no mass event) */
+static void kg_or_empty(csvw *w, int64_t kg)
+{
+    if (kg < 0)
+        csvw_empty(w);
+    else
+        csvw_int(w, kg);
+}
+
 static void speed_or_empty(csvw *w, int32_t mkmh)
 {
     if (mkmh < 0)
@@ -47,7 +56,10 @@ bool report_vehicles_csv(const rl_run *run, const char *path)
           f);
     for (int t = 0; t < EV_TYPE_COUNT; t++)
         fprintf(f, ",%s", event_type_name((event_type)t));
-    fputc('\n', f);
+    /* weighbridge (RULES.md §5): worst_excess_kg is the largest kg over
+     * its limit among the vehicle's over_limit, overload and
+     * axle_overload events; empty when none */
+    fputs(",weighings,heaviest_gross_kg,worst_excess_kg\n", f);
     for (size_t k = 0; k < run->norder; k++) {
         uint32_t vi = run->order[k];
         const rl_vehicle *v = vtable_at(run->vt, vi);
@@ -71,6 +83,9 @@ bool report_vehicles_csv(const rl_run *run, const char *path)
         csvw_int(&w, s->penalty_points);
         for (int t = 0; t < EV_TYPE_COUNT; t++)
             csvw_int(&w, s->events[t]);
+        csvw_int(&w, s->weighings);
+        kg_or_empty(&w, s->weighings ? s->heaviest_gross_kg : -1);
+        kg_or_empty(&w, s->worst_excess_kg);
         csvw_end(&w);
     }
     return finish(f);
@@ -84,7 +99,7 @@ bool report_vehicle_days_csv(const rl_run *run, const char *path)
     csvw w;
     csvw_init(&w, f);
     csvw_header(&w, "plate,plate_color,day,points,valid,drift,gaps,distance_km,driving_s,max_speed,first_time,"
-                    "last_time,rests,longest_stint_s");
+                    "last_time,rests,longest_stint_s,weighings,heaviest_gross_kg,worst_excess_kg");
     /* vdays are grouped by vehicle in analysis order, which is the output
      * order, and sorted by day within a vehicle */
     for (size_t i = 0; i < run->nvdays; i++) {
@@ -106,6 +121,10 @@ bool report_vehicle_days_csv(const rl_run *run, const char *path)
         time_or_empty(&w, d->last, run->opt.tz, d->points > 0);
         csvw_int(&w, d->rests);
         csvw_int(&w, d->longest_stint_s);
+        /* the day's weighings; worst_excess_kg as in vehicles.csv */
+        csvw_int(&w, d->weighings);
+        kg_or_empty(&w, d->weighings ? d->heaviest_gross_kg : -1);
+        kg_or_empty(&w, d->worst_excess_kg);
         csvw_end(&w);
     }
     return finish(f);

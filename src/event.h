@@ -49,6 +49,15 @@ typedef struct rl_event {
     const char *rule;        /* rule id as `roadlog rules` prints it */
     rl_origin origin;        /* first evidence */
     uint32_t evidence_points;
+    /* Weighbridge events (RULES.md §5, "GPS at the scale"): the vehicle's
+     * accepted GPS fix nearest in time to the weighing and its distance
+     * from the station, written as the trailing events.csv columns
+     * gps_time, gps_distance_km (FORMATS.md allows columns after the
+     * listed ones).  Zero/false for every other event. */
+    bool have_gps;           /* gps_time is set */
+    bool have_gps_distance;  /* gps_distance_m is set (station position known) */
+    int64_t gps_time;        /* UTC seconds */
+    int64_t gps_distance_m;  /* metres, rounded */
     char id[17];             /* event_id, set by events_finalize */
 } rl_event;
 

@@ -85,7 +85,15 @@ static const rule_def defs[R_COUNT] = {
     [R_GAP_EVENT_MIN_KM] = {"gap_event.min_km", K_NUM, 20, NULL, 0, 100000, NULL,
                             "and more than this far apart in space: moved with no reports"},
     [R_OVERLIMIT_AXLES_2] = {"overlimit.axles_2", K_INT, 18000, NULL, 1, 1000000,
-                             "RULES.md §5 weighbridge (kg)",
+                             "RULES.md §5 weighbridge (kg; the tolerance of the weighing's mode applies to every mass check)\n"
+                             RULE_ID_OVERLIMIT_MAX_GROSS " (fixed): the registry's max_gross_kg replaces overlimit.axles_N when lower "
+                             "(令62号 art. 3; 交公路发〔2016〕124号 annex)\n"
+                             RULE_ID_OVERLOAD_RATED_LOAD " (fixed): overload when gross - curb_kg > rated_load_kg (道交法 art. 92)\n"
+                             RULE_ID_OVERLOAD_MAX_GROSS " (fixed): without curb_kg and rated_load_kg, overload when gross > "
+                             "max_gross_kg (记分办法 2022)\n"
+                             RULE_ID_CAPACITY_SEATS " (fixed): over_capacity when passengers > the registry's seats "
+                             "(道交法 art. 92; 记分办法 2022)\n"
+                             "axle_overload names axle.steer_kg or axle.other_kg; position_mismatch weigh.mismatch_km",
                              "超限运输车辆行驶公路管理规定 (2016 令62号) art. 3: 2-axle truck"},
     [R_OVERLIMIT_AXLES_3] = {"overlimit.axles_3", K_INT, 25000, NULL, 1, 1000000, NULL, "令62号 art. 3: 3-axle truck"},
     [R_OVERLIMIT_AXLES_4] = {"overlimit.axles_4", K_INT, 31000, NULL, 1, 1000000, NULL, "令62号 art. 3: 4-axle truck"},

@@ -31,6 +31,15 @@ typedef enum {
     R_COUNT
 } rule_id;
 
+/* Rules without a number to set (the registry or the law gives it) that
+ * weighbridge events name in their `rule` column; rules_print lists them
+ * in the weighbridge section so that `roadlog rules` shows every id an
+ * event can carry. */
+#define RULE_ID_OVERLIMIT_MAX_GROSS "overlimit.max_gross_kg"
+#define RULE_ID_OVERLOAD_RATED_LOAD "overload.rated_load_kg"
+#define RULE_ID_OVERLOAD_MAX_GROSS "overload.max_gross_kg"
+#define RULE_ID_CAPACITY_SEATS "capacity.seats"
+
 /* Vehicle classes (FORMATS.md §5). */
 typedef enum {
     CLASS_COACH, CLASS_CHARTER, CLASS_HAZMAT, CLASS_MUCK, CLASS_HEAVY_TRUCK, CLASS_TRUCK,

@@ -1,0 +1,86 @@
+#!/bin/sh
+# make bench: speed and memory of roadlog on generated data of a stated
+# size, one core (taskset -c 0), best of 3 runs.  Figures: records/s,
+# MB/s, peak RSS and bytes per buffered fix.
+#   tests/bench.sh ROADLOG FIXTURE_BIN_DIR
+set -eu
+ROADLOG=$(realpath "$1")
+BIN=$(realpath "$2")
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+ROWS=${BENCH_ROWS:-2000000}
+DIR=$TOP/build/bench/rows-$ROWS
+mkdir -p "$DIR"
+CPU="taskset -c 0"
+command -v taskset >/dev/null || CPU=""
+
+if [ ! -f "$DIR/gps.csv" ]; then
+    echo "generating a $ROWS-row fleet in $DIR ..."
+    "$BIN/genfleet" --out "$DIR" --rows "$ROWS" --quiet
+    gzip -6 -c "$DIR/gps.csv" >"$DIR/gps.csv.gz"
+fi
+if [ -x "$BIN/gen808" ] && [ ! -f "$DIR/gps.808" ]; then
+    "$BIN/gen808" "$DIR/gps.csv" "$DIR/gps.808" "$DIR/gps.pcap" >/dev/null
+fi
+if [ -x "$BIN/genweigh" ] && [ ! -f "$DIR/weigh.csv" ]; then
+    "$BIN/genweigh" "$DIR/weigh.csv" "$ROWS" >/dev/null 2>&1 || rm -f "$DIR/weigh.csv"
+fi
+
+# best of 3: prints "wall_s user_s maxrss_kb"
+measure() {
+    best=""
+    for i in 1 2 3; do
+        # shellcheck disable=SC2086
+        /usr/bin/time -f "%e %U %M" -o "$DIR/time.txt" $CPU "$@" >/dev/null 2>"$DIR/err.txt" || {
+            cat "$DIR/err.txt" >&2; return 1; }
+        t=$(cat "$DIR/time.txt")
+        if [ -z "$best" ] || [ "$(echo "$t $best" | awk '{print ($1 < $4)}')" = 1 ]; then best=$t; fi
+    done
+    echo "$best"
+}
+
+report() { # label records bytes "wall user rss"
+    echo "$4" | awk -v label="$1" -v rec="$2" -v bytes="$3" '{
+        printf "%-34s %10.0f rec/s %8.1f MB/s  wall %.2f s  user %.2f s  peak %6.1f MB\n",
+               label, rec / $1, bytes / 1e6 / $1, $1, $2, $3 / 1024 }'
+}
+
+size() { stat -c %s "$1"; }
+rows=$(($(wc -l <"$DIR/gps.csv") - 1))
+out=$DIR/out
+echo "roadlog bench: $rows GPS rows, $(size "$DIR/gps.csv") bytes CSV, $(size "$DIR/gps.csv.gz") bytes gzipped; one core; best of 3"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+r=$(measure "$ROADLOG" analyze --quiet --format csv,jsonl --registry "$DIR/registry.csv" --out "$out" "$DIR/gps.csv")
+report "analyze GPS CSV (csv,jsonl out)" "$rows" "$(size "$DIR/gps.csv")" "$r"
+csv_rss=$(echo "$r" | cut -d' ' -f3)
+r=$(measure "$ROADLOG" analyze --quiet --format csv,jsonl --registry "$DIR/registry.csv" --out "$out" "$DIR/gps.csv.gz")
+report "analyze GPS CSV gzipped" "$rows" "$(size "$DIR/gps.csv.gz")" "$r"
+r=$(measure "$ROADLOG" analyze --quiet --registry "$DIR/registry.csv" --out "$out" "$DIR/gps.csv")
+report "analyze GPS CSV, all outputs" "$rows" "$(size "$DIR/gps.csv")" "$r"
+r=$(measure "$ROADLOG" decode --quiet "$DIR/gps.csv")
+report "decode GPS CSV" "$rows" "$(size "$DIR/gps.csv")" "$r"
+
+# memory per buffered fix: peak RSS of the full run minus a run on the
+# first 1000 rows (the fixed overhead), over the rows buffered
+head -1001 "$DIR/gps.csv" >"$DIR/small.csv"
+r=$(measure "$ROADLOG" analyze --quiet --format csv --registry "$DIR/registry.csv" --out "$out-small" "$DIR/small.csv")
+base_rss=$(echo "$r" | cut -d' ' -f3)
+awk -v full="$csv_rss" -v base="$base_rss" -v n="$rows" 'BEGIN {
+    printf "%-34s %.1f bytes per fix (peak %.1f MB - fixed %.1f MB over %d fixes)\n",
+           "memory", (full - base) * 1024 / n, full / 1024, base / 1024, n }'
+
+if [ -f "$DIR/gps.808" ]; then
+    r=$(measure "$ROADLOG" decode --quiet "$DIR/gps.808")
+    report "decode raw JT/T 808" "$rows" "$(size "$DIR/gps.808")" "$r"
+    r=$(measure "$ROADLOG" analyze --quiet --format csv --registry "$DIR/registry.csv" --out "$out" "$DIR/gps.808")
+    report "analyze raw JT/T 808" "$rows" "$(size "$DIR/gps.808")" "$r"
+fi
+if [ -f "$DIR/gps.pcap" ]; then
+    r=$(measure "$ROADLOG" decode --quiet "$DIR/gps.pcap")
+    report "decode pcap (TCP reassembly)" "$rows" "$(size "$DIR/gps.pcap")" "$r"
+fi
+if [ -f "$DIR/weigh.csv" ]; then
+    wrows=$(($(wc -l <"$DIR/weigh.csv") - 1))
+    r=$(measure "$ROADLOG" analyze --quiet --format csv --registry "$DIR/registry.csv" --out "$out" "$DIR/weigh.csv")
+    report "analyze weighbridge CSV" "$wrows" "$(size "$DIR/weigh.csv")" "$r"
+fi
