@@ -903,10 +903,6 @@ static long session_slot(const jt808_session *s, const char *phone, size_t n)
     return e ? (long)(e - s->tab) : -1;
 }
 
-/* Terminal phone and driver slot of a frame: the decoder's own copy when
- * the terminal is the same as last frame's (one terminal per TCP stream),
- * else the session's terminal cache.  A driver changes in its slot, so
- * only a new slot (new terminal, table growth) invalidates the caches. */
 static inline size_t term_hash(uint64_t k0, uint32_t k1)
 {
     uint64_t h = (k0 ^ ((uint64_t)k1 << 40) ^ k1) * 0x9E3779B97F4A7C15ull;
@@ -963,6 +959,10 @@ static term_entry *term_get(jt808_session *s, const jt808_frame *f, uint64_t k0,
     return e;
 }
 
+/* Terminal phone and driver slot of a frame: the decoder's own copy when
+ * the terminal is the same as last frame's (one terminal per TCP stream),
+ * else the session's terminal table.  A driver changes in its slot, so
+ * only a new slot (new terminal, table growth) invalidates the caches. */
 static void dec_phone(jt808_dec *d, const jt808_frame *f)
 {
     jt808_session *s = d->s;

@@ -789,6 +789,52 @@ static void test_rejects_and_resync(void **st)
     }
 }
 
+/* Packet origins, a break in the stream, and the end of input inside a
+ * frame. */
+static void test_break_and_packets(void **st)
+{
+    (void)st;
+    enc a = {.n = 0}, b = {.n = 0}, body = {.n = 0};
+    location(&body, &L1);
+    hdr h = {.id = 0x0200, .phone = "13800000001", .serial = 1};
+    frame(&a, &h, body.b, body.n);
+    frame(&b, &h, body.b, body.n);
+    capture *c = cap_new();
+    jt808_session *s = jt808_session_new();
+    rl_sink sk = sink_of(c);
+    jt808_dec *d = jt808_new(s, &sk, 9, RL_LOC_PACKET);
+    /* packet 5: a whole frame and the first half of the next */
+    enc p5 = {.n = 0};
+    putn(&p5, a.b, a.n);
+    putn(&p5, b.b, 20);
+    assert_true(jt808_feed(d, p5.b, p5.n, 5));
+    /* packet 6 lost: the half frame is cut */
+    assert_true(jt808_break(d, "lost TCP segment"));
+    /* packet 7: the tail of something, then a whole frame */
+    enc p7 = {.n = 0};
+    putn(&p7, "\x11\x22\x33", 3);
+    putn(&p7, b.b, b.n);
+    assert_true(jt808_feed(d, p7.b, p7.n, 7));
+    /* packet 8: a frame that never ends */
+    assert_true(jt808_feed(d, a.b, 30, 8));
+    assert_true(jt808_finish(d));
+    jt808_free(d);
+    assert_int_equal(c->npos, 2);
+    assert_int_equal(RL_ORIGIN_FILE(c->pos[0].p.origin), 9);
+    assert_int_equal(RL_ORIGIN_POS(c->pos[0].p.origin), 5);
+    assert_int_equal(RL_ORIGIN_POS(c->pos[1].p.origin), 7);
+    assert_int_equal(c->nrej, 3);
+    assert_non_null(strstr(c->rej[0].why, "frame cut: lost TCP segment"));
+    assert_int_equal(RL_ORIGIN_POS(c->rej[0].where), 5);
+    assert_non_null(strstr(c->rej[1].why, "3 bytes after a gap"));
+    assert_int_equal(RL_ORIGIN_POS(c->rej[1].where), 7);
+    assert_non_null(strstr(c->rej[2].why, "input ends before its end flag"));
+    assert_int_equal(RL_ORIGIN_POS(c->rej[2].where), 8);
+    assert_int_equal(counter(c, "jt808.cut_by_gap"), 1);
+    jt808_session_free(s);
+    cap_free(c);
+}
+
 /* --strict: the first reject stops the decoder. */
 static void test_strict(void **st)
 {
@@ -1526,6 +1572,7 @@ int main(void)
         cmocka_unit_test(test_subpackages),
         cmocka_unit_test(test_every_chunk_size),
         cmocka_unit_test(test_rejects_and_resync),
+        cmocka_unit_test(test_break_and_packets),
         cmocka_unit_test(test_strict),
         cmocka_unit_test(test_quirks),
         cmocka_unit_test(test_fuzz),
