@@ -19,6 +19,9 @@
 #include "csvin.h"
 #include "csvout.h"
 #include "gps_csv.h"
+#include "jt808.h"
+#include "pcapin.h"
+#include "plate.h"
 #include "registry_csv.h"
 #include "util.h"
 #include "weigh_csv.h"
@@ -61,10 +64,15 @@ bool run_reject(rl_run *run, rl_origin where, const char *reason, const void *ra
         char ex[256];
         size_t k = 0;
         const unsigned char *p = raw;
-        for (size_t i = 0; p && i < raw_len && k < 200; i++) {
+        size_t take = raw_len < 200 ? raw_len : 200;
+        bool utf8 = p && utf8_valid(raw, take);
+        for (size_t i = 0; p && i < take; i++) {
             unsigned char c = p[i];
-            ex[k++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+            ex[k++] = (c < 0x20 || c == 0x7f || (c >= 0x80 && !utf8)) ? '?' : (char)c;
         }
+        /* do not end inside a UTF-8 sequence cut at 200 bytes */
+        while (utf8 && k > 0 && !utf8_valid(ex, k))
+            k--;
         ex[k] = 0;
         csvw_textn(&w, ex, k);
         csvw_end(&w);
@@ -208,11 +216,11 @@ static bool read_table(rl_run *run, rl_src *src, unsigned fi, const rl_sink *sin
     table_ctx t = {.run = run, .sink = sink, .fi = fi, .want = want};
     csvin_handler h = {&t, tbl_header, tbl_row, tbl_reject};
     csvin *r = csvin_new(&h);
-    char *buf = xmalloc(READ_CHUNK);
     rl_input *in = &run->inputs[fi];
     bool ok = true;
     for (;;) {
-        long n = rl_src_read(src, buf, READ_CHUNK);
+        const unsigned char *buf;
+        long n = rl_src_next(src, &buf);
         if (n < 0) {
             ok = false;
             break;
@@ -233,7 +241,6 @@ static bool read_table(rl_run *run, rl_src *src, unsigned fi, const rl_sink *sin
     }
     if (t.wrong_kind)
         ok = false;
-    free(buf);
     csvin_free(r);
     gpscsv_free(t.gps);
     regcsv_free(t.reg);
@@ -243,16 +250,57 @@ static bool read_table(rl_run *run, rl_src *src, unsigned fi, const rl_sink *sin
 
 /* ---- binary inputs ---- */
 
-static bool not_yet(rl_run *run, unsigned fi, const char *kind)
+static bool read_jt808(rl_run *run, rl_src *src, unsigned fi, const rl_sink *sink)
 {
     rl_input *in = &run->inputs[fi];
-    in->kind = kind;
+    in->kind = "jt808";
     in->loc = RL_LOC_OFFSET;
-    char why[160];
-    snprintf(why, sizeof why, "%s input is recognised but not supported yet", kind);
-    in->error = xstrdup(why);
-    fprintf(stderr, "roadlog: %s: %s\n", in->name, why);
-    return run_reject(run, RL_ORIGIN(fi, 0), why, NULL, 0);
+    if (!run->jt808_session)
+        run->jt808_session = jt808_session_new();
+    uint64_t before = run->positions;
+    jt808_dec *d = jt808_new(run->jt808_session, sink, fi, RL_LOC_OFFSET);
+    uint64_t off = 0;
+    bool ok = true;
+    for (;;) {
+        const unsigned char *buf;
+        long n = rl_src_next(src, &buf);
+        if (n < 0) {
+            ok = false;
+            break;
+        }
+        if (n == 0)
+            break;
+        if (!jt808_feed(d, buf, (size_t)n, off))
+            break;
+        off += (uint64_t)n;
+        progress(run, in->name, rl_src_raw_bytes(src));
+    }
+    if (!run->stop)
+        jt808_finish(d);
+    jt808_free(d);
+    in->records = run->positions - before;
+    return ok;
+}
+
+static bool read_pcap(rl_run *run, rl_src *src, unsigned fi, const rl_sink *sink)
+{
+    rl_input *in = &run->inputs[fi];
+    in->kind = "pcap";
+    in->loc = RL_LOC_PACKET;
+    if (!run->jt808_session)
+        run->jt808_session = jt808_session_new();
+    FILE *f = rl_src_fopen(src);
+    if (!f) {
+        in->error = xstrdup("cannot open the capture stream");
+        return false;
+    }
+    uint64_t before = run->positions;
+    pcapin_opts o = {.port = run->opt.port};
+    int rc = pcapin_read(f, in->name, fi, run->jt808_session, sink, &o);
+    in->records = run->positions - before;
+    if (rc < 0 && !in->error)
+        in->error = xstrdup("not a readable capture, or a link type roadlog does not read");
+    return rc >= 0;
 }
 
 bool dispatch_input(rl_run *run, const char *path, const rl_sink *sink, want_kind want)
@@ -291,8 +339,10 @@ bool dispatch_input(rl_run *run, const char *path, const rl_sink *sink, want_kin
         if (want == WANT_REGISTRY) {
             fprintf(stderr, "roadlog: %s: not a vehicle registry (binary data)\n", path);
             ok = false;
+        } else if (kind == RL_KIND_JT808) {
+            ok = read_jt808(run, src, fi, sink);
         } else {
-            ok = not_yet(run, fi, kind == RL_KIND_JT808 ? "jt808" : "pcap");
+            ok = read_pcap(run, src, fi, sink);
         }
         break;
     case RL_KIND_EMPTY:

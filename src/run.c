@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "detect.h"
+#include "jt808.h"
 #include "tracksample.h"
 #include "util.h"
 
@@ -43,6 +44,7 @@ void run_free(rl_run *run)
     free(run->order);
     free(run->vcache);
     fatigue_free(run);
+    jt808_session_free(run->jt808_session);
     tracksample_free(run);
     u64map_free(&run->phone_plate);
     vtable_free(run->vt);

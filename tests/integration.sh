@@ -75,6 +75,19 @@ for opts in "--shuffle" "--late 15" "--split 4 --shuffle" "--gzip" "--gzip --spl
     check "order/packaging $opts: same ledger, same event ids" cmp "$WORK/base.events" "$d.events"
 done
 
+# the same fleet as raw JT/T 808 frames and as a pcap capture
+if [ -x "$(dirname "$GEN")/gen808" ]; then
+    d="$WORK/v-en"
+    if "$(dirname "$GEN")/gen808" "$d/gps.csv" "$d/fleet.808" "$d/fleet.pcap" >/dev/null 2>&1; then
+        for k in 808 pcap; do
+            check "JT/T 808 ($k): matches the truth" sh -c "cd '$d' && '$ROADLOG' analyze --quiet --registry registry.csv --out out-$k fleet.$k && python3 '$TOP/tests/compare_truth.py' truth.csv out-$k/events.csv --types $GPS_TYPES"
+            check "JT/T 808 ($k): decode gives every CSV position" sh -c "cd '$d' && test \$('$ROADLOG' decode --quiet fleet.$k | wc -l) -eq \$('$ROADLOG' decode --quiet gps.csv | wc -l)"
+        done
+    else
+        fail "gen808"
+    fi
+fi
+
 # stdin and a file give the same ledger (sources name "stdin" instead)
 d="$WORK/base"
 check "stdin (-) reads like a file" sh -c "cd '$d' && '$ROADLOG' analyze --quiet --registry registry.csv --out out-file gps.csv && '$ROADLOG' analyze --quiet --registry registry.csv --out out-stdin - <gps.csv && sed 's/,gps.csv:/,stdin:/' out-file/events.csv | cmp - out-stdin/events.csv && cmp out-file/vehicle_days.csv out-stdin/vehicle_days.csv"
