@@ -36,8 +36,7 @@ static void put(csvw *w, const char *s, size_t n, bool neutralise)
     for (size_t i = 0; i < n && !quote; i++)
         if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
             quote = true;
-    bool formula = neutralise && n > 0 &&
-                   (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r');
+    bool formula = neutralise && text_is_formula(s, n);
     if (!quote && !formula) {
         fwrite(s, 1, n, w->f);
         return;
@@ -51,6 +50,11 @@ static void put(csvw *w, const char *s, size_t n, bool neutralise)
         fputc(s[i], w->f);
     }
     fputc('"', w->f);
+}
+
+bool text_is_formula(const char *s, size_t n)
+{
+    return n > 0 && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r');
 }
 
 void csvw_textn(csvw *w, const char *s, size_t n) { put(w, s ? s : "", s ? n : 0, true); }
@@ -115,6 +119,58 @@ void csvw_header(csvw *w, const char *names)
     w->first = true;
 }
 
+size_t utf8_seq(const unsigned char *p, const unsigned char *e)
+{
+    if (p >= e)
+        return 0;
+    unsigned c = *p;
+    if (c < 0x80)
+        return 1;
+    size_t need = c >= 0xF0 && c <= 0xF4 ? 3 : c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xC2 && c <= 0xDF ? 1 : 0;
+    if (need == 0 || (size_t)(e - p) <= need)
+        return 0;
+    for (size_t i = 1; i <= need; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+    /* overlong forms, UTF-16 surrogates and code points past U+10FFFF */
+    if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] >= 0xA0) || (c == 0xF0 && p[1] < 0x90) ||
+        (c == 0xF4 && p[1] >= 0x90))
+        return 0;
+    return need + 1;
+}
+
+void html_strn(FILE *f, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s, *e = p + n;
+    while (p < e) {
+        unsigned c = *p;
+        switch (c) {
+        case '&': fputs("&amp;", f); p++; continue;
+        case '<': fputs("&lt;", f); p++; continue;
+        case '>': fputs("&gt;", f); p++; continue;
+        case '"': fputs("&quot;", f); p++; continue;
+        case '\'': fputs("&#39;", f); p++; continue;
+        default: break;
+        }
+        if (c < 0x20 || c == 0x7F) {
+            if (c == '\t' || c == '\n')
+                fputc((int)c, f);
+            p++;
+            continue;
+        }
+        size_t len = utf8_seq(p, e);
+        if (len) {
+            fwrite(p, 1, len, f);
+            p += len;
+        } else {
+            fputs("\xEF\xBF\xBD", f);
+            p++;
+        }
+    }
+}
+
+void html_str(FILE *f, const char *s) { html_strn(f, s ? s : "", s ? strlen(s) : 0); }
+
 void json_strn(FILE *f, const char *s, size_t n)
 {
     fputc('"', f);
@@ -138,13 +194,10 @@ void json_strn(FILE *f, const char *s, size_t n)
             p++;
         } else {
             /* copy a valid UTF-8 sequence, replace anything else */
-            size_t need = c >= 0xF0 && c <= 0xF4 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 && c <= 0xDF ? 1 : 0;
-            bool ok = need > 0 && (size_t)(e - p) > need;
-            for (size_t i = 1; ok && i <= need; i++)
-                ok = (p[i] & 0xC0) == 0x80;
-            if (ok) {
-                fwrite(p, 1, need + 1, f);
-                p += need + 1;
+            size_t len = utf8_seq(p, e);
+            if (len) {
+                fwrite(p, 1, len, f);
+                p += len;
             } else {
                 fputs("\\ufffd", f);
                 p++;

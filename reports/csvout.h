@@ -39,6 +39,20 @@ void csvw_header(csvw *w, const char *names);
 void json_str(FILE *f, const char *s);
 void json_strn(FILE *f, const char *s, size_t n);
 
+/* Does text from input start like a spreadsheet formula (= + - @, tab,
+ * CR)?  Such text is written with a leading ' in CSV and xlsx. */
+bool text_is_formula(const char *s, size_t n);
+
+/* HTML text or attribute value (quoted with "): & < > " ' escaped,
+ * control characters other than tab/LF dropped, invalid UTF-8 bytes
+ * become U+FFFD.  Everything taken from input goes through this. */
+void html_str(FILE *f, const char *s);
+void html_strn(FILE *f, const char *s, size_t n);
+
+/* Length of the valid UTF-8 sequence at p (1-4), or 0 when the bytes
+ * there are not one. */
+size_t utf8_seq(const unsigned char *p, const unsigned char *e);
+
 /* Format a double with up to `decimals` digits, trailing zeros dropped. */
 int fmt_double(char *out, size_t n, double v, int decimals);
 

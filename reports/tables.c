@@ -7,6 +7,7 @@
 #include "csvout.h"
 #include "reports.h"
 #include "timeutil.h"
+#include "tracksample.h"
 
 static bool finish(FILE *f)
 {
@@ -99,7 +100,7 @@ bool report_vehicle_days_csv(const rl_run *run, const char *path)
     csvw w;
     csvw_init(&w, f);
     csvw_header(&w, "plate,plate_color,day,points,valid,drift,gaps,distance_km,driving_s,max_speed,first_time,"
-                    "last_time,rests,longest_stint_s,weighings,heaviest_gross_kg,worst_excess_kg");
+                    "last_time,rests,longest_stint_s,accepted,gap_km,weighings,heaviest_gross_kg,worst_excess_kg");
     /* vdays are grouped by vehicle in analysis order, which is the output
      * order, and sorted by day within a vehicle */
     for (size_t i = 0; i < run->nvdays; i++) {
@@ -121,6 +122,10 @@ bool report_vehicle_days_csv(const rl_run *run, const char *path)
         time_or_empty(&w, d->last, run->opt.tz, d->points > 0);
         csvw_int(&w, d->rests);
         csvw_int(&w, d->longest_stint_s);
+        /* accepted fixes and the km of gap intervals: `roadlog summary`
+         * needs them for 上线率 and 轨迹完整率 (RULES.md §7) */
+        csvw_int(&w, (int64_t)d->accepted);
+        csvw_double(&w, tracksample_gap_km(run, d->vehicle, d->day), 3);
         /* the day's weighings; worst_excess_kg as in vehicles.csv */
         csvw_int(&w, d->weighings);
         kg_or_empty(&w, d->weighings ? d->heaviest_gross_kg : -1);

@@ -173,6 +173,16 @@ bool class_parse(const char *s, size_t n, vehicle_class *c)
 
 const char *rule_name(rule_id id) { return id < R_COUNT ? defs[id].id : "?"; }
 
+const char *rule_basis(const char *id_text)
+{
+    if (!id_text)
+        return NULL;
+    for (int i = 0; i < R_COUNT; i++)
+        if (strcmp(defs[i].id, id_text) == 0)
+            return defs[i].basis;
+    return NULL;
+}
+
 rule_id rule_speeding_for(vehicle_class c)
 {
     static const rule_id m[CLASS_COUNT] = {

@@ -1,22 +1,301 @@
 /*
- * tracksample.c - track samples for the report charts (see
- * tracksample.h).  Placeholder until issue 6: nothing is kept.
+ * tracksample.c - track samples for the report charts and the gap km of
+ * each vehicle-day (see tracksample.h for what is kept and why).
+ *
+ * The store hangs off run->samples: one slot per vehicle of the table,
+ * each holding its kept days (sorted by day, as the fixes come in time
+ * order) and its (day, gap km) tallies.  While a vehicle is analysed the
+ * current day is built in a 1440-slot working array; a finished day is
+ * copied out at its exact size, and the decision to keep, thin or drop it
+ * waits for the end of the vehicle's pass, when its events are known.
  */
 #include "tracksample.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "run.h"
+#include "timeutil.h"
+#include "track.h"
+#include "util.h"
+
+#define SLOTS_PER_DAY 1440
+#define THIN_MIN 5 /* minutes per slot of a day thinned out */
+
+typedef struct ts_day {
+    int64_t day;
+    uint32_t n;
+    uint32_t slot_min;
+    ts_point p[];
+} ts_day;
+
+typedef struct ts_gap {
+    int64_t day;
+    double km;
+} ts_gap;
+
+typedef struct ts_vehicle {
+    ts_day **days;
+    uint32_t ndays, capdays;
+    ts_gap *gaps;
+    uint32_t ngaps, capgaps;
+} ts_vehicle;
+
+typedef struct ts_store {
+    ts_vehicle *v;
+    size_t nv;
+    size_t bytes;
+} ts_store;
+
+/* Per-pass working state (priv of tracksample_state). */
+typedef struct ts_work {
+    ts_store *store;
+    bool keep_days;        /* report.html asked for */
+    size_t first_event;    /* run->events.n when the pass began */
+    int64_t gap_s;
+    bool have_prev;
+    rl_fix prev;
+    int64_t day;           /* day being built */
+    uint32_t n;
+    ts_point cur[SLOTS_PER_DAY];
+} ts_work;
+
+static ts_store *store_of(rl_run *run, uint32_t vidx)
+{
+    ts_store *st = run->samples;
+    if (!st)
+        st = run->samples = xcalloc(1, sizeof *st);
+    if (vidx >= st->nv) {
+        size_t n = vtable_count(run->vt);
+        if (n <= vidx)
+            n = (size_t)vidx + 1;
+        st->v = xrealloc(st->v, n * sizeof *st->v);
+        memset(st->v + st->nv, 0, (n - st->nv) * sizeof *st->v);
+        st->bytes += (n - st->nv) * sizeof *st->v;
+        st->nv = n;
+    }
+    return st;
+}
 
 void tracksample_begin(tracksample_state *s, struct rl_run *run, uint32_t vidx, int32_t tz)
 {
     s->run = run;
     s->vidx = vidx;
     s->tz = tz;
-    s->priv = 0;
+    ts_work *w = xmalloc(sizeof *w);
+    w->store = store_of(run, vidx);
+    w->keep_days = (run->opt.formats & FMT_HTML) != 0;
+    w->first_event = run->events.n;
+    w->gap_s = (int64_t)run->rules.v[R_TRACK_GAP_S];
+    w->have_prev = false;
+    w->day = INT64_MIN;
+    w->n = 0;
+    s->priv = w;
+}
+
+static void add_day(ts_store *st, ts_vehicle *v, ts_day *d)
+{
+    if (v->ndays == v->capdays) {
+        size_t old = v->capdays;
+        v->capdays = v->capdays ? v->capdays * 2 : 4;
+        v->days = xrealloc(v->days, v->capdays * sizeof *v->days);
+        st->bytes += (v->capdays - old) * sizeof *v->days;
+    }
+    v->days[v->ndays++] = d;
+}
+
+static ts_day *day_copy(const ts_point *p, uint32_t n, int64_t day, uint32_t slot_min)
+{
+    ts_day *d = xmalloc(sizeof *d + n * sizeof *p);
+    d->day = day;
+    d->n = n;
+    d->slot_min = slot_min;
+    memcpy(d->p, p, n * sizeof *p);
+    return d;
+}
+
+static void flush_day(tracksample_state *s, ts_work *w)
+{
+    if (!w->keep_days || w->n == 0)
+        return;
+    ts_vehicle *v = &w->store->v[s->vidx];
+    ts_day *d = day_copy(w->cur, w->n, w->day, 1);
+    w->store->bytes += sizeof *d + d->n * sizeof *d->p;
+    add_day(w->store, v, d);
+    w->n = 0;
+}
+
+static void add_gap_km(ts_store *st, ts_vehicle *v, int64_t day, double km)
+{
+    if (v->ngaps && v->gaps[v->ngaps - 1].day == day) {
+        v->gaps[v->ngaps - 1].km += km;
+        return;
+    }
+    if (v->ngaps == v->capgaps) {
+        size_t old = v->capgaps;
+        v->capgaps = v->capgaps ? v->capgaps * 2 : 2;
+        v->gaps = xrealloc(v->gaps, v->capgaps * sizeof *v->gaps);
+        st->bytes += (v->capgaps - old) * sizeof *v->gaps;
+    }
+    v->gaps[v->ngaps++] = (ts_gap){day, km};
 }
 
 void tracksample_fix(tracksample_state *s, const rl_fix *f)
 {
-    (void)s;
-    (void)f;
+    ts_work *w = s->priv;
+    int64_t day = tu_local_day(f->time, s->tz);
+    bool gap = false;
+    if (w->have_prev && f->time - w->prev.time > w->gap_s) {
+        /* same test and distance as track.c's interval, counted on the
+         * day of the later fix like distance_km (FORMATS.md) */
+        gap = true;
+        add_gap_km(w->store, &w->store->v[s->vidx], day,
+                   haversine_km(w->prev.lat_e6, w->prev.lon_e6, f->lat_e6, f->lon_e6));
+    }
+    w->prev = *f;
+    w->have_prev = true;
+    if (!w->keep_days)
+        return;
+    if (day != w->day) {
+        flush_day(s, w);
+        w->day = day;
+    }
+    uint16_t slot = (uint16_t)(tu_local_sod(f->time, s->tz) / 60);
+    int32_t sp = f->speed_mkmh < 0 ? 0 : f->speed_mkmh / 100;
+    uint16_t speed = (uint16_t)(sp > 0xFFFF ? 0xFFFF : sp);
+    if (w->n && (w->cur[w->n - 1].slot & TS_SLOT_MASK) == slot) {
+        ts_point *p = &w->cur[w->n - 1];
+        if (speed > p->speed_dkmh)
+            p->speed_dkmh = speed;
+        if (gap)
+            p->slot |= TS_GAP_BEFORE;
+        return;
+    }
+    w->cur[w->n++] = (ts_point){(uint16_t)(slot | (gap ? TS_GAP_BEFORE : 0)), speed, f->lat_e6, f->lon_e6};
 }
 
-void tracksample_end(tracksample_state *s) { (void)s; }
-void tracksample_free(struct rl_run *run) { (void)run; }
+/* Merge minute slots into THIN_MIN-minute slots: highest speed, first
+ * position, and a gap flag when any merged slot began with a gap. */
+static uint32_t thin(ts_point *p, uint32_t n)
+{
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint16_t slot = (uint16_t)((p[i].slot & TS_SLOT_MASK) / THIN_MIN);
+        uint16_t flag = p[i].slot & TS_GAP_BEFORE;
+        if (k && (p[k - 1].slot & TS_SLOT_MASK) == slot) {
+            if (p[i].speed_dkmh > p[k - 1].speed_dkmh)
+                p[k - 1].speed_dkmh = p[i].speed_dkmh;
+            p[k - 1].slot |= flag;
+            continue;
+        }
+        p[k] = p[i];
+        p[k].slot = (uint16_t)(slot | flag);
+        k++;
+    }
+    return k;
+}
+
+static bool day_has_driving(const rl_run *run, uint32_t vidx, int64_t day)
+{
+    for (size_t i = run->vday_first; i < run->nvdays; i++)
+        if (run->vdays[i].vehicle == vidx && run->vdays[i].day == day)
+            return run->vdays[i].driving_s > 0;
+    return true; /* not found: keep rather than lose a chart */
+}
+
+void tracksample_end(tracksample_state *s)
+{
+    ts_work *w = s->priv;
+    if (!w)
+        return;
+    flush_day(s, w);
+    ts_store *st = w->store;
+    ts_vehicle *v = &st->v[s->vidx];
+    rl_run *run = s->run;
+    /* days touched by this pass's events keep their minutes */
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < v->ndays; i++) {
+        ts_day *d = v->days[i];
+        bool event_day = false;
+        for (size_t e = w->first_event; e < run->events.n && !event_day; e++) {
+            const rl_event *ev = &run->events.e[e];
+            event_day = ev->vehicle == s->vidx && tu_local_day(ev->start, s->tz) <= d->day &&
+                        tu_local_day(ev->end, s->tz) >= d->day;
+        }
+        size_t had = sizeof *d + d->n * sizeof *d->p;
+        if (event_day) {
+            v->days[k++] = d;
+            continue;
+        }
+        st->bytes -= had;
+        if (!day_has_driving(run, s->vidx, d->day)) {
+            free(d);
+            continue;
+        }
+        uint32_t n = thin(d->p, d->n);
+        ts_day *t = day_copy(d->p, n, d->day, THIN_MIN);
+        free(d);
+        st->bytes += sizeof *t + n * sizeof *t->p;
+        v->days[k++] = t;
+    }
+    v->ndays = k;
+    free(w);
+    s->priv = NULL;
+}
+
+void tracksample_free(struct rl_run *run)
+{
+    ts_store *st = run->samples;
+    if (!st)
+        return;
+    for (size_t i = 0; i < st->nv; i++) {
+        for (uint32_t k = 0; k < st->v[i].ndays; k++)
+            free(st->v[i].days[k]);
+        free(st->v[i].days);
+        free(st->v[i].gaps);
+    }
+    free(st->v);
+    free(st);
+    run->samples = NULL;
+}
+
+bool tracksample_day(const struct rl_run *run, uint32_t vidx, int64_t local_day, tracksample_view *out)
+{
+    const ts_store *st = run->samples;
+    if (!st || vidx >= st->nv)
+        return false;
+    const ts_vehicle *v = &st->v[vidx];
+    /* days are in time order: binary search */
+    uint32_t lo = 0, hi = v->ndays;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (v->days[mid]->day < local_day)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == v->ndays || v->days[lo]->day != local_day)
+        return false;
+    out->p = v->days[lo]->p;
+    out->n = v->days[lo]->n;
+    out->slot_min = (int)v->days[lo]->slot_min;
+    return true;
+}
+
+double tracksample_gap_km(const struct rl_run *run, uint32_t vidx, int64_t local_day)
+{
+    const ts_store *st = run->samples;
+    if (!st || vidx >= st->nv)
+        return 0;
+    const ts_vehicle *v = &st->v[vidx];
+    for (uint32_t i = 0; i < v->ngaps; i++)
+        if (v->gaps[i].day == local_day)
+            return v->gaps[i].km;
+    return 0;
+}
+
+size_t tracksample_bytes(const struct rl_run *run)
+{
+    const ts_store *st = run->samples;
+    return st ? sizeof *st + st->bytes : 0;
+}

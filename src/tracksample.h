@@ -1,12 +1,28 @@
 /*
  * tracksample.h - a compact sample of each vehicle's track, kept while the
  * fixes stream past, for the charts and sketches of report.html (a
- * speed-time chart and a track sketch per vehicle-day with events).
+ * speed-time chart and a track sketch per vehicle-day with events), and
+ * the km driven across gaps per vehicle-day (vehicle_days.csv gap_km,
+ * which 轨迹完整率 in `roadlog summary` needs).
+ *
  * The full track is never kept: fixes are freed as they are analysed.
+ * What is kept per vehicle-day is one slot per local minute that has an
+ * accepted fix: the highest speed in it and the position of its first
+ * fix, 12 bytes, so a day costs at most 1440 x 12 = 17 280 bytes whatever
+ * the fix rate.  When the vehicle's pass ends the days are sorted out:
+ *   - a day touched by an event of the pass (speeding, night ban, gap)
+ *     keeps its per-minute slots;
+ *   - any other day with driving is thinned to 5-minute slots (<= 3.4 KB):
+ *     fatigue events are only known after every vehicle (they follow the
+ *     driver, fatigue_finish), and a stint of hours draws as well at 5 min;
+ *   - a day with no driving and no event is dropped.
+ * Nothing is kept for the charts when report.html is not asked for.
  */
 #ifndef RL_TRACKSAMPLE_H
 #define RL_TRACKSAMPLE_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "vehicle.h"
@@ -26,5 +42,28 @@ void tracksample_fix(tracksample_state *s, const rl_fix *f);
 void tracksample_end(tracksample_state *s);
 /* Release everything kept for the run. */
 void tracksample_free(struct rl_run *run);
+
+/* One slot of a day's sample. */
+#define TS_GAP_BEFORE 0x8000u /* the interval into this slot's first fix is a gap (track.gap_s) */
+#define TS_SLOT_MASK 0x07FFu
+
+typedef struct ts_point {
+    uint16_t slot;        /* slot of the local day | TS_GAP_BEFORE */
+    uint16_t speed_dkmh;  /* highest speed in the slot, 0.1 km/h */
+    int32_t lat_e6, lon_e6; /* first accepted fix in the slot */
+} ts_point;
+
+typedef struct tracksample_view {
+    const ts_point *p;
+    size_t n;
+    int slot_min;         /* minutes per slot: 1 or 5 */
+} tracksample_view;
+
+/* The sample of a vehicle-day; false when none was kept. */
+bool tracksample_day(const struct rl_run *run, uint32_t vidx, int64_t local_day, tracksample_view *out);
+/* km of the gap intervals (dt > track.gap_s) ending on that local day. */
+double tracksample_gap_km(const struct rl_run *run, uint32_t vidx, int64_t local_day);
+/* Bytes held for the run (samples and gap tallies, headers included). */
+size_t tracksample_bytes(const struct rl_run *run);
 
 #endif
