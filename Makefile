@@ -11,9 +11,7 @@ LIBS     = -lcsv -lisal -lz -lpcap -lxlsxwriter -lcrypto -lm
 SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 # Debian packages the build and the tests need (installed by `make deps`).
-DEB_BUILD = build-essential libcsv-dev libisal-dev zlib1g-dev libpcap-dev libxlsxwriter-dev \
-            libssl-dev libcmocka-dev pkg-config
-DEB_TEST  = clang libclang-rt-14-dev python3 time
+DEB_PACKAGES = $(shell grep -v '^\#' .ci/packages)
 
 SRC      = $(wildcard src/*.c parsers/*.c reports/*.c)
 LIB_SRC  = $(filter-out src/main.c $(EXCLUDE),$(SRC))
@@ -53,7 +51,7 @@ tools: $(TOOLS)
 # Install what is missing (idempotent; needs root or sudo, no network but
 # Debian's mirrors).
 deps:
-	@sh tests/deps.sh $(DEB_BUILD) $(DEB_TEST)
+	@sh tests/deps.sh $(DEB_PACKAGES)
 
 unit: $(TESTS)
 	@sh tests/run_unit.sh $(TESTS)

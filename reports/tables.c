@@ -70,7 +70,8 @@ bool report_vehicles_csv(const rl_run *run, const char *path)
         csvw_str(&w, class_name(v->cls));
         csvw_text(&w, run_vehicle_company(run, v));
         csvw_str(&w, v->reg ? "yes" : "no");
-        csvw_text(&w, v->phone ? strtab_get(run->str, v->phone) : "");
+        uint32_t phone = v->phone ? v->phone : v->reg ? v->reg->phone : 0;
+        csvw_text(&w, strtab_get(run->str, phone));
         csvw_int(&w, (int64_t)s->points);
         csvw_int(&w, (int64_t)s->valid);
         csvw_int(&w, (int64_t)s->drift);
