@@ -21,13 +21,27 @@
 #include <csv.h>
 #include <errno.h>
 #include <iconv.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "plate.h"
 #include "util.h"
 
 enum { ENC_ASCII, ENC_UTF8, ENC_GBK };
+
+/* What one pass over a line found. */
+typedef struct {
+    bool special;        /* a quote, or a CR before the end */
+    size_t first_high;   /* first byte >= 0x80, or n */
+    size_t last_high;    /* last byte >= 0x80 (valid when first_high < n) */
+    size_t ndelim;
+    bool too_many;
+    uint32_t delim[CSVIN_MAX_FIELDS];
+} line_scan;
 
 struct csvin {
     csvin_handler h;
@@ -43,11 +57,10 @@ struct csvin {
     bool skipping;             /* inside an over-long line */
     uint64_t skip_line;
     rl_buf conv;               /* GBK -> UTF-8 conversion output */
-    rl_buf line;               /* writable copy for the direct split */
     /* the row being assembled */
     rl_buf rowdata;
     size_t *foff, *flen;
-    char **fptr;
+    const char **fptr;
     size_t nf, fcap;
     bool overflow;
     uint64_t row_line;
@@ -60,6 +73,7 @@ struct csvin {
     unsigned q_lines;
     rl_buf q_raw;
     size_t q_off[CSVIN_MAX_ROW_LINES + 2];
+    line_scan scan;
 };
 
 static void lp_reset(csvin *r)
@@ -95,7 +109,6 @@ void csvin_free(csvin *r)
         iconv_close(r->cd);
     buf_free(&r->carry);
     buf_free(&r->conv);
-    buf_free(&r->line);
     buf_free(&r->rowdata);
     buf_free(&r->q_raw);
     free(r->foff);
@@ -148,6 +161,18 @@ static void row_field(csvin *r, const char *s, size_t n)
     buf_putc(&r->rowdata, 0);
 }
 
+static void deliver(csvin *r, const csv_row *row)
+{
+    if (!r->header_done) {
+        r->header_done = true;
+        if (!r->h.header(r->h.ud, row))
+            r->stopped = true;
+        return;
+    }
+    if (!r->h.row(r->h.ud, row))
+        r->stopped = true;
+}
+
 static void row_emit(csvin *r)
 {
     if (r->stopped)
@@ -161,14 +186,7 @@ static void row_emit(csvin *r)
     for (size_t i = 0; i < r->nf; i++)
         r->fptr[i] = r->rowdata.p + r->foff[i];
     csv_row row = {r->nf, r->fptr, r->flen, r->row_line, r->row_raw, r->row_raw_len};
-    if (!r->header_done) {
-        r->header_done = true;
-        if (!r->h.header(r->h.ud, &row))
-            r->stopped = true;
-        return;
-    }
-    if (!r->h.row(r->h.ud, &row))
-        r->stopped = true;
+    deliver(r, &row);
 }
 
 /* libcsv callbacks */
@@ -188,50 +206,135 @@ static void cb_row(int c, void *ud)
     row_begin(r, r->next_line - 1, r->row_raw, r->row_raw_len);
 }
 
+/* ---- one pass over a line: delimiters, quotes, CRs, non-ASCII ---- */
+
+
+static void scan_bytes(line_scan *ls, const unsigned char *s, size_t i, size_t n, char delim)
+{
+    for (; i < n; i++) {
+        unsigned char c = s[i];
+        if (c == (unsigned char)delim) {
+            if (ls->ndelim < CSVIN_MAX_FIELDS)
+                ls->delim[ls->ndelim++] = (uint32_t)i;
+            else
+                ls->too_many = true;
+        } else if (c == '"' || c == '\r') {
+            ls->special = true;
+        } else if (c & 0x80) {
+            if (ls->first_high == SIZE_MAX)
+                ls->first_high = i;
+            ls->last_high = i;
+        }
+    }
+}
+
+/* The SSE2 path (x86-64 baseline) classifies 16 bytes at a time; other
+ * machines take the byte loop, with the same result. */
+static void scan_line(line_scan *ls, const char *str, size_t n, char delim)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    ls->special = false;
+    ls->too_many = false;
+    ls->first_high = SIZE_MAX;
+    ls->last_high = 0;
+    ls->ndelim = 0;
+    size_t i = 0;
+#ifdef __SSE2__
+    const __m128i vd = _mm_set1_epi8(delim), vq = _mm_set1_epi8('"'), vr = _mm_set1_epi8('\r');
+    for (; i + 16 <= n; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(s + i));
+        unsigned md = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd));
+        unsigned mq = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, vq), _mm_cmpeq_epi8(x, vr)));
+        unsigned mh = (unsigned)_mm_movemask_epi8(x);
+        if (mq)
+            ls->special = true;
+        if (mh) {
+            if (ls->first_high == SIZE_MAX)
+                ls->first_high = i + (size_t)__builtin_ctz(mh);
+            ls->last_high = i + 31 - (size_t)__builtin_clz(mh);
+        }
+        while (md) {
+            if (ls->ndelim < CSVIN_MAX_FIELDS)
+                ls->delim[ls->ndelim++] = (uint32_t)(i + (size_t)__builtin_ctz(md));
+            else
+                ls->too_many = true;
+            md &= md - 1;
+        }
+    }
+    if (i < n && n >= 16) {
+        /* the tail: one more block ending at n, ignoring bytes seen */
+        size_t base = n - 16;
+        unsigned keep = ~((1u << (i - base)) - 1) & 0xFFFFu;
+        __m128i x = _mm_loadu_si128((const __m128i *)(s + base));
+        unsigned md = keep & (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd));
+        unsigned mq = keep & (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, vq), _mm_cmpeq_epi8(x, vr)));
+        unsigned mh = keep & (unsigned)_mm_movemask_epi8(x);
+        if (mq)
+            ls->special = true;
+        if (mh) {
+            if (ls->first_high == SIZE_MAX)
+                ls->first_high = base + (size_t)__builtin_ctz(mh);
+            ls->last_high = base + 31 - (size_t)__builtin_clz(mh);
+        }
+        while (md) {
+            if (ls->ndelim < CSVIN_MAX_FIELDS)
+                ls->delim[ls->ndelim++] = (uint32_t)(base + (size_t)__builtin_ctz(md));
+            else
+                ls->too_many = true;
+            md &= md - 1;
+        }
+        i = n;
+    }
+#endif
+    scan_bytes(ls, s, i, n, delim);
+    if (ls->first_high == SIZE_MAX)
+        ls->first_high = n;
+}
+
 /* ---- the direct split of a quote-free line ---- */
 
-static bool is_blank(char c, char delim) { return (c == ' ' || c == '\t') && c != delim; }
+/* Spaces and tabs around an unquoted field are not part of it (as libcsv
+ * does); a tab delimiter never reaches here inside a field. */
+static inline bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
-static void split_line(csvin *r, const char *s, size_t n, uint64_t line)
+static void split_line(csvin *r, const line_scan *ls, const char *s, size_t n, uint64_t line, const char *raw,
+                       size_t rawn)
 {
-    r->line.len = 0;
-    buf_put(&r->line, s, n);
-    row_begin(r, line, s, n);
-    char *p = r->line.p, *e = p + n;
-    const char d = r->delim;
-    for (;;) {
-        char *q = memchr(p, d, (size_t)(e - p));
-        char *fe = q ? q : e;
-        char *fs = p;
-        while (fs < fe && is_blank(*fs, d))
-            fs++;
-        char *te = fe;
-        while (te > fs && is_blank(te[-1], d))
-            te--;
-        row_field(r, fs, (size_t)(te - fs));
-        if (!q)
-            break;
-        p = q + 1;
+    row_begin(r, line, raw, rawn);
+    if (ls->too_many) {
+        r->overflow = true;
+        row_emit(r);
+        return;
     }
-    row_emit(r);
+    const char *p = s;
+    size_t nf = ls->ndelim + 1;
+    if (nf > r->fcap) {
+        while (r->fcap < nf)
+            r->fcap *= 2;
+        r->foff = xrealloc(r->foff, r->fcap * sizeof *r->foff);
+        r->flen = xrealloc(r->flen, r->fcap * sizeof *r->flen);
+        r->fptr = xrealloc(r->fptr, r->fcap * sizeof *r->fptr);
+    }
+    size_t start = 0;
+    for (size_t k = 0; k < nf; k++) {
+        size_t end = k < ls->ndelim ? ls->delim[k] : n;
+        size_t fs = start, fe = end;
+        while (fs < fe && is_blank(p[fs]))
+            fs++;
+        while (fe > fs && is_blank(p[fe - 1]))
+            fe--;
+        r->fptr[k] = p + fs;
+        r->flen[k] = fe - fs;
+        start = end + 1;
+    }
+    r->nf = nf;
+    if (r->stopped)
+        return;
+    csv_row row = {nf, r->fptr, r->flen, line, raw, rawn};
+    deliver(r, &row);
 }
 
 /* ---- encoding ---- */
-
-static bool has_high(const char *s, size_t n)
-{
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        if (w & 0x8080808080808080ull)
-            return true;
-    }
-    for (; i < n; i++)
-        if ((unsigned char)s[i] & 0x80)
-            return true;
-    return false;
-}
 
 /* Convert GB18030 to UTF-8 into r->conv; false when the bytes are not
  * valid GB18030 either. */
@@ -257,13 +360,22 @@ static bool from_gbk(csvin *r, const char *s, size_t n)
     return true;
 }
 
-/* Make the line UTF-8.  Returns false (after rejecting) when it is neither
- * UTF-8 nor GBK. */
-static bool to_utf8(csvin *r, const char **s, size_t *n, uint64_t line)
+/* Make the line UTF-8, given where its non-ASCII bytes are.  Returns
+ * false (after rejecting) when it is neither UTF-8 nor GBK; sets
+ * *converted when the bytes were replaced. */
+static bool to_utf8(csvin *r, const char **s, size_t *n, size_t first_high, size_t last_high, uint64_t line,
+                    bool *converted)
 {
-    if (!has_high(*s, *n))
+    *converted = false;
+    if (first_high >= *n)
         return true;
-    if (r->enc != ENC_GBK && utf8_valid(*s, *n)) {
+    /* only the span holding non-ASCII bytes needs checking (plus the
+     * continuation bytes of its last character) */
+    size_t end = last_high + 4 < *n ? last_high + 4 : *n;
+    bool valid = utf8_valid(*s + first_high, end - first_high);
+    if (!valid && end < *n)
+        valid = utf8_valid(*s + first_high, *n - first_high);
+    if (r->enc != ENC_GBK && valid) {
         if (r->enc == ENC_ASCII)
             r->enc = ENC_UTF8;
         return true;
@@ -273,9 +385,10 @@ static bool to_utf8(csvin *r, const char **s, size_t *n, uint64_t line)
             r->enc = ENC_GBK;
         *s = r->conv.p;
         *n = r->conv.len;
+        *converted = true;
         return true;
     }
-    if (r->enc == ENC_GBK && utf8_valid(*s, *n))
+    if (r->enc == ENC_GBK && valid)
         return true; /* a UTF-8 line in a GBK file */
     reject(r, line, "text is neither UTF-8 nor GBK (wrong encoding or binary data)", *s, *n);
     return false;
@@ -369,25 +482,30 @@ static void process_line(csvin *r, const char *s, size_t n)
     uint64_t line = r->next_line++;
     if (r->stopped)
         return;
-    const char *raw = s;
-    size_t rawn = n;
     if (line == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
         s += 3;
         n -= 3;
-        raw = s;
-        rawn = n;
     }
+    const char *raw = s;
+    size_t rawn = n;
     if (!r->in_quote && (n == 0 || (n == 1 && s[0] == '\r')))
         return; /* blank line */
-    if (!to_utf8(r, &s, &n, line))
-        return;
-    if (!r->delim_known)
-        sniff_delim(r, s, n);
     size_t body = n && s[n - 1] == '\r' ? n - 1 : n;
-    if (r->in_quote || r->force_libcsv || memchr(s, '"', n) || memchr(s, '\r', body))
+    if (!r->delim_known)
+        sniff_delim(r, s, body);
+    line_scan *ls = &r->scan;
+    scan_line(ls, s, body, r->delim);
+    bool converted;
+    if (!to_utf8(r, &s, &n, ls->first_high, ls->last_high, line, &converted))
+        return;
+    if (converted) {
+        body = n && s[n - 1] == '\r' ? n - 1 : n;
+        scan_line(ls, s, body, r->delim);
+    }
+    if (r->in_quote || r->force_libcsv || ls->special)
         libcsv_line(r, raw, rawn, s, n, line);
     else
-        split_line(r, s, body, line);
+        split_line(r, ls, s, body, line, raw, rawn);
 }
 
 static void over_long(csvin *r)

@@ -35,7 +35,7 @@
 
 typedef struct csv_row {
     size_t n;              /* number of fields */
-    char **f;              /* NUL-terminated UTF-8 fields (writable) */
+    const char **f;        /* UTF-8 fields (not NUL-terminated: use len) */
     size_t *len;           /* their lengths */
     uint64_t line;         /* physical line where the row starts */
     const char *raw;       /* the row's first line as read (for rejects) */

@@ -34,6 +34,9 @@ void rl_src_close(rl_src *s);
 /* Read up to n decoded bytes; 0 at the end; -1 on a read error (message
  * in rl_src_error). */
 long rl_src_read(rl_src *s, void *buf, size_t n);
+/* Zero-copy read: points *p at the next decoded bytes (valid until the
+ * next call) and returns their count; 0 at the end; -1 on error. */
+long rl_src_next(rl_src *s, const unsigned char **p);
 /* Look at the first decoded bytes without consuming them; returns how
  * many are available (<= n). */
 size_t rl_src_peek(rl_src *s, const unsigned char **p, size_t n);

@@ -7,16 +7,23 @@
 
 #define EARTH_R_KM 6371.0088 /* mean Earth radius, RULES.md §1 */
 
-double haversine_km(int32_t lat1, int32_t lon1, int32_t lat2, int32_t lon2)
+#define RAD_E6 (M_PI / 180.0 / 1e6)
+
+double lat_cos(int32_t lat_e6) { return cos(lat_e6 * RAD_E6); }
+
+double haversine_km_cos(int32_t lat1, int32_t lon1, double cos1, int32_t lat2, int32_t lon2, double cos2)
 {
-    const double k = M_PI / 180.0 / 1e6;
-    double p1 = lat1 * k, p2 = lat2 * k;
-    double dp = (lat2 - lat1) * k, dl = ((double)lon2 - (double)lon1) * k;
+    double dp = ((double)lat2 - (double)lat1) * RAD_E6, dl = ((double)lon2 - (double)lon1) * RAD_E6;
     double s1 = sin(dp / 2), s2 = sin(dl / 2);
-    double h = s1 * s1 + cos(p1) * cos(p2) * s2 * s2;
+    double h = s1 * s1 + cos1 * cos2 * s2 * s2;
     if (h > 1)
         h = 1;
     return 2 * EARTH_R_KM * asin(sqrt(h));
+}
+
+double haversine_km(int32_t lat1, int32_t lon1, int32_t lat2, int32_t lon2)
+{
+    return haversine_km_cos(lat1, lon1, lat_cos(lat1), lat2, lon2, lat_cos(lat2));
 }
 
 bool track_is_invalid(const rl_rules *r, int32_t lat_e6, int32_t lon_e6, int32_t speed_mkmh, bool have_status,
@@ -35,6 +42,7 @@ typedef struct {
     track_counts *c;
     bool have_ref;
     rl_fix ref;            /* last accepted fix */
+    double ref_cos;        /* cos of its latitude */
     unsigned drift_run;    /* drift fixes in a row since ref */
     int64_t moving_mkmh;
     double drift_kmh, drift_min_km, moving_kmh;
@@ -43,8 +51,9 @@ typedef struct {
     uint32_t last_driver;
 } track_state;
 
-static void accept(track_state *s, const rl_fix *f, double dist)
+static void accept(track_state *s, const rl_fix *f, double dist, double fcos)
 {
+    s->ref_cos = fcos;
     s->c->accepted++;
     if (s->h->point)
         s->h->point(s->h->ud, f, PT_ACCEPTED);
@@ -86,9 +95,9 @@ static void process(track_state *s, rl_fix *f)
             s->h->point(s->h->ud, f, PT_INVALID);
         return;
     }
-    double dist = 0;
+    double dist = 0, fcos = lat_cos(f->lat_e6);
     if (s->have_ref) {
-        dist = haversine_km(s->ref.lat_e6, s->ref.lon_e6, f->lat_e6, f->lon_e6);
+        dist = haversine_km_cos(s->ref.lat_e6, s->ref.lon_e6, s->ref_cos, f->lat_e6, f->lon_e6, fcos);
         int64_t dt = f->time - s->ref.time;
         bool drift = dist > s->drift_min_km && dist * 3600.0 > s->drift_kmh * (double)dt;
         if (drift) {
@@ -103,7 +112,7 @@ static void process(track_state *s, rl_fix *f)
         }
     }
     s->drift_run = 0;
-    accept(s, f, dist);
+    accept(s, f, dist, fcos);
 }
 
 void track_run(rl_vehicle *v, const rl_rules *r, const track_hooks *h, track_counts *counts)

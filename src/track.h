@@ -48,6 +48,9 @@ void track_run(rl_vehicle *v, const rl_rules *r, const track_hooks *h, track_cou
 
 /* Great-circle distance in km between two points in 1e-6 degrees. */
 double haversine_km(int32_t lat1, int32_t lon1, int32_t lat2, int32_t lon2);
+/* The same with cos(latitude) of both points already known. */
+double haversine_km_cos(int32_t lat1, int32_t lon1, double cos1, int32_t lat2, int32_t lon2, double cos2);
+double lat_cos(int32_t lat_e6);
 
 /* Does a position fail track.invalid (range) or have status bit 1 = 0? */
 bool track_is_invalid(const rl_rules *r, int32_t lat_e6, int32_t lon_e6, int32_t speed_mkmh, bool have_status,

@@ -92,13 +92,3 @@ void buf_free(rl_buf *b)
     b->p = NULL;
     b->len = b->cap = 0;
 }
-
-void trim_span(const char **s, size_t *n)
-{
-    while (*n > 0 && (**s == ' ' || **s == '\t')) {
-        (*s)++;
-        (*n)--;
-    }
-    while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
-        (*n)--;
-}

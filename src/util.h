@@ -29,6 +29,14 @@ void buf_printf(rl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2
 void buf_free(rl_buf *b);
 
 /* Trim spaces and tabs at both ends (in place on the pointer/length). */
-void trim_span(const char **s, size_t *n);
+static inline void trim_span(const char **s, size_t *n)
+{
+    while (*n > 0 && (**s == ' ' || **s == '\t')) {
+        (*s)++;
+        (*n)--;
+    }
+    while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
+        (*n)--;
+}
 
 #endif
