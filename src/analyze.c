@@ -435,7 +435,8 @@ static void finish_events(rl_run *run)
         if (vehicle_rank[run->events.e[i].vehicle] != UINT32_MAX)
             run->events.e[k++] = run->events.e[i];
     run->events.n = k;
-    qsort_r(run->events.e, run->events.n, sizeof *run->events.e, event_order, vehicle_rank);
+    if (run->events.n > 1)
+        qsort_r(run->events.e, run->events.n, sizeof *run->events.e, event_order, vehicle_rank);
     k = 0;
     for (size_t i = 0; i < run->events.n; i++) {
         rl_event *e = &run->events.e[i];
@@ -469,7 +470,8 @@ void analyze_finish(rl_run *run)
         if (!v->dead && v->selected && (v->nfix || v->nweigh))
             run->order[run->norder++] = (uint32_t)i;
     }
-    qsort_r(run->order, run->norder, sizeof *run->order, vehicle_order, run);
+    if (run->norder > 1)
+        qsort_r(run->order, run->norder, sizeof *run->order, vehicle_order, run);
     for (size_t i = 0; i < run->norder; i++)
         analyse_vehicle(run, run->order[i]);
     /* fixes of vehicles left out by --plate/--company are not analysed */
