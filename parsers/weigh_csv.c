@@ -211,13 +211,22 @@ static bool axle_list(const weighcsv *w, const char *s, size_t n, rl_weighing *o
     return true;
 }
 
+static bool contains(const char *s, size_t n, const char *word)
+{
+    size_t wl = strlen(word);
+    for (size_t i = 0; i + wl <= n; i++)
+        if (memcmp(s + i, word, wl) == 0)
+            return true;
+    return false;
+}
+
 /* static / wim in the words exporters use; false when neither. */
 static bool parse_mode(const char *s, size_t n, bool *wim)
 {
+    *wim = false;
     trim_span(&s, &n);
     static const char *const stat[] = {"static", "静态", "静态称重", "静态检测", "static weighing"};
     static const char *const dyn[] = {"wim", "dynamic", "weigh-in-motion", "weigh in motion", "动态"};
-    *wim = false;
     if (n == 0)
         return true; /* FORMATS.md §4: default static */
     for (size_t i = 0; i < sizeof stat / sizeof stat[0]; i++)
@@ -229,11 +238,11 @@ static bool parse_mode(const char *s, size_t n, bool *wim)
             return true;
         }
     /* 动态称重, 不停车检测, 高速动态检测: Chinese names of WIM systems */
-    if (memmem(s, n, "动态", strlen("动态")) || memmem(s, n, "不停车", strlen("不停车"))) {
+    if (contains(s, n, "动态") || contains(s, n, "不停车")) {
         *wim = true;
         return true;
     }
-    return memmem(s, n, "静态", strlen("静态")) != NULL;
+    return contains(s, n, "静态");
 }
 
 bool weighcsv_row(weighcsv *w, const csv_row *row)
