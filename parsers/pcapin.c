@@ -358,7 +358,11 @@ static void tcp_segment(pin *P, const uint8_t *key, uint32_t seq, uint8_t flags,
         }
     }
     if (wire_n && f->closed && !(flags & (SYN | RST))) {
-        /* Data after the end: a connection whose SYN was not captured. */
+        if (f->have_seq && seq_diff(data_seq + (uint32_t)wire_n, f->next_seq) <= 0) {
+            P->cnt[P_RETRANS_BYTES] += wire_n; /* a late copy of what was delivered */
+            return;
+        }
+        /* New data after the end: a connection whose SYN was not captured. */
         f->closed = false;
         f->fin_seen = false;
         f->have_seq = false;

@@ -579,6 +579,10 @@ static void test_udp_ports_and_more(void **st)
         if (off < s13.n)
             packet(&n, 13, 40013, 7611, true, 201 + (uint32_t)off, ACK, s13.b + off, s13.n - off < 64 ? s13.n - off : 64, false);
     }
+    /* terminal 13 closes, then its last segment comes again (late copy) */
+    size_t last13 = (s13.n - 1) / 64 * 64;
+    packet(&n, 13, 40013, 7611, true, 201 + (uint32_t)s13.n, FIN | ACK, NULL, 0, false);
+    packet(&n, 13, 40013, 7611, true, 201 + (uint32_t)last13, ACK, s13.b + last13, s13.n - last13, false);
     /* terminal 12 resets; terminal 13 reconnects on the same port pair */
     packet(&n, 12, 40012, 7611, true, 101 + (uint32_t)s12.n, RST, NULL, 0, false);
     buf again = {.n = 0};
