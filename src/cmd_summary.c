@@ -1,13 +1,105 @@
 /*
- * cmd_summary.c - `roadlog summary`: the period summary over earlier
- * outputs (issue 6).  Until it lands it says so plainly.
+ * cmd_summary.c - `roadlog summary [OPTIONS] DIR|FILE...`: the period
+ * summary over earlier outputs (issue 6, RULES.md §7).  A thin layer over
+ * reports/summary: read the registry (--registry), read and merge every
+ * argument, compute, write summary.csv and summary.html into --out and
+ * the plain table on stdout.
  */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "analyze.h"
 #include "cli.h"
+#include "dispatch.h"
+#include "summary.h"
+#include "util.h"
+
+static bool make_dirs(const char *path)
+{
+    char *p = xstrdup(path);
+    bool ok = true;
+    for (char *s = p + 1; ok; s++) {
+        if (*s == '/' || *s == 0) {
+            char c = *s;
+            *s = 0;
+            if (mkdir(p, 0777) != 0 && errno != EEXIST)
+                ok = false;
+            *s = c;
+            if (!c)
+                break;
+        }
+    }
+    free(p);
+    struct stat st;
+    return ok && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
 
 int cmd_summary(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "roadlog summary: not available yet in this version\n");
-    return EXIT_USAGE;
+    rl_run run;
+    run_init(&run);
+    char **args;
+    int nargs;
+    int rc = cli_parse(&run, "summary", argc, argv, &args, &nargs);
+    if (rc) {
+        run_free(&run);
+        return rc;
+    }
+    if (nargs == 0) {
+        fprintf(stderr, "roadlog summary: give output folders of `roadlog analyze` (or events.csv files)\n");
+        run_free(&run);
+        return EXIT_USAGE;
+    }
+    int status = 0;
+    if (run.opt.registry_path) {
+        rl_sink sink;
+        analyze_sink(&run, &sink);
+        if (!dispatch_input(&run, run.opt.registry_path, &sink, WANT_REGISTRY)) {
+            run_free(&run);
+            return EXIT_INPUT;
+        }
+        run.have_registry = true;
+    }
+    summary sm;
+    summary_init(&sm, &run);
+    bool any = false;
+    for (int i = 0; i < nargs; i++) {
+        if (summary_add_path(&sm, args[i]))
+            any = true;
+        else
+            status = EXIT_INPUT;
+    }
+    if (!any) {
+        summary_free(&sm);
+        run_free(&run);
+        return EXIT_INPUT;
+    }
+    summary_compute(&sm);
+    if (!make_dirs(run.opt.out_dir)) {
+        fprintf(stderr, "roadlog summary: cannot create the output folder %s: %s\n", run.opt.out_dir,
+                strerror(errno));
+        status = EXIT_INPUT;
+    } else {
+        rl_buf p = {0};
+        buf_printf(&p, "%s/summary.csv", run.opt.out_dir);
+        if (!summary_write_csv(&sm, p.p)) {
+            fprintf(stderr, "roadlog summary: cannot write %s: %s\n", p.p, strerror(errno));
+            status = EXIT_INPUT;
+        }
+        p.len = 0;
+        buf_printf(&p, "%s/summary.html", run.opt.out_dir);
+        if (!summary_write_html(&sm, p.p)) {
+            fprintf(stderr, "roadlog summary: cannot write %s: %s\n", p.p, strerror(errno));
+            status = EXIT_INPUT;
+        }
+        buf_free(&p);
+    }
+    summary_print(&sm, stdout);
+    if (!run.opt.quiet)
+        fprintf(stderr, "roadlog summary: summary.csv and summary.html in %s/\n", run.opt.out_dir);
+    summary_free(&sm);
+    run_free(&run);
+    return status;
 }

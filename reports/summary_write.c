@@ -1,0 +1,811 @@
+/*
+ * summary_write.c - the period summary as summary.csv, summary.html and a
+ * plain table on stdout (see summary.h for what is merged and how).
+ *
+ * summary.csv is one long table an officer can filter in Excel:
+ *   section,key,label,events,vehicles,online,points,value,numerator,denominator
+ * with sections indicator, by_type, by_class, by_company (or vehicle in
+ * the --company self-check), by_day, repeat_vehicle, repeat_driver.
+ * Indicator rows give value = numerator / denominator (rates as fractions
+ * 0-1, the average fatigue time in seconds); an indicator that cannot be
+ * computed (no vehicle_days.csv, no online vehicle) has an empty value.
+ *
+ * summary.html is self-contained like report.html (inline CSS and SVG,
+ * no script, a CSP that forbids any fetch) with a day-by-day trend chart.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvout.h"
+#include "reports.h"
+#include "summary.h"
+#include "timeutil.h"
+#include "util.h"
+
+#define MAX_DAYS 40000 /* a period longer than a century is a bad date, not a chart */
+
+/* Per-day aggregates over the selected vehicles. */
+typedef struct day_agg {
+    uint32_t events, speeding, fatigue, other, online;
+    int64_t points;
+} day_agg;
+
+typedef struct class_agg {
+    uint32_t vehicles, online, events;
+    int64_t points;
+} class_agg;
+
+static int event_group(event_type t)
+{
+    if (t == EV_SPEEDING || t == EV_NIGHT_SPEEDING)
+        return 0;
+    if (t == EV_FATIGUE_CONTINUOUS || t == EV_FATIGUE_NIGHT || t == EV_FATIGUE_DAILY)
+        return 1;
+    return 2;
+}
+
+static size_t day_span(const summary *sm)
+{
+    if (sm->day_lo > sm->day_hi)
+        return 0;
+    int64_t n = (int64_t)sm->day_hi - sm->day_lo + 1;
+    return n > MAX_DAYS ? MAX_DAYS : (size_t)n;
+}
+
+static day_agg *days_of(const summary *sm, size_t *nout)
+{
+    size_t n = day_span(sm);
+    day_agg *d = xcalloc(n ? n : 1, sizeof *d);
+    for (size_t i = 0; i < sm->ne; i++) {
+        const sm_event *e = &sm->e[i];
+        int64_t k = (int64_t)e->day - sm->day_lo;
+        if (!sm->v[e->vehicle].selected || k < 0 || (size_t)k >= n)
+            continue;
+        d[k].events++;
+        d[k].points += e->points;
+        int g = event_group(e->type);
+        if (g == 0)
+            d[k].speeding++;
+        else if (g == 1)
+            d[k].fatigue++;
+        else
+            d[k].other++;
+    }
+    for (size_t i = 0; i < sm->nd; i++) {
+        const sm_vday *v = &sm->d[i];
+        int64_t k = (int64_t)v->day - sm->day_lo;
+        if (!sm->v[v->vehicle].in_pop || !v->accepted || k < 0 || (size_t)k >= n)
+            continue;
+        d[k].online++;
+    }
+    *nout = n;
+    return d;
+}
+
+static void classes_of(const summary *sm, class_agg out[CLASS_COUNT])
+{
+    memset(out, 0, CLASS_COUNT * sizeof *out);
+    for (size_t i = 0; i < sm->nv; i++) {
+        const sm_vehicle *v = &sm->v[i];
+        if (!v->selected)
+            continue;
+        class_agg *c = &out[v->cls < CLASS_COUNT ? v->cls : CLASS_OTHER];
+        if (v->in_pop) {
+            c->vehicles++;
+            c->online += v->accepted > 0;
+        }
+        c->events += v->nevents;
+        c->points += v->penalty;
+    }
+}
+
+/* Companies: (strtab id, aggregates), by events. */
+typedef struct company_agg {
+    uint32_t company;
+    class_agg a;
+} company_agg;
+
+static int company_desc(const void *a, const void *b, void *ctx)
+{
+    const summary *sm = ctx;
+    const company_agg *x = a, *y = b;
+    if (x->a.events != y->a.events)
+        return x->a.events > y->a.events ? -1 : 1;
+    if (x->a.vehicles != y->a.vehicles)
+        return x->a.vehicles > y->a.vehicles ? -1 : 1;
+    return strcmp(strtab_get(sm->run->str, x->company), strtab_get(sm->run->str, y->company));
+}
+
+static size_t companies_of(const summary *sm, company_agg **out)
+{
+    u64map idx;
+    u64map_init(&idx);
+    company_agg *c = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t i = 0; i < sm->nv; i++) {
+        const sm_vehicle *v = &sm->v[i];
+        if (!v->selected)
+            continue;
+        uint32_t *slot = u64map_put(&idx, (uint64_t)v->company + 1, 0);
+        if (!*slot) {
+            if (n == cap) {
+                cap = cap ? cap * 2 : 64;
+                c = xrealloc(c, cap * sizeof *c);
+            }
+            memset(&c[n], 0, sizeof c[n]);
+            c[n].company = v->company;
+            *slot = (uint32_t)++n;
+        }
+        class_agg *a = &c[*slot - 1].a;
+        if (v->in_pop) {
+            a->vehicles++;
+            a->online += v->accepted > 0;
+        }
+        a->events += v->nevents;
+        a->points += v->penalty;
+    }
+    qsort_r(c, n, sizeof *c, company_desc, (void *)sm);
+    u64map_free(&idx);
+    *out = c;
+    return n;
+}
+
+static int vehicle_desc(const void *a, const void *b, void *ctx)
+{
+    const summary *sm = ctx;
+    const sm_vehicle *x = &sm->v[*(const uint32_t *)a], *y = &sm->v[*(const uint32_t *)b];
+    if (x->penalty != y->penalty)
+        return x->penalty > y->penalty ? -1 : 1;
+    if (x->nevents != y->nevents)
+        return x->nevents > y->nevents ? -1 : 1;
+    int c = strcmp(sm_plate(sm, x), sm_plate(sm, y));
+    return c ? c : x->color - y->color;
+}
+
+/* Selected vehicles (the --company self-check lists them all). */
+static size_t vehicles_of(const summary *sm, uint32_t **out)
+{
+    uint32_t *r = xmalloc((sm->nv ? sm->nv : 1) * sizeof *r);
+    size_t k = 0;
+    for (size_t i = 0; i < sm->nv; i++)
+        if (sm->v[i].selected && (sm->v[i].in_pop || sm->v[i].nevents))
+            r[k++] = (uint32_t)i;
+    qsort_r(r, k, sizeof *r, vehicle_desc, (void *)sm);
+    *out = r;
+    return k;
+}
+
+static void day_text(int32_t day, char out[11]) { tu_format_day(day, out); }
+
+/* ---- summary.csv ---- */
+
+static void csv_row_counts(csvw *w, const char *section, const char *key, bool key_from_input, const char *label,
+                           int64_t events, int64_t vehicles, int64_t online, int64_t points)
+{
+    csvw_str(w, section);
+    if (key_from_input)
+        csvw_text(w, key);
+    else
+        csvw_str(w, key);
+    csvw_text(w, label);
+    if (events >= 0)
+        csvw_int(w, events);
+    else
+        csvw_empty(w);
+    if (vehicles >= 0)
+        csvw_int(w, vehicles);
+    else
+        csvw_empty(w);
+    if (online >= 0)
+        csvw_int(w, online);
+    else
+        csvw_empty(w);
+    if (points >= 0)
+        csvw_int(w, points);
+    else
+        csvw_empty(w);
+}
+
+bool summary_write_csv(const summary *sm, const char *path)
+{
+    FILE *f = csvw_open(path, sm->run->opt.excel_csv);
+    if (!f)
+        return false;
+    csvw w;
+    csvw_init(&w, f);
+    csvw_header(&w, "section,key,label,events,vehicles,online,points,value,numerator,denominator");
+    for (int k = 0; k < SM_NIND; k++) {
+        const sm_indicator *i = &sm->ind[k];
+        csv_row_counts(&w, "indicator", i->key, false, i->zh, -1, -1, -1, -1);
+        if (i->available)
+            csvw_double(&w, i->value, 6);
+        else
+            csvw_empty(&w);
+        csvw_double(&w, i->num, 3);
+        csvw_double(&w, i->den, 3);
+        csvw_end(&w);
+    }
+    uint64_t by[EV_TYPE_COUNT] = {0};
+    for (size_t i = 0; i < sm->ne; i++)
+        if (sm->v[sm->e[i].vehicle].selected)
+            by[sm->e[i].type]++;
+    for (int t = 0; t < EV_TYPE_COUNT; t++) {
+        csv_row_counts(&w, "by_type", event_type_name((event_type)t), false, event_type_name_zh((event_type)t),
+                       (int64_t)by[t], -1, -1, -1);
+        csvw_empty(&w);
+        csvw_empty(&w);
+        csvw_empty(&w);
+        csvw_end(&w);
+    }
+    class_agg ca[CLASS_COUNT];
+    classes_of(sm, ca);
+    for (int c = 0; c < CLASS_COUNT; c++) {
+        csv_row_counts(&w, "by_class", class_name((vehicle_class)c), false, class_name_zh((vehicle_class)c),
+                       ca[c].events, ca[c].vehicles, ca[c].online, ca[c].points);
+        csvw_empty(&w);
+        csvw_empty(&w);
+        csvw_empty(&w);
+        csvw_end(&w);
+    }
+    if (sm->run->opt.company) {
+        uint32_t *vs;
+        size_t n = vehicles_of(sm, &vs);
+        for (size_t i = 0; i < n; i++) {
+            const sm_vehicle *v = &sm->v[vs[i]];
+            char key[160];
+            snprintf(key, sizeof key, "%s/%d", sm_plate(sm, v), v->color);
+            csv_row_counts(&w, "vehicle", key, true, class_name_zh(v->cls), v->nevents, 1, v->accepted > 0,
+                           v->penalty);
+            csvw_double(&w, v->km, 3); /* value: km in the period */
+            csvw_empty(&w);
+            csvw_empty(&w);
+            csvw_end(&w);
+        }
+        free(vs);
+    } else {
+        company_agg *c;
+        size_t n = companies_of(sm, &c);
+        for (size_t i = 0; i < n; i++) {
+            csv_row_counts(&w, "by_company", strtab_get(sm->run->str, c[i].company), true, "", c[i].a.events,
+                           c[i].a.vehicles, c[i].a.online, c[i].a.points);
+            csvw_empty(&w);
+            csvw_empty(&w);
+            csvw_empty(&w);
+            csvw_end(&w);
+        }
+        free(c);
+    }
+    size_t nd;
+    day_agg *d = days_of(sm, &nd);
+    for (size_t k = 0; k < nd; k++) {
+        char day[11];
+        day_text((int32_t)(sm->day_lo + (int64_t)k), day);
+        csv_row_counts(&w, "by_day", day, false, "", d[k].events, -1, d[k].online, d[k].points);
+        csvw_empty(&w);
+        csvw_empty(&w);
+        csvw_empty(&w);
+        csvw_end(&w);
+    }
+    free(d);
+    uint32_t *rv;
+    size_t nrv = summary_repeat_vehicles(sm, &rv);
+    for (size_t i = 0; i < nrv; i++) {
+        const sm_vehicle *v = &sm->v[rv[i]];
+        char key[160];
+        snprintf(key, sizeof key, "%s/%d", sm_plate(sm, v), v->color);
+        csv_row_counts(&w, "repeat_vehicle", key, true, sm_company(sm, v), v->nevents, 1, -1, v->penalty);
+        csvw_empty(&w);
+        csvw_empty(&w);
+        csvw_empty(&w);
+        csvw_end(&w);
+    }
+    free(rv);
+    sm_driver *rd;
+    size_t nrd = summary_repeat_drivers(sm, &rd);
+    for (size_t i = 0; i < nrd; i++) {
+        csv_row_counts(&w, "repeat_driver", strtab_get(sm->run->str, rd[i].driver), true,
+                       sm_plate(sm, &sm->v[rd[i].first_vehicle]), rd[i].events, rd[i].vehicles, -1, rd[i].points);
+        csvw_empty(&w);
+        csvw_empty(&w);
+        csvw_empty(&w);
+        csvw_end(&w);
+    }
+    free(rd);
+    bool ok = !ferror(f);
+    if (fclose(f) != 0)
+        ok = false;
+    return ok;
+}
+
+/* ---- value formatting ---- */
+
+static void fmt_indicator(const sm_indicator *i, char *out, size_t n)
+{
+    if (!i->available) {
+        snprintf(out, n, "n/a");
+        return;
+    }
+    if (strcmp(i->unit, "%") == 0)
+        snprintf(out, n, "%.2f %%", i->value * 100.0);
+    else if (strcmp(i->unit, "s") == 0 && i->value >= 3600)
+        snprintf(out, n, "%.0f s (%.0f h %02.0f min)", i->value, floor(i->value / 3600),
+                 floor(fmod(i->value, 3600) / 60));
+    else if (strcmp(i->unit, "s") == 0)
+        snprintf(out, n, "%.0f s (%.1f min)", i->value, i->value / 60);
+    else
+        snprintf(out, n, "%.2f", i->value);
+}
+
+static void fmt_ratio(const sm_indicator *i, char *out, size_t n)
+{
+    char a[48], b[48];
+    fmt_double(a, sizeof a, i->num, strcmp(i->unit, "%") == 0 && i->num == floor(i->num) ? 0 : 1);
+    fmt_double(b, sizeof b, i->den, i->den == floor(i->den) ? 0 : 1);
+    snprintf(out, n, "%s / %s", a, b);
+}
+
+static const char *const ind_formula_zh[SM_NIND] = {
+    "有≥1个有效定位的车辆 ÷ 车辆总数", "有效定位点 ÷ 全部定位点（去重后）", "无断点区间里程 ÷ 全部区间里程",
+    "有漂移点的上线车辆 ÷ 上线车辆",   "超速与夜间超速事件 ÷ 上线车辆",     "Σ(连续驾驶时长 − 限值) ÷ 上线车辆",
+};
+static const char *const ind_formula_en[SM_NIND] = {
+    "vehicles with >= 1 accepted fix / vehicles",
+    "accepted fixes / all fixes (after duplicates)",
+    "km of no-gap intervals / km of all intervals",
+    "online vehicles with >= 1 drift fix / online vehicles",
+    "speeding + night_speeding events / online vehicles",
+    "sum of (continuous driving - limit) / online vehicles",
+};
+
+/* ---- stdout ---- */
+
+/* Display width of UTF-8 text: East Asian wide characters take two
+ * columns, so the plain table lines up in a terminal. */
+static size_t text_width(const char *s)
+{
+    size_t w = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned c = *p;
+        size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        uint32_t cp = c;
+        if (len == 2 && p[1])
+            cp = (c & 0x1F) << 6 | (p[1] & 0x3F);
+        else if (len == 3 && p[1] && p[2])
+            cp = (c & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+        else if (len == 4)
+            cp = 0x20000;
+        bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+                    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+                    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                    (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x20000;
+        w += wide ? 2 : 1;
+        for (size_t i = 0; i < len && *p; i++)
+            p++;
+    }
+    return w;
+}
+
+static void cell(FILE *out, const char *s, size_t width, bool right)
+{
+    size_t w = text_width(s);
+    size_t pad = w < width ? width - w : 0;
+    if (right)
+        fprintf(out, "%*s%s", (int)pad, "", s);
+    else
+        fprintf(out, "%s%*s", s, (int)pad, "");
+}
+
+void summary_print(const summary *sm, FILE *out)
+{
+    const rl_run *run = sm->run;
+    char lo[11] = "-", hi[11] = "-";
+    if (sm->day_lo <= sm->day_hi) {
+        day_text(sm->day_lo, lo);
+        day_text(sm->day_hi, hi);
+    }
+    size_t nev = 0;
+    for (size_t i = 0; i < sm->ne; i++)
+        nev += sm->v[sm->e[i].vehicle].selected;
+    fprintf(out, "roadlog summary %s .. %s: %zu sources, %zu events (%llu repeated across runs counted once)\n", lo,
+            hi, sm->nsrc, nev, (unsigned long long)sm->duplicate_events);
+    if (run->opt.company)
+        fprintf(out, "company: %s (self-check)\n", run->opt.company);
+    fprintf(out, "\nIndicators 指标 (over %zu %s vehicles, %zu online)\n", sm->pop,
+            run->reg.n ? "registry" : "seen", sm->online);
+    for (int k = 0; k < SM_NIND; k++) {
+        const sm_indicator *i = &sm->ind[k];
+        char v[64], r[128], name[160];
+        fmt_indicator(i, v, sizeof v);
+        fmt_ratio(i, r, sizeof r);
+        snprintf(name, sizeof name, "%s %s", i->zh, i->en);
+        fputs("  ", out);
+        cell(out, name, 64, false);
+        cell(out, v, 24, true);
+        fputs("   ", out);
+        fputs(i->available ? r : "", out);
+        fputc('\n', out);
+    }
+    uint64_t by[EV_TYPE_COUNT] = {0};
+    for (size_t i = 0; i < sm->ne; i++)
+        if (sm->v[sm->e[i].vehicle].selected)
+            by[sm->e[i].type]++;
+    fputs("\nEvents by type 按类型\n", out);
+    for (int t = 0; t < EV_TYPE_COUNT; t++) {
+        if (!by[t])
+            continue;
+        char name[96], n[32];
+        snprintf(name, sizeof name, "%s %s", event_type_name((event_type)t), event_type_name_zh((event_type)t));
+        snprintf(n, sizeof n, "%llu", (unsigned long long)by[t]);
+        fputs("  ", out);
+        cell(out, name, 40, false);
+        cell(out, n, 8, true);
+        fputc('\n', out);
+    }
+    class_agg ca[CLASS_COUNT];
+    classes_of(sm, ca);
+    fputs("\nBy class 按车辆类型            vehicles   online   events   points\n", out);
+    for (int c = 0; c < CLASS_COUNT; c++) {
+        if (!ca[c].vehicles && !ca[c].events)
+            continue;
+        char name[96];
+        snprintf(name, sizeof name, "%s %s", class_name((vehicle_class)c), class_name_zh((vehicle_class)c));
+        fputs("  ", out);
+        cell(out, name, 28, false);
+        fprintf(out, "%10u %8u %8u %8lld\n", ca[c].vehicles, ca[c].online, ca[c].events, (long long)ca[c].points);
+    }
+    if (!run->opt.company) {
+        company_agg *c;
+        size_t n = companies_of(sm, &c);
+        fputs("\nBy company 按业户                                   vehicles   online   events   points\n", out);
+        for (size_t i = 0; i < n; i++) {
+            const char *name = strtab_get(run->str, c[i].company);
+            fputs("  ", out);
+            cell(out, *name ? name : "-", 48, false);
+            fprintf(out, " %10u %8u %8u %8lld\n", c[i].a.vehicles, c[i].a.online, c[i].a.events,
+                    (long long)c[i].a.points);
+        }
+        free(c);
+    } else {
+        uint32_t *vs;
+        size_t n = vehicles_of(sm, &vs);
+        fputs("\nVehicles 车辆                      class           days online         km   events   points\n", out);
+        for (size_t i = 0; i < n; i++) {
+            const sm_vehicle *v = &sm->v[vs[i]];
+            fputs("  ", out);
+            cell(out, sm_plate(sm, v), 32, false);
+            cell(out, class_name(v->cls), 16, false);
+            fprintf(out, "%11u %10.1f %8u %8lld\n", v->days_online, v->km, v->nevents, (long long)v->penalty);
+        }
+        free(vs);
+    }
+    size_t nd;
+    day_agg *d = days_of(sm, &nd);
+    fputs("\nBy day 按日            online   events  speeding  fatigue    other   points\n", out);
+    for (size_t k = 0; k < nd; k++) {
+        char day[11];
+        day_text((int32_t)(sm->day_lo + (int64_t)k), day);
+        fprintf(out, "  %s %14u %8u %9u %8u %8u %8lld\n", day, d[k].online, d[k].events, d[k].speeding,
+                d[k].fatigue, d[k].other, (long long)d[k].points);
+    }
+    free(d);
+    int rep = run->opt.repeat > 0 ? run->opt.repeat : 3;
+    uint32_t *rv;
+    size_t nrv = summary_repeat_vehicles(sm, &rv);
+    fprintf(out, "\nRepeat offenders 多次违规车辆 (>= %d events): %zu\n", rep, nrv);
+    for (size_t i = 0; i < nrv; i++) {
+        const sm_vehicle *v = &sm->v[rv[i]];
+        fputs("  ", out);
+        cell(out, sm_plate(sm, v), 16, false);
+        fprintf(out, " %-7s %5u events %5lld points  ", report_color_label(v->color, false), v->nevents,
+                (long long)v->penalty);
+        fputs(sm_company(sm, v), out);
+        fputc('\n', out);
+    }
+    free(rv);
+    sm_driver *rd;
+    size_t nrd = summary_repeat_drivers(sm, &rd);
+    fprintf(out, "\nRepeat drivers 多次违规驾驶员 (>= %d events): %zu\n", rep, nrd);
+    for (size_t i = 0; i < nrd; i++) {
+        fputs("  ", out);
+        cell(out, strtab_get(run->str, rd[i].driver), 24, false);
+        fprintf(out, " %5u events %3u vehicles %5lld points\n", rd[i].events, rd[i].vehicles,
+                (long long)rd[i].points);
+    }
+    free(rd);
+}
+
+/* ---- summary.html ---- */
+
+static void trend_chart(FILE *f, const summary *sm, const day_agg *d, size_t nd)
+{
+    const bool zh = sm->zh;
+    if (nd == 0)
+        return;
+    uint32_t top = 1;
+    for (size_t k = 0; k < nd; k++)
+        if (d[k].events > top)
+            top = d[k].events;
+    /* a round axis: 1, 2 or 5 times a power of ten per gridline */
+    double raw = top / 5.0, mag = pow(10, floor(log10(raw > 1 ? raw : 1)));
+    double step = raw <= mag ? mag : raw <= 2 * mag ? 2 * mag : raw <= 5 * mag ? 5 * mag : 10 * mag;
+    if (step < 1)
+        step = 1;
+    double ymax = ceil(top / step) * step;
+    const int W = 1000, H = 320, L = 56, T = 16, PW = 920, PH = 250;
+    double bw = (double)PW / (double)nd;
+    fprintf(f, "<svg class=\"trend\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\">", W, H,
+            zh ? "每日违规事件趋势" : "Events per day");
+    fprintf(f, "<rect class=\"plot\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>", L, T, PW, PH);
+    fputs("<path class=\"grid\" d=\"", f);
+    for (double s = step; s < ymax; s += step)
+        fprintf(f, "M%d %.1fh%d", L, T + PH - s * PH / ymax, PW);
+    fputs("\"/>", f);
+    for (double s = 0; s <= ymax; s += step)
+        fprintf(f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.0f</text>", L - 6, T + PH - s * PH / ymax + 5, s);
+    static const char *const cls[3] = {"bar-s", "bar-f", "bar-o"};
+    for (size_t k = 0; k < nd; k++) {
+        uint32_t parts[3] = {d[k].speeding, d[k].fatigue, d[k].other};
+        double y = T + PH;
+        for (int g = 0; g < 3; g++) {
+            if (!parts[g])
+                continue;
+            double hgt = parts[g] * PH / ymax;
+            y -= hgt;
+            double w = bw * 0.76 > 48 ? 48 : bw * 0.76;
+            fprintf(f, "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>", cls[g],
+                    L + k * bw + (bw - w) / 2, y, w, hgt);
+        }
+        char day[11];
+        day_text((int32_t)(sm->day_lo + (int64_t)k), day);
+        fprintf(f, "<g><title>%s: %u</title><rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
+                   "fill=\"transparent\"/></g>",
+                day, d[k].events, L + k * bw, T, bw, PH);
+        /* a date label every few bars so they never overlap */
+        size_t every = nd <= 16 ? 1 : (nd + 15) / 16;
+        if (k % every == 0)
+            fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>", L + k * bw + bw / 2, T + PH + 22,
+                    day + 5);
+    }
+    const char *names[3] = {zh ? "超速" : "speeding", zh ? "疲劳驾驶" : "fatigue", zh ? "其他" : "other"};
+    for (int g = 0; g < 3; g++)
+        fprintf(f, "<rect class=\"%s\" x=\"%d\" y=\"%d\" width=\"14\" height=\"14\"/><text x=\"%d\" y=\"%d\">%s</text>",
+                cls[g], L + 10 + g * 130, H - 24, L + 30 + g * 130, H - 12, names[g]);
+    fputs("</svg>\n", f);
+}
+
+static void th(FILE *f, const char *s, bool num) { fprintf(f, num ? "<th class=\"n\">%s</th>" : "<th>%s</th>", s); }
+
+bool summary_write_html(const summary *sm, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return false;
+    const rl_run *run = sm->run;
+    const bool zh = sm->zh;
+    char lo[11] = "-", hi[11] = "-";
+    if (sm->day_lo <= sm->day_hi) {
+        day_text(sm->day_lo, lo);
+        day_text(sm->day_hi, hi);
+    }
+    const char *title = run->opt.company ? (zh ? "企业自查报告" : "Fleet self-check")
+                                         : (zh ? "道路运输动态监控汇总" : "Road transport monitoring summary");
+    html_page_begin(f, zh, title);
+    fprintf(f, "<header><h1>%s", title);
+    if (run->opt.company) {
+        fputs(" — ", f);
+        html_str(f, run->opt.company);
+    }
+    fprintf(f, "</h1><p class=\"meta\">%s %s %s %s · %s %zu · ", zh ? "时段" : "Period", lo, zh ? "至" : "to", hi,
+            zh ? "数据来源" : "Sources", sm->nsrc);
+    size_t nev = 0;
+    for (size_t i = 0; i < sm->ne; i++)
+        nev += sm->v[sm->e[i].vehicle].selected;
+    fprintf(f, "%s %zu (%s %llu)</p>", zh ? "违规事件" : "Events", nev,
+            zh ? "跨批次重复、按事件编号只计一次" : "repeated across runs, counted once by event_id",
+            (unsigned long long)sm->duplicate_events);
+    fprintf(f, "<p class=\"meta\">%s</p></header>\n<main>\n",
+            run->reg.n ? (zh ? "指标口径：车辆登记表中的车辆" : "Indicators over the vehicles of the registry")
+                       : (zh ? "指标口径：数据中出现的车辆（未提供登记表）"
+                             : "Indicators over the vehicles seen in the data (no registry given)"));
+
+    /* indicators */
+    fprintf(f, "<h2>%s</h2><table><thead><tr>", zh ? "考核指标" : "Indicators");
+    th(f, zh ? "指标" : "Indicator", false);
+    th(f, zh ? "数值" : "Value", true);
+    th(f, zh ? "分子 / 分母" : "Numerator / denominator", true);
+    th(f, zh ? "口径" : "Definition", false);
+    fputs("</tr></thead><tbody>\n", f);
+    for (int k = 0; k < SM_NIND; k++) {
+        const sm_indicator *i = &sm->ind[k];
+        char v[64], r[128];
+        fmt_indicator(i, v, sizeof v);
+        fmt_ratio(i, r, sizeof r);
+        fprintf(f, "<tr id=\"%s\"><td>%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"small\">%s</td></tr>\n",
+                i->key, zh ? i->zh : i->en, v, i->available ? r : "", zh ? ind_formula_zh[k] : ind_formula_en[k]);
+    }
+    fprintf(f, "</tbody></table><p class=\"small\">%s %zu · %s %zu</p>\n", zh ? "车辆数" : "Vehicles", sm->pop,
+            zh ? "上线车辆" : "online", sm->online);
+
+    /* trend */
+    size_t nd;
+    day_agg *d = days_of(sm, &nd);
+    fprintf(f, "<h2>%s</h2>", zh ? "每日趋势" : "Day by day");
+    trend_chart(f, sm, d, nd);
+    fputs("<table><thead><tr>", f);
+    th(f, zh ? "日期" : "Day", false);
+    th(f, zh ? "上线车辆" : "Online vehicles", true);
+    th(f, zh ? "违规事件" : "Events", true);
+    th(f, zh ? "超速" : "Speeding", true);
+    th(f, zh ? "疲劳驾驶" : "Fatigue", true);
+    th(f, zh ? "其他" : "Other", true);
+    th(f, zh ? "记分" : "Points", true);
+    fputs("</tr></thead><tbody>\n", f);
+    for (size_t k = 0; k < nd; k++) {
+        char day[11];
+        day_text((int32_t)(sm->day_lo + (int64_t)k), day);
+        fprintf(f, "<tr><td>%s</td><td class=\"n\">%u</td><td class=\"n\">%u</td><td class=\"n\">%u</td>"
+                   "<td class=\"n\">%u</td><td class=\"n\">%u</td><td class=\"n\">%lld</td></tr>\n",
+                day, d[k].online, d[k].events, d[k].speeding, d[k].fatigue, d[k].other, (long long)d[k].points);
+    }
+    fputs("</tbody></table>\n", f);
+    free(d);
+
+    /* by type */
+    uint64_t by[EV_TYPE_COUNT] = {0};
+    for (size_t i = 0; i < sm->ne; i++)
+        if (sm->v[sm->e[i].vehicle].selected)
+            by[sm->e[i].type]++;
+    fprintf(f, "<h2>%s</h2><table><thead><tr>", zh ? "按违规类型" : "By type");
+    th(f, zh ? "类型" : "Type", false);
+    th(f, zh ? "代码" : "Code", false);
+    th(f, zh ? "事件" : "Events", true);
+    fputs("</tr></thead><tbody>\n", f);
+    for (int t = 0; t < EV_TYPE_COUNT; t++)
+        fprintf(f, "<tr><td>%s</td><td><code>%s</code></td><td class=\"n\">%llu</td></tr>\n",
+                report_type_label((event_type)t, zh), event_type_name((event_type)t), (unsigned long long)by[t]);
+    fputs("</tbody></table>\n", f);
+
+    /* by class */
+    class_agg ca[CLASS_COUNT];
+    classes_of(sm, ca);
+    fprintf(f, "<h2>%s</h2><table><thead><tr>", zh ? "按车辆类型" : "By class");
+    th(f, zh ? "车辆类型" : "Class", false);
+    th(f, zh ? "车辆" : "Vehicles", true);
+    th(f, zh ? "上线" : "Online", true);
+    th(f, zh ? "违规事件" : "Events", true);
+    th(f, zh ? "记分" : "Points", true);
+    fputs("</tr></thead><tbody>\n", f);
+    for (int c = 0; c < CLASS_COUNT; c++)
+        fprintf(f, "<tr><td>%s</td><td class=\"n\">%u</td><td class=\"n\">%u</td><td class=\"n\">%u</td>"
+                   "<td class=\"n\">%lld</td></tr>\n",
+                report_class_label((vehicle_class)c, zh), ca[c].vehicles, ca[c].online, ca[c].events,
+                (long long)ca[c].points);
+    fputs("</tbody></table>\n", f);
+
+    if (!run->opt.company) {
+        company_agg *c;
+        size_t n = companies_of(sm, &c);
+        fprintf(f, "<h2>%s</h2><table><thead><tr>", zh ? "按业户" : "By company");
+        th(f, zh ? "业户名称" : "Company", false);
+        th(f, zh ? "车辆" : "Vehicles", true);
+        th(f, zh ? "上线" : "Online", true);
+        th(f, zh ? "违规事件" : "Events", true);
+        th(f, zh ? "记分" : "Points", true);
+        fputs("</tr></thead><tbody>\n", f);
+        for (size_t i = 0; i < n; i++) {
+            const char *name = strtab_get(run->str, c[i].company);
+            fputs("<tr><td>", f);
+            html_str(f, *name ? name : "—");
+            fprintf(f, "</td><td class=\"n\">%u</td><td class=\"n\">%u</td><td class=\"n\">%u</td>"
+                       "<td class=\"n\">%lld</td></tr>\n",
+                    c[i].a.vehicles, c[i].a.online, c[i].a.events, (long long)c[i].a.points);
+        }
+        fputs("</tbody></table>\n", f);
+        free(c);
+    } else {
+        uint32_t *vs;
+        size_t n = vehicles_of(sm, &vs);
+        fprintf(f, "<h2>%s</h2><table><thead><tr>", zh ? "本企业车辆" : "The fleet's vehicles");
+        th(f, zh ? "车牌号" : "Plate", false);
+        th(f, zh ? "颜色" : "Colour", false);
+        th(f, zh ? "车辆类型" : "Class", false);
+        th(f, zh ? "上线天数" : "Days online", true);
+        th(f, zh ? "里程 km" : "km", true);
+        th(f, zh ? "违规事件" : "Events", true);
+        th(f, zh ? "记分" : "Points", true);
+        fputs("</tr></thead><tbody>\n", f);
+        for (size_t i = 0; i < n; i++) {
+            const sm_vehicle *v = &sm->v[vs[i]];
+            fputs("<tr><td>", f);
+            html_str(f, sm_plate(sm, v));
+            fprintf(f, "</td><td>%s</td><td>%s</td><td class=\"n\">%u</td><td class=\"n\">%.1f</td>"
+                       "<td class=\"n\">%u</td><td class=\"n\">%lld</td></tr>\n",
+                    report_color_label(v->color, zh), report_class_label(v->cls, zh), v->days_online, v->km,
+                    v->nevents, (long long)v->penalty);
+        }
+        fputs("</tbody></table>\n", f);
+        free(vs);
+    }
+
+    /* repeat offenders */
+    int rep = run->opt.repeat > 0 ? run->opt.repeat : 3;
+    uint32_t *rv;
+    size_t nrv = summary_repeat_vehicles(sm, &rv);
+    fprintf(f, zh ? "<h2>多次违规车辆（≥ %d 起）</h2>" : "<h2>Repeat offenders (≥ %d events)</h2>", rep);
+    fputs("<table><thead><tr>", f);
+    th(f, zh ? "车牌号" : "Plate", false);
+    th(f, zh ? "颜色" : "Colour", false);
+    th(f, zh ? "业户名称" : "Company", false);
+    th(f, zh ? "违规事件" : "Events", true);
+    th(f, zh ? "记分" : "Points", true);
+    th(f, zh ? "类型" : "Types", false);
+    fputs("</tr></thead><tbody>\n", f);
+    for (size_t i = 0; i < nrv; i++) {
+        const sm_vehicle *v = &sm->v[rv[i]];
+        fputs("<tr><td>", f);
+        html_str(f, sm_plate(sm, v));
+        fprintf(f, "</td><td>%s</td><td>", report_color_label(v->color, zh));
+        html_str(f, sm_company(sm, v));
+        fprintf(f, "</td><td class=\"n\">%u</td><td class=\"n\">%lld</td><td>", v->nevents, (long long)v->penalty);
+        bool first = true;
+        for (int t = 0; t < EV_TYPE_COUNT; t++)
+            if (v->events[t]) {
+                fprintf(f, "%s%s %u", first ? "" : " · ", report_type_label((event_type)t, zh), v->events[t]);
+                first = false;
+            }
+        fputs("</td></tr>\n", f);
+    }
+    if (!nrv)
+        fprintf(f, "<tr><td colspan=\"6\">%s</td></tr>", zh ? "无" : "none");
+    fputs("</tbody></table>\n", f);
+    free(rv);
+    sm_driver *rd;
+    size_t nrd = summary_repeat_drivers(sm, &rd);
+    fprintf(f, zh ? "<h2>多次违规驾驶员（≥ %d 起）</h2>" : "<h2>Repeat drivers (≥ %d events)</h2>", rep);
+    fputs("<table><thead><tr>", f);
+    th(f, zh ? "驾驶员" : "Driver", false);
+    th(f, zh ? "违规事件" : "Events", true);
+    th(f, zh ? "驾驶车辆数" : "Vehicles", true);
+    th(f, zh ? "记分" : "Points", true);
+    th(f, zh ? "车牌号（首次）" : "Plate (first)", false);
+    fputs("</tr></thead><tbody>\n", f);
+    for (size_t i = 0; i < nrd; i++) {
+        fputs("<tr><td>", f);
+        html_str(f, strtab_get(run->str, rd[i].driver));
+        fprintf(f, "</td><td class=\"n\">%u</td><td class=\"n\">%u</td><td class=\"n\">%lld</td><td>", rd[i].events,
+                rd[i].vehicles, (long long)rd[i].points);
+        html_str(f, sm_plate(sm, &sm->v[rd[i].first_vehicle]));
+        fputs("</td></tr>\n", f);
+    }
+    if (!nrd)
+        fprintf(f, "<tr><td colspan=\"5\">%s</td></tr>", zh ? "无" : "none");
+    fputs("</tbody></table>\n", f);
+    free(rd);
+
+    /* sources */
+    fprintf(f, "<h2>%s</h2><table><thead><tr>", zh ? "数据来源" : "Sources");
+    th(f, zh ? "目录或文件" : "Folder or file", false);
+    th(f, zh ? "时区" : "Zone", false);
+    th(f, zh ? "读入事件" : "Events read", true);
+    th(f, zh ? "新事件" : "New events", true);
+    th(f, zh ? "车辆日记录" : "Vehicle-days", true);
+    fputs("</tr></thead><tbody>\n", f);
+    for (size_t i = 0; i < sm->nsrc; i++) {
+        const sm_source *s = &sm->src[i];
+        fputs("<tr><td>", f);
+        html_str(f, s->path);
+        fputs("</td><td>", f);
+        html_str(f, s->tz ? s->tz : "—");
+        fprintf(f, "</td><td class=\"n\">%llu</td><td class=\"n\">%llu</td><td class=\"n\">%llu</td></tr>\n",
+                (unsigned long long)s->events_read, (unsigned long long)s->events_new,
+                (unsigned long long)s->vdays_read);
+    }
+    fputs("</tbody></table>\n</main>\n<footer><p class=\"small\">roadlog summary · RULES.md §7</p></footer>\n", f);
+    html_page_end(f);
+    bool ok = !ferror(f);
+    if (fclose(f) != 0)
+        ok = false;
+    return ok;
+}
