@@ -25,7 +25,7 @@
 
 enum {
     P_PACKETS, P_NON_IP, P_FRAGMENTS, P_NOT_TCP_UDP, P_PORT_FILTERED, P_BAD_HEADERS, P_SNAPPED,
-    P_STREAMS, P_RETRANS_BYTES, P_OOO_SEGMENTS, P_GAPS, P_LOST_BYTES, P_UDP, P_EVICTED, P_UNTRACKED, P_N
+    P_STREAMS, P_RETRANS_BYTES, P_OOO_SEGMENTS, P_GAPS, P_LOST_BYTES, P_UDP, P_EVICTED, P_UNTRACKED, P_SEQ_JUMPS, P_N
 };
 
 static const char *const pcnt_name[P_N] = {
@@ -44,6 +44,7 @@ static const char *const pcnt_name[P_N] = {
     [P_UDP] = "pcap.udp.datagrams",
     [P_EVICTED] = "pcap.tcp.streams_evicted",
     [P_UNTRACKED] = "pcap.tcp.untracked_packets",
+    [P_SEQ_JUMPS] = "pcap.tcp.sequence_jumps",
 };
 
 /* ------------------------------------------------------------------ */
@@ -311,9 +312,22 @@ static void queue(pin *P, flow *f, uint32_t seq, const uint8_t *p, size_t n, uin
         skip_hole(P, f);
 }
 
+/* A jump this far from the expected sequence number is not a
+ * retransmission or reordering (JT/T 808 terminals send little): the port
+ * pair carries a new connection whose SYN was not captured. */
+#define SEQ_JUMP (1 << 24)
+
 static void tcp_data(pin *P, flow *f, uint32_t seq, const uint8_t *p, size_t n, uint64_t pkt)
 {
     int32_t d = seq_diff(seq, f->next_seq);
+    if (d > SEQ_JUMP || d < -SEQ_JUMP) {
+        P->cnt[P_SEQ_JUMPS]++;
+        flow_close(P, f);
+        f->closed = false;
+        f->fin_seen = false;
+        f->next_seq = seq;
+        d = 0;
+    }
     if (d < 0) {
         uint32_t old = (uint32_t)-d;
         if (old >= n) {
@@ -358,7 +372,8 @@ static void tcp_segment(pin *P, const uint8_t *key, uint32_t seq, uint8_t flags,
         }
     }
     if (wire_n && f->closed && !(flags & (SYN | RST))) {
-        if (f->have_seq && seq_diff(data_seq + (uint32_t)wire_n, f->next_seq) <= 0) {
+        if (f->have_seq && seq_diff(data_seq + (uint32_t)wire_n, f->next_seq) <= 0 &&
+            seq_diff(data_seq, f->next_seq) > -SEQ_JUMP) {
             P->cnt[P_RETRANS_BYTES] += wire_n; /* a late copy of what was delivered */
             return;
         }

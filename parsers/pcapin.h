@@ -34,7 +34,10 @@
  * pcap.not_tcp_udp, pcap.port_filtered, pcap.bad_headers,
  * pcap.snapped_packets, pcap.tcp.streams, pcap.tcp.retransmitted_bytes,
  * pcap.tcp.out_of_order_segments, pcap.tcp.gaps, pcap.tcp.lost_bytes,
- * pcap.tcp.streams_evicted, pcap.tcp.untracked_packets, pcap.udp.datagrams,
+ * pcap.tcp.streams_evicted, pcap.tcp.untracked_packets,
+ * pcap.tcp.sequence_jumps (a jump of more than 16 MiB: a new connection on
+ * the same ports whose SYN was not captured; decoded from there),
+ * pcap.udp.datagrams,
  * plus every jt808.* counter of the decoders.
  */
 #ifndef RL_PCAPIN_H

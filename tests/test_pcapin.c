@@ -583,6 +583,13 @@ static void test_udp_ports_and_more(void **st)
     size_t last13 = (s13.n - 1) / 64 * 64;
     packet(&n, 13, 40013, 7611, true, 201 + (uint32_t)s13.n, FIN | ACK, NULL, 0, false);
     packet(&n, 13, 40013, 7611, true, 201 + (uint32_t)last13, ACK, s13.b + last13, s13.n - last13, false);
+    /* terminal 14: a connection, then another on the same ports without a
+     * captured SYN, its sequence numbers far away */
+    buf t14 = {.n = 0}, u14 = {.n = 0};
+    frame(&t14, 0x0200, 14, 1, 33000000u);
+    frame(&u14, 0x0200, 14, 2, 33000001u);
+    packet(&n, 14, 40014, 7611, true, 500, ACK, t14.b, t14.n, false);
+    packet(&n, 14, 40014, 7611, true, 0x90000000u, ACK, u14.b, u14.n, false);
     /* terminal 12 resets; terminal 13 reconnects on the same port pair */
     packet(&n, 12, 40012, 7611, true, 101 + (uint32_t)s12.n, RST, NULL, 0, false);
     buf again = {.n = 0};
@@ -595,17 +602,18 @@ static void test_udp_ports_and_more(void **st)
     memset(&r, 0, sizeof r);
     assert_int_equal(read_file(n.path, &r, 0, 0), 0);
     assert_int_equal(r.nrej, 0);
-    assert_int_equal(r.npos, 15 + 20 + 20 + 1);
+    assert_int_equal(r.npos, 15 + 20 + 20 + 2 + 1);
     assert_int_equal(cnt(&r, "pcap.udp.datagrams"), 10);
-    assert_int_equal(cnt(&r, "pcap.tcp.streams"), 3);
+    assert_int_equal(cnt(&r, "pcap.tcp.streams"), 5);
+    assert_int_equal(cnt(&r, "pcap.tcp.sequence_jumps"), 1);
     memset(&r, 0, sizeof r);
     assert_int_equal(read_file(n.path, &r, 7612, 0), 0);
     assert_int_equal(r.npos, 15);
     assert_true(cnt(&r, "pcap.port_filtered") > 0);
     memset(&r, 0, sizeof r);
     assert_int_equal(read_file(n.path, &r, 7611, 0), 0);
-    assert_int_equal(r.npos, 41);
-    assert_int_equal(r.pos[40].lat, 32000000);
+    assert_int_equal(r.npos, 43);
+    assert_int_equal(r.pos[42].lat, 32000000);
     unlink(n.path);
 
     /* IPv4 fragments are counted and skipped */
