@@ -651,6 +651,7 @@ int pcapin_read(FILE *fp, const char *name, unsigned file_index, jt808_session *
     err[0] = 0;
     pcap_t *pc = pcap_fopen_offline(fp, err);
     if (!pc) {
+        fclose(fp); /* libpcap keeps it only on success */
         char msg[PCAP_ERRBUF_SIZE + 128];
         snprintf(msg, sizeof msg, "%s is not a readable pcap or pcapng capture: %s", name ? name : "input", err);
         say_reject(&P, 0, msg);
