@@ -23,7 +23,7 @@ TOOLS    = $(BUILD)/fixtures/genfleet $(patsubst fixtures/%.c,$(BUILD)/fixtures/
 all: roadlog
 
 roadlog: $(BUILD)/roadlog
-	@cp $(BUILD)/roadlog roadlog
+	@rm -f roadlog && cp $(BUILD)/roadlog roadlog
 
 $(BUILD)/roadlog: $(BUILD)/src/main.o $(BUILD)/libroadlog.a
 	$(CC) $(BASEFLAGS) $(CFLAGS) -o $@ $^ $(LIBS)

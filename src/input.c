@@ -30,6 +30,7 @@ struct rl_src {
     bool is_stdin;
     bool eof_raw;     /* read(2) returned 0 */
     bool gz, gz_started, gz_member_end, truncated, failed;
+    bool avx; /* the CPU has AVX: vzeroupper after ISA-L */
     char err[256];
     unsigned char *raw;
     size_t raw_pos, raw_len;
@@ -148,11 +149,29 @@ static void sniff_gzip(rl_src *s)
     }
     if (s->raw_len - s->raw_pos >= 2 && s->raw[s->raw_pos] == 0x1f && s->raw[s->raw_pos + 1] == 0x8b) {
         s->gz = true;
+#if defined(__x86_64__) && defined(__GNUC__)
+        s->avx = __builtin_cpu_supports("avx");
+#endif
         s->z = xmalloc(sizeof *s->z);
         isal_inflate_init(s->z);
         s->z->crc_flag = ISAL_GZIP;
         s->gz_started = true;
     }
+}
+
+/* ISA-L's AVX code may return with the upper halves of the vector
+ * registers dirty; every SSE instruction that follows (the haversine and
+ * libm's sin/cos among them) then pays a state-transition penalty, which
+ * measured here as 2.5x on the whole analysis.  vzeroupper after each
+ * call restores full speed.  It exists only where AVX does. */
+static void clear_upper_vector_state(const rl_src *s)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (s->avx)
+        __asm__ volatile("vzeroupper" ::: "memory");
+#else
+    (void)s;
+#endif
 }
 
 static const char *isal_error(int rc)
@@ -216,6 +235,7 @@ static long read_decoded(rl_src *s, unsigned char *buf, size_t n)
         z->avail_out = (uint32_t)n;
         uint32_t before_in = z->avail_in;
         int rc = isal_inflate(z);
+        clear_upper_vector_state(s);
         s->raw_pos += before_in - z->avail_in;
         produced = n - z->avail_out;
         if (rc < 0) {
