@@ -72,6 +72,7 @@ struct csvin {
     uint64_t q_start;
     unsigned q_lines;
     rl_buf q_raw;
+    rl_buf q_text;             /* the quoted row's first line, as UTF-8 */
     size_t q_off[CSVIN_MAX_ROW_LINES + 2];
     line_scan scan;
 };
@@ -111,6 +112,7 @@ void csvin_free(csvin *r)
     buf_free(&r->conv);
     buf_free(&r->rowdata);
     buf_free(&r->q_raw);
+    buf_free(&r->q_text);
     free(r->foff);
     free(r->flen);
     free(r->fptr);
@@ -457,8 +459,13 @@ static void libcsv_line(csvin *r, const char *raw, size_t rawn, const char *s, s
     buf_put(&r->q_raw, raw, rawn);
     r->q_lines++;
     r->q_off[r->q_lines] = r->q_raw.len;
-    r->row_raw = r->q_raw.p;
-    r->row_raw_len = r->q_off[1];
+    /* rejects quote the row's first line as text (converted from GBK) */
+    if (r->q_lines == 1) {
+        r->q_text.len = 0;
+        buf_put(&r->q_text, s, n);
+    }
+    r->row_raw = r->q_text.p;
+    r->row_raw_len = r->q_text.len;
     if (n > 0 && s[n - 1] == '\r')
         n--;
     if (n)
@@ -505,7 +512,7 @@ static void process_line(csvin *r, const char *s, size_t n)
     if (r->in_quote || r->force_libcsv || ls->special)
         libcsv_line(r, raw, rawn, s, n, line);
     else
-        split_line(r, ls, s, body, line, raw, rawn);
+        split_line(r, ls, s, body, line, s, body);
 }
 
 static void over_long(csvin *r)
