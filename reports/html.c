@@ -1130,6 +1130,8 @@ bool report_html(const rl_run *run, const char *path)
     h.npages = h.multi ? (h.nrank + HTML_PAGE_ROWS - 1) / HTML_PAGE_ROWS : 1;
     if (h.npages == 0)
         h.npages = 1;
+    if (h.multi)
+        name_files(&h); /* page 1 of the index links to them */
 
     bool ok = true;
     char *buf = xmalloc(1 << 16);
@@ -1166,7 +1168,6 @@ bool report_html(const rl_run *run, const char *path)
             ok = false;
             goto out;
         }
-        name_files(&h);
         rl_buf p = {0};
         for (size_t page = 1; page < h.npages && ok; page++) {
             p.len = 0;
