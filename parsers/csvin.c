@@ -472,7 +472,9 @@ static void libcsv_line(csvin *r, const char *raw, size_t rawn, const char *s, s
         csv_parse(&r->lp, s, n, cb_field, cb_row, r);
     r->row_done = false;
     csv_parse(&r->lp, "\n", 1, cb_field, cb_row, r);
-    if (r->row_done) {
+    /* the row goes on only if libcsv is inside it (a quoted field open
+     * across the newline); pstate 0 is libcsv's "row not begun" */
+    if (r->row_done || r->lp.pstate == 0) {
         r->in_quote = false;
         return;
     }
@@ -495,8 +497,15 @@ static void process_line(csvin *r, const char *s, size_t n)
     }
     const char *raw = s;
     size_t rawn = n;
-    if (!r->in_quote && (n == 0 || (n == 1 && s[0] == '\r')))
-        return; /* blank line */
+    if (!r->in_quote) {
+        /* a blank line, or one of only spaces and tabs, is no row (as
+         * libcsv reads it too) */
+        size_t k = 0;
+        while (k < n && (s[k] == ' ' || s[k] == '\t' || s[k] == '\r'))
+            k++;
+        if (k == n)
+            return;
+    }
     size_t body = n && s[n - 1] == '\r' ? n - 1 : n;
     if (!r->delim_known)
         sniff_delim(r, s, body);

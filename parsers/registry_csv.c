@@ -73,16 +73,17 @@ static bool bad(regcsv *r, const csv_row *row, const char *name, const char *s, 
     return r->sink.reject(r->sink.ud, RL_ORIGIN(r->file_index, row->line), r->why, row->raw, row->raw_len);
 }
 
-/* A mass in kg (tonnes when the header says so); -1 when empty. */
-static const char *mass(regcsv *r, const csv_row *row, int c, int64_t *kg)
+/* The mass in column `which` (C_RATED, ...) in kg, tonnes when its header
+ * says so; -1 when empty. */
+static const char *mass(regcsv *r, const csv_row *row, int which, int64_t *kg)
 {
     size_t n;
-    const char *s = field(row, c, &n);
+    const char *s = field(row, r->col[which], &n);
     *kg = -1;
     if (n == 0)
         return NULL;
     int64_t v;
-    const char *why = num_fixed(s, n, r->unit[c] == UNIT_TONNES ? 3 : 0, &v);
+    const char *why = num_fixed(s, n, r->unit[which] == UNIT_TONNES ? 3 : 0, &v);
     if (why)
         return why;
     if (v < 0)
@@ -138,11 +139,11 @@ bool regcsv_row(regcsv *r, const csv_row *row)
             return bad(r, row, "axles", s, n, why ? why : "not an axle count");
         e.axles = (int)v;
     }
-    if ((why = mass(r, row, r->col[C_RATED], &e.rated_load_kg)))
+    if ((why = mass(r, row, C_RATED, &e.rated_load_kg)))
         return bad(r, row, "rated_load_kg", field(row, r->col[C_RATED], &n), n, why);
-    if ((why = mass(r, row, r->col[C_CURB], &e.curb_kg)))
+    if ((why = mass(r, row, C_CURB, &e.curb_kg)))
         return bad(r, row, "curb_kg", field(row, r->col[C_CURB], &n), n, why);
-    if ((why = mass(r, row, r->col[C_MAXGROSS], &e.max_gross_kg)))
+    if ((why = mass(r, row, C_MAXGROSS, &e.max_gross_kg)))
         return bad(r, row, "max_gross_kg", field(row, r->col[C_MAXGROSS], &n), n, why);
     e.seats = -1;
     s = field(row, r->col[C_SEATS], &n);

@@ -180,7 +180,9 @@ static void resolve_identities(rl_run *run)
         n = vtable_count(run->vt);
     }
     /* 2. Unknown colour: the registry's colour when the plate is unique
-     *    there, else the one colour the data itself has for the plate. */
+     *    there; for a plate the registry does not know, the one colour
+     *    the data itself has for it.  A plate registered in several
+     *    colours stays ambiguous (colour 0). */
     u64map known;
     u64map_init(&known);
     for (size_t i = 0; i < n; i++) {
@@ -199,7 +201,8 @@ static void resolve_identities(rl_run *run)
         rl_vehicle *to = NULL;
         if (e && e->color != 0) {
             to = vtable_get(run->vt, v->plate, e->color, false);
-        } else {
+        } else if (registry_plate_colors(&run->reg, v->plate) == 0) {
+            /* the registry does not know the plate: the data decides */
             uint32_t k;
             if (u64map_get(&known, (uint64_t)v->plate + 1, &k) && !(k & MULTI))
                 to = vtable_at(run->vt, k);

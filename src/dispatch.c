@@ -60,12 +60,22 @@ bool run_reject(rl_run *run, rl_origin where, const char *reason, const void *ra
         }
         csvw_str(&w, reason);
         /* An excerpt of the record: printable text only, at most 200
-         * bytes, so a binary line cannot break the file. */
+         * bytes, so a binary line cannot break the file; binary records
+         * (frames) in hex. */
         char ex[256];
         size_t k = 0;
+        if (!line && raw && raw_len) {
+            static const char hx[] = "0123456789abcdef";
+            const unsigned char *b = raw;
+            for (size_t i = 0; i < raw_len && k + 3 < sizeof ex && i < 64; i++) {
+                ex[k++] = hx[b[i] >> 4];
+                ex[k++] = hx[b[i] & 15];
+            }
+            raw_len = 0; /* done */
+        }
         const unsigned char *p = raw;
         size_t take = raw_len < 200 ? raw_len : 200;
-        bool utf8 = p && utf8_valid(raw, take);
+        bool utf8 = p && take && utf8_valid(raw, take);
         for (size_t i = 0; p && i < take; i++) {
             unsigned char c = p[i];
             ex[k++] = (c < 0x20 || c == 0x7f || (c >= 0x80 && !utf8)) ? '?' : (char)c;

@@ -223,7 +223,16 @@ static long read_decoded(rl_src *s, unsigned char *buf, size_t n)
             if (s->raw_pos >= s->raw_len && !fill_raw(s)) {
                 if (s->failed)
                     return -1;
-                /* Input ended inside a member: truncated archive. */
+                /* Input ended inside a member: give out what the decoder
+                 * still holds (it keeps up to 64 KiB of decoded bytes
+                 * between calls), then report the truncated archive. */
+                z->next_out = buf;
+                z->avail_out = (uint32_t)n;
+                if (isal_inflate(z) >= 0 && (produced = n - z->avail_out) > 0) {
+                    clear_upper_vector_state(s);
+                    return (long)produced;
+                }
+                clear_upper_vector_state(s);
                 s->truncated = true;
                 snprintf(s->err, sizeof s->err, "gzip data is truncated (ends inside a member)");
                 return 0;
@@ -311,6 +320,54 @@ long rl_src_next(rl_src *s, const unsigned char **p)
     return read_decoded(s, s->out, RAW_CAP);
 }
 
+/* Are there well-formed JT/T 808 frames (JT808.md sections 1-2) among the
+ * first frames of p?  A frame is well formed when, unescaped, header +
+ * body length + checksum fill it exactly with one of the 2011/2013 or
+ * 2019 header sizes.  One such frame whose XOR checksum also matches is
+ * enough, or two whose checksums do not (test data edited by hand). */
+static bool jt808_frame_seen(const unsigned char *p, size_t n)
+{
+    const unsigned char *e = p + n, *open = memchr(p, 0x7e, n < 1024 ? n : 1024);
+    int formed = 0;
+    for (int tries = 0; open && tries < 16; tries++) {
+        const unsigned char *close = memchr(open + 1, 0x7e, (size_t)(e - open - 1));
+        if (!close)
+            return false;
+        unsigned char f[1100];
+        size_t k = 0;
+        bool ok = close - open - 1 <= 2 * (long)sizeof f;
+        for (const unsigned char *q = open + 1; ok && q < close; q++) {
+            unsigned char c = *q;
+            if (c == 0x7d) {
+                if (q + 1 >= close || (q[1] != 0x01 && q[1] != 0x02))
+                    ok = false;
+                else
+                    c = *++q == 0x01 ? 0x7d : 0x7e;
+            }
+            if (ok && k < sizeof f)
+                f[k++] = c;
+            else
+                ok = false;
+        }
+        if (ok && k >= 13) {
+            unsigned char x = 0;
+            for (size_t i = 0; i + 1 < k; i++)
+                x ^= f[i];
+            unsigned props = (unsigned)f[2] << 8 | f[3];
+            size_t body = props & 0x3FF, sub = (props & 0x2000) ? 4 : 0;
+            size_t h13 = 12 + sub, h19 = 17 + sub;
+            if (h13 + body + 1 == k || h19 + body + 1 == k) {
+                if (x == f[k - 1] || ++formed >= 2)
+                    return true;
+            }
+        }
+        open = close; /* frames share flags when back to back */
+        if (close + 1 < e && close[1] == 0x7e)
+            open = close + 1;
+    }
+    return false;
+}
+
 rl_kind rl_src_kind(rl_src *s)
 {
     const unsigned char *p;
@@ -324,26 +381,25 @@ rl_kind rl_src_kind(rl_src *s)
         if (be == 0x0a0d0d0a)
             return RL_KIND_PCAPNG;
     }
-    if (p[0] == 0x7e)
-        return RL_KIND_JT808;
-    size_t ctrl = 0, nul = 0, flags = 0;
+    size_t ctrl = 0, nul = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = p[i];
         if (c == 0)
             nul++;
         else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
             ctrl++;
-        else if (c == 0x7e)
-            flags++;
     }
-    if (nul == 0 && ctrl * 100 <= n)
-        return RL_KIND_TEXT;
-    /* Binary: JT/T 808 when frame flags occur early (a few junk bytes may
-     * precede the first frame in captures cut from a stream). */
-    const unsigned char *f = memchr(p, 0x7e, n < 1024 ? n : 1024);
-    if (f && flags >= 2)
-        return RL_KIND_JT808;
-    return RL_KIND_UNKNOWN;
+    bool text = nul == 0 && ctrl * 100 <= n;
+    /* JT/T 808 only when a real frame is there (a few junk bytes may
+     * precede it in captures cut from a stream); any binary file has 0x7e
+     * bytes, so the flag alone proves nothing. */
+    if (p[0] == 0x7e || !text) {
+        const unsigned char *all;
+        size_t m = rl_src_peek(s, &all, PEEK_CAP);
+        if (jt808_frame_seen(all, m))
+            return RL_KIND_JT808;
+    }
+    return text ? RL_KIND_TEXT : RL_KIND_UNKNOWN;
 }
 
 static ssize_t cookie_read(void *c, char *buf, size_t n)

@@ -70,6 +70,14 @@ const reg_entry *registry_lookup(const rl_registry *r, uint32_t plate, int color
     return NULL;
 }
 
+int registry_plate_colors(const rl_registry *r, uint32_t plate)
+{
+    uint32_t idx;
+    if (!u64map_get(&r->by_plate, (uint64_t)plate + 1, &idx))
+        return 0;
+    return (idx & MULTI) ? 2 : 1;
+}
+
 const reg_entry *registry_by_phone(const rl_registry *r, uint32_t phone)
 {
     uint32_t idx;

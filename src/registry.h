@@ -51,6 +51,9 @@ void registry_add(rl_registry *r, const reg_entry *e);
 /* The row for plate + colour; colour 0 matches a plate unique in the
  * registry.  NULL when none. */
 const reg_entry *registry_lookup(const rl_registry *r, uint32_t plate, int color);
+/* How many colours the registry has for a plate: 0, 1 or 2 (meaning
+ * two or more). */
+int registry_plate_colors(const rl_registry *r, uint32_t plate);
 /* The row whose terminal_phone is this (phone strtab id, leading zeros
  * stripped). */
 const reg_entry *registry_by_phone(const rl_registry *r, uint32_t phone);

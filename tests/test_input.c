@@ -279,7 +279,9 @@ static void test_gzip_truncated(void **st)
     size_t readable = zlib_readable(z, cut, n);
     assert_true(readable > n / 3 && readable < n);
     assert_memory_equal(b, text, got);
-    if (got != readable)
+    /* the inflater may hold back the last few bytes of a symbol cut in
+     * half; anything more would be readable data lost */
+    if (got > readable || readable - got > 8)
         fail_msg("truncated gzip: %zu bytes delivered, %zu were readable", got, readable);
     assert_true(rl_src_truncated(s));
     assert_true(rl_src_gzip(s));
