@@ -158,11 +158,50 @@ static bool bad_field(weighcsv *w, const csv_row *row, const char *name, const c
 
 static void bad_optional(weighcsv *w) { w->sink.count(w->sink.ud, "weighbridge.bad_optional_field", 1); }
 
+/* The plain form nearly every exporter writes ("26000", "35.150",
+ * "113.640180"): digits, optionally a point and at most `scale` digits,
+ * nothing else.  Anything else (signs, spaces, more decimals to round,
+ * exponents) goes through num_fixed.  A weighbridge row has about ten
+ * numbers, so this is a good part of the row's cost. */
+static inline bool fast_fixed(const char *s, size_t n, int scale, int64_t *out)
+{
+    if (n == 0 || n > 12)
+        return false;
+    int64_t v = 0;
+    size_t i = 0;
+    while (i < n && (unsigned)(s[i] - '0') < 10)
+        v = v * 10 + (s[i++] - '0');
+    if (i == 0)
+        return false;
+    int frac = 0;
+    if (i < n) {
+        if (s[i++] != '.')
+            return false;
+        while (i < n && frac < scale && (unsigned)(s[i] - '0') < 10) {
+            v = v * 10 + (s[i++] - '0');
+            frac++;
+        }
+        if (i != n)
+            return false;
+    }
+    for (; frac < scale; frac++)
+        v *= 10;
+    *out = v;
+    return true;
+}
+
+static inline const char *number(const char *s, size_t n, int scale, int64_t *out)
+{
+    if (s && fast_fixed(s, n, scale, out))
+        return NULL;
+    return num_fixed(s ? s : "", n, scale, out);
+}
+
 /* A whole number ("3", also Excel's "3.0"). */
 static const char *whole(const char *s, size_t n, int64_t *out)
 {
     int64_t v;
-    const char *why = num_fixed(s, n, 3, &v);
+    const char *why = number(s, n, 3, &v);
     if (why)
         return why;
     if (v % 1000 != 0)
@@ -172,11 +211,11 @@ static const char *whole(const char *s, size_t n, int64_t *out)
 }
 
 /* The length of an axle-list separator at s (0 when none). */
-static size_t separator(const char *s, const char *e)
+static inline size_t separator(const char *s, const char *e)
 {
     if (*s == ';' || *s == '|' || *s == '/' || *s == ',')
         return 1;
-    if (e - s >= 3 && (memcmp(s, "\xEF\xBC\x9B", 3) == 0 ||  /* ； */
+    if ((unsigned char)*s >= 0x80 && e - s >= 3 && (memcmp(s, "\xEF\xBC\x9B", 3) == 0 ||  /* ； */
                        memcmp(s, "\xEF\xBC\x8C", 3) == 0 ||  /* ， */
                        memcmp(s, "\xE3\x80\x81", 3) == 0))   /* 、 */
         return 3;
@@ -189,8 +228,12 @@ static bool axle_list(const weighcsv *w, const char *s, size_t n, rl_weighing *o
     const char *p = s, *e = s + n;
     int k = 0;
     while (p < e) {
+        /* digits and a point cannot start a separator: skip them at once,
+         * then look for the separator byte by byte */
         const char *q = p;
         size_t sl = 0;
+        while (q < e && ((unsigned)(*q - '0') < 10 || *q == '.'))
+            q++;
         while (q < e && !(sl = separator(q, e)))
             q++;
         const char *item = p;
@@ -202,7 +245,7 @@ static bool axle_list(const weighcsv *w, const char *s, size_t n, rl_weighing *o
             return false;
         }
         int64_t v;
-        if (k == RL_MAX_AXLES || num_fixed(item, il, w->axle_scale, &v) || v <= 0 || v > AXLE_MAX_KG)
+        if (k == RL_MAX_AXLES || number(item, il, w->axle_scale, &v) || v <= 0 || v > AXLE_MAX_KG)
             return false;
         out->axle_kg[k++] = (int32_t)v;
         p = q + sl; /* a trailing separator ("7000;11500;") ends the loop here */
@@ -224,6 +267,13 @@ static bool contains(const char *s, size_t n, const char *word)
 static bool parse_mode(const char *s, size_t n, bool *wim)
 {
     *wim = false;
+    /* the words FORMATS.md gives, as exporters write them, first */
+    if (n == 6 && memcmp(s, "static", 6) == 0)
+        return true;
+    if (n == 3 && memcmp(s, "wim", 3) == 0) {
+        *wim = true;
+        return true;
+    }
     trim_span(&s, &n);
     static const char *const stat[] = {"static", "静态", "静态称重", "静态检测", "static weighing"};
     static const char *const dyn[] = {"wim", "dynamic", "weigh-in-motion", "weigh in motion", "动态"};
@@ -295,7 +345,7 @@ bool weighcsv_row(weighcsv *w, const csv_row *row)
     r.axles = (int)v;
 
     s = field(row, w->col[C_GROSS], &n);
-    if ((why = num_fixed(s, n, w->gross_scale, &v)))
+    if ((why = number(s, n, w->gross_scale, &v)))
         return bad_field(w, row, "gross weight", s, n, why);
     if (v <= 0)
         return bad_field(w, row, "gross weight", s, n, "not a weight (zero or negative)");
@@ -320,7 +370,7 @@ bool weighcsv_row(weighcsv *w, const csv_row *row)
 
     s = field(row, w->col[C_SPEED], &n);
     if (present(s, n)) {
-        if (!num_fixed(s, n, 3, &v) && v >= 0 && v <= INT32_MAX) {
+        if (!number(s, n, 3, &v) && v >= 0 && v <= INT32_MAX) {
             r.speed_mkmh = (int32_t)v;
             r.have_speed = true;
         } else {
@@ -341,7 +391,7 @@ bool weighcsv_row(weighcsv *w, const csv_row *row)
     s = field(row, w->col[C_LAT], &n);
     if (present(ls, ln) || present(s, n)) {
         int64_t lon, lat;
-        if (!num_fixed(ls ? ls : "", ln, 6, &lon) && !num_fixed(s ? s : "", n, 6, &lat) && lon >= -180000000 &&
+        if (!number(ls, ln, 6, &lon) && !number(s, n, 6, &lat) && lon >= -180000000 &&
             lon <= 180000000 && lat >= -90000000 && lat <= 90000000) {
             if (lon != 0 || lat != 0) {
                 r.lon_e6 = (int32_t)lon;

@@ -56,10 +56,9 @@
 #include "track.h"
 #include "util.h"
 
-/* One stored weighing: the list node the vehicle table chains and frees,
- * and what the checks need (the per-axle weights follow it). */
+/* One stored weighing: what the checks need, the per-axle weights after
+ * it.  Records are packed back to back in chunks (below), 8-aligned. */
 typedef struct wrec {
-    weigh_node link;
     int64_t time;
     rl_origin origin;
     int64_t gross_kg;
@@ -71,6 +70,23 @@ typedef struct wrec {
     int32_t axle_kg[];
 } wrec;
 
+static size_t wrec_size(unsigned naxle) { return (sizeof(wrec) + naxle * sizeof(int32_t) + 7) & ~(size_t)7; }
+
+/* A vehicle's weighings live in chunks of packed records: the weigh_node
+ * list the vehicle table chains, merges and frees, one node per chunk
+ * rather than per weighing.  A malloc and a free per row, and a pointer
+ * chase per weighing when the vehicle is analysed, cost more than
+ * parsing the row (issue 5 asks for 2 million rows/s); chunks grow from
+ * 512 bytes (a vehicle weighed a few times) to 64 KiB. */
+typedef struct wchunk {
+    weigh_node link;
+    uint32_t used, cap;      /* bytes of data */
+    _Alignas(8) unsigned char data[];
+} wchunk;
+
+#define WCHUNK_MIN 512u
+#define WCHUNK_MAX 65536u
+
 /* The accepted fix nearest in time to a weighing. */
 typedef struct near_fix {
     int64_t time;
@@ -79,7 +95,17 @@ typedef struct near_fix {
     bool have;
 } near_fix;
 
+/* The rules as integers, converted once per vehicle. */
+typedef struct wlimits {
+    int64_t overlimit_kg[7];   /* by axle count, 2..6 (6 = 6 and more) */
+    int64_t tol_ppm[2];        /* static, WIM: tolerance in parts per million */
+    int64_t steer_kg, other_kg;
+    int64_t window_s, mismatch_m;
+} wlimits;
+
 typedef struct wstate {
+    wlimits lim;
+    rl_vday *day;            /* the vehicle-day of the last weighing checked */
     size_t n, next;          /* weighings; the first not yet given its nearest fix */
     wrec **w;                /* sorted by time, then input order */
     near_fix *near;
@@ -90,7 +116,19 @@ typedef struct wstate {
 void weigh_store(struct rl_run *run, rl_vehicle *v, const rl_weighing *w)
 {
     int naxle = w->naxle_kg < 0 ? 0 : w->naxle_kg > RL_MAX_AXLES ? RL_MAX_AXLES : w->naxle_kg;
-    wrec *r = xmalloc(sizeof *r + (size_t)naxle * sizeof r->axle_kg[0]);
+    size_t size = wrec_size((unsigned)naxle);
+    /* every weigh_node is a wchunk: weigh_store makes them all */
+    wchunk *c = (wchunk *)v->wtail;
+    bool fresh = !c || c->used + size > c->cap;
+    if (fresh) {
+        uint32_t cap = c ? (c->cap >= WCHUNK_MAX / 2 ? WCHUNK_MAX : c->cap * 2) : WCHUNK_MIN;
+        c = xmalloc(sizeof *c + cap);
+        c->link.next = NULL;
+        c->used = 0;
+        c->cap = cap;
+    }
+    wrec *r = (wrec *)(c->data + c->used);
+    c->used += (uint32_t)size;
     r->time = w->time;
     r->origin = w->origin;
     r->gross_kg = w->gross_kg;
@@ -104,8 +142,15 @@ void weigh_store(struct rl_run *run, rl_vehicle *v, const rl_weighing *w)
     memcpy(r->axle_kg, w->axle_kg, (size_t)naxle * sizeof r->axle_kg[0]);
     if (w->naxle_kg > RL_MAX_AXLES)
         run_count(run, "weighbridge.axle_weights_ignored", 1);
-    vehicle_add_weighing(v, &r->link);
+    /* nweigh counts weighings: vehicle_add_weighing counts the chunk's first */
+    if (fresh)
+        vehicle_add_weighing(v, &c->link);
+    else
+        v->nweigh++;
 }
+
+static const rule_id overlimit_rules[] = {R_OVERLIMIT_AXLES_2, R_OVERLIMIT_AXLES_3, R_OVERLIMIT_AXLES_4,
+                                          R_OVERLIMIT_AXLES_5, R_OVERLIMIT_AXLES_6};
 
 static int wrec_cmp(const void *a, const void *b)
 {
@@ -125,22 +170,36 @@ void weigh_vehicle_begin(weigh_vstate *s, const vctx *cx, struct rl_run *run, rl
     vs->weighings = 0;
     vs->heaviest_gross_kg = -1;
     vs->worst_excess_kg = -1;
-    size_t n = 0;
-    for (weigh_node *p = v->whead; p; p = p->next)
-        n++;
+    size_t n = v->nweigh;
     if (n == 0)
         return;
     wstate *st = xcalloc(1, sizeof *st);
+    const rl_rules *rules = cx->r;
+    for (int a = 2; a <= 6; a++)
+        st->lim.overlimit_kg[a] = llround(rules->v[overlimit_rules[a - 2]]);
+    st->lim.tol_ppm[0] = llround(rules->v[R_WEIGH_STATIC_TOLERANCE_PCT] * 10000.0);
+    st->lim.tol_ppm[1] = llround(rules->v[R_WEIGH_WIM_TOLERANCE_PCT] * 10000.0);
+    st->lim.steer_kg = llround(rules->v[R_AXLE_STEER_KG]);
+    st->lim.other_kg = llround(rules->v[R_AXLE_OTHER_KG]);
+    st->lim.window_s = llround(rules->v[R_WEIGH_GPS_WINDOW_S]);
+    st->lim.mismatch_m = llround(rules->v[R_WEIGH_MISMATCH_KM] * 1000.0);
     st->n = n;
     st->w = xmalloc(n * sizeof *st->w);
     st->near = xcalloc(n, sizeof *st->near);
     bool sorted = true;
     size_t i = 0;
-    for (weigh_node *p = v->whead; p; p = p->next, i++) {
-        st->w[i] = (wrec *)p;
-        if (i > 0 && wrec_cmp(&st->w[i - 1], &st->w[i]) > 0)
-            sorted = false;
+    for (weigh_node *p = v->whead; p; p = p->next) {
+        wchunk *c = (wchunk *)p;
+        for (uint32_t off = 0; off < c->used && i < n; i++) {
+            wrec *r = (wrec *)(c->data + off);
+            off += (uint32_t)wrec_size(r->naxle);
+            st->w[i] = r;
+            if (i > 0 && (r->time < st->w[i - 1]->time ||
+                          (r->time == st->w[i - 1]->time && r->origin < st->w[i - 1]->origin)))
+                sorted = false;
+        }
     }
+    st->n = n = i;
     /* exports are mostly in time order already */
     if (!sorted)
         qsort(st->w, n, sizeof *st->w, wrec_cmp);
@@ -235,16 +294,50 @@ static int64_t tolerated_max(int64_t limit, int64_t tol_ppm)
 
 typedef struct wcheck {
     weigh_vstate *s;
+    const wlimits *lim;
     const wrec *w;
     const near_fix *nf;
-    rl_event base;           /* what every event of this weighing shares */
+    bool have_distance;
+    int64_t distance_m;      /* nearest fix to the station */
+    uint32_t driver;         /* of the nearest fix, when it vouches for the weighing */
     int64_t worst_excess_kg; /* -1 when no mass event */
+    bool base_ready;
+    rl_event base;           /* what every event of this weighing shares */
 } wcheck;
+
+/* Most weighings are compliant: the shared part of their events is only
+ * built when the first event is. */
+static const rl_event *base_event(wcheck *c)
+{
+    if (c->base_ready)
+        return &c->base;
+    const wrec *w = c->w;
+    rl_event *b = &c->base;
+    memset(b, 0, sizeof *b);
+    b->vehicle = c->s->cx->vidx;
+    b->driver = c->driver;
+    b->start = b->end = w->time;
+    b->origin = w->origin;
+    b->evidence_points = 1;
+    if (w->have_pos) {
+        b->have_pos = true;
+        b->start_lat_e6 = b->end_lat_e6 = w->lat_e6;
+        b->start_lon_e6 = b->end_lon_e6 = w->lon_e6;
+    }
+    if (c->nf->have) {
+        b->have_gps = true;
+        b->gps_time = c->nf->time;
+        b->have_gps_distance = c->have_distance;
+        b->gps_distance_m = c->distance_m;
+    }
+    c->base_ready = true;
+    return b;
+}
 
 static void emit(wcheck *c, event_type type, int64_t value, int64_t limit, int scale, const char *rule,
                  const char *severity)
 {
-    rl_event e = c->base;
+    rl_event e = *base_event(c);
     e.type = type;
     e.value = value;
     e.limit = limit;
@@ -263,9 +356,6 @@ static void emit_mass(wcheck *c, event_type type, int64_t value, int64_t limit, 
         c->worst_excess_kg = value - limit;
 }
 
-static const rule_id overlimit_rules[] = {R_OVERLIMIT_AXLES_2, R_OVERLIMIT_AXLES_3, R_OVERLIMIT_AXLES_4,
-                                          R_OVERLIMIT_AXLES_5, R_OVERLIMIT_AXLES_6};
-
 static void check_over_limit(wcheck *c, int64_t tol_ppm)
 {
     const vctx *cx = c->s->cx;
@@ -274,9 +364,9 @@ static void check_over_limit(wcheck *c, int64_t tol_ppm)
      * axles is no configuration the table knows. */
     if (class_is_passenger(cx->cls) || w->axles < 2)
         return;
-    rule_id rid = overlimit_rules[(w->axles > 6 ? 6 : w->axles) - 2];
-    int64_t limit = llround(cx->r->v[rid]);
-    const char *rule = rule_name(rid);
+    int axles = w->axles > 6 ? 6 : w->axles;
+    int64_t limit = c->lim->overlimit_kg[axles];
+    const char *rule = rule_name(overlimit_rules[axles - 2]);
     /* 124号 annex: a truck may not exceed its licence total mass either */
     const reg_entry *reg = cx->v->reg;
     if (reg && reg->max_gross_kg > 0 && reg->max_gross_kg < limit) {
@@ -326,8 +416,7 @@ static void check_axles(wcheck *c, int64_t tol_ppm)
         run_count(c->s->run, "weighbridge.axle_weights_ignored", 1);
         return;
     }
-    const rl_rules *r = c->s->cx->r;
-    int64_t steer = llround(r->v[R_AXLE_STEER_KG]), other = llround(r->v[R_AXLE_OTHER_KG]);
+    int64_t steer = c->lim->steer_kg, other = c->lim->other_kg;
     bool any = false;
     int best = 0;
     int64_t best_over = INT64_MIN;
@@ -363,14 +452,13 @@ static void check_capacity(wcheck *c)
 static bool check_position(wcheck *c)
 {
     const near_fix *nf = c->nf;
-    const rl_rules *r = c->s->cx->r;
     if (!nf->have || !c->w->have_pos)
         return false;
     int64_t dt = nf->time > c->w->time ? nf->time - c->w->time : c->w->time - nf->time;
-    int64_t limit_m = llround(r->v[R_WEIGH_MISMATCH_KM] * 1000.0);
-    if (dt > llround(r->v[R_WEIGH_GPS_WINDOW_S]) || c->base.gps_distance_m <= limit_m)
+    int64_t limit_m = c->lim->mismatch_m;
+    if (dt > c->lim->window_s || c->distance_m <= limit_m)
         return false;
-    emit(c, EV_POSITION_MISMATCH, c->base.gps_distance_m, limit_m, 3, rule_name(R_WEIGH_MISMATCH_KM), "review");
+    emit(c, EV_POSITION_MISMATCH, c->distance_m, limit_m, 3, rule_name(R_WEIGH_MISMATCH_KM), "review");
     return true;
 }
 
@@ -378,34 +466,24 @@ static void check_weighing(weigh_vstate *s, const wrec *w, const near_fix *nf)
 {
     const vctx *cx = s->cx;
     wcheck c;
-    memset(&c, 0, sizeof c);
     c.s = s;
+    c.lim = &((wstate *)s->priv)->lim;
     c.w = w;
     c.nf = nf;
     c.worst_excess_kg = -1;
-    rl_event *b = &c.base;
-    b->vehicle = cx->vidx;
-    b->start = b->end = w->time;
-    b->origin = w->origin;
-    b->evidence_points = 1;
-    if (w->have_pos) {
-        b->have_pos = true;
-        b->start_lat_e6 = b->end_lat_e6 = w->lat_e6;
-        b->start_lon_e6 = b->end_lon_e6 = w->lon_e6;
-    }
-    if (nf->have) {
-        b->have_gps = true;
-        b->gps_time = nf->time;
-        if (w->have_pos) {
-            b->have_gps_distance = true;
-            b->gps_distance_m = llround(haversine_km(nf->lat_e6, nf->lon_e6, w->lat_e6, w->lon_e6) * 1000.0);
-        }
-    }
+    c.base_ready = false;
+    c.driver = 0;
+    c.have_distance = nf->have && w->have_pos;
+    c.distance_m = c.have_distance
+                       ? llround(haversine_km(nf->lat_e6, nf->lon_e6, w->lat_e6, w->lon_e6) * 1000.0)
+                       : 0;
+    /* the driver at the nearest fix, when it is close in time and agrees
+     * with the station (decided before the first event is built) */
     bool mismatch = check_position(&c);
     int64_t dt = nf->have ? llabs(nf->time - w->time) : INT64_MAX;
-    if (!mismatch && dt <= llround(cx->r->v[R_WEIGH_GPS_WINDOW_S]))
-        b->driver = nf->driver;
-    int64_t tol_ppm = llround(cx->r->v[w->wim ? R_WEIGH_WIM_TOLERANCE_PCT : R_WEIGH_STATIC_TOLERANCE_PCT] * 10000.0);
+    if (!mismatch && dt <= c.lim->window_s)
+        c.driver = nf->driver; /* no event built yet: a mismatch would have been */
+    int64_t tol_ppm = c.lim->tol_ppm[w->wim];
     check_over_limit(&c, tol_ppm);
     check_overload(&c, tol_ppm);
     check_axles(&c, tol_ppm);
@@ -414,7 +492,13 @@ static void check_weighing(weigh_vstate *s, const wrec *w, const near_fix *nf)
     /* vehicle_days.csv and vehicles.csv: weighings, heaviest gross and
      * worst excess (the largest kg over its limit among the over_limit,
      * overload and axle_overload events) */
-    rl_vday *d = vday_get(s->run, cx->vidx, tu_local_day(w->time, cx->tz));
+    /* weighings come in time order: most share the previous one's day
+     * (vday_get may move the table, so only its last answer is kept) */
+    wstate *st = s->priv;
+    int64_t day = tu_local_day(w->time, cx->tz);
+    if (!st->day || st->day->day != day)
+        st->day = vday_get(s->run, cx->vidx, day);
+    rl_vday *d = st->day;
     rl_vstats *vs = &s->run->vstats[cx->vidx];
     d->weighings++;
     vs->weighings++;
