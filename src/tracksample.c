@@ -56,6 +56,8 @@ typedef struct ts_work {
     bool have_prev;
     rl_fix prev;
     int64_t day;           /* day being built */
+    int64_t day_start;     /* its local midnight, UTC */
+    int64_t slot_end;      /* end of the last slot, UTC: most fixes fall before it */
     uint32_t n;
     ts_point cur[SLOTS_PER_DAY];
 } ts_work;
@@ -89,6 +91,7 @@ void tracksample_begin(tracksample_state *s, struct rl_run *run, uint32_t vidx, 
     w->gap_s = (int64_t)run->rules.v[R_TRACK_GAP_S];
     w->have_prev = false;
     w->day = INT64_MIN;
+    w->day_start = w->slot_end = INT64_MIN;
     w->n = 0;
     s->priv = w;
 }
@@ -143,27 +146,23 @@ static void add_gap_km(ts_store *st, ts_vehicle *v, int64_t day, double km)
 void tracksample_fix(tracksample_state *s, const rl_fix *f)
 {
     ts_work *w = s->priv;
-    int64_t day = tu_local_day(f->time, s->tz);
     bool gap = false;
     if (w->have_prev && f->time - w->prev.time > w->gap_s) {
         /* same test and distance as track.c's interval, counted on the
          * day of the later fix like distance_km (FORMATS.md) */
         gap = true;
-        add_gap_km(w->store, &w->store->v[s->vidx], day,
+        add_gap_km(w->store, &w->store->v[s->vidx], tu_local_day(f->time, s->tz),
                    haversine_km(w->prev.lat_e6, w->prev.lon_e6, f->lat_e6, f->lon_e6));
     }
     w->prev = *f;
     w->have_prev = true;
     if (!w->keep_days)
         return;
-    if (day != w->day) {
-        flush_day(s, w);
-        w->day = day;
-    }
-    uint16_t slot = (uint16_t)(tu_local_sod(f->time, s->tz) / 60);
     int32_t sp = f->speed_mkmh < 0 ? 0 : f->speed_mkmh / 100;
     uint16_t speed = (uint16_t)(sp > 0xFFFF ? 0xFFFF : sp);
-    if (w->n && (w->cur[w->n - 1].slot & TS_SLOT_MASK) == slot) {
+    /* the common case, a fix in the same minute as the one before: no
+     * date arithmetic at all (fixes come in time order) */
+    if (w->n && f->time < w->slot_end) {
         ts_point *p = &w->cur[w->n - 1];
         if (speed > p->speed_dkmh)
             p->speed_dkmh = speed;
@@ -171,6 +170,13 @@ void tracksample_fix(tracksample_state *s, const rl_fix *f)
             p->slot |= TS_GAP_BEFORE;
         return;
     }
+    if (f->time >= w->day_start + RL_DAY_S || f->time < w->day_start) {
+        flush_day(s, w);
+        w->day = tu_local_day(f->time, s->tz);
+        w->day_start = w->day * RL_DAY_S - s->tz;
+    }
+    uint16_t slot = (uint16_t)((f->time - w->day_start) / 60);
+    w->slot_end = w->day_start + ((int64_t)slot + 1) * 60;
     w->cur[w->n++] = (ts_point){(uint16_t)(slot | (gap ? TS_GAP_BEFORE : 0)), speed, f->lat_e6, f->lon_e6};
 }
 
