@@ -73,6 +73,13 @@ for opts in "--shuffle" "--late 15" "--split 4 --shuffle" "--gzip" "--gzip --spl
     check "order/packaging $opts: matches the truth" sh -c "cd '$d' && '$ROADLOG' analyze --quiet --registry registry.csv --out out gps*.csv* && python3 '$TOP/tests/compare_truth.py' truth.csv out/events.csv --types $GPS_TYPES && python3 '$TOP/tests/compare_days.py' truth_days.csv out/vehicle_days.csv"
     strip_source "$d/out/events.csv" | grep -v -E ',(over_limit|overload|axle_overload|over_capacity|position_mismatch),' >"$d.events"
     check "order/packaging $opts: same ledger, same event ids" cmp "$WORK/base.events" "$d.events"
+    # the same disorder as JT/T 808 traffic (frames in the file's row order)
+    case "$opts" in
+    --shuffle|--late*)
+        if [ -x "$(dirname "$GEN")/gen808" ] && "$(dirname "$GEN")/gen808" "$d/gps.csv" "$d/fleet.808" "$d/fleet.pcap" >/dev/null 2>&1; then
+            check "JT/T 808 $opts: matches the truth" sh -c "cd '$d' && '$ROADLOG' analyze --quiet --registry registry.csv --out out-808 fleet.808 && python3 '$TOP/tests/compare_truth.py' truth.csv out-808/events.csv --types $GPS_TYPES && python3 '$TOP/tests/compare_days.py' truth_days.csv out-808/vehicle_days.csv"
+        fi ;;
+    esac
 done
 
 # the same fleet as raw JT/T 808 frames and as a pcap capture
