@@ -335,6 +335,7 @@ static void account_interval(vehicle_pass *p, const rl_interval *iv)
 static void hook_accepted(void *ud, const rl_fix *f, const rl_interval *iv)
 {
     vehicle_pass *p = ud;
+    unsigned det = p->run->opt.detect;
     rl_vday *d = vday_get(p->run, p->cx.vidx, tu_local_day(f->time, p->cx.tz));
     d->accepted++;
     if (f->speed_mkmh > d->max_speed_mkmh)
@@ -343,12 +344,17 @@ static void hook_accepted(void *ud, const rl_fix *f, const rl_interval *iv)
         p->vs->max_speed_mkmh = f->speed_mkmh;
     if (iv) {
         account_interval(p, iv);
-        gap_interval(&p->cx, iv);
-        nightban_interval(&p->nightban, iv);
-        fatigue_interval(&p->fatigue, iv);
+        if (det & DET_GAP)
+            gap_interval(&p->cx, iv);
+        if (det & DET_NIGHT_BAN)
+            nightban_interval(&p->nightban, iv);
+        if (det & DET_FATIGUE)
+            fatigue_interval(&p->fatigue, iv);
     }
-    speeding_fix(&p->speeding, f, iv);
-    weigh_fix(&p->weigh, f);
+    if (det & DET_SPEEDING)
+        speeding_fix(&p->speeding, f, iv);
+    if (det & DET_WEIGH)
+        weigh_fix(&p->weigh, f);
     tracksample_fix(&p->sample, f);
 }
 
@@ -384,7 +390,8 @@ static void analyse_vehicle(rl_run *run, uint32_t vidx)
     speeding_end(&p.speeding);
     nightban_end(&p.nightban);
     fatigue_vehicle_end(&p.fatigue);
-    weigh_vehicle_end(&p.weigh);
+    if (run->opt.detect & DET_WEIGH)
+        weigh_vehicle_end(&p.weigh);
     tracksample_end(&p.sample);
     vs->points = c.points;
     vs->duplicates = c.duplicates;
@@ -488,6 +495,7 @@ void analyze_finish(rl_run *run)
         }
     }
     run->vehicles_analysed = run->norder;
-    fatigue_finish(run);
+    if (run->opt.detect & DET_FATIGUE)
+        fatigue_finish(run);
     finish_events(run);
 }

@@ -28,6 +28,7 @@ void cli_usage(FILE *f)
           "  --tz +HH:MM         analysis time zone (default +08:00)\n"
           "  --out DIR           output folder (default roadlog-out)\n"
           "  --format LIST       outputs: csv,jsonl,html,xlsx,geojson (default all)\n"
+          "  --detect LIST       detectors to run: speeding,fatigue,night_ban,gap,weigh (default all)\n"
           "  --company NAME      only this company's vehicles (业户名称)\n"
           "  --plate PLATE       only this vehicle\n"
           "  --from TIME         only fixes at or after TIME (YYYY-MM-DD[ HH:MM:SS])\n"
@@ -54,6 +55,30 @@ bool cli_parse_time(const char *s, int32_t tz, bool end, int64_t *out)
         return tu_parse(&tp, full, strlen(full), out) == NULL;
     }
     return tu_parse(&tp, s, n, out) == NULL;
+}
+
+static bool parse_detectors(const char *s, unsigned *out)
+{
+    static const struct {
+        const char *name;
+        unsigned bit;
+    } names[] = {{"speeding", DET_SPEEDING}, {"fatigue", DET_FATIGUE}, {"night_ban", DET_NIGHT_BAN},
+                 {"gap", DET_GAP},           {"weigh", DET_WEIGH},     {"all", DET_ALL}};
+    unsigned d = 0;
+    char *dup = xstrdup(s), *save = NULL;
+    bool ok = true;
+    for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        size_t i = 0;
+        while (i < sizeof names / sizeof names[0] && strcmp(names[i].name, t) != 0)
+            i++;
+        if (i == sizeof names / sizeof names[0])
+            ok = false;
+        else
+            d |= names[i].bit;
+    }
+    free(dup);
+    *out = d;
+    return ok && d;
 }
 
 static bool parse_formats(const char *s, unsigned *out)
@@ -85,7 +110,7 @@ static bool parse_formats(const char *s, unsigned *out)
 int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args, int *nargs)
 {
     enum { O_REGISTRY = 256, O_RULES, O_TZ, O_OUT, O_FORMAT, O_COMPANY, O_PLATE, O_FROM, O_TO, O_STRICT, O_QUIET,
-           O_PORT, O_LANG, O_EXCEL, O_REPEAT, O_HELP };
+           O_PORT, O_LANG, O_EXCEL, O_REPEAT, O_DETECT, O_HELP };
     static const struct option longopts[] = {
         {"registry", required_argument, 0, O_REGISTRY}, {"rules", required_argument, 0, O_RULES},
         {"tz", required_argument, 0, O_TZ},             {"out", required_argument, 0, O_OUT},
@@ -94,7 +119,8 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
         {"to", required_argument, 0, O_TO},             {"strict", no_argument, 0, O_STRICT},
         {"quiet", no_argument, 0, O_QUIET},             {"port", required_argument, 0, O_PORT},
         {"lang", required_argument, 0, O_LANG},         {"excel-csv", no_argument, 0, O_EXCEL},
-        {"repeat", required_argument, 0, O_REPEAT},     {"help", no_argument, 0, O_HELP},
+        {"repeat", required_argument, 0, O_REPEAT},     {"detect", required_argument, 0, O_DETECT},
+        {"help", no_argument, 0, O_HELP},
         {0, 0, 0, 0},
     };
     const char *from = NULL, *to = NULL;
@@ -117,6 +143,13 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
             if (!parse_formats(optarg, &run->opt.formats)) {
                 fprintf(stderr, "roadlog %s: --format '%s': expected a list of csv,jsonl,html,xlsx,geojson\n", cmd,
                         optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case O_DETECT:
+            if (!parse_detectors(optarg, &run->opt.detect)) {
+                fprintf(stderr, "roadlog %s: --detect '%s': expected a list of speeding,fatigue,night_ban,gap,weigh\n",
+                        cmd, optarg);
                 return EXIT_USAGE;
             }
             break;

@@ -18,6 +18,7 @@ void run_init(rl_run *run)
     rules_defaults(&run->rules);
     run->opt.tz = 8 * 3600;
     run->opt.formats = FMT_ALL;
+    run->opt.detect = DET_ALL;
     run->opt.out_dir = "roadlog-out";
     run->opt.repeat = 3;
     run->str = strtab_new();

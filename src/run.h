@@ -31,6 +31,16 @@ enum {
     FMT_ALL = 0x1F
 };
 
+/* Detectors a run applies (--detect). */
+enum {
+    DET_SPEEDING = 1u << 0,  /* speeding, night_speeding */
+    DET_FATIGUE = 1u << 1,   /* fatigue_* (and vehicle_days rests/stints) */
+    DET_NIGHT_BAN = 1u << 2, /* night_ban */
+    DET_GAP = 1u << 3,       /* gps_gap */
+    DET_WEIGH = 1u << 4,     /* weighbridge checks, position_mismatch */
+    DET_ALL = 0x1F
+};
+
 typedef struct rl_options {
     const char *registry_path;
     const char *rules_path;
@@ -44,6 +54,7 @@ typedef struct rl_options {
     bool have_from, have_to;
     int64_t from, to;        /* UTC, inclusive */
     unsigned formats;
+    unsigned detect;         /* DET_* */
     unsigned port;           /* --port, 0 = all */
     int repeat;              /* summary --repeat */
 } rl_options;

@@ -53,6 +53,8 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 r=$(measure "$ROADLOG" analyze --quiet --format csv,jsonl --registry "$DIR/registry.csv" --out "$out" "$DIR/gps.csv")
 report "analyze GPS CSV (csv,jsonl out)" "$rows" "$(size "$DIR/gps.csv")" "$r"
 csv_rss=$(echo "$r" | cut -d' ' -f3)
+r=$(measure "$ROADLOG" analyze --quiet --format csv,jsonl --detect speeding --registry "$DIR/registry.csv" --out "$out" "$DIR/gps.csv")
+report "  same, speeding detector only" "$rows" "$(size "$DIR/gps.csv")" "$r"
 r=$(measure "$ROADLOG" analyze --quiet --format csv,jsonl --registry "$DIR/registry.csv" --out "$out" "$DIR/gps.csv.gz")
 report "analyze GPS CSV gzipped" "$rows" "$(size "$DIR/gps.csv.gz")" "$r"
 r=$(measure "$ROADLOG" analyze --quiet --registry "$DIR/registry.csv" --out "$out" "$DIR/gps.csv")
