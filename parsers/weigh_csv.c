@@ -167,26 +167,24 @@ static inline bool fast_fixed(const char *s, size_t n, int scale, int64_t *out)
 {
     if (n == 0 || n > 12)
         return false;
-    int64_t v = 0;
-    size_t i = 0;
-    while (i < n && (unsigned)(s[i] - '0') < 10)
-        v = v * 10 + (s[i++] - '0');
-    if (i == 0)
-        return false;
-    int frac = 0;
-    if (i < n) {
-        if (s[i++] != '.')
-            return false;
-        while (i < n && frac < scale && (unsigned)(s[i] - '0') < 10) {
-            v = v * 10 + (s[i++] - '0');
-            frac++;
-        }
-        if (i != n)
+    /* one pass over a known length: digits accumulate, one '.' marks
+     * where the fraction starts (no data-dependent loop exit to mispredict) */
+    uint64_t v = 0;
+    size_t dot = n;
+    for (size_t i = 0; i < n; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        if (d < 10)
+            v = v * 10 + d;
+        else if (s[i] == '.' && dot == n)
+            dot = i;
+        else
             return false;
     }
-    for (; frac < scale; frac++)
-        v *= 10;
-    *out = v;
+    size_t frac = dot == n ? 0 : n - dot - 1;
+    if ((dot == 0 && n == 1) || frac > (size_t)scale)
+        return false; /* "." alone; more decimals than kept: round in num_fixed */
+    static const uint64_t p10[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+    *out = (int64_t)(v * p10[(size_t)scale - frac]);
     return true;
 }
 
