@@ -57,16 +57,11 @@ static rl_vehicle *vehicle_for(rl_run *run, const char *plate, size_t plate_len,
     return NULL;
 }
 
-static bool in_window(const rl_run *run, int64_t t)
-{
-    return !((run->opt.have_from && t < run->opt.from) || (run->opt.have_to && t > run->opt.to));
-}
-
 static void on_position(void *ud, const rl_position *p)
 {
     rl_run *run = ud;
     run->positions++;
-    if (!in_window(run, p->time)) {
+    if (!run_in_window(run, p->time)) {
         run->filtered++;
         return;
     }
@@ -97,28 +92,15 @@ static void on_position(void *ud, const rl_position *p)
 static void on_registration(void *ud, const char *phone, size_t phone_len, const char *plate, size_t plate_len,
                             int color, rl_origin where)
 {
-    rl_run *run = ud;
     (void)where;
-    const char *c;
-    size_t cn;
-    phone_canon(phone, phone_len, &c, &cn);
-    uint32_t pid = strtab_intern(run->str, c, cn);
-    uint32_t plid = strtab_intern(run->str, plate, plate_len);
-    uint32_t packed = plid << 4 | (uint32_t)(color & 15);
-    uint32_t *slot = u64map_put(&run->phone_plate, (uint64_t)pid + 1, packed);
-    if (*slot != packed) {
-        /* A terminal re-registered to another plate: the last one wins. */
-        run->registration_conflicts++;
-        *slot = packed;
-    }
-    run_count(run, "jt808.registrations", 1);
+    run_register_terminal(ud, phone, phone_len, plate, plate_len, color);
 }
 
 static void on_weighing(void *ud, const rl_weighing *w)
 {
     rl_run *run = ud;
     run->weighings++;
-    if (!in_window(run, w->time)) {
+    if (!run_in_window(run, w->time)) {
         run->filtered++;
         return;
     }
@@ -160,19 +142,9 @@ static void resolve_identities(rl_run *run)
         rl_vehicle *v = vtable_at(run->vt, i);
         if (!v->by_phone || v->dead)
             continue;
-        uint32_t packed, plate = 0;
-        int color = 0;
-        if (u64map_get(&run->phone_plate, (uint64_t)v->phone + 1, &packed)) {
-            plate = packed >> 4;
-            color = (int)(packed & 15);
-        } else {
-            const reg_entry *e = registry_by_phone(&run->reg, v->phone);
-            if (e) {
-                plate = e->plate;
-                color = e->color;
-            }
-        }
-        if (!plate)
+        uint32_t plate;
+        int color;
+        if (!run_terminal_plate(run, v->phone, &plate, &color))
             continue;
         rl_vehicle *to = vtable_get(run->vt, plate, color, false); /* may move the table */
         v = vtable_at(run->vt, i);

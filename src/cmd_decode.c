@@ -22,7 +22,7 @@ static void on_position(void *ud, const rl_position *p)
 {
     rl_run *run = ud;
     run->positions++;
-    if ((run->opt.have_from && p->time < run->opt.from) || (run->opt.have_to && p->time > run->opt.to)) {
+    if (!run_in_window(run, p->time)) {
         run->filtered++;
         return;
     }
@@ -33,18 +33,10 @@ static void on_position(void *ud, const rl_position *p)
         const char *c;
         size_t cn;
         phone_canon(p->phone, p->phone_len, &c, &cn);
-        uint32_t pid = strtab_find(run->str, c, cn), packed;
-        if (pid != UINT32_MAX && u64map_get(&run->phone_plate, (uint64_t)pid + 1, &packed)) {
-            plate = strtab_get(run->str, packed >> 4);
+        uint32_t pid = strtab_find(run->str, c, cn), plid;
+        if (pid != UINT32_MAX && run_terminal_plate(run, pid, &plid, &color)) {
+            plate = strtab_get(run->str, plid);
             plate_len = strlen(plate);
-            color = (int)(packed & 15);
-        } else if (pid != UINT32_MAX) {
-            const reg_entry *e = registry_by_phone(&run->reg, pid);
-            if (e) {
-                plate = strtab_get(run->str, e->plate);
-                plate_len = strlen(plate);
-                color = e->color;
-            }
         }
     }
     if (run->opt.plate && (!plate || plate_len != strlen(run->opt.plate) || memcmp(plate, run->opt.plate, plate_len)))
@@ -94,14 +86,8 @@ static void on_position(void *ud, const rl_position *p)
 static void on_registration(void *ud, const char *phone, size_t phone_len, const char *plate, size_t plate_len,
                             int color, rl_origin where)
 {
-    rl_run *run = ud;
     (void)where;
-    const char *c;
-    size_t cn;
-    phone_canon(phone, phone_len, &c, &cn);
-    uint32_t pid = strtab_intern(run->str, c, cn);
-    uint32_t plid = strtab_intern(run->str, plate, plate_len);
-    *u64map_put(&run->phone_plate, (uint64_t)pid + 1, 0) = plid << 4 | (uint32_t)(color & 15);
+    run_register_terminal(ud, phone, phone_len, plate, plate_len, color);
 }
 
 static void on_weighing(void *ud, const rl_weighing *w)

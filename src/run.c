@@ -95,3 +95,35 @@ double run_clock(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
+
+void run_register_terminal(rl_run *run, const char *phone, size_t phone_len, const char *plate, size_t plate_len,
+                           int color)
+{
+    const char *c;
+    size_t cn;
+    phone_canon(phone, phone_len, &c, &cn);
+    uint32_t pid = strtab_intern(run->str, c, cn);
+    uint32_t plid = strtab_intern(run->str, plate, plate_len);
+    uint32_t packed = plid << 4 | (uint32_t)(color & 15);
+    uint32_t *slot = u64map_put(&run->phone_plate, (uint64_t)pid + 1, packed);
+    if (*slot != packed) {
+        run->registration_conflicts++;
+        *slot = packed;
+    }
+}
+
+bool run_terminal_plate(const rl_run *run, uint32_t phone, uint32_t *plate, int *color)
+{
+    uint32_t packed;
+    if (u64map_get(&run->phone_plate, (uint64_t)phone + 1, &packed)) {
+        *plate = packed >> 4;
+        *color = (int)(packed & 15);
+        return true;
+    }
+    const reg_entry *e = registry_by_phone(&run->reg, phone);
+    if (!e)
+        return false;
+    *plate = e->plate;
+    *color = e->color;
+    return true;
+}

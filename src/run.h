@@ -161,4 +161,19 @@ const char *run_vehicle_label(const rl_run *run, const rl_vehicle *v);
 const char *run_vehicle_company(const rl_run *run, const rl_vehicle *v);
 double run_clock(void);
 
+/* Is t inside --from/--to (inclusive)? */
+static inline bool run_in_window(const rl_run *run, int64_t t)
+{
+    return !((run->opt.have_from && t < run->opt.from) || (run->opt.have_to && t > run->opt.to));
+}
+
+/* A JT/T 808 registration (0x0100): the terminal drives this plate and
+ * colour.  A terminal registered again to another plate: the last wins. */
+void run_register_terminal(rl_run *run, const char *phone, size_t phone_len, const char *plate, size_t plate_len,
+                           int color);
+/* The plate a terminal (phone strtab id, leading zeros stripped) maps to:
+ * its registration, else the registry's terminal_phone.  False when
+ * neither knows it. */
+bool run_terminal_plate(const rl_run *run, uint32_t phone, uint32_t *plate, int *color);
+
 #endif
