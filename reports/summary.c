@@ -547,6 +547,21 @@ void summary_compute(summary *sm)
 {
     rl_run *run = sm->run;
     const char *company = run->opt.company;
+    /* --from / --to: whole local days of the period */
+    if (run->opt.have_from || run->opt.have_to) {
+        int64_t lo = run->opt.have_from ? tu_local_day(run->opt.from, run->opt.tz) : INT64_MIN;
+        int64_t hi = run->opt.have_to ? tu_local_day(run->opt.to, run->opt.tz) : INT64_MAX;
+        size_t k = 0;
+        for (size_t i = 0; i < sm->ne; i++)
+            if (sm->e[i].day >= lo && sm->e[i].day <= hi)
+                sm->e[k++] = sm->e[i];
+        sm->ne = k;
+        k = 0;
+        for (size_t i = 0; i < sm->nd; i++)
+            if (sm->d[i].day >= lo && sm->d[i].day <= hi)
+                sm->d[k++] = sm->d[i];
+        sm->nd = k; /* dmap is not used after loading */
+    }
     /* registry: every registered vehicle is in the population, with the
      * registry's class and company */
     if (run->have_registry || run->reg.n) {

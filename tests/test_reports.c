@@ -682,6 +682,21 @@ static void summary_by_hand(void **state)
     assert_int_equal(find_row(rows, n, "vehicle", "粤B00001/2")->events, 3);
     assert_int_equal(find_row(rows, n, "by_type", "speeding")->events, 2); /* e4 is not theirs */
 
+    /* --from/--to keep whole days: 11-03 only (e5, e6; B1 and B2 online) */
+    {
+        char fx[512];
+        fixture_dir(fx, sizeof fx, "");
+        char *argv[] = {"summary", "--quiet", "--out", dir, "--from", "2026-11-03", "--to", "2026-11-03", fx, NULL};
+        fflush(stdout);
+        assert_int_equal(cmd_summary(9, argv), 0);
+        n = read_summary(path, rows, 256);
+        expect_ind(rows, n, "data_quality", 800 + 392, 800 + 400);
+        expect_ind(rows, n, "avg_fatigue_excess_s", 600, 2);
+        assert_int_equal(find_row(rows, n, "by_type", "speeding")->events, 1);
+        for (size_t i = 0; i < n; i++)
+            assert_false(strcmp(rows[i].section, "by_day") == 0 && strcmp(rows[i].key, "2026-11-02") == 0);
+    }
+
     /* no registry: the vehicles seen */
     assert_int_equal(run_summary(dir, NULL, NULL, false), 0);
     n = read_summary(path, rows, 256);
