@@ -230,6 +230,21 @@ static bool axle_list(const weighcsv *w, const char *s, size_t n, rl_weighing *o
          * then look for the separator byte by byte */
         const char *q = p;
         size_t sl = 0;
+        int64_t v;
+        if (w->axle_scale == 0) {
+            /* kg, the usual case: whole numbers, read as they are scanned */
+            uint32_t kg = 0;
+            while (q < e && (unsigned)(*q - '0') < 10 && q - p < 7)
+                kg = kg * 10 + (uint32_t)(*q++ - '0');
+            if (q > p && (q == e || (sl = separator(q, e)))) {
+                if (k == RL_MAX_AXLES || kg == 0 || kg > AXLE_MAX_KG)
+                    return false;
+                out->axle_kg[k++] = (int32_t)kg;
+                p = q + sl;
+                continue;
+            }
+            q = p; /* anything else ("7 000", "7000.5"): the general path */
+        }
         while (q < e && ((unsigned)(*q - '0') < 10 || *q == '.'))
             q++;
         while (q < e && !(sl = separator(q, e)))
@@ -242,7 +257,6 @@ static bool axle_list(const weighcsv *w, const char *s, size_t n, rl_weighing *o
                 break; /* a trailing separator */
             return false;
         }
-        int64_t v;
         if (k == RL_MAX_AXLES || number(item, il, w->axle_scale, &v) || v <= 0 || v > AXLE_MAX_KG)
             return false;
         out->axle_kg[k++] = (int32_t)v;

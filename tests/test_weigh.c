@@ -761,7 +761,9 @@ static void csv_english_kg(void **state)
               "2026-11-02 08:10:00,S1,粤A00001,2,3,26000,,,static,,,,extra\n"                          /* 12 */
               "2026-11-02 08:11:00,S1,粤A00001,2,3\n"                                                  /* 13 */
               "2026-11-02 08:12:00,S1,粤A00001,2,3,26002,7000;;9000,,,many,113.3,\n"                   /* 14 */
-              "2026-11-02 08:13:00,S1,粤A00001,2,3,26003,,,,,,\n");                                     /* 15 */
+              "2026-11-02 08:13:00,S1,粤A00001,2,3,26003,,,,,,\n"                                      /* 15 */
+              "2026-11-02 08:14:00,S1,粤A00001,2,3,20000, 7600.4 ; 9000 ;9000,,,,,\n"                 /* 16 */
+              "2026-11-02 08:15:00,S1,粤A00001,2,3,20000,7000;123456789;9000,,,,,\n");                /* 17 */
     h_finish(&h);
     assert_true(rejected(&rs, 6, "axle count 'x3'"));
     assert_true(rejected(&rs, 7, "gross weight '0'"));
@@ -774,8 +776,8 @@ static void csv_english_kg(void **state)
     assert_int_equal(rs.nrej, 8);
     /* line 14: bad axle list, passengers and position are left out and
      * counted; the weighing stays */
-    assert_int_equal(counter(&h, "weighbridge.bad_optional_field"), 3);
-    assert_int_equal(h.run.weighings, 6);
+    assert_int_equal(counter(&h, "weighbridge.bad_optional_field"), 4); /* and line 17's axle */
+    assert_int_equal(h.run.weighings, 8);
     /* 2: 26001 kg: over_limit; axles at 9501 within 11500 */
     const rl_event *e = find(&h, EV_OVER_LIMIT, T(D0 "08:00:00"));
     assert_non_null(e);
@@ -786,7 +788,11 @@ static void csv_english_kg(void **state)
     assert_null(find(&h, EV_OVER_LIMIT, T(D0 "08:01:00")));
     /* 4: "3.0" axles, '|' list with a trailing separator: 10000 kg is fine */
     assert_non_null(find(&h, EV_OVER_LIMIT, T(D0 "08:02:00")));
-    assert_int_equal(h_count(&h, EV_AXLE_OVERLOAD), 0);
+    /* 16: spaces around the weights, a decimal kg rounded: the steer axle is over */
+    assert_int_equal(h_count(&h, EV_AXLE_OVERLOAD), 1);
+    e = find(&h, EV_AXLE_OVERLOAD, T(D0 "08:14:00"));
+    assert_non_null(e);
+    assert_int_equal(e->value, 7600);
     /* 5: WIM, colour name, 0,0 = no position */
     e = find(&h, EV_OVER_LIMIT, T(D0 "08:03:00"));
     assert_non_null(e);
