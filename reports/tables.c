@@ -126,7 +126,7 @@ bool report_vehicle_days_csv(const rl_run *run, const char *path)
         /* accepted fixes and the km of gap intervals: `roadlog summary`
          * needs them for 上线率 and 轨迹完整率 (RULES.md §7) */
         csvw_int(&w, (int64_t)d->accepted);
-        csvw_double(&w, tracksample_gap_km(run, d->vehicle, d->day), 3);
+        csvw_double(&w, d->gap_km, 3);
         /* the day's weighings; worst_excess_kg as in vehicles.csv */
         csvw_int(&w, d->weighings);
         kg_or_empty(&w, d->weighings ? d->heaviest_gross_kg : -1);

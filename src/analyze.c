@@ -287,6 +287,7 @@ static void account_interval(vehicle_pass *p, const rl_interval *iv)
         rl_vday *d = vday_get(p->run, p->cx.vidx, tu_local_day(iv->b.time, tz));
         d->gaps++;
         d->distance_km += iv->dist_km;
+        d->gap_km += iv->dist_km;
     }
     for (int64_t t = iv->a.time; t < iv->b.time;) {
         int64_t day = tu_local_day(t, tz);

@@ -84,6 +84,7 @@ typedef struct rl_vday {
     int64_t day;             /* local day number */
     uint64_t points, valid, drift, gaps, accepted;
     double distance_km;
+    double gap_km;           /* of which across gaps (轨迹完整率 in summary) */
     int64_t driving_s;
     int32_t max_speed_mkmh;  /* accepted fixes; -1 when none */
     int64_t first, last;     /* first/last point (after duplicates) */

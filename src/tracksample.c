@@ -1,10 +1,10 @@
 /*
- * tracksample.c - track samples for the report charts and the gap km of
- * each vehicle-day (see tracksample.h for what is kept and why).
+ * tracksample.c - track samples for the report charts (see tracksample.h
+ * for what is kept and why).
  *
  * The store hangs off run->samples: one slot per vehicle of the table,
  * each holding its kept days (sorted by day, as the fixes come in time
- * order) and its (day, gap km) tallies.  While a vehicle is analysed the
+ * order).  While a vehicle is analysed the
  * current day is built in a 1440-slot working array; a finished day is
  * copied out at its exact size, and the decision to keep, thin or drop it
  * waits for the end of the vehicle's pass, when its events are known.
@@ -29,16 +29,9 @@ typedef struct ts_day {
     ts_point p[];
 } ts_day;
 
-typedef struct ts_gap {
-    int64_t day;
-    double km;
-} ts_gap;
-
 typedef struct ts_vehicle {
     ts_day **days;
     uint32_t ndays, capdays;
-    ts_gap *gaps;
-    uint32_t ngaps, capgaps;
 } ts_vehicle;
 
 typedef struct ts_store {
@@ -128,31 +121,12 @@ static void flush_day(tracksample_state *s, ts_work *w)
     w->n = 0;
 }
 
-static void add_gap_km(ts_store *st, ts_vehicle *v, int64_t day, double km)
-{
-    if (v->ngaps && v->gaps[v->ngaps - 1].day == day) {
-        v->gaps[v->ngaps - 1].km += km;
-        return;
-    }
-    if (v->ngaps == v->capgaps) {
-        size_t old = v->capgaps;
-        v->capgaps = v->capgaps ? v->capgaps * 2 : 2;
-        v->gaps = xrealloc(v->gaps, v->capgaps * sizeof *v->gaps);
-        st->bytes += (v->capgaps - old) * sizeof *v->gaps;
-    }
-    v->gaps[v->ngaps++] = (ts_gap){day, km};
-}
-
 void tracksample_fix(tracksample_state *s, const rl_fix *f)
 {
     ts_work *w = s->priv;
     bool gap = false;
     if (w->have_prev && f->time - w->prev.time > w->gap_s) {
-        /* same test and distance as track.c's interval, counted on the
-         * day of the later fix like distance_km (FORMATS.md) */
-        gap = true;
-        add_gap_km(w->store, &w->store->v[s->vidx], tu_local_day(f->time, s->tz),
-                   haversine_km(w->prev.lat_e6, w->prev.lon_e6, f->lat_e6, f->lon_e6));
+        gap = true; /* drawn dashed in the sketch */
     }
     w->prev = *f;
     w->have_prev = true;
@@ -258,7 +232,6 @@ void tracksample_free(struct rl_run *run)
         for (uint32_t k = 0; k < st->v[i].ndays; k++)
             free(st->v[i].days[k]);
         free(st->v[i].days);
-        free(st->v[i].gaps);
     }
     free(st->v);
     free(st);
@@ -286,18 +259,6 @@ bool tracksample_day(const struct rl_run *run, uint32_t vidx, int64_t local_day,
     out->n = v->days[lo]->n;
     out->slot_min = (int)v->days[lo]->slot_min;
     return true;
-}
-
-double tracksample_gap_km(const struct rl_run *run, uint32_t vidx, int64_t local_day)
-{
-    const ts_store *st = run->samples;
-    if (!st || vidx >= st->nv)
-        return 0;
-    const ts_vehicle *v = &st->v[vidx];
-    for (uint32_t i = 0; i < v->ngaps; i++)
-        if (v->gaps[i].day == local_day)
-            return v->gaps[i].km;
-    return 0;
 }
 
 size_t tracksample_bytes(const struct rl_run *run)

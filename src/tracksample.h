@@ -1,9 +1,7 @@
 /*
  * tracksample.h - a compact sample of each vehicle's track, kept while the
  * fixes stream past, for the charts and sketches of report.html (a
- * speed-time chart and a track sketch per vehicle-day with events), and
- * the km driven across gaps per vehicle-day (vehicle_days.csv gap_km,
- * which 轨迹完整率 in `roadlog summary` needs).
+ * speed-time chart and a track sketch per vehicle-day with events).
  *
  * The full track is never kept: fixes are freed as they are analysed.
  * What is kept per vehicle-day is one slot per local minute that has an
@@ -61,9 +59,7 @@ typedef struct tracksample_view {
 
 /* The sample of a vehicle-day; false when none was kept. */
 bool tracksample_day(const struct rl_run *run, uint32_t vidx, int64_t local_day, tracksample_view *out);
-/* km of the gap intervals (dt > track.gap_s) ending on that local day. */
-double tracksample_gap_km(const struct rl_run *run, uint32_t vidx, int64_t local_day);
-/* Bytes held for the run (samples and gap tallies, headers included). */
+/* Bytes held for the run (samples, headers included). */
 size_t tracksample_bytes(const struct rl_run *run);
 
 #endif
