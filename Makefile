@@ -19,7 +19,7 @@ LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 TESTS    = $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 TOOLS    = $(BUILD)/fixtures/genfleet $(patsubst fixtures/%.c,$(BUILD)/fixtures/%,$(filter-out fixtures/genfleet.c,$(wildcard fixtures/gen*.c)))
 
-.PHONY: all deps test unit integration asan bench demo fuzz clean tools
+.PHONY: all deps test unit integration browser asan bench demo fuzz clean tools
 all: roadlog
 
 roadlog: $(BUILD)/roadlog
@@ -59,10 +59,15 @@ unit: $(TESTS)
 integration: $(BUILD)/roadlog tools
 	@sh tests/integration.sh $(BUILD)/roadlog $(BUILD)/fixtures
 
-# The whole suite: unit + integration, then again under ASan + UBSan,
-# then a short smoke run of every fuzz target.
+# report.html and summary.html rendered in headless chromium
+browser: $(BUILD)/roadlog tools
+	@sh tests/browser.sh $(BUILD)/roadlog
+
+# The whole suite: unit + integration + the browser check, then unit and
+# integration again under ASan + UBSan, then a short smoke run of every
+# fuzz target.
 test: deps
-	$(MAKE) unit integration
+	$(MAKE) unit integration browser
 	$(MAKE) asan
 	@sh tests/fuzz.sh smoke
 
