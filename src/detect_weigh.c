@@ -173,7 +173,10 @@ void weigh_vehicle_begin(weigh_vstate *s, const vctx *cx, struct rl_run *run, rl
     size_t n = v->nweigh;
     if (n == 0)
         return;
-    wstate *st = xcalloc(1, sizeof *st);
+    /* one block: the state, the sorted pointers, the nearest fixes (a
+     * day's log has many vehicles weighed a few times each) */
+    wstate *st = xmalloc(sizeof *st + n * (sizeof *st->w + sizeof *st->near));
+    memset(st, 0, sizeof *st);
     const rl_rules *rules = cx->r;
     for (int a = 2; a <= 6; a++)
         st->lim.overlimit_kg[a] = llround(rules->v[overlimit_rules[a - 2]]);
@@ -184,8 +187,9 @@ void weigh_vehicle_begin(weigh_vstate *s, const vctx *cx, struct rl_run *run, rl
     st->lim.window_s = llround(rules->v[R_WEIGH_GPS_WINDOW_S]);
     st->lim.mismatch_m = llround(rules->v[R_WEIGH_MISMATCH_KM] * 1000.0);
     st->n = n;
-    st->w = xmalloc(n * sizeof *st->w);
-    st->near = xcalloc(n, sizeof *st->near);
+    st->near = (near_fix *)(st + 1);
+    st->w = (wrec **)(st->near + n);
+    memset(st->near, 0, n * sizeof *st->near);
     bool sorted = true;
     size_t i = 0;
     for (weigh_node *p = v->whead; p; p = p->next) {
@@ -531,8 +535,6 @@ void weigh_vehicle_end(weigh_vstate *s)
         }
         check_weighing(s, st->w[i], &st->near[i]);
     }
-    free(st->w);
-    free(st->near);
     free(st);
     s->priv = NULL;
 }
