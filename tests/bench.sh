@@ -22,7 +22,7 @@ if [ -x "$BIN/gen808" ] && [ ! -f "$DIR/gps.808" ]; then
     "$BIN/gen808" "$DIR/gps.csv" "$DIR/gps.808" "$DIR/gps.pcap" >/dev/null
 fi
 if [ -x "$BIN/genweigh" ] && [ ! -f "$DIR/weigh.csv" ]; then
-    "$BIN/genweigh" "$DIR/weigh.csv" "$ROWS" >/dev/null 2>&1 || rm -f "$DIR/weigh.csv"
+    "$BIN/genweigh" "$DIR/weigh.csv" "$ROWS" --registry "$DIR/registry.csv" >/dev/null 2>&1 || rm -f "$DIR/weigh.csv"
 fi
 
 # best of 3: prints "wall_s user_s maxrss_kb"
