@@ -512,7 +512,10 @@ static void process_line(csvin *r, const char *s, size_t n)
     line_scan *ls = &r->scan;
     scan_line(ls, s, body, r->delim);
     bool converted;
-    if (!to_utf8(r, &s, &n, ls->first_high, ls->last_high, line, &converted))
+    /* scan_line marks "no non-ASCII byte" with first_high == body, which
+     * is one short of n when the line ends in CR */
+    size_t first_high = ls->first_high < body ? ls->first_high : n;
+    if (!to_utf8(r, &s, &n, first_high, ls->last_high, line, &converted))
         return;
     if (converted) {
         body = n && s[n - 1] == '\r' ? n - 1 : n;
