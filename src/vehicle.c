@@ -11,6 +11,7 @@
  */
 #include "vehicle.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,18 +140,28 @@ rl_vehicle *vtable_at(vtable *t, size_t i) { return i < t->n ? &t->v[i] : NULL; 
 void vehicle_add_fix(rl_vehicle *v, const rl_fix *f)
 {
     fix_chunk *c = v->tail;
-    if (!c || c->n == FIX_CHUNK_N) {
+    int64_t dt = c ? f->time - c->base : 0;
+    if (!c || c->n == FIX_CHUNK_N || dt > INT32_MAX || dt < -INT32_MAX) {
         fix_chunk *nc = xmalloc(sizeof *nc);
         nc->next = NULL;
         nc->n = 0;
         nc->sorted = 0;
+        nc->base = f->time;
         if (c)
             c->next = nc;
         else
             v->head = nc;
         v->tail = c = nc;
+        dt = 0;
     }
-    c->fix[c->n++] = *f;
+    fix_rec *r = &c->fix[c->n++];
+    r->dt = (int32_t)dt;
+    r->lat_e6 = f->lat_e6;
+    r->lon_e6 = f->lon_e6;
+    r->speed_mkmh = f->speed_mkmh;
+    r->driver_flags = f->driver_flags;
+    r->origin_lo = (uint32_t)f->origin;
+    r->origin_hi = (uint32_t)(f->origin >> 32);
     v->nfix++;
 }
 
@@ -196,13 +207,22 @@ void vehicle_merge(rl_vehicle *to, rl_vehicle *from)
 
 /* ---- the time-ordered stream ---- */
 
-static int fix_qcmp(const void *a, const void *b) { return fix_cmp(a, b); }
+/* Within a chunk the base is common: order by offset, then input order. */
+static int rec_cmp(const fix_rec *a, const fix_rec *b)
+{
+    if (a->dt != b->dt)
+        return a->dt < b->dt ? -1 : 1;
+    rl_origin x = fix_rec_origin(a), y = fix_rec_origin(b);
+    return x < y ? -1 : x > y;
+}
+
+static int rec_qcmp(const void *a, const void *b) { return rec_cmp(a, b); }
 
 static void sort_chunk(fix_chunk *c)
 {
     for (uint32_t i = 1; i < c->n; i++) {
-        if (fix_cmp(&c->fix[i - 1], &c->fix[i]) > 0) {
-            qsort(c->fix, c->n, sizeof c->fix[0], fix_qcmp);
+        if (rec_cmp(&c->fix[i - 1], &c->fix[i]) > 0) {
+            qsort(c->fix, c->n, sizeof c->fix[0], rec_qcmp);
             return;
         }
     }
@@ -210,7 +230,11 @@ static void sort_chunk(fix_chunk *c)
 
 static bool cur_less(const struct cursor *a, const struct cursor *b)
 {
-    return fix_cmp(&a->c->fix[a->i], &b->c->fix[b->i]) < 0;
+    const fix_rec *x = &a->c->fix[a->i], *y = &b->c->fix[b->i];
+    int64_t tx = a->c->base + x->dt, ty = b->c->base + y->dt;
+    if (tx != ty)
+        return tx < ty;
+    return fix_rec_origin(x) < fix_rec_origin(y);
 }
 
 static void sift_down(fixstream *s, size_t i)
@@ -257,8 +281,7 @@ void fixstream_open(fixstream *s, rl_vehicle *v)
 
 const rl_fix *fixstream_next(fixstream *s)
 {
-    /* The chunk that yielded the previous fix is freed lazily, here, so
-     * the pointer we returned stayed valid until this call. */
+    /* The chunk that yielded the previous fix is freed lazily, here. */
     if (s->free_list) {
         free(s->free_list);
         s->free_list = NULL;
@@ -266,7 +289,14 @@ const rl_fix *fixstream_next(fixstream *s)
     if (s->nheap == 0)
         return NULL;
     struct cursor *top = &s->heap[0];
-    const rl_fix *f = &top->c->fix[top->i];
+    const fix_rec *r = &top->c->fix[top->i];
+    rl_fix *f = &s->out;
+    f->time = top->c->base + r->dt;
+    f->lat_e6 = r->lat_e6;
+    f->lon_e6 = r->lon_e6;
+    f->speed_mkmh = r->speed_mkmh;
+    f->driver_flags = r->driver_flags;
+    f->origin = fix_rec_origin(r);
     if (++top->i == top->c->n) {
         s->free_list = top->c;
         s->heap[0] = s->heap[--s->nheap];

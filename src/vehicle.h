@@ -3,9 +3,10 @@
  *
  * A vehicle is plate + colour (FORMATS.md); until a JT/T 808 terminal is
  * mapped to a plate its positions sit on a vehicle keyed by the terminal's
- * phone.  Each position becomes a 32-byte rl_fix appended to its vehicle's
+ * phone.  Each position becomes a fix stored in 28 bytes on its vehicle's
  * chain of fixed-size chunks: no per-vehicle array to regrow, so memory
- * is 32 bytes per fix plus at most one partly filled chunk per vehicle.
+ * is about 28 bytes per fix plus at most one partly filled chunk per
+ * vehicle.
  * Input order does not matter: fixstream hands a vehicle's fixes back in
  * time order (each chunk sorted in place, then a k-way merge).
  */
@@ -34,13 +35,26 @@ typedef struct rl_fix {
 
 static inline uint32_t fix_driver(const rl_fix *f) { return f->driver_flags & FIX_DRIVER_MASK; }
 
-#define FIX_CHUNK_N 127 /* 16 + 127 x 32 = 4080 bytes: one page with malloc's header */
+/* How a fix is stored: 28 bytes, its time as an offset from its chunk's
+ * base time (a chunk spans at most +-68 years), 4-byte aligned.  The
+ * stream hands fixes back as rl_fix. */
+typedef struct fix_rec {
+    int32_t dt;            /* time - chunk base, seconds */
+    int32_t lat_e6, lon_e6;
+    int32_t speed_mkmh;
+    uint32_t driver_flags;
+    uint32_t origin_lo, origin_hi;
+} fix_rec;
+
+/* 24 + 144 x 28 = 4056 bytes: one page with malloc's header */
+#define FIX_CHUNK_N 144
 
 typedef struct fix_chunk {
     struct fix_chunk *next;
+    int64_t base;    /* time of the chunk's first fix */
     uint32_t n;
     uint32_t sorted; /* set by fixstream */
-    rl_fix fix[FIX_CHUNK_N];
+    fix_rec fix[FIX_CHUNK_N];
 } fix_chunk;
 
 struct reg_entry;
@@ -92,6 +106,7 @@ typedef struct fixstream {
     } *heap;
     size_t nheap;
     fix_chunk *free_list;
+    rl_fix out; /* the fix last returned */
 } fixstream;
 
 void fixstream_open(fixstream *s, rl_vehicle *v);
@@ -104,5 +119,7 @@ static inline int fix_cmp(const rl_fix *a, const rl_fix *b)
         return a->time < b->time ? -1 : 1;
     return a->origin < b->origin ? -1 : a->origin > b->origin;
 }
+
+static inline rl_origin fix_rec_origin(const fix_rec *r) { return (uint64_t)r->origin_hi << 32 | r->origin_lo; }
 
 #endif

@@ -28,6 +28,8 @@ static void test_fix_is_32_bytes(void **st)
 {
     (void)st;
     assert_int_equal(sizeof(rl_fix), 32);
+    /* stored fixes are smaller: time is an offset from the chunk base */
+    assert_int_equal(sizeof(fix_rec), 28);
     assert_true(sizeof(fix_chunk) <= 4096);
 }
 
@@ -230,9 +232,44 @@ static void test_empty_and_partial(void **st)
     vtable_free(t);
 }
 
+/* Fixes decades apart cannot share a chunk base (offsets are 32-bit):
+ * they still come back in time order with their exact times. */
+static void far_apart_times(void **state)
+{
+    (void)state;
+    rl_vehicle v;
+    memset(&v, 0, sizeof v);
+    const int64_t times[] = {4102444800LL /* 2100 */, 0, 2000000000LL, 1, 9999999999LL, 4102444799LL,
+                             -5000000000LL};
+    const size_t n = sizeof times / sizeof times[0];
+    for (size_t i = 0; i < n; i++) {
+        rl_fix f;
+        memset(&f, 0, sizeof f);
+        f.time = times[i];
+        f.origin = RL_ORIGIN(1, i + 2);
+        f.lat_e6 = (int32_t)i;
+        vehicle_add_fix(&v, &f);
+    }
+    fixstream fs;
+    fixstream_open(&fs, &v);
+    int64_t prev = INT64_MIN;
+    size_t k = 0;
+    const rl_fix *f;
+    while ((f = fixstream_next(&fs))) {
+        assert_true(f->time >= prev);
+        assert_int_equal(f->time, times[f->lat_e6]);
+        assert_int_equal(f->origin, RL_ORIGIN(1, (uint64_t)f->lat_e6 + 2));
+        prev = f->time;
+        k++;
+    }
+    fixstream_close(&fs);
+    assert_int_equal(k, n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(far_apart_times),
         cmocka_unit_test(test_fix_is_32_bytes),
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_shuffled_many_vehicles),
