@@ -94,18 +94,16 @@ void tu_parser_init(tu_parser *tp, int32_t local_offset_s)
 
 static const char *parse_epoch(const char *s, size_t n, int64_t *utc)
 {
+    /* the length first: more than 18 digits would overflow v */
+    if (n != 10 && n != 13)
+        return "epoch time must have 10 digits (seconds) or 13 (milliseconds)";
     int64_t v = 0;
     for (size_t i = 0; i < n; i++) {
         if (!isdig(s[i]))
             return "time is not a date or an epoch number";
         v = v * 10 + (s[i] - '0');
     }
-    if (n == 10)
-        *utc = v;
-    else if (n == 13)
-        *utc = v / 1000; /* milliseconds, floored to the second */
-    else
-        return "epoch time must have 10 digits (seconds) or 13 (milliseconds)";
+    *utc = n == 10 ? v : v / 1000; /* milliseconds, floored to the second */
     return NULL;
 }
 

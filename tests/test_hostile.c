@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "csvin.h"
+#include "timeutil.h"
 
 /* ---- csvin ---- */
 
@@ -66,10 +67,33 @@ static void test_crlf_ascii_is_ascii(void **st)
     csvin_free(r);
 }
 
+/* ---- time ---- */
+
+/* fuzz_time, UBSan signed overflow in parse_epoch: a 25-digit number in
+ * a time field was accumulated into an int64 before its length was
+ * checked.  It must be rejected, as every digit run that is neither 10
+ * (seconds) nor 13 (milliseconds) digits long. */
+static void test_long_digit_run_time(void **st)
+{
+    (void)st;
+    tu_parser tp;
+    tu_parser_init(&tp, 8 * 3600);
+    int64_t t = 0;
+    const char *long_run = "1111111111111111111111111";
+    const char *why = tu_parse(&tp, long_run, strlen(long_run), &t);
+    assert_non_null(why);
+    assert_non_null(strstr(why, "10 digits"));
+    why = tu_parse(&tp, "99999999999999999999", 20, &t);
+    assert_non_null(why);
+    assert_null(tu_parse(&tp, "1762048805123", 13, &t));
+    assert_int_equal(t, 1762048805);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_crlf_ascii_is_ascii),
+        cmocka_unit_test(test_long_digit_run_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
