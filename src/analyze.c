@@ -421,10 +421,11 @@ static void finish_events(rl_run *run)
     if (run->events.n > 1)
         qsort_r(run->events.e, run->events.n, sizeof *run->events.e, event_order, vehicle_rank);
     k = 0;
+    event_idgen *ids = event_idgen_new();
     for (size_t i = 0; i < run->events.n; i++) {
         rl_event *e = &run->events.e[i];
         const rl_vehicle *v = vtable_at(run->vt, e->vehicle);
-        event_make_id(run_vehicle_label(run, v), v->color, e->type, e->start, e->id);
+        event_idgen_make(ids, run_vehicle_label(run, v), v->color, e->type, e->start, e->id);
         /* the same plate, colour, type and start is one event */
         if (k > 0 && strcmp(run->events.e[k - 1].id, e->id) == 0) {
             run_count(run, "events.merged_duplicates", 1);
@@ -437,6 +438,7 @@ static void finish_events(rl_run *run)
         vs->penalty_points += severity_points(e->severity);
     }
     run->events.n = k;
+    event_idgen_free(ids);
     free(vehicle_rank);
 }
 

@@ -60,7 +60,33 @@ double event_excess_pct(const rl_event *e)
     return (double)(e->value - e->limit) * 100.0 / (double)e->limit;
 }
 
-void event_make_id(const char *plate, int color, event_type t, int64_t start, char out[17])
+struct event_idgen {
+    EVP_MD_CTX *ctx;
+    EVP_MD *md;
+};
+
+event_idgen *event_idgen_new(void)
+{
+    event_idgen *g = xcalloc(1, sizeof *g);
+    g->ctx = EVP_MD_CTX_new();
+    g->md = EVP_MD_fetch(NULL, "SHA256", NULL);
+    if (!g->ctx || !g->md) {
+        fprintf(stderr, "roadlog: cannot initialise SHA-256\n");
+        exit(3);
+    }
+    return g;
+}
+
+void event_idgen_free(event_idgen *g)
+{
+    if (!g)
+        return;
+    EVP_MD_CTX_free(g->ctx);
+    EVP_MD_free(g->md);
+    free(g);
+}
+
+void event_idgen_make(event_idgen *g, const char *plate, int color, event_type t, int64_t start, char out[17])
 {
     char key[160];
     int n = snprintf(key, sizeof key, "%s|%d|%s|%lld", plate, color, event_type_name(t), (long long)start);
@@ -68,13 +94,22 @@ void event_make_id(const char *plate, int color, event_type t, int64_t start, ch
         n = (int)strlen(key);
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    EVP_Digest(key, (size_t)n, md, &len, EVP_sha256(), NULL);
+    EVP_DigestInit_ex(g->ctx, g->md, NULL);
+    EVP_DigestUpdate(g->ctx, key, (size_t)n);
+    EVP_DigestFinal_ex(g->ctx, md, &len);
     static const char hx[] = "0123456789abcdef";
     for (int i = 0; i < 8; i++) {
         out[2 * i] = hx[md[i] >> 4];
         out[2 * i + 1] = hx[md[i] & 15];
     }
     out[16] = 0;
+}
+
+void event_make_id(const char *plate, int color, event_type t, int64_t start, char out[17])
+{
+    event_idgen *g = event_idgen_new();
+    event_idgen_make(g, plate, color, t, start, out);
+    event_idgen_free(g);
 }
 
 void severity_speeding(vehicle_class c, int64_t value, int64_t limit, char out[48])

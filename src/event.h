@@ -76,6 +76,12 @@ double event_excess_pct(const rl_event *e);
  * "plate|colour|type|start" (start in UTC seconds), so re-runs and
  * overlapping inputs give the same id. */
 void event_make_id(const char *plate, int color, event_type t, int64_t start, char out[17]);
+/* The same, for many events: one digest context, fetched once (OpenSSL 3
+ * makes a one-shot digest cost four times as much). */
+typedef struct event_idgen event_idgen;
+event_idgen *event_idgen_new(void);
+void event_idgen_free(event_idgen *g);
+void event_idgen_make(event_idgen *g, const char *plate, int color, event_type t, int64_t start, char out[17]);
 
 /* Points of a severity text ("12 pts; ..." -> 12; "warning" -> 0). */
 int severity_points(const char *severity);
