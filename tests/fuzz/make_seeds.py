@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""Write the seed corpora of tests/fuzz/corpus/<target>/ (issue 7).
+
+Seeds are small: a few lines of the samples in fixtures/samples and
+hand-made edge cases (each names what it is in its file name).  Every
+file starts with the target's mode byte (see the target's comment).
+Crash regressions are added by hand next to these (crash-*, named after
+what they broke) and are not touched here.
+
+    python3 tests/fuzz/make_seeds.py            # from the repository top
+"""
+import gzip
+import os
+import subprocess
+import sys
+import tempfile
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+S = os.path.join(TOP, "fixtures", "samples")
+C = os.path.join(TOP, "tests", "fuzz", "corpus")
+
+
+def sample(name, lines=None):
+    with open(os.path.join(S, name), "rb") as f:
+        data = f.read()
+    if lines is not None:
+        data = b"".join(data.splitlines(keepends=True)[:lines])
+    return data
+
+
+def put(target, name, mode, data):
+    d = os.path.join(C, target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(bytes([mode]) + data)
+
+
+def u(s):
+    return s.encode("utf-8")
+
+
+GPS = sample("gps_en.csv", 8)
+GPS_GBK = sample("gps_zh_gbk.csv", 6)
+WEIGH = sample("weighbridge.csv", 6)
+WEIGH_ZH = sample("weighbridge_zh.csv", 5)
+REG = sample("registry.csv")
+# expansion: byte 0xFE k repeats the byte before it (k + 1) * 512 times
+LONG_LINE = b"a" + b"\xfe\xff" + b"\n"          # 131 072 'a': over the 64 KiB line limit
+HDR = b"plate,plate_color,time,lon,lat,speed,heading,altitude,status,alarm,mileage,driver\n"
+ROW = b"\xe7\xb2\xa4B12345,2,2026-11-02 10:00:00,113.95,22.55,60,90,93,3,0,52310.0,D1\n"
+
+# ---- csvin: mode = chunk (bits 0-5) | expand 0x40 | strict 0x80 ----
+put("csvin", "gps_en", 0x05, GPS)
+put("csvin", "gbk", 0x02, GPS_GBK)
+put("csvin", "quoted_multiline", 0x00, b'a,b,c\n1,"two\nlines",3\n"x""y",,\n')
+put("csvin", "unterminated_quote", 0x01, b'a,b\n1,"open\n2,3\n4,5\n')
+put("csvin", "tabs_bom_crlf", 0x03, b"\xef\xbb\xbfa\tb\tc\r\n1\t2\t3\r\n \t \r\n4\t\t6\r\n")
+put("csvin", "semicolon_cr", 0x04, b"a;b\r1;2\r\n3;\"4\r5\"\n")
+put("csvin", "long_line", 0x41, b"a,b\n1,2\n" + LONG_LINE + b"3,4\n")
+put("csvin", "many_fields", 0x07, b"a,b\n" + b"," * 600 + b"\n1,2\n")
+put("csvin", "bad_utf8", 0x02, b"a,b\n\xff\xfe\x80,1\n\xe7\xb2\xa4,2\n")
+put("csvin", "nul_bytes", 0x00, b"a,b\n1\x00,2\n3,4\x00\n")
+
+# ---- table targets (gps_csv, weigh_csv, registry_csv) ----
+# mode = chunk (bits 0-2) | header (bits 3-4: 0 own, 1-3 given) | flag 0x20 | expand 0x40 | strict 0x80
+put("gps_csv", "sample_en", 0x06, GPS)
+put("gps_csv", "sample_gbk", 0x23, GPS_GBK)
+put("gps_csv", "rows_en_header", 0x08 | 0x20, b"".join(sample("gps_en.csv").splitlines(keepends=True)[30:42]))
+put("gps_csv", "bad_rows", 0x08 | 0x20, ROW
+    + b"\xe7\xb2\xa4B12345,2,2026-02-30 25:61:00,113.95,22.55,60\n"
+    + b"\xe7\xb2\xa4B12345,2,2026-11-02 10:00:01,1e309,22.55,NaN\n"
+    + b"\xe7\xb2\xa4B12345,2,2026-11-02 10:00:02,1234567890123456789012345,22.55,60\n"
+    + b"\xe7\xb2\xa4B12345,2,2026-11-02 10:00:03,113.95\n"
+    + b"\xe7\xb2\xa4B12345,2,2026-11-02 10:00:04,113.95,22.55,60,1,2,3,4,5,6,7,8\n"
+    + b"=cmd|' /C calc'!A0,2,1762048805,113.95,22.55,60\n")
+put("gps_csv", "times", 0x10 | 0x20, b"\xe7\xb2\xa4B1,\xe9\xbb\x84\xe8\x89\xb2,2026-11-02T10:00:00+08:00,113.9,22.5,1\n"
+    + b"B2,yellow,2026/1/2 3:04,113.9,22.5,1\n"
+    + b"B3,9,1762048805123,113.9,22.5,1\n"
+    + b"B4,0,2026-11-02 10:00:00.5Z,113.9,22.5,1\n")
+put("gps_csv", "long_driver", 0x48, b"B1,2,2026-11-02 10:00:00,113.9,22.5,1,,,,,,d\xfe\x80\nB2,2,2026-11-02 10:00:00,113.9,22.5,1\n")
+put("gps_csv", "semicolon", 0x18, b"B1;2;2026-11-02 10:00:00;113,9;22.5;1;90\n")
+put("weigh_csv", "sample", 0x06, WEIGH)
+put("weigh_csv", "sample_zh", 0x05, WEIGH_ZH)
+put("weigh_csv", "rows_en_header", 0x08, b"".join(WEIGH.splitlines(keepends=True)[1:])
+    + b"2026-11-02 08:00:00,S1,B1,2,3,1e309,7000;9000,NaN,wim,12,113.3,23.05\n"
+    + b"2026-11-02 08:00:00,S1,B1,2,99999999999999999999999,25000\n")
+put("weigh_csv", "axles_zh", 0x10, b"2026-11-02 09:00:00,\xe7\xab\x99,B9,\xe9\xbb\x84,4,35.15,7.0\xef\xbc\x9b9.4\xef\xbc\x9b9.4\xef\xbc\x9b9.35,,\xe9\x9d\x99\xe6\x80\x81,,113.25,23.2\n")
+put("registry_csv", "sample", 0x06, REG)
+put("registry_csv", "rows_en_header", 0x08, b"".join(REG.splitlines(keepends=True)[1:])
+    + b"B1,2,truck,co,3,1e309,,,,0001,,maybe\nB2,2,\xe5\x8d\xb1\xe9\x99\xa9\xe5\x93\x81\xe8\xbf\x90\xe8\xbe\x93\xe8\xbd\xa6\n")
+put("registry_csv", "zh", 0x10, u("粤B12345,黄色,大型普通客车,公司,2,10.5,7,18,45,013800000002,60,是\n"))
+
+# ---- rules: the file itself ----
+d = os.path.join(C, "rules")
+os.makedirs(d, exist_ok=True)
+rules = subprocess.run([os.path.join(TOP, "build", "roadlog"), "rules"], capture_output=True).stdout
+with open(os.path.join(d, "roadlog_rules"), "wb") as f:
+    f.write(rules)
+for name, text in [("window", b"night.window = 22:00-06:00\nnight_ban.window = 02:00 \xe2\x80\x93 05:00\n"),
+                   ("bad_value", b"speeding.truck = 1e309\n"),
+                   ("bom_comment", b"\xef\xbb\xbf# local\nspeeding.truck = 70 # cap\n\n\tfatigue.rest_min_s=1200\r\n"),
+                   ("nul", b"speeding.truck = 7\x000\n")]:
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(text)
+
+# ---- time: mode = zone and cut | text ----
+for i, t in enumerate([b"2026-11-02 10:00:00", b"2026-02-30 25:61:00", b"2026/1/2 3:04:05",
+                       b"2026-11-02T10:00:00.123+05:30", b"1762048805", b"1762048805123",
+                       b"2026-11-02 10:00:002026-11-03 10:00:00", b"\x26\x11\x02\x10\x00\x00",
+                       b"0000-01-01 00:00:00", b"9999-12-31T23:59:59Z"]):
+    put("time", "t%d" % i, (i * 37) & 0xFF, t)
+
+# ---- plate: the text ----
+d = os.path.join(C, "plate")
+os.makedirs(d, exist_ok=True)
+for i, t in enumerate(["粤b 12345", "粤Ｂ·Ｋ2345", "京A-D1234", "  黄色 ", "渐变绿", "02",
+                       "=1+2", "粤B\u30fb\u300012345\u2022", "\xc2 \xb7"]):
+    with open(os.path.join(d, "p%d" % i), "wb") as f:
+        f.write(t.encode("utf-8", "surrogateescape") if i != 8 else b"\xc2 \xb7")
+
+# ---- numparse: mode = scale | field ----
+for i, (scale, t) in enumerate([(6, b"113.950000"), (3, b"-0.0005"), (0, b"1e309"), (3, b"NaN"),
+                                (0, b"1234567890123456789012345"), (3, b" 1.2E+05 "), (8, b".5"),
+                                (0, b"0x1F"), (3, b"+12.34567890123"), (0, b"4294967295")]):
+    put("numparse", "n%d" % i, scale, t)
+
+# ---- gzip: mode = how the data becomes the file ----
+put("gzip", "plain", 0x04, GPS)
+put("gzip", "member", 0x01 | 0x04, GPS)
+put("gzip", "two_members", 0x02 | 0x08 | 0x30, GPS)
+put("gzip", "cut", 0x03 | 0x80, GPS)
+put("gzip", "raw_gzip", 0x00, sample("gps_en.csv.gz"))
+put("gzip", "raw_gzip_cut", 0x00, sample("gps_en.csv.gz")[:500])
+put("gzip", "raw_gzip_garbage", 0x08, gzip.compress(GPS) + b"\x00trailing" + gzip.compress(b"x"))
+
+# ---- jt808 and pcapin: made by gen808 from the English sample ----
+with tempfile.TemporaryDirectory() as t:
+    small = os.path.join(t, "s.csv")
+    with open(small, "wb") as f:
+        f.write(sample("gps_en.csv", 12) + b"".join(sample("gps_en.csv").splitlines(keepends=True)[40:46]))
+    subprocess.run([os.path.join(TOP, "build", "fixtures", "gen808"), small, os.path.join(t, "s.808"),
+                    os.path.join(t, "s.pcap")], check=True, capture_output=True)
+    frames = open(os.path.join(t, "s.808"), "rb").read()
+    cap = open(os.path.join(t, "s.pcap"), "rb").read()
+put("jt808", "gen808", 0x05, frames)
+put("jt808", "gen808_gaps", 0x43, frames)
+put("jt808", "gen808_cut", 0x00, frames[: len(frames) // 2 + 3])
+d = os.path.join(C, "pcapin")
+os.makedirs(d, exist_ok=True)
+with open(os.path.join(d, "gen808.pcap"), "wb") as f:
+    f.write(cap)
+with open(os.path.join(d, "gen808_cut.pcap"), "wb") as f:
+    f.write(cap[: len(cap) * 2 // 3])
+
+# ---- analyze: mode = strict 1 | registry 2 | html+xlsx 4 | gzip 8 | window 0x10 | plate 0x20 | expand 0x40 | two inputs 0x80
+put("analyze", "gps", 0x02, sample("gps_en.csv"))
+put("analyze", "gps_gbk_html", 0x06, GPS_GBK)
+put("analyze", "weigh", 0x02 | 0x80, WEIGH)
+put("analyze", "gps_gz_window", 0x08 | 0x10 | 0x20, GPS)
+put("analyze", "jt808", 0x02, frames)
+put("analyze", "pcap", 0x00, cap)
+put("analyze", "registry_as_input", 0x00, REG)
+put("analyze", "hostile_text", 0x06, HDR + u('"=HYPERLINK(""http://x"")",2,2026-11-02 10:00:00,113.95,22.55,130,,,,,,@drv\n'
+                                            '"=HYPERLINK(""http://x"")",2,2026-11-02 10:00:30,113.96,22.55,130,,,,,,@drv\n'
+                                            '"=HYPERLINK(""http://x"")",2,2026-11-02 10:01:00,113.97,22.55,130,,,,,,@drv\n'
+                                            '<script>,2,2026-11-02 10:00:00,113.95,22.55,130,,,,,,"<img src=x>"\n'
+                                            '<script>,2,2026-11-02 10:05:00,113.95,22.75,130,,,,,,"<img src=x>"\n'))
+print("seeds written under", os.path.relpath(C, TOP))
