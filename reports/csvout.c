@@ -208,3 +208,10 @@ void json_strn(FILE *f, const char *s, size_t n)
 }
 
 void json_str(FILE *f, const char *s) { json_strn(f, s ? s : "", s ? strlen(s) : 0); }
+
+void json_fixed(FILE *f, int64_t v, int scale)
+{
+    char b[32];
+    num_format_fixed(b, v, scale);
+    fputs(b, f);
+}

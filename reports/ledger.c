@@ -28,7 +28,7 @@ bool report_events_csv(const rl_run *run, const char *path)
     csvw_init(&w, f);
     /* FORMATS.md allows columns after the listed ones: the GPS fix nearest
      * to a weighing and its distance from the station (RULES.md §5) */
-    csvw_header(&w, EVENTS_CSV_COLUMNS ",gps_time,gps_distance_km");
+    csvw_header(&w, EVENTS_CSV_COLUMNS);
     int32_t tz = run->opt.tz;
     for (size_t i = 0; i < run->events.n; i++) {
         const rl_event *e = &run->events.e[i];
@@ -78,11 +78,56 @@ bool report_events_csv(const rl_run *run, const char *path)
     return finish(f);
 }
 
-static void json_fixed(FILE *f, int64_t v, int scale)
+void report_event_json(FILE *f, const rl_run *run, const rl_event *e)
 {
-    char b[32];
-    num_format_fixed(b, v, scale);
-    fputs(b, f);
+    const rl_vehicle *v = vtable_at(run->vt, e->vehicle);
+    int32_t tz = run->opt.tz;
+    char t[32], src[512], pct[32];
+    fprintf(f, "{\"event_id\":\"%s\",\"plate\":", e->id);
+    json_str(f, run_vehicle_label(run, v));
+    fprintf(f, ",\"plate_color\":%d,\"class\":\"%s\",\"company\":", v->color, class_name(v->cls));
+    json_str(f, run_vehicle_company(run, v));
+    fputs(",\"driver\":", f);
+    json_str(f, strtab_get(run->str, e->driver));
+    fprintf(f, ",\"type\":\"%s\"", event_type_name(e->type));
+    tu_format_iso(e->start, tz, t);
+    fprintf(f, ",\"start_time\":\"%s\"", t);
+    tu_format_iso(e->end, tz, t);
+    fprintf(f, ",\"end_time\":\"%s\",\"duration_s\":%lld", t, (long long)(e->end - e->start));
+    static const char *const keys[4] = {"start_lon", "start_lat", "end_lon", "end_lat"};
+    int32_t vals[4] = {e->start_lon_e6, e->start_lat_e6, e->end_lon_e6, e->end_lat_e6};
+    for (int k = 0; k < 4; k++) {
+        fprintf(f, ",\"%s\":", keys[k]);
+        if (e->have_pos)
+            json_fixed(f, vals[k], 6);
+        else
+            fputs("null", f);
+    }
+    fputs(",\"value\":", f);
+    json_fixed(f, e->value, e->scale);
+    fputs(",\"limit\":", f);
+    json_fixed(f, e->limit, e->scale);
+    fmt_double(pct, sizeof pct, event_excess_pct(e), 2);
+    fprintf(f, ",\"excess_pct\":%s,\"severity\":", pct);
+    json_str(f, e->severity);
+    fputs(",\"rule\":", f);
+    json_str(f, e->rule);
+    fputs(",\"source\":", f);
+    run_format_origin(run, e->origin, src, sizeof src);
+    json_str(f, src);
+    fprintf(f, ",\"evidence_points\":%u,\"gps_time\":", e->evidence_points);
+    if (e->have_gps) {
+        tu_format_iso(e->gps_time, tz, t);
+        fprintf(f, "\"%s\"", t);
+    } else {
+        fputs("null", f);
+    }
+    fputs(",\"gps_distance_km\":", f);
+    if (e->have_gps_distance)
+        json_fixed(f, e->gps_distance_m, 3);
+    else
+        fputs("null", f);
+    fputc('}', f);
 }
 
 bool report_events_jsonl(const rl_run *run, const char *path)
@@ -90,54 +135,9 @@ bool report_events_jsonl(const rl_run *run, const char *path)
     FILE *f = fopen(path, "w");
     if (!f)
         return false;
-    int32_t tz = run->opt.tz;
     for (size_t i = 0; i < run->events.n; i++) {
-        const rl_event *e = &run->events.e[i];
-        const rl_vehicle *v = vtable_at(run->vt, e->vehicle);
-        char t[32], src[512], pct[32];
-        fprintf(f, "{\"event_id\":\"%s\",\"plate\":", e->id);
-        json_str(f, run_vehicle_label(run, v));
-        fprintf(f, ",\"plate_color\":%d,\"class\":\"%s\",\"company\":", v->color, class_name(v->cls));
-        json_str(f, run_vehicle_company(run, v));
-        fputs(",\"driver\":", f);
-        json_str(f, strtab_get(run->str, e->driver));
-        fprintf(f, ",\"type\":\"%s\"", event_type_name(e->type));
-        tu_format_iso(e->start, tz, t);
-        fprintf(f, ",\"start_time\":\"%s\"", t);
-        tu_format_iso(e->end, tz, t);
-        fprintf(f, ",\"end_time\":\"%s\",\"duration_s\":%lld", t, (long long)(e->end - e->start));
-        const char *keys[4] = {"start_lon", "start_lat", "end_lon", "end_lat"};
-        int32_t vals[4] = {e->start_lon_e6, e->start_lat_e6, e->end_lon_e6, e->end_lat_e6};
-        for (int k = 0; k < 4; k++) {
-            fprintf(f, ",\"%s\":", keys[k]);
-            if (e->have_pos)
-                json_fixed(f, vals[k], 6);
-            else
-                fputs("null", f);
-        }
-        fputs(",\"value\":", f);
-        json_fixed(f, e->value, e->scale);
-        fputs(",\"limit\":", f);
-        json_fixed(f, e->limit, e->scale);
-        fmt_double(pct, sizeof pct, event_excess_pct(e), 2);
-        fprintf(f, ",\"excess_pct\":%s,\"severity\":", pct);
-        json_str(f, e->severity);
-        fprintf(f, ",\"rule\":\"%s\",\"source\":", e->rule);
-        run_format_origin(run, e->origin, src, sizeof src);
-        json_str(f, src);
-        fprintf(f, ",\"evidence_points\":%u,\"gps_time\":", e->evidence_points);
-        if (e->have_gps) {
-            tu_format_iso(e->gps_time, tz, t);
-            fprintf(f, "\"%s\"", t);
-        } else {
-            fputs("null", f);
-        }
-        fputs(",\"gps_distance_km\":", f);
-        if (e->have_gps_distance)
-            json_fixed(f, e->gps_distance_m, 3);
-        else
-            fputs("null", f);
-        fputs("}\n", f);
+        report_event_json(f, run, &run->events.e[i]);
+        fputc('\n', f);
     }
     return finish(f);
 }

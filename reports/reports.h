@@ -39,9 +39,10 @@ void html_page_end(FILE *f);
  * columns), without a newline: GeoJSON properties use it. */
 void report_event_json(FILE *f, const rl_run *run, const rl_event *e);
 
-/* The columns of events.csv, in order (FORMATS.md). */
+/* The columns of events.csv, in order (FORMATS.md), then the nearest GPS
+ * fix of a weighing (more columns may follow, FORMATS.md says). */
 #define EVENTS_CSV_COLUMNS                                                                                        \
     "event_id,plate,plate_color,class,company,driver,type,start_time,end_time,duration_s,start_lon,start_lat,"   \
-    "end_lon,end_lat,value,limit,excess_pct,severity,rule,source,evidence_points"
+    "end_lon,end_lat,value,limit,excess_pct,severity,rule,source,evidence_points,gps_time,gps_distance_km"
 
 #endif
