@@ -58,8 +58,9 @@ static void print_summary(const rl_run *run)
     uint64_t by[EV_TYPE_COUNT] = {0};
     for (size_t i = 0; i < run->events.n; i++)
         by[run->events.e[i].type]++;
-    fprintf(stderr, "roadlog: %llu positions, %llu vehicles (%llu not in the registry), %zu events",
-            (unsigned long long)run->positions, (unsigned long long)run->vehicles_analysed,
+    fprintf(stderr, "roadlog: %llu positions, %llu weighings, %llu vehicles (%llu not in the registry), %zu events",
+            (unsigned long long)run->positions, (unsigned long long)run->weighings,
+            (unsigned long long)run->vehicles_analysed,
             (unsigned long long)run->unregistered, run->events.n);
     const char *sep = " (";
     for (int t = 0; t < EV_TYPE_COUNT; t++)

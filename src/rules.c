@@ -173,6 +173,17 @@ bool class_parse(const char *s, size_t n, vehicle_class *c)
 
 const char *rule_name(rule_id id) { return id < R_COUNT ? defs[id].id : "?"; }
 
+/* Rule ids events carry that are not numbers of their own: the limit
+ * comes from the registry. */
+static const struct {
+    const char *id, *basis;
+} fixed_rules[] = {
+    {RULE_ID_OVERLIMIT_MAX_GROSS, "令62号 art. 3; 交公路发〔2016〕124号 annex: the licence total mass when lower"},
+    {RULE_ID_OVERLOAD_RATED_LOAD, "道交法 art. 92: payload over the rated load (核定载质量)"},
+    {RULE_ID_OVERLOAD_MAX_GROSS, "记分办法 2022: gross over the maximum permitted total mass (最大允许总质量)"},
+    {RULE_ID_CAPACITY_SEATS, "道交法 art. 92; 记分办法 2022 art. 8, 10: passengers over the rated seats (核定载客)"},
+};
+
 const char *rule_basis(const char *id_text)
 {
     if (!id_text)
@@ -180,6 +191,9 @@ const char *rule_basis(const char *id_text)
     for (int i = 0; i < R_COUNT; i++)
         if (strcmp(defs[i].id, id_text) == 0)
             return defs[i].basis;
+    for (size_t i = 0; i < sizeof fixed_rules / sizeof fixed_rules[0]; i++)
+        if (strcmp(fixed_rules[i].id, id_text) == 0)
+            return fixed_rules[i].basis;
     return NULL;
 }
 
