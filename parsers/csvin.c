@@ -600,3 +600,24 @@ bool csvin_finish(csvin *r)
         abandon_quote(r, "unterminated quote at the end of the file");
     return !r->stopped;
 }
+
+bool csvin_finish_cut(csvin *r, const char *why, bool *cut_line)
+{
+    *cut_line = false;
+    if (r->stopped)
+        return false;
+    if (r->skipping) {
+        /* over-long anyway: rejected as such */
+        r->skipping = false;
+        over_long(r);
+    } else if (r->carry.len) {
+        size_t k = r->carry.len;
+        r->carry.len = 0;
+        *cut_line = true;
+        reject(r, r->next_line++, why, r->carry.p, k > 200 ? 200 : k);
+    }
+    /* a quoted row still open lost its end too */
+    while (r->in_quote && !r->stopped)
+        abandon_quote(r, "unterminated quote where the data ends");
+    return !r->stopped;
+}

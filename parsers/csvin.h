@@ -61,6 +61,11 @@ void csvin_free(csvin *r);
 bool csvin_feed(csvin *r, const void *p, size_t n);
 /* End of input: flushes a last line without a newline. */
 bool csvin_finish(csvin *r);
+/* End of an input that was cut short (a truncated gzip, a read error):
+ * a last line without its newline is cut, so it is rejected with `why`
+ * instead of read (its last field would be a prefix of the real one),
+ * and *cut_line says whether there was one.  Otherwise as csvin_finish. */
+bool csvin_finish_cut(csvin *r, const char *why, bool *cut_line);
 
 /* For tests: send every line through libcsv (no direct split). */
 void csvin_force_libcsv(csvin *r, bool on);

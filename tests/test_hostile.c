@@ -12,8 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <zlib.h>
 
 #include "csvin.h"
+#include "dispatch.h"
+#include "run.h"
 #include "timeutil.h"
 
 /* ---- csvin ---- */
@@ -89,11 +93,176 @@ static void test_long_digit_run_time(void **st)
     assert_int_equal(t, 1762048805);
 }
 
+/* ---- reading whole inputs (dispatch_input) ---- */
+
+typedef struct {
+    rl_run run;
+    rl_sink sink;
+    char *rej;          /* rejects.csv as written */
+    size_t rejlen;
+    int positions;
+} reader;
+
+static void r_position(void *ud, const rl_position *p)
+{
+    reader *r = ud;
+    (void)p;
+    r->positions++;
+}
+
+static bool r_reject(void *ud, rl_origin where, const char *why, const void *raw, size_t n)
+{
+    reader *r = ud;
+    return run_reject(&r->run, where, why, raw, n);
+}
+
+static void r_count(void *ud, const char *what, uint64_t n)
+{
+    reader *r = ud;
+    run_count(&r->run, what, n);
+}
+
+/* Read one file the way `roadlog analyze` does; rejects.csv in r->rej. */
+static bool read_file(reader *r, const char *path)
+{
+    memset(r, 0, sizeof *r);
+    run_init(&r->run);
+    r->run.opt.quiet = true;
+    r->run.rejects = open_memstream(&r->rej, &r->rejlen);
+    fputs("source,file,line,offset,reason,excerpt\n", r->run.rejects);
+    r->sink = (rl_sink){.ud = r, .position = r_position, .reject = r_reject, .count = r_count};
+    bool ok = dispatch_input(&r->run, path, &r->sink, WANT_ANY);
+    fflush(r->run.rejects);
+    return ok;
+}
+
+static void reader_free(reader *r)
+{
+    fclose(r->run.rejects);
+    r->run.rejects = NULL;
+    free(r->rej);
+    run_free(&r->run);
+}
+
+static char *temp_file(const void *data, size_t n, const char *suffix)
+{
+    static char path[128];
+    snprintf(path, sizeof path, "/tmp/roadlog-hostile-XXXXXX%s", suffix);
+    int fd = mkstemps(path, (int)strlen(suffix));
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, data, n), (ssize_t)n);
+    close(fd);
+    return path;
+}
+
+#define GPS_HEADER "plate,plate_color,time,lon,lat,speed\n"
+#define GPS_ROW(sec, speed) "B1,2,2026-11-02 10:00:" #sec ",113.95,22.55," #speed "\n"
+
+/* The contract work: the last line of a truncated gzip was read as a
+ * row, so a speed of 88.0 cut to "8" (or a driver id cut in half) was
+ * analysed as if it were true.  The cut line is rejected instead, and
+ * names the truncation. */
+static void test_truncated_gzip_cut_line_not_read(void **st)
+{
+    (void)st;
+    const char *text = GPS_HEADER GPS_ROW(00, 60) GPS_ROW(10, 70) "B1,2,2026-11-02 10:00:20,113.95,22.55,8";
+    /* deflate up to a sync point, then stop: the member has no end */
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    unsigned char out[4096];
+    z.next_in = (unsigned char *)text;
+    z.avail_in = (uInt)strlen(text);
+    z.next_out = out;
+    z.avail_out = sizeof out;
+    assert_int_equal(deflate(&z, Z_SYNC_FLUSH), Z_OK);
+    size_t n = sizeof out - z.avail_out;
+    deflateEnd(&z);
+    char *path = temp_file(out, n, ".csv.gz");
+    reader r;
+    assert_true(read_file(&r, path)); /* a warning, not an unreadable file */
+    assert_int_equal(r.positions, 2);
+    assert_true(r.run.inputs[0].truncated);
+    assert_int_equal(r.run.rejected, 1);
+    assert_non_null(strstr(r.rej, ":4,"));
+    assert_non_null(strstr(r.rej, "gzip data is truncated"));
+    assert_non_null(strstr(r.rej, "cut short (not read)"));
+    reader_free(&r);
+    unlink(path);
+
+    /* the same cut on a line boundary: no line is cut, the break is
+     * reported on the line after the last one read */
+    const char *whole = GPS_HEADER GPS_ROW(00, 60) GPS_ROW(10, 70);
+    memset(&z, 0, sizeof z);
+    assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    z.next_in = (unsigned char *)whole;
+    z.avail_in = (uInt)strlen(whole);
+    z.next_out = out;
+    z.avail_out = sizeof out;
+    assert_int_equal(deflate(&z, Z_SYNC_FLUSH), Z_OK);
+    n = sizeof out - z.avail_out;
+    deflateEnd(&z);
+    path = temp_file(out, n, ".csv.gz");
+    assert_true(read_file(&r, path));
+    assert_int_equal(r.positions, 2);
+    assert_int_equal(r.run.rejected, 1);
+    assert_non_null(strstr(r.rej, ":4,"));
+    assert_non_null(strstr(r.rej, "the rest of the file is lost"));
+    reader_free(&r);
+    unlink(path);
+}
+
+/* csvin_finish_cut itself: the cut line is rejected, a complete last
+ * line is not touched, an open quote is still given up. */
+static void test_csvin_finish_cut(void **st)
+{
+    (void)st;
+    counts c = {0};
+    csvin_handler h = {&c, c_header, c_row, c_reject};
+    csvin *r = csvin_new(&h);
+    const char *text = "a,b\n1,2\n3,4";
+    assert_true(csvin_feed(r, text, strlen(text)));
+    bool cut = false;
+    assert_true(csvin_finish_cut(r, "cut", &cut));
+    assert_true(cut);
+    assert_int_equal(c.rows, 1);
+    assert_int_equal(c.rejects, 1);
+    assert_int_equal(csvin_lines(r), 3);
+    csvin_free(r);
+
+    memset(&c, 0, sizeof c);
+    r = csvin_new(&h);
+    text = "a,b\n1,2\n";
+    assert_true(csvin_feed(r, text, strlen(text)));
+    assert_true(csvin_finish_cut(r, "cut", &cut));
+    assert_false(cut);
+    assert_int_equal(c.rows, 1);
+    assert_int_equal(c.rejects, 0);
+    csvin_free(r);
+}
+
+/* The contract work: a file whose read fails (EIO) was reported as an
+ * "empty file" warning with exit status 0.  It is unreadable: false
+ * (exit 1), kind "unreadable", the error in rejects.csv. */
+static void test_read_error_is_unreadable(void **st)
+{
+    (void)st;
+    reader r;
+    assert_false(read_file(&r, "/proc/self/mem"));
+    assert_string_equal(r.run.inputs[0].kind, "unreadable");
+    assert_non_null(strstr(r.run.inputs[0].error, "read error"));
+    assert_non_null(strstr(r.rej, "read error"));
+    reader_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_crlf_ascii_is_ascii),
         cmocka_unit_test(test_long_digit_run_time),
+        cmocka_unit_test(test_csvin_finish_cut),
+        cmocka_unit_test(test_truncated_gzip_cut_line_not_read),
+        cmocka_unit_test(test_read_error_is_unreadable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
