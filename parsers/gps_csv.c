@@ -76,11 +76,16 @@ static bool present(const char *s, size_t n)
 
 static bool bad_field(gpscsv *g, const csv_row *row, const char *name, const char *s, size_t n, const char *why)
 {
+    /* at most 40 bytes, cut on a character boundary; control bytes
+     * (a NUL would end the message) shown as '?' like the excerpt */
     size_t k = utf8_cut(s, n, 40);
+    char shown[41];
+    for (size_t i = 0; i < k; i++)
+        shown[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7F ? '?' : s[i];
     if (n == 0)
         snprintf(g->why, sizeof g->why, "%s is empty", name);
     else
-        snprintf(g->why, sizeof g->why, "%s '%.*s%s': %s", name, (int)k, s, k < n ? "..." : "", why);
+        snprintf(g->why, sizeof g->why, "%s '%.*s%s': %s", name, (int)k, shown, k < n ? "..." : "", why);
     return reject(g, row, g->why);
 }
 

@@ -399,6 +399,17 @@ rl_kind rl_src_kind(rl_src *s)
         if (jt808_frame_seen(all, m))
             return RL_KIND_JT808;
     }
+    /* NUL or control bytes further on (a row a crashed exporter left
+     * zero-filled) do not make a table binary when its first line is
+     * clean text: the header decides what it is, and the bad rows are
+     * rejected one by one instead of the whole file. */
+    if (!text) {
+        const unsigned char *nl = memchr(p, '\n', n);
+        bool clean = nl && nl > p;
+        for (const unsigned char *q = p; clean && q < nl; q++)
+            clean = *q >= 0x20 || *q == '\t' || *q == '\r' || *q == '\f';
+        text = clean;
+    }
     return text ? RL_KIND_TEXT : RL_KIND_UNKNOWN;
 }
 

@@ -241,6 +241,38 @@ static void test_csvin_finish_cut(void **st)
     csvin_free(r);
 }
 
+/* The contract work: one NUL byte in the first 4 KiB made the whole CSV
+ * "binary data", so every valid row of it was dropped (with one reject
+ * for the file).  Now the clean header decides, and only the row with
+ * the NUL is rejected, its reason showing the NUL as '?'. */
+static void test_nul_row_rejected_alone(void **st)
+{
+    (void)st;
+    static const char text[] = GPS_HEADER GPS_ROW(00, 60) "B1,2,2026-11-02 10:00:10,113.95\0\0,22.55,70\n" GPS_ROW(20, 80);
+    char *path = temp_file(text, sizeof text - 1, ".csv");
+    reader r;
+    assert_true(read_file(&r, path));
+    assert_string_equal(r.run.inputs[0].kind, "gps");
+    assert_int_equal(r.positions, 2);
+    assert_int_equal(r.run.rejected, 1);
+    assert_non_null(strstr(r.rej, ":3,"));
+    assert_non_null(strstr(r.rej, "longitude '113.95?\?': not a number"));
+    reader_free(&r);
+    unlink(path);
+
+    /* a real binary file is still refused as one */
+    unsigned char bin[512];
+    for (size_t i = 0; i < sizeof bin; i++)
+        bin[i] = (unsigned char)(i * 7 + 3);
+    path = temp_file(bin, sizeof bin, ".csv");
+    assert_true(read_file(&r, path));
+    assert_string_equal(r.run.inputs[0].kind, "unknown");
+    assert_int_equal(r.run.rejected, 1);
+    assert_non_null(strstr(r.rej, "@0,"));
+    reader_free(&r);
+    unlink(path);
+}
+
 /* The contract work: a file whose read fails (EIO) was reported as an
  * "empty file" warning with exit status 0.  It is unreadable: false
  * (exit 1), kind "unreadable", the error in rejects.csv. */
@@ -262,6 +294,7 @@ int main(void)
         cmocka_unit_test(test_long_digit_run_time),
         cmocka_unit_test(test_csvin_finish_cut),
         cmocka_unit_test(test_truncated_gzip_cut_line_not_read),
+        cmocka_unit_test(test_nul_row_rejected_alone),
         cmocka_unit_test(test_read_error_is_unreadable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
