@@ -260,6 +260,11 @@ static bool read_table(rl_run *run, rl_src *src, unsigned fi, const rl_sink *sin
     if (!csvin_header_seen(r) && !run->stop) {
         in->kind = "empty";
         in->error = xstrdup("no header row: nothing to read");
+    } else if (t.kind != TABLE_UNKNOWN && !t.wrong_kind && in->records == 0 && !run->stop) {
+        /* FORMATS.md: a file with no usable record is a warning */
+        in->error = xstrdup("header only: no data rows");
+        if (!run->opt.quiet)
+            fprintf(stderr, "roadlog: %s: warning: header only, no data rows\n", in->name);
     }
     if (t.wrong_kind)
         ok = false;

@@ -287,6 +287,21 @@ static void test_read_error_is_unreadable(void **st)
     reader_free(&r);
 }
 
+/* The contract work: a header-only file was read without a word; a file
+ * with no usable record is a warning (FORMATS.md). */
+static void test_header_only_warns(void **st)
+{
+    (void)st;
+    char *path = temp_file(GPS_HEADER, strlen(GPS_HEADER), ".csv");
+    reader r;
+    assert_true(read_file(&r, path));
+    assert_int_equal(r.positions, 0);
+    assert_non_null(r.run.inputs[0].error);
+    assert_non_null(strstr(r.run.inputs[0].error, "header only"));
+    reader_free(&r);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -296,6 +311,7 @@ int main(void)
         cmocka_unit_test(test_truncated_gzip_cut_line_not_read),
         cmocka_unit_test(test_nul_row_rejected_alone),
         cmocka_unit_test(test_read_error_is_unreadable),
+        cmocka_unit_test(test_header_only_warns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
