@@ -28,6 +28,7 @@ struct regcsv {
     unsigned file_index;
     int col[C_N];
     hdr_unit unit[C_N];
+    size_t nheader;
     uint64_t rows;
     char why[160];
 };
@@ -43,6 +44,7 @@ regcsv *regcsv_new(const csv_row *header, rl_registry *reg, strtab *str, const r
     r->str = str;
     r->sink = *sink;
     r->file_index = file_index;
+    r->nheader = header->n;
     for (int i = 0; i < C_N; i++)
         r->col[i] = csvhdr_find(header, aliases[i], &r->unit[i]);
     return r;
@@ -117,6 +119,24 @@ static bool falsy(const char *s, size_t n)
 
 bool regcsv_row(regcsv *r, const csv_row *row)
 {
+    /* as for GPS rows: a row shorter than the header lost its last
+     * columns (a limit, a phone) and would silently mean "not given";
+     * extra fields are accepted only when empty (a trailing delimiter) */
+    if (row->n < r->nheader) {
+        snprintf(r->why, sizeof r->why, "registry row has %zu fields but the header has %zu (truncated row?)", row->n,
+                 r->nheader);
+        return r->sink.reject(r->sink.ud, RL_ORIGIN(r->file_index, row->line), r->why, row->raw, row->raw_len);
+    }
+    for (size_t i = r->nheader; i < row->n; i++) {
+        const char *s = row->f[i];
+        size_t n = row->len[i];
+        trim_span(&s, &n);
+        if (n) {
+            snprintf(r->why, sizeof r->why, "registry row has %zu fields but the header has %zu", row->n,
+                     r->nheader);
+            return r->sink.reject(r->sink.ud, RL_ORIGIN(r->file_index, row->line), r->why, row->raw, row->raw_len);
+        }
+    }
     reg_entry e;
     memset(&e, 0, sizeof e);
     e.origin = RL_ORIGIN(r->file_index, row->line);

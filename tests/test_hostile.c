@@ -302,6 +302,33 @@ static void test_header_only_warns(void **st)
     unlink(path);
 }
 
+/* The contract work: a registry row shorter than its header (the end of
+ * the line lost: a speed limit, a terminal phone) was accepted with the
+ * missing columns read as "not given", and one with extra values was
+ * accepted too.  Both are rejected now, as GPS rows are; a trailing
+ * delimiter (an empty extra field) is still fine. */
+static void test_registry_field_count(void **st)
+{
+    (void)st;
+    static const char text[] = "plate,plate_color,class,company,speed_limit_kmh\n"
+                               "B1,2,truck\n"
+                               "B2,2,truck,co,60,extra\n"
+                               "B3,2,truck,co,60,\n"
+                               "B4,2,truck,co,60\n";
+    char *path = temp_file(text, sizeof text - 1, ".csv");
+    reader r;
+    assert_true(read_file(&r, path));
+    assert_string_equal(r.run.inputs[0].kind, "registry");
+    assert_int_equal(r.run.reg.n, 2);
+    assert_int_equal(r.run.rejected, 2);
+    assert_non_null(strstr(r.rej, ":2,"));
+    assert_non_null(strstr(r.rej, "registry row has 3 fields but the header has 5 (truncated row?)"));
+    assert_non_null(strstr(r.rej, ":3,"));
+    assert_non_null(strstr(r.rej, "registry row has 6 fields but the header has 5"));
+    reader_free(&r);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -312,6 +339,7 @@ int main(void)
         cmocka_unit_test(test_nul_row_rejected_alone),
         cmocka_unit_test(test_read_error_is_unreadable),
         cmocka_unit_test(test_header_only_warns),
+        cmocka_unit_test(test_registry_field_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
