@@ -39,7 +39,7 @@ typedef struct {
     size_t first_high;   /* first byte >= 0x80, or n */
     size_t last_high;    /* last byte >= 0x80 (valid when first_high < n) */
     size_t ndelim;
-    bool too_many;
+    bool too_many;       /* CSVIN_MAX_FIELDS delimiters or more: one field too many */
     uint32_t delim[CSVIN_MAX_FIELDS];
 } line_scan;
 
@@ -216,7 +216,7 @@ static void scan_bytes(line_scan *ls, const unsigned char *s, size_t i, size_t n
     for (; i < n; i++) {
         unsigned char c = s[i];
         if (c == (unsigned char)delim) {
-            if (ls->ndelim < CSVIN_MAX_FIELDS)
+            if (ls->ndelim < CSVIN_MAX_FIELDS - 1)
                 ls->delim[ls->ndelim++] = (uint32_t)i;
             else
                 ls->too_many = true;
@@ -256,7 +256,7 @@ static void scan_line(line_scan *ls, const char *str, size_t n, char delim)
             ls->last_high = i + 31 - (size_t)__builtin_clz(mh);
         }
         while (md) {
-            if (ls->ndelim < CSVIN_MAX_FIELDS)
+            if (ls->ndelim < CSVIN_MAX_FIELDS - 1)
                 ls->delim[ls->ndelim++] = (uint32_t)(i + (size_t)__builtin_ctz(md));
             else
                 ls->too_many = true;
@@ -279,7 +279,7 @@ static void scan_line(line_scan *ls, const char *str, size_t n, char delim)
             ls->last_high = base + 31 - (size_t)__builtin_clz(mh);
         }
         while (md) {
-            if (ls->ndelim < CSVIN_MAX_FIELDS)
+            if (ls->ndelim < CSVIN_MAX_FIELDS - 1)
                 ls->delim[ls->ndelim++] = (uint32_t)(base + (size_t)__builtin_ctz(md));
             else
                 ls->too_many = true;

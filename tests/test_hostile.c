@@ -71,6 +71,34 @@ static void test_crlf_ascii_is_ascii(void **st)
     csvin_free(r);
 }
 
+/* fuzz_csvin, the direct split and libcsv disagreeing: a quote-free line
+ * with exactly 512 delimiters (513 fields) was delivered by the direct
+ * split, while libcsv's path rejects it as more than CSVIN_MAX_FIELDS
+ * fields.  Both reject it now; 512 fields are still a row. */
+static void test_field_limit_both_paths(void **st)
+{
+    (void)st;
+    for (int libcsv = 0; libcsv < 2; libcsv++) {
+        for (int extra = 0; extra < 2; extra++) {
+            counts c = {0};
+            csvin_handler h = {&c, c_header, c_row, c_reject};
+            csvin *r = csvin_new(&h);
+            csvin_force_libcsv(r, libcsv);
+            char line[2 * CSVIN_MAX_FIELDS + 8];
+            size_t k = 0;
+            for (int i = 0; i < CSVIN_MAX_FIELDS - 1 + extra; i++)
+                line[k++] = ',';
+            line[k++] = '\n';
+            assert_true(csvin_feed(r, "a,b\n", 4));
+            assert_true(csvin_feed(r, line, k));
+            assert_true(csvin_finish(r));
+            assert_int_equal(c.rows, extra ? 0 : 1);
+            assert_int_equal(c.rejects, extra ? 1 : 0);
+            csvin_free(r);
+        }
+    }
+}
+
 /* ---- time ---- */
 
 /* fuzz_time, UBSan signed overflow in parse_epoch: a 25-digit number in
@@ -333,6 +361,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_crlf_ascii_is_ascii),
+        cmocka_unit_test(test_field_limit_both_paths),
         cmocka_unit_test(test_long_digit_run_time),
         cmocka_unit_test(test_csvin_finish_cut),
         cmocka_unit_test(test_truncated_gzip_cut_line_not_read),
