@@ -141,11 +141,15 @@ void vehicle_add_fix(rl_vehicle *v, const rl_fix *f)
 {
     fix_chunk *c = v->tail;
     int64_t dt = c ? f->time - c->base : 0;
-    if (!c || c->n == FIX_CHUNK_N || dt > INT32_MAX || dt < -INT32_MAX) {
-        fix_chunk *nc = xmalloc(sizeof *nc);
+    if (!c || c->n == c->cap || dt > INT32_MAX || dt < -INT32_MAX) {
+        uint32_t cap = FIX_CHUNK_FIRST;
+        if (c && c->n == c->cap)
+            cap = c->cap * 4 < FIX_CHUNK_N ? c->cap * 4 : FIX_CHUNK_N;
+        fix_chunk *nc = xmalloc(sizeof *nc + cap * sizeof nc->fix[0]);
         nc->next = NULL;
         nc->n = 0;
         nc->sorted = 0;
+        nc->cap = cap;
         nc->base = f->time;
         if (c)
             c->next = nc;

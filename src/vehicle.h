@@ -46,15 +46,23 @@ typedef struct fix_rec {
     uint32_t origin_lo, origin_hi;
 } fix_rec;
 
-/* 24 + 144 x 28 = 4056 bytes: one page with malloc's header */
+/* 28 + 144 x 28 = 4060 bytes: one page with malloc's header */
 #define FIX_CHUNK_N 144
+/* A vehicle's first chunk holds 2 fixes and each next one 4 times more,
+ * up to FIX_CHUNK_N; a chunk started because a fix's time is too far
+ * from the current chunk's base starts small again.  So a vehicle seen
+ * once costs ~80 bytes, not a page, and neither many one-fix vehicles
+ * nor one vehicle alternating between 1990 and 2080 can make memory
+ * grow by a page a fix. */
+#define FIX_CHUNK_FIRST 2
 
 typedef struct fix_chunk {
     struct fix_chunk *next;
     int64_t base;    /* time of the chunk's first fix */
     uint32_t n;
     uint32_t sorted; /* set by fixstream */
-    fix_rec fix[FIX_CHUNK_N];
+    uint32_t cap;    /* fixes it has room for, <= FIX_CHUNK_N */
+    fix_rec fix[];
 } fix_chunk;
 
 struct reg_entry;

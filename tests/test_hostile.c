@@ -9,6 +9,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <malloc.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +21,7 @@
 #include "dispatch.h"
 #include "run.h"
 #include "timeutil.h"
+#include "vehicle.h"
 
 /* ---- csvin ---- */
 
@@ -357,6 +360,63 @@ static void test_registry_field_count(void **st)
     unlink(path);
 }
 
+/* ---- memory per fix ---- */
+
+static size_t heap_in_use(void)
+{
+    struct mallinfo2 m = mallinfo2();
+    return m.uordblks;
+}
+
+/* The contract work (bounded resources): every chunk of fixes was a 4 KB
+ * page, and a fix whose time is more than 68 years from its chunk's base
+ * starts a new chunk, so one vehicle alternating between 1990 and 2080
+ * cost 4 KB a fix (100 000 rows: 411 MB), as did every vehicle seen once.
+ * Chunks now start small.  The stream must still give every fix back in
+ * time order. */
+static void test_fix_memory_bounded(void **st)
+{
+    (void)st;
+    vtable *t = vtable_new();
+    size_t before = heap_in_use();
+    rl_vehicle *v = vtable_get(t, 1, 2, false);
+    const int n = 20000;
+    const int64_t y1990 = 631152000, y2080 = 3471292800;
+    for (int i = 0; i < n; i++) {
+        rl_fix f;
+        memset(&f, 0, sizeof f);
+        f.time = (i % 2 ? y1990 : y2080) + i;
+        f.origin = RL_ORIGIN(0, (uint64_t)i + 2);
+        vehicle_add_fix(v, &f);
+    }
+    size_t used = heap_in_use() - before;
+    if (before) /* mallinfo2 says nothing under AddressSanitizer */
+        assert_true(used < (size_t)n * 128);
+    fixstream fs;
+    fixstream_open(&fs, v);
+    int64_t last = INT64_MIN;
+    int k = 0;
+    for (const rl_fix *f; (f = fixstream_next(&fs)); k++) {
+        assert_true(f->time >= last);
+        last = f->time;
+    }
+    fixstream_close(&fs);
+    assert_int_equal(k, n);
+
+    /* many vehicles with one fix each */
+    before = heap_in_use();
+    for (uint32_t i = 0; i < 10000; i++) {
+        rl_fix f;
+        memset(&f, 0, sizeof f);
+        f.time = y1990;
+        vehicle_add_fix(vtable_get(t, 100 + i, 2, false), &f);
+    }
+    used = heap_in_use() - before;
+    if (before)
+        assert_true(used < 10000 * 512);
+    vtable_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -369,6 +429,7 @@ int main(void)
         cmocka_unit_test(test_read_error_is_unreadable),
         cmocka_unit_test(test_header_only_warns),
         cmocka_unit_test(test_registry_field_count),
+        cmocka_unit_test(test_fix_memory_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
