@@ -25,11 +25,24 @@
 #define RAW_CAP (1u << 20)
 #define PEEK_CAP (64u << 10)
 
+/* Gzip bombs.  Decoding is streamed, so memory never depends on how far
+ * a gzip expands; time does.  Logs compress 3-35 times (a parked vehicle
+ * reporting every second ~35, a file of one row repeated ~300); deflate
+ * cannot go past ~1032, reached only by long runs of one byte or a short
+ * pattern (blank lines cost ~10 s per GB decoded).  So once 64 MiB have
+ * been decoded, an input that has expanded more than 500 times is given
+ * up as a gzip bomb, reported like a truncation: what came before is
+ * analysed. */
+#define GZ_BOMB_RATIO 500
+#define GZ_BOMB_AFTER (64u << 20)
+
 struct rl_src {
     int fd;
     bool is_stdin;
     bool eof_raw;     /* read(2) returned 0 */
     bool gz, gz_started, gz_member_end, truncated, failed;
+    bool bomb;        /* gave up: expands like a gzip bomb */
+    uint64_t decoded; /* gzip bytes decoded so far */
     bool avx; /* the CPU has AVX: vzeroupper after ISA-L */
     char err[256];
     unsigned char *raw;
@@ -198,6 +211,8 @@ static long read_decoded(rl_src *s, unsigned char *buf, size_t n)
     }
     if (s->failed)
         return -1;
+    if (s->bomb)
+        return 0;
     if (n > (1u << 30))
         n = 1u << 30;
     struct inflate_state *z = s->z;
@@ -257,6 +272,15 @@ static long read_decoded(rl_src *s, unsigned char *buf, size_t n)
             s->gz_member_end = true;
             z->avail_in = 0; /* re-derived from raw_pos for the next member */
         }
+    }
+    s->decoded += produced;
+    uint64_t consumed = s->raw_total - (s->raw_len - s->raw_pos);
+    if (s->decoded > GZ_BOMB_AFTER && s->decoded / GZ_BOMB_RATIO > consumed) {
+        s->bomb = true;
+        s->truncated = true;
+        snprintf(s->err, sizeof s->err,
+                 "gzip data expands more than %d times (%llu MB from %llu KB): a gzip bomb, not a log; reading stopped",
+                 GZ_BOMB_RATIO, (unsigned long long)(s->decoded >> 20), (unsigned long long)(consumed >> 10));
     }
     return (long)produced;
 }

@@ -360,6 +360,66 @@ static void test_registry_field_count(void **st)
     unlink(path);
 }
 
+/* ---- gzip bombs ---- */
+
+/* gzip `reps` copies of `unit` into a temporary file */
+static char *gz_file(const char *head, const char *unit, size_t reps)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    size_t cap = 1 << 20, len = 0;
+    unsigned char *out = malloc(cap);
+    size_t ul = strlen(unit);
+    char *block = malloc(ul * 4096);
+    for (size_t i = 0; i < 4096; i++)
+        memcpy(block + i * ul, unit, ul);
+    for (size_t i = 0; i <= reps / 4096 + 1; i++) {
+        bool last = i == reps / 4096 + 1;
+        z.next_in = (unsigned char *)(i == 0 ? head : block);
+        z.avail_in = (uInt)(i == 0 ? strlen(head) : last ? 0 : ul * 4096);
+        int rc;
+        do {
+            if (cap - len < 65536)
+                out = realloc(out, cap *= 2);
+            z.next_out = out + len;
+            z.avail_out = (uInt)(cap - len);
+            rc = deflate(&z, last ? Z_FINISH : Z_NO_FLUSH);
+            len = cap - z.avail_out;
+        } while (z.avail_out == 0 || (last && rc != Z_STREAM_END));
+    }
+    deflateEnd(&z);
+    char *path = temp_file(out, len, ".csv.gz");
+    free(out);
+    free(block);
+    return path;
+}
+
+/* The gzip-bomb policy (README "Bad data"): decoding is streamed, so only
+ * time is at stake; a gzip that has expanded more than 500 times once 64
+ * MiB are decoded is given up and reported.  Blank lines cost ~10 s per
+ * GB, so 1 MB of gzip used to keep roadlog busy 10 s for nothing. */
+static void test_gzip_bomb_stopped(void **st)
+{
+    (void)st;
+    char *path = gz_file(GPS_HEADER, "\n", (size_t)96 << 20);
+    reader r;
+    assert_true(read_file(&r, path));
+    assert_true(r.run.inputs[0].truncated);
+    assert_non_null(strstr(r.rej, "a gzip bomb, not a log"));
+    reader_free(&r);
+    unlink(path);
+
+    /* a file of one row repeated (~300:1) is a log, however dull */
+    path = gz_file(GPS_HEADER, "B1,2,2026-11-02 10:00:00,113.95,22.55,60\n", (size_t)2 << 20);
+    assert_true(read_file(&r, path));
+    assert_false(r.run.inputs[0].truncated);
+    assert_null(r.run.inputs[0].error);
+    assert_int_equal(r.positions, 2 << 20);
+    reader_free(&r);
+    unlink(path);
+}
+
 /* ---- memory per fix ---- */
 
 static size_t heap_in_use(void)
@@ -430,6 +490,7 @@ int main(void)
         cmocka_unit_test(test_header_only_warns),
         cmocka_unit_test(test_registry_field_count),
         cmocka_unit_test(test_fix_memory_bounded),
+        cmocka_unit_test(test_gzip_bomb_stopped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
