@@ -164,12 +164,20 @@ bool regcsv_row(regcsv *r, const csv_row *row)
             return bad(r, row, "axles", s, n, why ? why : "not an axle count");
         e.axles = (int)v;
     }
-    if ((why = mass(r, row, C_RATED, &e.rated_load_kg)))
-        return bad(r, row, "rated_load_kg", field(row, r->col[C_RATED], &n), n, why);
-    if ((why = mass(r, row, C_CURB, &e.curb_kg)))
-        return bad(r, row, "curb_kg", field(row, r->col[C_CURB], &n), n, why);
-    if ((why = mass(r, row, C_MAXGROSS, &e.max_gross_kg)))
-        return bad(r, row, "max_gross_kg", field(row, r->col[C_MAXGROSS], &n), n, why);
+    /* (the field is fetched before the call: C leaves unspecified whether
+     * an argument `n` is read before or after field() sets it) */
+    if ((why = mass(r, row, C_RATED, &e.rated_load_kg))) {
+        s = field(row, r->col[C_RATED], &n);
+        return bad(r, row, "rated_load_kg", s, n, why);
+    }
+    if ((why = mass(r, row, C_CURB, &e.curb_kg))) {
+        s = field(row, r->col[C_CURB], &n);
+        return bad(r, row, "curb_kg", s, n, why);
+    }
+    if ((why = mass(r, row, C_MAXGROSS, &e.max_gross_kg))) {
+        s = field(row, r->col[C_MAXGROSS], &n);
+        return bad(r, row, "max_gross_kg", s, n, why);
+    }
     e.seats = -1;
     s = field(row, r->col[C_SEATS], &n);
     if (n) {

@@ -360,6 +360,28 @@ static void test_registry_field_count(void **st)
     unlink(path);
 }
 
+/* The contract work: the registry quoted the wrong text in its reasons
+ * for masses: bad(..., field(row, col, &n), n, ...) read `n` before
+ * field() had set it (C leaves the order unspecified; gcc went right to
+ * left), so a rated load of 1e309 came out as "rated_load_kg '1'". */
+static void test_registry_mass_reason_quotes_field(void **st)
+{
+    (void)st;
+    static const char text[] = "plate,plate_color,class,axles,rated_load_kg,curb_kg,max_gross_kg\n"
+                               "B1,2,truck,2,1e309,,\n"
+                               "B2,2,truck,2,,-5,\n"
+                               "B3,2,truck,2,,,12 t\n";
+    char *path = temp_file(text, sizeof text - 1, ".csv");
+    reader r;
+    assert_true(read_file(&r, path));
+    assert_int_equal(r.run.rejected, 3);
+    assert_non_null(strstr(r.rej, "registry rated_load_kg '1e309': number is out of range"));
+    assert_non_null(strstr(r.rej, "registry curb_kg '-5': negative"));
+    assert_non_null(strstr(r.rej, "registry max_gross_kg '12 t': not a number"));
+    reader_free(&r);
+    unlink(path);
+}
+
 /* ---- gzip bombs ---- */
 
 /* gzip `reps` copies of `unit` into a temporary file */
@@ -489,6 +511,7 @@ int main(void)
         cmocka_unit_test(test_read_error_is_unreadable),
         cmocka_unit_test(test_header_only_warns),
         cmocka_unit_test(test_registry_field_count),
+        cmocka_unit_test(test_registry_mass_reason_quotes_field),
         cmocka_unit_test(test_fix_memory_bounded),
         cmocka_unit_test(test_gzip_bomb_stopped),
     };
