@@ -144,7 +144,7 @@ void vehicle_add_fix(rl_vehicle *v, const rl_fix *f)
     if (!c || c->n == c->cap || dt > INT32_MAX || dt < -INT32_MAX) {
         uint32_t cap = FIX_CHUNK_FIRST;
         if (c && c->n == c->cap)
-            cap = c->cap * 4 < FIX_CHUNK_N ? c->cap * 4 : FIX_CHUNK_N;
+            cap = c->cap * 2 < FIX_CHUNK_N ? c->cap * 2 : FIX_CHUNK_N;
         fix_chunk *nc = xmalloc(sizeof *nc + cap * sizeof nc->fix[0]);
         nc->next = NULL;
         nc->n = 0;

@@ -48,12 +48,13 @@ typedef struct fix_rec {
 
 /* 28 + 144 x 28 = 4060 bytes: one page with malloc's header */
 #define FIX_CHUNK_N 144
-/* A vehicle's first chunk holds 2 fixes and each next one 4 times more,
+/* A vehicle's first chunk holds 2 fixes and each next one twice as many,
  * up to FIX_CHUNK_N; a chunk started because a fix's time is too far
  * from the current chunk's base starts small again.  So a vehicle seen
- * once costs ~80 bytes, not a page, and neither many one-fix vehicles
- * nor one vehicle alternating between 1990 and 2080 can make memory
- * grow by a page a fix. */
+ * once costs ~80 bytes, not a page, the empty slots of a vehicle never
+ * outnumber its fixes (nor fill more than a page), and neither many
+ * one-fix vehicles nor one vehicle alternating between 1990 and 2080 can
+ * make memory grow by a page a fix. */
 #define FIX_CHUNK_FIRST 2
 
 typedef struct fix_chunk {
