@@ -134,9 +134,15 @@ int cmd_analyze(int argc, char **argv)
         if (fm & FMT_HTML)
             ok &= write_one(&run, "report.html", report_html);
     }
+    /* rejects.csv was written all along: a full disk shows up here */
+    bool rejects_ok = !ferror(run.rejects);
     if (fclose(run.rejects) != 0)
-        ok = false;
+        rejects_ok = false;
     run.rejects = NULL;
+    if (!rejects_ok) {
+        fprintf(stderr, "roadlog analyze: cannot write %s/rejects.csv: %s\n", run.opt.out_dir, strerror(errno));
+        ok = false;
+    }
     if (!ok && !status)
         status = EXIT_INPUT;
     char *jp = out_path(&run, "run.json");
