@@ -8,9 +8,9 @@
 # Targets are built with clang -fsanitize=fuzzer,address,undefined into
 # build-fuzz/ (the library once, with coverage, then one binary per
 # tests/fuzz/fuzz_*.c).  Each run starts from tests/fuzz/corpus/<target>/
-# (small seeds kept in git, crash regressions among them) and keeps what
-# it learns in build-fuzz/corpus/<target>/, so a later run goes on from
-# there.  A crash, a leak, a sanitizer report, a timeout or a broken
+# (small seeds kept in git, crash regressions among them); a long run
+# keeps what it learns in build-fuzz/corpus/<target>/, so a later long
+# run goes on from there (smoke runs start from the seeds every time).  A crash, a leak, a sanitizer report, a timeout or a broken
 # contract check fails the run; the input is saved as
 # build-fuzz/artifacts/<target>-crash-... and the log tail is printed.
 # To turn a finding into a regression test: fix it, then copy the artifact
@@ -90,7 +90,13 @@ done
 run_one() {
     t=$1
     seeds=tests/fuzz/corpus/$t
+    # long runs build on what earlier long runs found; a smoke run starts
+    # from the seeds alone, so `make test` takes the same time every day
     work=$OUT/corpus/$t
+    if [ "$MODE" = smoke ]; then
+        work=$OUT/smoke/$t
+        rm -rf "$work"
+    fi
     mkdir -p "$work" "$seeds"
     log=$OUT/fuzz_$t.log
     opts="-timeout=20 -rss_limit_mb=2048 -malloc_limit_mb=1024 -print_final_stats=1 -artifact_prefix=$OUT/artifacts/$t-"
