@@ -250,6 +250,26 @@ run bomb bomb.csv.gz
 check "gzip bomb (200 MB of blank lines in 200 KB): stopped after 64 MiB, warning, the rows before it analysed" \
     "rc_is bomb 0 && err_has bomb 'warning: gzip data expands more than 500 times' && rejects_are bomb 'bomb.csv.gz:[0-9]+|a gzip bomb, not a log; reading stopped' && same_analysis bomb clean"
 
+# ---- binary inputs with hostile length fields ----
+python3 -c "
+import struct
+# a pcap record claiming 2 GB (snaplen 4 GB in the file header)
+open('caplen.pcap', 'wb').write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 0xFFFFFFFF, 1)
+                                 + struct.pack('<IIII', 1793584800, 0, 0x7FFFFFFF, 0x7FFFFFFF) + b'x' * 100)
+d = open('$TOP/tests/fuzz/corpus/jt808/gen808', 'rb').read()[1:]
+# a JT/T 808 frame flag followed by 8 MB without an end flag
+open('open.808', 'wb').write(d[:300] + b'\x7e' + b'\x01' * (8 << 20) + d[300:])
+"
+run caplen caplen.pcap
+check "pcap record with a 2 GB caplen: refused by libpcap, reported at packet 1, exit 0" \
+    "rc_is caplen 0 && rejects_are caplen 'caplen.pcap#1|^capture cut short after packet 0: invalid packet capture length 2147483647'"
+if [ -n "$TIME" ]; then
+    $TIME -f %M "$ROADLOG" analyze --quiet --out open808 open.808 2>open808.rss >/dev/null
+    echo $? >open808.rc
+    check "JT/T 808 frame without an end flag for 8 MB: rejected at its offset, not buffered (< 32 MB)" \
+        "rc_is open808 0 && rejects_are open808 'open.808@300|^no end flag 0x7e within 4096 bytes' 'open.808@[0-9]+|body length' && { [ \$ASAN -eq 1 ] || test \$(tail -1 open808.rss) -lt 32768; }"
+fi
+
 # ---- inputs that cannot be read ----
 run missing missing.csv clean.csv
 check "missing file: exit 1, named, the other input analysed" \
