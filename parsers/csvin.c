@@ -74,6 +74,8 @@ struct csvin {
     rl_buf q_raw;
     rl_buf q_text;             /* the quoted row's first line, as UTF-8 */
     size_t q_off[CSVIN_MAX_ROW_LINES + 2];
+    uint64_t q_lineno[CSVIN_MAX_ROW_LINES + 2]; /* their line numbers: a line rejected on its own
+                                                   (encoding, length) leaves a gap */
     line_scan scan;
 };
 
@@ -429,21 +431,26 @@ static void sniff_delim(csvin *r, const char *s, size_t n)
 static void process_line(csvin *r, const char *s, size_t n);
 
 /* Give up on a quote left open: reject its first line, read the others
- * again as rows of their own. */
+ * again as rows of their own, each under its own line number. */
 static void abandon_quote(csvin *r, const char *why)
 {
     char *saved = xmalloc(r->q_raw.len + 1);
     memcpy(saved, r->q_raw.p, r->q_raw.len);
     size_t offs[CSVIN_MAX_ROW_LINES + 2];
+    uint64_t lineno[CSVIN_MAX_ROW_LINES + 2];
     unsigned nl = r->q_lines;
     memcpy(offs, r->q_off, sizeof offs);
-    uint64_t start = r->q_start;
+    memcpy(lineno, r->q_lineno, sizeof lineno);
+    uint64_t start = r->q_start, resume = r->next_line;
     r->in_quote = false;
     lp_reset(r);
     bool ok = reject(r, start, why, saved + offs[0], offs[1] - offs[0]);
-    r->next_line = start + 1;
-    for (unsigned i = 1; ok && i < nl && !r->stopped; i++)
+    for (unsigned i = 1; ok && i < nl && !r->stopped; i++) {
+        r->next_line = lineno[i];
         process_line(r, saved + offs[i], offs[i + 1] - offs[i]);
+    }
+    if (r->next_line < resume)
+        r->next_line = resume;
     free(saved);
 }
 
@@ -457,6 +464,7 @@ static void libcsv_line(csvin *r, const char *raw, size_t rawn, const char *s, s
         row_begin(r, line, raw, rawn);
     }
     buf_put(&r->q_raw, raw, rawn);
+    r->q_lineno[r->q_lines] = line;
     r->q_lines++;
     r->q_off[r->q_lines] = r->q_raw.len;
     /* rejects quote the row's first line as text (converted from GBK) */
@@ -468,8 +476,25 @@ static void libcsv_line(csvin *r, const char *raw, size_t rawn, const char *s, s
     r->row_raw_len = r->q_text.len;
     if (n > 0 && s[n - 1] == '\r')
         n--;
+    r->row_done = false;
     if (n)
         csv_parse(&r->lp, s, n, cb_field, cb_row, r);
+    if (r->row_done && r->q_lines > 1) {
+        /* a row ended inside this line (at a lone CR) after a quote
+         * spanning earlier lines: that row is
+         * delivered, so whatever follows starts here, and giving it up
+         * must not read the delivered lines again */
+        r->q_start = line;
+        r->q_raw.len = 0;
+        buf_put(&r->q_raw, raw, rawn);
+        r->q_lineno[0] = line;
+        r->q_lines = 1;
+        r->q_off[1] = r->q_raw.len;
+        r->q_text.len = 0;
+        buf_put(&r->q_text, s, n);
+        r->row_raw = r->q_text.p;
+        r->row_raw_len = r->q_text.len;
+    }
     r->row_done = false;
     csv_parse(&r->lp, "\n", 1, cb_field, cb_row, r);
     /* the row goes on only if libcsv is inside it (a quoted field open
