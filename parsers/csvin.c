@@ -53,6 +53,8 @@ struct csvin {
     iconv_t cd;
     bool cd_open;
     uint64_t next_line;        /* number of the next physical line */
+    char eol;                  /* '\n' (LF, CRLF), or '\r' when lines end in a lone CR */
+    bool eol_known, cr_pending;
     rl_buf carry;              /* a line split across feeds */
     bool skipping;             /* inside an over-long line */
     uint64_t skip_line;
@@ -93,6 +95,7 @@ csvin *csvin_new(const csvin_handler *h)
     csvin *r = xcalloc(1, sizeof *r);
     r->h = *h;
     r->delim = ',';
+    r->eol = '\n';
     r->next_line = 1;
     r->fcap = 32;
     r->foff = xmalloc(r->fcap * sizeof *r->foff);
@@ -213,7 +216,7 @@ static void cb_row(int c, void *ud)
 /* ---- one pass over a line: delimiters, quotes, CRs, non-ASCII ---- */
 
 
-static void scan_bytes(line_scan *ls, const unsigned char *s, size_t i, size_t n, char delim)
+static void scan_bytes(line_scan *ls, const unsigned char *s, size_t i, size_t n, char delim, char brk)
 {
     for (; i < n; i++) {
         unsigned char c = s[i];
@@ -222,7 +225,7 @@ static void scan_bytes(line_scan *ls, const unsigned char *s, size_t i, size_t n
                 ls->delim[ls->ndelim++] = (uint32_t)i;
             else
                 ls->too_many = true;
-        } else if (c == '"' || c == '\r') {
+        } else if (c == '"' || c == (unsigned char)brk) {
             ls->special = true;
         } else if (c & 0x80) {
             if (ls->first_high == SIZE_MAX)
@@ -234,7 +237,9 @@ static void scan_bytes(line_scan *ls, const unsigned char *s, size_t i, size_t n
 
 /* The SSE2 path (x86-64 baseline) classifies 16 bytes at a time; other
  * machines take the byte loop, with the same result. */
-static void scan_line(line_scan *ls, const char *str, size_t n, char delim)
+/* `brk`: the line-break byte that is not the line end (CR, or LF when
+ * lines end in CR): inside a line it ends a row, which libcsv handles. */
+static void scan_line(line_scan *ls, const char *str, size_t n, char delim, char brk)
 {
     const unsigned char *s = (const unsigned char *)str;
     ls->special = false;
@@ -244,7 +249,7 @@ static void scan_line(line_scan *ls, const char *str, size_t n, char delim)
     ls->ndelim = 0;
     size_t i = 0;
 #ifdef __SSE2__
-    const __m128i vd = _mm_set1_epi8(delim), vq = _mm_set1_epi8('"'), vr = _mm_set1_epi8('\r');
+    const __m128i vd = _mm_set1_epi8(delim), vq = _mm_set1_epi8('"'), vr = _mm_set1_epi8(brk);
     for (; i + 16 <= n; i += 16) {
         __m128i x = _mm_loadu_si128((const __m128i *)(s + i));
         unsigned md = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd));
@@ -290,7 +295,7 @@ static void scan_line(line_scan *ls, const char *str, size_t n, char delim)
         i = n;
     }
 #endif
-    scan_bytes(ls, s, i, n, delim);
+    scan_bytes(ls, s, i, n, delim, brk);
     if (ls->first_high == SIZE_MAX)
         ls->first_high = n;
 }
@@ -480,8 +485,8 @@ static void libcsv_line(csvin *r, const char *raw, size_t rawn, const char *s, s
     if (n)
         csv_parse(&r->lp, s, n, cb_field, cb_row, r);
     if (r->row_done && r->q_lines > 1) {
-        /* a row ended inside this line (at a lone CR) after a quote
-         * spanning earlier lines: that row is
+        /* a row ended inside this line (a lone CR, or LF in a file of
+         * CR lines) after a quote spanning earlier lines: that row is
          * delivered, so whatever follows starts here, and giving it up
          * must not read the delivered lines again */
         r->q_start = line;
@@ -516,6 +521,12 @@ static void process_line(csvin *r, const char *s, size_t n)
     uint64_t line = r->next_line++;
     if (r->stopped)
         return;
+    /* lines ending in a lone CR: an LF after the CR (a CRLF among them)
+     * is part of the line end, not of the next line */
+    if (r->eol == '\r' && n > 0 && s[0] == '\n') {
+        s++;
+        n--;
+    }
     if (line == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
         s += 3;
         n -= 3;
@@ -535,7 +546,8 @@ static void process_line(csvin *r, const char *s, size_t n)
     if (!r->delim_known)
         sniff_delim(r, s, body);
     line_scan *ls = &r->scan;
-    scan_line(ls, s, body, r->delim);
+    char brk = r->eol == '\n' ? '\r' : '\n';
+    scan_line(ls, s, body, r->delim, brk);
     bool converted;
     /* scan_line marks "no non-ASCII byte" with first_high == body, which
      * is one short of n when the line ends in CR */
@@ -544,7 +556,7 @@ static void process_line(csvin *r, const char *s, size_t n)
         return;
     if (converted) {
         body = n && s[n - 1] == '\r' ? n - 1 : n;
-        scan_line(ls, s, body, r->delim);
+        scan_line(ls, s, body, r->delim, brk);
     }
     if (r->in_quote || r->force_libcsv || ls->special)
         libcsv_line(r, raw, rawn, s, n, line);
@@ -560,11 +572,52 @@ static void over_long(csvin *r)
     r->carry.len = 0;
 }
 
+/* Line ends are LF (CRLF included) unless the input's first line ends in
+ * a CR alone, as Excel's "CSV (Macintosh)" writes them: then every line
+ * does (without this the whole file was one physical line, rejected as
+ * over-long past 64 KiB).  Decided once, at the first CR or LF. */
+static void decide_eol(csvin *r, const char *p, const char *e)
+{
+    if (r->cr_pending) {
+        r->eol = *p == '\n' ? '\n' : '\r';
+        r->eol_known = true;
+        /* the CR that ended the last feed ended the first line */
+        if (r->eol == '\r') {
+            if (r->skipping) {
+                r->skipping = false;
+                over_long(r);
+            } else if (r->carry.len) {
+                size_t k = r->carry.len;
+                r->carry.len = 0;
+                process_line(r, r->carry.p, k);
+            }
+        }
+        return;
+    }
+    for (; p < e; p++) {
+        if (*p == '\n') {
+            r->eol_known = true;
+            return;
+        }
+        if (*p == '\r') {
+            if (p + 1 < e) {
+                r->eol = p[1] == '\n' ? '\n' : '\r';
+                r->eol_known = true;
+            } else {
+                r->cr_pending = true;
+            }
+            return;
+        }
+    }
+}
+
 bool csvin_feed(csvin *r, const void *data, size_t len)
 {
     const char *p = data, *e = p + len;
+    if (!r->eol_known && len)
+        decide_eol(r, p, e);
     while (p < e && !r->stopped) {
-        const char *nl = memchr(p, '\n', (size_t)(e - p));
+        const char *nl = memchr(p, r->eol, (size_t)(e - p));
         if (r->skipping) {
             if (!nl)
                 return !r->stopped;

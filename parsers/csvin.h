@@ -8,7 +8,8 @@
  *
  *   - a UTF-8 BOM; the delimiter (comma, tab or semicolon, sniffed from
  *     the header line); RFC 4180 quoting through libcsv, quoted fields
- *     spanning lines included;
+ *     spanning lines included; lines ending in LF, CRLF, or (when the
+ *     first line does) a lone CR;
  *   - GBK text (exports from Chinese Excel), detected and converted to
  *     UTF-8 with iconv, line by line;
  *   - bounded memory: a line longer than CSVIN_MAX_LINE, a row with more

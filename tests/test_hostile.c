@@ -103,6 +103,44 @@ static void test_field_limit_both_paths(void **st)
     }
 }
 
+/* The contract work: a file whose lines end in a lone CR (Excel's "CSV
+ * (Macintosh)") was one physical line: under 64 KiB every row said line
+ * 1, over it the whole file was one "line is longer than 65536 bytes"
+ * reject.  Now its CRs end lines, in any chunking (the first CR may end
+ * a feed). */
+static void test_cr_line_ends(void **st)
+{
+    (void)st;
+    rl_buf text = {0};
+    buf_puts(&text, "a,b\r");
+    for (int i = 0; i < 10000; i++)
+        buf_printf(&text, "%d,x\r", i);
+    buf_puts(&text, "10000,\"two\rlines\"\r");
+    for (size_t chunk = 1; chunk <= 8193; chunk = chunk * 3 + 1) {
+        counts c = {0};
+        csvin_handler h = {&c, c_header, c_row, c_reject};
+        csvin *r = csvin_new(&h);
+        for (size_t i = 0; i < text.len; i += chunk)
+            assert_true(csvin_feed(r, text.p + i, text.len - i < chunk ? text.len - i : chunk));
+        assert_true(csvin_finish(r));
+        assert_int_equal(c.rows, 10001);
+        assert_int_equal(c.rejects, 0);
+        assert_int_equal(csvin_lines(r), 10003);
+        csvin_free(r);
+    }
+    buf_free(&text);
+    /* CRLF files are not affected: a CR followed by LF is one line end */
+    counts c = {0};
+    csvin_handler h = {&c, c_header, c_row, c_reject};
+    csvin *r = csvin_new(&h);
+    assert_true(csvin_feed(r, "a,b\r", 4));
+    assert_true(csvin_feed(r, "\n1,2\r\n3,4\r\n", 11));
+    assert_true(csvin_finish(r));
+    assert_int_equal(c.rows, 2);
+    assert_int_equal(csvin_lines(r), 3);
+    csvin_free(r);
+}
+
 /* A log of rows and rejects by line, for the quote cases below. */
 typedef struct {
     char log[512];
@@ -566,6 +604,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_crlf_ascii_is_ascii),
         cmocka_unit_test(test_field_limit_both_paths),
+        cmocka_unit_test(test_cr_line_ends),
         cmocka_unit_test(test_quote_given_up_keeps_line_numbers),
         cmocka_unit_test(test_long_digit_run_time),
         cmocka_unit_test(test_csvin_finish_cut),

@@ -89,13 +89,24 @@ static inline int fuzz_memfile(const void *p, size_t n, char path[64])
     return fd;
 }
 
-/* Physical lines in p as csvin numbers them (the last may lack '\n'). */
+/* Physical lines in p as csvin numbers them: ended by LF, or by a lone
+ * CR when the first line ends so; the last may lack its end. */
 static inline uint64_t fuzz_lines(const uint8_t *p, size_t n)
 {
+    uint8_t eol = '\n';
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '\n')
+            break;
+        if (p[i] == '\r') {
+            if (i + 1 < n && p[i + 1] != '\n')
+                eol = '\r';
+            break;
+        }
+    }
     uint64_t k = 0;
     for (size_t i = 0; i < n; i++)
-        k += p[i] == '\n';
-    return k + (n > 0 && p[n - 1] != '\n');
+        k += p[i] == eol;
+    return k + (n > 0 && p[n - 1] != eol);
 }
 
 #endif
