@@ -524,6 +524,11 @@ with open("driver.csv", "w") as f:
     f.write("plate,plate_color,time,lon,lat,speed,driver\n")
     for v in range(20000):
         f.writelines("B%05d,2,%d,%.6f,22.500000,54,D1\n" % (v, t0 + (v * 50 + k) * 30, 113.9 + k * 0.0044) for k in range(50))
+with open("together.csv", "w") as f:
+    # one driver on 2 000 vehicles at the same time, 500 fixes each
+    f.write("plate,plate_color,time,lon,lat,speed,driver\n")
+    for v in range(2000):
+        f.writelines("B%05d,2,%d,%.6f,22.500000,54,D1\n" % (v, t0 + k * 30 + v % 7, 113.9 + k * 0.0044) for k in range(500))
 with open("era.csv", "w") as f:
     # one vehicle whose times alternate between 1990 and 2080
     f.write("plate,plate_color,time,lon,lat,speed\n")
@@ -537,9 +542,11 @@ check "1 M fixes of one vehicle in one second (duplicates): seconds, bounded" \
     "measure dup 10 $((32 * 1000000 / 1024 + 40960)) dup.csv && grep -q '^B00001,2,2026-11-02,1,1,' dup/vehicle_days.csv && cat dup.measure"
 check "one driver on 20 000 vehicles (1 M fixes): seconds, bounded" \
     "measure driver 15 $((32 * 1000000 / 1024 + 20000 * 2 + 65536)) driver.csv && grep -c fatigue_continuous driver/events.csv && cat driver.measure"
+check "one driver on 2 000 vehicles at the same time (1 M fixes, overlaps clipped): seconds, bounded" \
+    "measure together 15 $((32 * 1000000 / 1024 + 65536)) together.csv && grep -q ',fatigue_continuous,' together/events.csv && cat together.measure"
 check "200 000 fixes alternating between 1990 and 2080: no page per fix" \
     "measure era 10 65536 era.csv && cat era.measure"
-for n in one ordered dup driver era; do
+for n in one ordered dup driver together era; do
     [ -f "$n.measure" ] && echo "    $n.csv: $(cat "$n.measure")"
 done
 
