@@ -10,7 +10,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 ROWS=${BENCH_ROWS:-2000000}
 DIR=$TOP/build/bench/rows-$ROWS
 mkdir -p "$DIR"
-CPU="taskset -c 0"
+CPU="taskset -c ${BENCH_CPU:-0}"
 command -v taskset >/dev/null || CPU=""
 
 if [ ! -f "$DIR/gps.csv" ]; then
