@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "plate.h"
 #include "util.h"
 
 #define L(...) {__VA_ARGS__, NULL}
@@ -152,4 +153,26 @@ void csvhdr_missing(const csv_row *hdr, table_kind k, char *out, size_t n)
             break;
         used += (size_t)w;
     }
+}
+
+bool csv_present(const char *s, size_t n)
+{
+    if (!s)
+        return false;
+    trim_span(&s, &n);
+    return n > 0;
+}
+
+void csv_field_reason(char *out, size_t outlen, const char *prefix, const char *name, const char *s, size_t n,
+                      const char *why)
+{
+    if (!s || n == 0) {
+        snprintf(out, outlen, "%s%s is empty", prefix, name);
+        return;
+    }
+    size_t k = utf8_cut(s, n, 40);
+    char shown[41];
+    for (size_t i = 0; i < k; i++)
+        shown[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7F ? '?' : s[i];
+    snprintf(out, outlen, "%s%s '%.*s%s': %s", prefix, name, (int)k, shown, k < n ? "..." : "", why);
 }

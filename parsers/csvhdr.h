@@ -37,4 +37,28 @@ table_kind csvhdr_classify(const csv_row *hdr);
  * ("lon, speed"); empty when none is missing. */
 void csvhdr_missing(const csv_row *hdr, table_kind k, char *out, size_t n);
 
+/* ---- what the table parsers share ---- */
+
+/* Field of column c of a row, or NULL when the column is absent (not in
+ * the header, or the row is short). */
+static inline const char *csv_field(const csv_row *row, int c, size_t *n)
+{
+    if (c < 0 || (size_t)c >= row->n) {
+        *n = 0;
+        return NULL;
+    }
+    *n = row->len[c];
+    return row->f[c];
+}
+
+/* Does the field hold anything but spaces? */
+bool csv_present(const char *s, size_t n);
+
+/* A reject reason naming a field: "<prefix><name> '<value>': <why>",
+ * quoting at most 40 bytes of the value cut on a character boundary,
+ * control bytes shown as '?' (a NUL would end the message), or
+ * "<prefix><name> is empty". */
+void csv_field_reason(char *out, size_t outlen, const char *prefix, const char *name, const char *s, size_t n,
+                      const char *why);
+
 #endif

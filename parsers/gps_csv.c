@@ -55,37 +55,9 @@ static bool reject(gpscsv *g, const csv_row *row, const char *why)
     return g->sink.reject(g->sink.ud, RL_ORIGIN(g->file_index, row->line), why, row->raw, row->raw_len);
 }
 
-/* Field of column c, or NULL when the column is absent. */
-static const char *field(const csv_row *row, int c, size_t *n)
-{
-    if (c < 0 || (size_t)c >= row->n) {
-        *n = 0;
-        return NULL;
-    }
-    *n = row->len[c];
-    return row->f[c];
-}
-
-static bool present(const char *s, size_t n)
-{
-    if (!s)
-        return false;
-    trim_span(&s, &n);
-    return n > 0;
-}
-
 static bool bad_field(gpscsv *g, const csv_row *row, const char *name, const char *s, size_t n, const char *why)
 {
-    /* at most 40 bytes, cut on a character boundary; control bytes
-     * (a NUL would end the message) shown as '?' like the excerpt */
-    size_t k = utf8_cut(s, n, 40);
-    char shown[41];
-    for (size_t i = 0; i < k; i++)
-        shown[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7F ? '?' : s[i];
-    if (n == 0)
-        snprintf(g->why, sizeof g->why, "%s is empty", name);
-    else
-        snprintf(g->why, sizeof g->why, "%s '%.*s%s': %s", name, (int)k, shown, k < n ? "..." : "", why);
+    csv_field_reason(g->why, sizeof g->why, "", name, s, n, why);
     return reject(g, row, g->why);
 }
 
@@ -97,7 +69,7 @@ bool gpscsv_row(gpscsv *g, const csv_row *row)
         return reject(g, row, g->why);
     }
     for (size_t i = g->nheader; i < row->n; i++) {
-        if (present(row->f[i], row->len[i])) {
+        if (csv_present(row->f[i], row->len[i])) {
             snprintf(g->why, sizeof g->why, "row has %zu fields but the header has %zu", row->n, g->nheader);
             return reject(g, row, g->why);
         }
@@ -109,53 +81,53 @@ bool gpscsv_row(gpscsv *g, const csv_row *row)
     const char *s, *why;
 
     char plate[RL_PLATE_MAX + 1];
-    s = field(row, g->col[C_PLATE], &n);
+    s = csv_field(row, g->col[C_PLATE], &n);
     if ((why = plate_normalize(s, n, plate, &p.plate_len)))
         return bad_field(g, row, "plate", s, n, why);
     p.plate = plate;
 
-    s = field(row, g->col[C_COLOR], &n);
+    s = csv_field(row, g->col[C_COLOR], &n);
     if (s && !plate_color_parse(s, n, &p.color))
         return bad_field(g, row, "plate colour", s, n, "not a colour code (0-5, 9) or name");
 
-    s = field(row, g->col[C_TIME], &n);
+    s = csv_field(row, g->col[C_TIME], &n);
     if ((why = tu_parse(&g->tp, s, n, &p.time)))
         return bad_field(g, row, "time", s, n, why);
 
     int64_t v;
-    s = field(row, g->col[C_LON], &n);
+    s = csv_field(row, g->col[C_LON], &n);
     if ((why = num_fixed(s, n, 6, &v)))
         return bad_field(g, row, "longitude", s, n, why);
     if (v > INT32_MAX || v < -INT32_MAX)
         return bad_field(g, row, "longitude", s, n, "out of range");
     p.lon_e6 = (int32_t)v;
-    s = field(row, g->col[C_LAT], &n);
+    s = csv_field(row, g->col[C_LAT], &n);
     if ((why = num_fixed(s, n, 6, &v)))
         return bad_field(g, row, "latitude", s, n, why);
     if (v > INT32_MAX || v < -INT32_MAX)
         return bad_field(g, row, "latitude", s, n, "out of range");
     p.lat_e6 = (int32_t)v;
-    s = field(row, g->col[C_SPEED], &n);
+    s = csv_field(row, g->col[C_SPEED], &n);
     if ((why = num_fixed(s, n, 3, &v)))
         return bad_field(g, row, "speed", s, n, why);
     p.speed_mkmh = v > INT32_MAX ? INT32_MAX : v < -INT32_MAX ? -INT32_MAX : (int32_t)v;
 
-    s = field(row, g->col[C_STATUS], &n);
-    if (present(s, n)) {
+    s = csv_field(row, g->col[C_STATUS], &n);
+    if (csv_present(s, n)) {
         if (!num_word(s, n, &p.status))
             p.have |= RL_HAVE_STATUS;
         else
             g->sink.count(g->sink.ud, "gps.bad_optional_field", 1);
     }
-    s = field(row, g->col[C_DRIVER], &n);
-    if (present(s, n)) {
+    s = csv_field(row, g->col[C_DRIVER], &n);
+    if (csv_present(s, n)) {
         trim_span(&s, &n);
         p.driver = s;
         p.driver_len = n;
     }
     if (g->detail) {
-        s = field(row, g->col[C_HEADING], &n);
-        if (present(s, n)) {
+        s = csv_field(row, g->col[C_HEADING], &n);
+        if (csv_present(s, n)) {
             if (!num_fixed(s, n, 0, &v) && v >= -100000 && v <= 100000) {
                 p.heading = (int32_t)v;
                 p.have |= RL_HAVE_HEADING;
@@ -163,8 +135,8 @@ bool gpscsv_row(gpscsv *g, const csv_row *row)
                 g->sink.count(g->sink.ud, "gps.bad_optional_field", 1);
             }
         }
-        s = field(row, g->col[C_ALT], &n);
-        if (present(s, n)) {
+        s = csv_field(row, g->col[C_ALT], &n);
+        if (csv_present(s, n)) {
             if (!num_fixed(s, n, 0, &v) && v >= -100000 && v <= 1000000) {
                 p.altitude_m = (int32_t)v;
                 p.have |= RL_HAVE_ALTITUDE;
@@ -172,15 +144,15 @@ bool gpscsv_row(gpscsv *g, const csv_row *row)
                 g->sink.count(g->sink.ud, "gps.bad_optional_field", 1);
             }
         }
-        s = field(row, g->col[C_ALARM], &n);
-        if (present(s, n)) {
+        s = csv_field(row, g->col[C_ALARM], &n);
+        if (csv_present(s, n)) {
             if (!num_word(s, n, &p.alarm))
                 p.have |= RL_HAVE_ALARM;
             else
                 g->sink.count(g->sink.ud, "gps.bad_optional_field", 1);
         }
-        s = field(row, g->col[C_MILEAGE], &n);
-        if (present(s, n)) {
+        s = csv_field(row, g->col[C_MILEAGE], &n);
+        if (csv_present(s, n)) {
             if (!num_fixed(s, n, 3, &v)) {
                 p.mileage_m = v;
                 p.have |= RL_HAVE_MILEAGE;

@@ -67,16 +67,7 @@ static const char *field(const csv_row *row, int c, size_t *n)
 
 static bool bad(regcsv *r, const csv_row *row, const char *name, const char *s, size_t n, const char *why)
 {
-    /* at most 40 bytes, cut on a character boundary; control bytes
-     * (a NUL would end the message) shown as '?' like the excerpt */
-    size_t k = utf8_cut(s, n, 40);
-    char shown[41];
-    for (size_t i = 0; i < k; i++)
-        shown[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7F ? '?' : s[i];
-    if (n == 0)
-        snprintf(r->why, sizeof r->why, "registry %s is empty", name);
-    else
-        snprintf(r->why, sizeof r->why, "registry %s '%.*s%s': %s", name, (int)k, shown, k < n ? "..." : "", why);
+    csv_field_reason(r->why, sizeof r->why, "registry ", name, s, n, why);
     return r->sink.reject(r->sink.ud, RL_ORIGIN(r->file_index, row->line), r->why, row->raw, row->raw_len);
 }
 

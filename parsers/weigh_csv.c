@@ -125,34 +125,9 @@ static bool reject(weighcsv *w, const csv_row *row, const char *why)
     return w->sink.reject(w->sink.ud, RL_ORIGIN(w->file_index, row->line), why, row->raw, row->raw_len);
 }
 
-/* Field of column c, or NULL when the column is absent. */
-static const char *field(const csv_row *row, int c, size_t *n)
-{
-    if (c < 0 || (size_t)c >= row->n) {
-        *n = 0;
-        return NULL;
-    }
-    *n = row->len[c];
-    return row->f[c];
-}
-
-static bool present(const char *s, size_t n)
-{
-    if (!s)
-        return false;
-    trim_span(&s, &n);
-    return n > 0;
-}
-
 static bool bad_field(weighcsv *w, const csv_row *row, const char *name, const char *s, size_t n, const char *why)
 {
-    /* fields are not NUL-terminated: print at most 40 bytes, cut on a
-     * character boundary */
-    size_t k = s ? utf8_cut(s, n, 40) : 0;
-    if (!s || n == 0)
-        snprintf(w->why, sizeof w->why, "%s is empty", name);
-    else
-        snprintf(w->why, sizeof w->why, "%s '%.*s%s': %s", name, (int)k, s, k < n ? "..." : "", why);
+    csv_field_reason(w->why, sizeof w->why, "", name, s, n, why);
     return reject(w, row, w->why);
 }
 
@@ -315,7 +290,7 @@ bool weighcsv_row(weighcsv *w, const csv_row *row)
         return reject(w, row, w->why);
     }
     for (size_t i = w->nheader; i < row->n; i++) {
-        if (present(row->f[i], row->len[i])) {
+        if (csv_present(row->f[i], row->len[i])) {
             snprintf(w->why, sizeof w->why, "row has %zu fields but the header has %zu", row->n, w->nheader);
             return reject(w, row, w->why);
         }
@@ -334,29 +309,29 @@ bool weighcsv_row(weighcsv *w, const csv_row *row)
     const char *s, *why;
 
     char plate[RL_PLATE_MAX + 1];
-    s = field(row, w->col[C_PLATE], &n);
+    s = csv_field(row, w->col[C_PLATE], &n);
     if ((why = plate_normalize(s, n, plate, &r.plate_len)))
         return bad_field(w, row, "plate", s, n, why);
     r.plate = plate;
 
-    s = field(row, w->col[C_COLOR], &n);
+    s = csv_field(row, w->col[C_COLOR], &n);
     r.color = 0;
     if (s && !plate_color_parse(s, n, &r.color))
         return bad_field(w, row, "plate colour", s, n, "not a colour code (0-5, 9) or name");
 
-    s = field(row, w->col[C_TIME], &n);
+    s = csv_field(row, w->col[C_TIME], &n);
     if ((why = tu_parse(&w->tp, s, n, &r.time)))
         return bad_field(w, row, "time", s, n, why);
 
     int64_t v;
-    s = field(row, w->col[C_AXLES], &n);
+    s = csv_field(row, w->col[C_AXLES], &n);
     if ((why = whole(s, n, &v)))
         return bad_field(w, row, "axle count", s, n, why);
     if (v < 1 || v > AXLES_MAX)
         return bad_field(w, row, "axle count", s, n, "not an axle count (1-99)");
     r.axles = (int)v;
 
-    s = field(row, w->col[C_GROSS], &n);
+    s = csv_field(row, w->col[C_GROSS], &n);
     if ((why = number(s, n, w->gross_scale, &v)))
         return bad_field(w, row, "gross weight", s, n, why);
     if (v <= 0)
@@ -368,20 +343,20 @@ bool weighcsv_row(weighcsv *w, const csv_row *row)
         return bad_field(w, row, "gross weight", s, n, "above 1000 t: not a road vehicle");
     r.gross_kg = v;
 
-    s = field(row, w->col[C_MODE], &n);
+    s = csv_field(row, w->col[C_MODE], &n);
     if (s && !parse_mode(s, n, &r.wim))
         return bad_field(w, row, "mode", s, n, "neither static (静态) nor wim (动态): the tolerance depends on it");
     if (!s)
         r.wim = false;
 
-    s = field(row, w->col[C_AXLE_KG], &n);
-    if (present(s, n) && !axle_list(w, s, n, &r)) {
+    s = csv_field(row, w->col[C_AXLE_KG], &n);
+    if (csv_present(s, n) && !axle_list(w, s, n, &r)) {
         r.naxle_kg = 0;
         bad_optional(w);
     }
 
-    s = field(row, w->col[C_SPEED], &n);
-    if (present(s, n)) {
+    s = csv_field(row, w->col[C_SPEED], &n);
+    if (csv_present(s, n)) {
         if (!number(s, n, 3, &v) && v >= 0 && v <= INT32_MAX) {
             r.speed_mkmh = (int32_t)v;
             r.have_speed = true;
@@ -390,8 +365,8 @@ bool weighcsv_row(weighcsv *w, const csv_row *row)
         }
     }
 
-    s = field(row, w->col[C_PASSENGERS], &n);
-    if (present(s, n)) {
+    s = csv_field(row, w->col[C_PASSENGERS], &n);
+    if (csv_present(s, n)) {
         if (!whole(s, n, &v) && v >= 0 && v <= PASSENGERS_MAX)
             r.passengers = (int)v;
         else
@@ -399,9 +374,9 @@ bool weighcsv_row(weighcsv *w, const csv_row *row)
     }
 
     size_t ln;
-    const char *ls = field(row, w->col[C_LON], &ln);
-    s = field(row, w->col[C_LAT], &n);
-    if (present(ls, ln) || present(s, n)) {
+    const char *ls = csv_field(row, w->col[C_LON], &ln);
+    s = csv_field(row, w->col[C_LAT], &n);
+    if (csv_present(ls, ln) || csv_present(s, n)) {
         int64_t lon, lat;
         if (!number(ls, ln, 6, &lon) && !number(s, n, 6, &lat) && lon >= -180000000 &&
             lon <= 180000000 && lat >= -90000000 && lat <= 90000000) {
@@ -415,8 +390,8 @@ bool weighcsv_row(weighcsv *w, const csv_row *row)
         }
     }
 
-    s = field(row, w->col[C_STATION], &n);
-    if (present(s, n)) {
+    s = csv_field(row, w->col[C_STATION], &n);
+    if (csv_present(s, n)) {
         trim_span(&s, &n);
         r.station = s;
         r.station_len = n;
