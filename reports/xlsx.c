@@ -22,6 +22,7 @@
 #include <xlsxwriter.h>
 
 #include "csvout.h"
+#include "plate.h"
 #include "reports.h"
 #include "timeutil.h"
 #include "util.h"
@@ -52,19 +53,27 @@ static const char *unit_zh(event_type t)
     }
 }
 
-/* Text from input: a leading ' when it would start a formula. */
-static void input_text(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s, rl_buf *tmp)
+/* Excel's limits: 32 767 characters a cell, 1 048 576 rows a sheet. */
+#define XLSX_CELL_MAX 32767
+#define XLSX_ROWS_MAX 1048576
+
+/* Text from input: a leading ' when it would start a formula; cut (on a
+ * character boundary) to what a cell holds, the full text staying in
+ * events.csv. */
+static lxw_error input_text(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s, rl_buf *tmp)
 {
-    if (!s)
-        s = "";
-    if (text_is_formula(s, strlen(s))) {
-        tmp->len = 0;
+    if (!s || !*s)
+        return LXW_NO_ERROR;
+    size_t n = strlen(s);
+    bool formula = text_is_formula(s, n);
+    size_t room = XLSX_CELL_MAX - (formula ? 1 : 0);
+    if (!formula && n <= room)
+        return worksheet_write_string(ws, r, c, s, NULL);
+    tmp->len = 0;
+    if (formula)
         buf_putc(tmp, '\'');
-        buf_puts(tmp, s);
-        worksheet_write_string(ws, r, c, tmp->p, NULL);
-    } else if (*s) {
-        worksheet_write_string(ws, r, c, s, NULL);
-    }
+    buf_put(tmp, s, utf8_cut(s, n, room));
+    return worksheet_write_string(ws, r, c, tmp->p, NULL);
 }
 
 static double fixed(int64_t v, int scale)
@@ -84,7 +93,6 @@ bool report_xlsx(const rl_run *run, const char *path)
     lxw_workbook *wb = workbook_new_opt(path, &opt);
     if (!wb)
         return false;
-    lxw_worksheet *ws = workbook_add_worksheet(wb, "违规事件");
     lxw_format *head = workbook_add_format(wb);
     format_set_bold(head);
     format_set_bg_color(head, 0xF1F3F5);
@@ -96,47 +104,81 @@ bool report_xlsx(const rl_run *run, const char *path)
     lxw_format *pct = workbook_add_format(wb);
     format_set_num_format(pct, "0.00");
     bool zh = true;
-    for (lxw_col_t c = 0; c < NCOLS; c++)
-        worksheet_set_column(ws, c, c, cols[c].width, c == 7 || c == 8 ? when : NULL);
-    worksheet_freeze_panes(ws, 1, 0);
-    worksheet_autofilter(ws, 0, 0, (lxw_row_t)run->events.n, (lxw_col_t)(NCOLS - 1));
-    for (lxw_col_t c = 0; c < NCOLS; c++)
-        worksheet_write_string(ws, 0, c, cols[c].title, head);
     rl_buf tmp = {0};
     int32_t tz = run->opt.tz;
-    for (size_t i = 0; i < run->events.n; i++) {
+    lxw_error err = LXW_NO_ERROR;
+    lxw_worksheet *ws = NULL;
+    size_t per_sheet = XLSX_ROWS_MAX - 1, sheet = 0;
+    for (size_t i = 0; i < run->events.n || (i == 0 && !ws); i++) {
+        if (i % per_sheet == 0) {
+            /* a ledger longer than a sheet goes on in 违规事件 (2), ... */
+            char name[32];
+            if (sheet++ == 0)
+                snprintf(name, sizeof name, "违规事件");
+            else
+                snprintf(name, sizeof name, "违规事件 (%zu)", sheet);
+            ws = workbook_add_worksheet(wb, name);
+            if (!ws) {
+                err = LXW_ERROR_MEMORY_MALLOC_FAILED;
+                break;
+            }
+            size_t rows = run->events.n - i < per_sheet ? run->events.n - i : per_sheet;
+            for (lxw_col_t c = 0; c < NCOLS; c++)
+                worksheet_set_column(ws, c, c, cols[c].width, c == 7 || c == 8 ? when : NULL);
+            worksheet_freeze_panes(ws, 1, 0);
+            worksheet_autofilter(ws, 0, 0, (lxw_row_t)rows, (lxw_col_t)(NCOLS - 1));
+            for (lxw_col_t c = 0; c < NCOLS; c++)
+                worksheet_write_string(ws, 0, c, cols[c].title, head);
+            if (run->events.n == 0)
+                break;
+        }
         const rl_event *e = &run->events.e[i];
         const rl_vehicle *v = vtable_at(run->vt, e->vehicle);
-        lxw_row_t r = (lxw_row_t)(i + 1);
+        lxw_row_t r = (lxw_row_t)(i % per_sheet + 1);
         char text[512];
-        worksheet_write_string(ws, r, 0, e->id, NULL);
-        input_text(ws, r, 1, run_vehicle_label(run, v), &tmp);
+        lxw_error w = LXW_NO_ERROR;
+#define PUT(call)                                                                                                \
+    do {                                                                                                         \
+        lxw_error e_ = (call);                                                                                   \
+        if (e_ != LXW_NO_ERROR && w == LXW_NO_ERROR)                                                             \
+            w = e_;                                                                                              \
+    } while (0)
+        PUT(worksheet_write_string(ws, r, 0, e->id, NULL));
+        PUT(input_text(ws, r, 1, run_vehicle_label(run, v), &tmp));
         snprintf(text, sizeof text, "%s%s", report_color_label(v->color, zh), v->color ? "色" : "");
-        worksheet_write_string(ws, r, 2, text, NULL);
-        worksheet_write_string(ws, r, 3, report_class_label(v->cls, zh), NULL);
-        input_text(ws, r, 4, run_vehicle_company(run, v), &tmp);
-        input_text(ws, r, 5, strtab_get(run->str, e->driver), &tmp);
-        worksheet_write_string(ws, r, 6, report_type_label(e->type, zh), NULL);
-        worksheet_write_number(ws, r, 7, excel_time(e->start, tz), when);
-        worksheet_write_number(ws, r, 8, excel_time(e->end, tz), when);
-        worksheet_write_number(ws, r, 9, (double)(e->end - e->start), NULL);
+        PUT(worksheet_write_string(ws, r, 2, text, NULL));
+        PUT(worksheet_write_string(ws, r, 3, report_class_label(v->cls, zh), NULL));
+        PUT(input_text(ws, r, 4, run_vehicle_company(run, v), &tmp));
+        PUT(input_text(ws, r, 5, strtab_get(run->str, e->driver), &tmp));
+        PUT(worksheet_write_string(ws, r, 6, report_type_label(e->type, zh), NULL));
+        PUT(worksheet_write_number(ws, r, 7, excel_time(e->start, tz), when));
+        PUT(worksheet_write_number(ws, r, 8, excel_time(e->end, tz), when));
+        PUT(worksheet_write_number(ws, r, 9, (double)(e->end - e->start), NULL));
         if (e->have_pos) {
-            worksheet_write_number(ws, r, 10, fixed(e->start_lon_e6, 6), coord);
-            worksheet_write_number(ws, r, 11, fixed(e->start_lat_e6, 6), coord);
-            worksheet_write_number(ws, r, 12, fixed(e->end_lon_e6, 6), coord);
-            worksheet_write_number(ws, r, 13, fixed(e->end_lat_e6, 6), coord);
+            PUT(worksheet_write_number(ws, r, 10, fixed(e->start_lon_e6, 6), coord));
+            PUT(worksheet_write_number(ws, r, 11, fixed(e->start_lat_e6, 6), coord));
+            PUT(worksheet_write_number(ws, r, 12, fixed(e->end_lon_e6, 6), coord));
+            PUT(worksheet_write_number(ws, r, 13, fixed(e->end_lat_e6, 6), coord));
         }
-        worksheet_write_number(ws, r, 14, fixed(e->value, e->scale), NULL);
-        worksheet_write_number(ws, r, 15, fixed(e->limit, e->scale), NULL);
-        worksheet_write_number(ws, r, 16, (double)llround(event_excess_pct(e) * 100.0) / 100.0, pct);
+        PUT(worksheet_write_number(ws, r, 14, fixed(e->value, e->scale), NULL));
+        PUT(worksheet_write_number(ws, r, 15, fixed(e->limit, e->scale), NULL));
+        PUT(worksheet_write_number(ws, r, 16, (double)llround(event_excess_pct(e) * 100.0) / 100.0, pct));
         report_severity_text(e->severity, zh, text, sizeof text);
-        worksheet_write_string(ws, r, 17, text, NULL);
-        worksheet_write_string(ws, r, 18, e->rule ? e->rule : "", NULL);
+        PUT(worksheet_write_string(ws, r, 17, text, NULL));
+        PUT(worksheet_write_string(ws, r, 18, e->rule ? e->rule : "", NULL));
         run_format_origin(run, e->origin, text, sizeof text);
-        input_text(ws, r, 19, text, &tmp);
-        worksheet_write_number(ws, r, 20, e->evidence_points, NULL);
-        worksheet_write_string(ws, r, 21, unit_zh(e->type), NULL);
+        PUT(input_text(ws, r, 19, text, &tmp));
+        PUT(worksheet_write_number(ws, r, 20, e->evidence_points, NULL));
+        PUT(worksheet_write_string(ws, r, 21, unit_zh(e->type), NULL));
+#undef PUT
+        if (w != LXW_NO_ERROR && err == LXW_NO_ERROR)
+            err = w;
     }
     buf_free(&tmp);
-    return workbook_close(wb) == LXW_NO_ERROR;
+    lxw_error closed = workbook_close(wb);
+    if (err != LXW_NO_ERROR || closed != LXW_NO_ERROR) {
+        fprintf(stderr, "roadlog: events.xlsx: %s\n", lxw_strerror(err != LXW_NO_ERROR ? err : closed));
+        return false;
+    }
+    return true;
 }
