@@ -387,14 +387,23 @@ static size_t text_width(const char *s)
     return w;
 }
 
+/* Text from input on a terminal: control bytes (an ESC sequence in a
+ * company name would retitle or recolour the terminal) shown as '?'. */
+static void put_plain(FILE *out, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        fputc(*p < 0x20 || *p == 0x7F ? '?' : *p, out);
+}
+
 static void cell(FILE *out, const char *s, size_t width, bool right)
 {
     size_t w = text_width(s);
     size_t pad = w < width ? width - w : 0;
     if (right)
-        fprintf(out, "%*s%s", (int)pad, "", s);
-    else
-        fprintf(out, "%s%*s", s, (int)pad, "");
+        fprintf(out, "%*s", (int)pad, "");
+    put_plain(out, s);
+    if (!right)
+        fprintf(out, "%*s", (int)pad, "");
 }
 
 void summary_print(const summary *sm, FILE *out)
@@ -500,7 +509,7 @@ void summary_print(const summary *sm, FILE *out)
         cell(out, sm_plate(sm, v), 16, false);
         fprintf(out, " %-7s %5u events %5lld points  ", report_color_label(v->color, false), v->nevents,
                 (long long)v->penalty);
-        fputs(sm_company(sm, v), out);
+        put_plain(out, sm_company(sm, v));
         fputc('\n', out);
     }
     free(rv);
