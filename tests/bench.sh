@@ -1,6 +1,6 @@
 #!/bin/sh
 # make bench: speed and memory of roadlog on generated data of a stated
-# size, one core (taskset -c 0), best of 3 runs.  Figures: records/s,
+# size, one core (taskset -c 0), best of 5 runs.  Figures: records/s,
 # MB/s, peak RSS and bytes per buffered fix (the machine is a VM whose speed
 # varies from run to run: the best run is the figure).
 #   tests/bench.sh ROADLOG FIXTURE_BIN_DIR
