@@ -11,9 +11,36 @@
 FILE *csvw_open(const char *path, bool bom)
 {
     FILE *f = fopen(path, "w");
-    if (f && bom)
+    if (!f)
+        return NULL;
+    setvbuf(f, NULL, _IOFBF, 1 << 18);
+    if (bom)
         fputs("\xEF\xBB\xBF", f);
     return f;
+}
+
+/* Digits of an integer, written without printf's format parsing. */
+static size_t int_text(char out[24], int64_t v)
+{
+    char tmp[24];
+    size_t n = 0, k = 0;
+    uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        tmp[n++] = (char)('0' + a % 10);
+        a /= 10;
+    } while (a);
+    if (v < 0)
+        out[k++] = '-';
+    while (n)
+        out[k++] = tmp[--n];
+    out[k] = 0;
+    return k;
+}
+
+void json_int(FILE *f, int64_t v)
+{
+    char b[24];
+    fwrite_unlocked(b, 1, int_text(b, v), f);
 }
 
 void csvw_init(csvw *w, FILE *f)
@@ -25,7 +52,7 @@ void csvw_init(csvw *w, FILE *f)
 static void sep(csvw *w)
 {
     if (!w->first)
-        fputc(',', w->f);
+        fputc_unlocked(',', w->f);
     w->first = false;
 }
 
@@ -38,18 +65,18 @@ static void put(csvw *w, const char *s, size_t n, bool neutralise)
             quote = true;
     bool formula = neutralise && text_is_formula(s, n);
     if (!quote && !formula) {
-        fwrite(s, 1, n, w->f);
+        fwrite_unlocked(s, 1, n, w->f);
         return;
     }
-    fputc('"', w->f);
+    fputc_unlocked('"', w->f);
     if (formula)
-        fputc('\'', w->f);
+        fputc_unlocked('\'', w->f);
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '"')
-            fputc('"', w->f);
-        fputc(s[i], w->f);
+            fputc_unlocked('"', w->f);
+        fputc_unlocked(s[i], w->f);
     }
-    fputc('"', w->f);
+    fputc_unlocked('"', w->f);
 }
 
 bool text_is_formula(const char *s, size_t n)
@@ -64,7 +91,7 @@ void csvw_str(csvw *w, const char *s) { put(w, s ? s : "", s ? strlen(s) : 0, fa
 void csvw_int(csvw *w, int64_t v)
 {
     sep(w);
-    fprintf(w->f, "%lld", (long long)v);
+    json_int(w->f, v);
 }
 
 void csvw_fixed(csvw *w, int64_t v, int scale)
@@ -72,13 +99,18 @@ void csvw_fixed(csvw *w, int64_t v, int scale)
     char b[32];
     num_format_fixed(b, v, scale);
     sep(w);
-    fputs(b, w->f);
+    fputs_unlocked(b, w->f);
 }
 
 int fmt_double(char *out, size_t n, double v, int decimals)
 {
+    static const double scale[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
     if (!isfinite(v))
         v = 0;
+    if (decimals >= 0 && decimals <= 8 && fabs(v) * scale[decimals] < 9e15 && n >= 32) {
+        /* rounded to the last decimal kept, trailing zeros dropped */
+        return num_format_fixed(out, (int64_t)llround(v * scale[decimals]), decimals);
+    }
     int k = snprintf(out, n, "%.*f", decimals, v);
     if (k <= 0 || (size_t)k >= n)
         return k;
@@ -101,21 +133,21 @@ void csvw_double(csvw *w, double v, int decimals)
     char b[64];
     fmt_double(b, sizeof b, v, decimals);
     sep(w);
-    fputs(b, w->f);
+    fputs_unlocked(b, w->f);
 }
 
 void csvw_empty(csvw *w) { sep(w); }
 
 void csvw_end(csvw *w)
 {
-    fputc('\n', w->f);
+    fputc_unlocked('\n', w->f);
     w->first = true;
 }
 
 void csvw_header(csvw *w, const char *names)
 {
-    fputs(names, w->f);
-    fputc('\n', w->f);
+    fputs_unlocked(names, w->f);
+    fputc_unlocked('\n', w->f);
     w->first = true;
 }
 
@@ -145,25 +177,25 @@ void html_strn(FILE *f, const char *s, size_t n)
     while (p < e) {
         unsigned c = *p;
         switch (c) {
-        case '&': fputs("&amp;", f); p++; continue;
-        case '<': fputs("&lt;", f); p++; continue;
-        case '>': fputs("&gt;", f); p++; continue;
-        case '"': fputs("&quot;", f); p++; continue;
-        case '\'': fputs("&#39;", f); p++; continue;
+        case '&': fputs_unlocked("&amp;", f); p++; continue;
+        case '<': fputs_unlocked("&lt;", f); p++; continue;
+        case '>': fputs_unlocked("&gt;", f); p++; continue;
+        case '"': fputs_unlocked("&quot;", f); p++; continue;
+        case '\'': fputs_unlocked("&#39;", f); p++; continue;
         default: break;
         }
         if (c < 0x20 || c == 0x7F) {
             if (c == '\t' || c == '\n')
-                fputc((int)c, f);
+                fputc_unlocked((int)c, f);
             p++;
             continue;
         }
         size_t len = utf8_seq(p, e);
         if (len) {
-            fwrite(p, 1, len, f);
+            fwrite_unlocked(p, 1, len, f);
             p += len;
         } else {
-            fputs("\xEF\xBF\xBD", f);
+            fputs_unlocked("\xEF\xBF\xBD", f);
             p++;
         }
     }
@@ -173,38 +205,38 @@ void html_str(FILE *f, const char *s) { html_strn(f, s ? s : "", s ? strlen(s) :
 
 void json_strn(FILE *f, const char *s, size_t n)
 {
-    fputc('"', f);
+    fputc_unlocked('"', f);
     const unsigned char *p = (const unsigned char *)s, *e = p + n;
     while (p < e) {
         unsigned c = *p;
         if (c == '"' || c == '\\') {
-            fputc('\\', f);
-            fputc((int)c, f);
+            fputc_unlocked('\\', f);
+            fputc_unlocked((int)c, f);
             p++;
         } else if (c < 0x20) {
             switch (c) {
-            case '\n': fputs("\\n", f); break;
-            case '\r': fputs("\\r", f); break;
-            case '\t': fputs("\\t", f); break;
+            case '\n': fputs_unlocked("\\n", f); break;
+            case '\r': fputs_unlocked("\\r", f); break;
+            case '\t': fputs_unlocked("\\t", f); break;
             default: fprintf(f, "\\u%04x", c);
             }
             p++;
         } else if (c < 0x80) {
-            fputc((int)c, f);
+            fputc_unlocked((int)c, f);
             p++;
         } else {
             /* copy a valid UTF-8 sequence, replace anything else */
             size_t len = utf8_seq(p, e);
             if (len) {
-                fwrite(p, 1, len, f);
+                fwrite_unlocked(p, 1, len, f);
                 p += len;
             } else {
-                fputs("\\ufffd", f);
+                fputs_unlocked("\\ufffd", f);
                 p++;
             }
         }
     }
-    fputc('"', f);
+    fputc_unlocked('"', f);
 }
 
 void json_str(FILE *f, const char *s) { json_strn(f, s ? s : "", s ? strlen(s) : 0); }
@@ -213,5 +245,5 @@ void json_fixed(FILE *f, int64_t v, int scale)
 {
     char b[32];
     num_format_fixed(b, v, scale);
-    fputs(b, f);
+    fputs_unlocked(b, f);
 }

@@ -40,6 +40,8 @@ void json_str(FILE *f, const char *s);
 void json_strn(FILE *f, const char *s, size_t n);
 /* A fixed-point number with up to `scale` decimals (85.3, 120). */
 void json_fixed(FILE *f, int64_t v, int scale);
+/* An integer. */
+void json_int(FILE *f, int64_t v);
 
 /* Does text from input start like a spreadsheet formula (= + - @, tab,
  * CR)?  Such text is written with a leading ' in CSV and xlsx. */

@@ -80,54 +80,73 @@ bool report_events_csv(const rl_run *run, const char *path)
 
 void report_event_json(FILE *f, const rl_run *run, const rl_event *e)
 {
+    /* written piece by piece without printf: the ledger can hold hundreds
+     * of thousands of events */
     const rl_vehicle *v = vtable_at(run->vt, e->vehicle);
     int32_t tz = run->opt.tz;
     char t[32], src[512], pct[32];
-    fprintf(f, "{\"event_id\":\"%s\",\"plate\":", e->id);
+    fputs_unlocked("{\"event_id\":\"", f);
+    fputs_unlocked(e->id, f);
+    fputs_unlocked("\",\"plate\":", f);
     json_str(f, run_vehicle_label(run, v));
-    fprintf(f, ",\"plate_color\":%d,\"class\":\"%s\",\"company\":", v->color, class_name(v->cls));
+    fputs_unlocked(",\"plate_color\":", f);
+    json_int(f, v->color);
+    fputs_unlocked(",\"class\":\"", f);
+    fputs_unlocked(class_name(v->cls), f);
+    fputs_unlocked("\",\"company\":", f);
     json_str(f, run_vehicle_company(run, v));
-    fputs(",\"driver\":", f);
+    fputs_unlocked(",\"driver\":", f);
     json_str(f, strtab_get(run->str, e->driver));
-    fprintf(f, ",\"type\":\"%s\"", event_type_name(e->type));
+    fputs_unlocked(",\"type\":\"", f);
+    fputs_unlocked(event_type_name(e->type), f);
     tu_format_iso(e->start, tz, t);
-    fprintf(f, ",\"start_time\":\"%s\"", t);
+    fputs_unlocked("\",\"start_time\":\"", f);
+    fputs_unlocked(t, f);
     tu_format_iso(e->end, tz, t);
-    fprintf(f, ",\"end_time\":\"%s\",\"duration_s\":%lld", t, (long long)(e->end - e->start));
-    static const char *const keys[4] = {"start_lon", "start_lat", "end_lon", "end_lat"};
+    fputs_unlocked("\",\"end_time\":\"", f);
+    fputs_unlocked(t, f);
+    fputs_unlocked("\",\"duration_s\":", f);
+    json_int(f, e->end - e->start);
+    static const char *const keys[4] = {",\"start_lon\":", ",\"start_lat\":", ",\"end_lon\":", ",\"end_lat\":"};
     int32_t vals[4] = {e->start_lon_e6, e->start_lat_e6, e->end_lon_e6, e->end_lat_e6};
     for (int k = 0; k < 4; k++) {
-        fprintf(f, ",\"%s\":", keys[k]);
+        fputs_unlocked(keys[k], f);
         if (e->have_pos)
             json_fixed(f, vals[k], 6);
         else
-            fputs("null", f);
+            fputs_unlocked("null", f);
     }
-    fputs(",\"value\":", f);
+    fputs_unlocked(",\"value\":", f);
     json_fixed(f, e->value, e->scale);
-    fputs(",\"limit\":", f);
+    fputs_unlocked(",\"limit\":", f);
     json_fixed(f, e->limit, e->scale);
     fmt_double(pct, sizeof pct, event_excess_pct(e), 2);
-    fprintf(f, ",\"excess_pct\":%s,\"severity\":", pct);
+    fputs_unlocked(",\"excess_pct\":", f);
+    fputs_unlocked(pct, f);
+    fputs_unlocked(",\"severity\":", f);
     json_str(f, e->severity);
-    fputs(",\"rule\":", f);
+    fputs_unlocked(",\"rule\":", f);
     json_str(f, e->rule);
-    fputs(",\"source\":", f);
+    fputs_unlocked(",\"source\":", f);
     run_format_origin(run, e->origin, src, sizeof src);
     json_str(f, src);
-    fprintf(f, ",\"evidence_points\":%u,\"gps_time\":", e->evidence_points);
+    fputs_unlocked(",\"evidence_points\":", f);
+    json_int(f, e->evidence_points);
+    fputs_unlocked(",\"gps_time\":", f);
     if (e->have_gps) {
         tu_format_iso(e->gps_time, tz, t);
-        fprintf(f, "\"%s\"", t);
+        fputc_unlocked('"', f);
+        fputs_unlocked(t, f);
+        fputc_unlocked('"', f);
     } else {
-        fputs("null", f);
+        fputs_unlocked("null", f);
     }
-    fputs(",\"gps_distance_km\":", f);
+    fputs_unlocked(",\"gps_distance_km\":", f);
     if (e->have_gps_distance)
         json_fixed(f, e->gps_distance_m, 3);
     else
-        fputs("null", f);
-    fputc('}', f);
+        fputs_unlocked("null", f);
+    fputc_unlocked('}', f);
 }
 
 bool report_events_jsonl(const rl_run *run, const char *path)
@@ -135,6 +154,7 @@ bool report_events_jsonl(const rl_run *run, const char *path)
     FILE *f = fopen(path, "w");
     if (!f)
         return false;
+    setvbuf(f, NULL, _IOFBF, 1 << 18);
     for (size_t i = 0; i < run->events.n; i++) {
         report_event_json(f, run, &run->events.e[i]);
         fputc('\n', f);
