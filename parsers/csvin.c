@@ -237,6 +237,32 @@ static void scan_bytes(line_scan *ls, const unsigned char *s, size_t i, size_t n
 
 /* The SSE2 path (x86-64 baseline) classifies 16 bytes at a time; other
  * machines take the byte loop, with the same result. */
+#ifdef __SSE2__
+/* The 16 bytes at s + at, those whose bit is set in `keep`. */
+static inline void scan_block(line_scan *ls, const unsigned char *s, size_t at, unsigned keep, __m128i vd,
+                              __m128i vq, __m128i vr)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(s + at));
+    unsigned md = keep & (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd));
+    unsigned mq = keep & (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, vq), _mm_cmpeq_epi8(x, vr)));
+    unsigned mh = keep & (unsigned)_mm_movemask_epi8(x);
+    if (mq)
+        ls->special = true;
+    if (mh) {
+        if (ls->first_high == SIZE_MAX)
+            ls->first_high = at + (size_t)__builtin_ctz(mh);
+        ls->last_high = at + 31 - (size_t)__builtin_clz(mh);
+    }
+    while (md) {
+        if (ls->ndelim < CSVIN_MAX_FIELDS - 1)
+            ls->delim[ls->ndelim++] = (uint32_t)(at + (size_t)__builtin_ctz(md));
+        else
+            ls->too_many = true;
+        md &= md - 1;
+    }
+}
+#endif
+
 /* `brk`: the line-break byte that is not the line end (CR, or LF when
  * lines end in CR): inside a line it ends a row, which libcsv handles. */
 static void scan_line(line_scan *ls, const char *str, size_t n, char delim, char brk)
@@ -250,48 +276,12 @@ static void scan_line(line_scan *ls, const char *str, size_t n, char delim, char
     size_t i = 0;
 #ifdef __SSE2__
     const __m128i vd = _mm_set1_epi8(delim), vq = _mm_set1_epi8('"'), vr = _mm_set1_epi8(brk);
-    for (; i + 16 <= n; i += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(s + i));
-        unsigned md = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd));
-        unsigned mq = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, vq), _mm_cmpeq_epi8(x, vr)));
-        unsigned mh = (unsigned)_mm_movemask_epi8(x);
-        if (mq)
-            ls->special = true;
-        if (mh) {
-            if (ls->first_high == SIZE_MAX)
-                ls->first_high = i + (size_t)__builtin_ctz(mh);
-            ls->last_high = i + 31 - (size_t)__builtin_clz(mh);
-        }
-        while (md) {
-            if (ls->ndelim < CSVIN_MAX_FIELDS - 1)
-                ls->delim[ls->ndelim++] = (uint32_t)(i + (size_t)__builtin_ctz(md));
-            else
-                ls->too_many = true;
-            md &= md - 1;
-        }
-    }
+    for (; i + 16 <= n; i += 16)
+        scan_block(ls, s, i, 0xFFFFu, vd, vq, vr);
     if (i < n && n >= 16) {
-        /* the tail: one more block ending at n, ignoring bytes seen */
+        /* the tail: one more block ending at n, ignoring the bytes seen */
         size_t base = n - 16;
-        unsigned keep = ~((1u << (i - base)) - 1) & 0xFFFFu;
-        __m128i x = _mm_loadu_si128((const __m128i *)(s + base));
-        unsigned md = keep & (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd));
-        unsigned mq = keep & (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, vq), _mm_cmpeq_epi8(x, vr)));
-        unsigned mh = keep & (unsigned)_mm_movemask_epi8(x);
-        if (mq)
-            ls->special = true;
-        if (mh) {
-            if (ls->first_high == SIZE_MAX)
-                ls->first_high = base + (size_t)__builtin_ctz(mh);
-            ls->last_high = base + 31 - (size_t)__builtin_clz(mh);
-        }
-        while (md) {
-            if (ls->ndelim < CSVIN_MAX_FIELDS - 1)
-                ls->delim[ls->ndelim++] = (uint32_t)(base + (size_t)__builtin_ctz(md));
-            else
-                ls->too_many = true;
-            md &= md - 1;
-        }
+        scan_block(ls, s, base, ~((1u << (i - base)) - 1) & 0xFFFFu, vd, vq, vr);
         i = n;
     }
 #endif

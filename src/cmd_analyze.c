@@ -13,27 +13,6 @@
 #include "reports.h"
 #include "util.h"
 
-/* mkdir -p */
-static bool make_dir(const char *path)
-{
-    char *p = xstrdup(path);
-    bool ok = true;
-    for (char *s = p + 1; ok; s++) {
-        if (*s == '/' || *s == 0) {
-            char c = *s;
-            *s = 0;
-            if (mkdir(p, 0777) != 0 && errno != EEXIST)
-                ok = false;
-            *s = c;
-            if (!c)
-                break;
-        }
-    }
-    free(p);
-    struct stat st;
-    return ok && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 static char *out_path(const rl_run *run, const char *name)
 {
     rl_buf b = {0};
@@ -90,7 +69,7 @@ int cmd_analyze(int argc, char **argv)
         run_free(&run);
         return EXIT_USAGE;
     }
-    if (!make_dir(run.opt.out_dir)) {
+    if (!make_dirs(run.opt.out_dir)) {
         fprintf(stderr, "roadlog analyze: cannot create the output folder %s: %s\n", run.opt.out_dir,
                 strerror(errno));
         run_free(&run);

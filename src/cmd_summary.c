@@ -16,26 +16,6 @@
 #include "summary.h"
 #include "util.h"
 
-static bool make_dirs(const char *path)
-{
-    char *p = xstrdup(path);
-    bool ok = true;
-    for (char *s = p + 1; ok; s++) {
-        if (*s == '/' || *s == 0) {
-            char c = *s;
-            *s = 0;
-            if (mkdir(p, 0777) != 0 && errno != EEXIST)
-                ok = false;
-            *s = c;
-            if (!c)
-                break;
-        }
-    }
-    free(p);
-    struct stat st;
-    return ok && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 int cmd_summary(int argc, char **argv)
 {
     rl_run run;

@@ -277,13 +277,21 @@ static bool read_table(rl_run *run, rl_src *src, unsigned fi, const rl_sink *sin
 
 /* ---- binary inputs ---- */
 
-static bool read_jt808(rl_run *run, rl_src *src, unsigned fi, const rl_sink *sink)
+/* A binary input: its kind, how its records are located, and the JT/T
+ * 808 terminal state shared by every binary input of the run. */
+static rl_input *binary_input(rl_run *run, unsigned fi, const char *kind, rl_loc_kind loc)
 {
     rl_input *in = &run->inputs[fi];
-    in->kind = "jt808";
-    in->loc = RL_LOC_OFFSET;
+    in->kind = kind;
+    in->loc = loc;
     if (!run->jt808_session)
         run->jt808_session = jt808_session_new();
+    return in;
+}
+
+static bool read_jt808(rl_run *run, rl_src *src, unsigned fi, const rl_sink *sink)
+{
+    rl_input *in = binary_input(run, fi, "jt808", RL_LOC_OFFSET);
     uint64_t before = run->positions;
     jt808_dec *d = jt808_new(run->jt808_session, sink, fi, RL_LOC_OFFSET);
     uint64_t off = 0;
@@ -307,11 +315,7 @@ static bool read_jt808(rl_run *run, rl_src *src, unsigned fi, const rl_sink *sin
 
 static bool read_pcap(rl_run *run, rl_src *src, unsigned fi, const rl_sink *sink)
 {
-    rl_input *in = &run->inputs[fi];
-    in->kind = "pcap";
-    in->loc = RL_LOC_PACKET;
-    if (!run->jt808_session)
-        run->jt808_session = jt808_session_new();
+    rl_input *in = binary_input(run, fi, "pcap", RL_LOC_PACKET);
     FILE *f = rl_src_fopen(src);
     if (!f) {
         in->error = xstrdup("cannot open the capture stream");

@@ -28,6 +28,9 @@ void buf_putc(rl_buf *b, char c);
 void buf_printf(rl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_free(rl_buf *b);
 
+/* mkdir -p: true when path is (now) a directory. */
+bool make_dirs(const char *path);
+
 /* Trim spaces and tabs at both ends (in place on the pointer/length). */
 static inline void trim_span(const char **s, size_t *n)
 {
