@@ -76,6 +76,13 @@ awk -v full="$csv_rss" -v base="$base_rss" -v n="$rows" -v k="$kept" 'BEGIN {
     printf "%-34s %.1f bytes per buffered fix (peak %.1f MB; fixed overhead %.1f MB with %d fixes)\n",
            "memory", (full - base) * 1024 / (n - k), full / 1024, base / 1024, k }'
 
+if [ -f "$DIR/gps.808" ] && [ -f "$DIR/gps.pcap" ]; then
+    # the decoder alone, positions counted (issue 4's figure); then the
+    # whole program on the same files
+    ${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -Isrc -Iparsers -o "$DIR/bench_jt808" "$TOP/tests/bench_jt808.c" \
+        "$TOP/parsers/jt808.c" "$TOP/parsers/pcapin.c" -lpcap 2>/dev/null &&
+        $CPU "$DIR/bench_jt808" "$DIR/gps.808" "$DIR/gps.pcap" 5 | sed 's/^/  /'
+fi
 if [ -f "$DIR/gps.808" ]; then
     r=$(measure "$ROADLOG" decode --quiet "$DIR/gps.808")
     report "decode raw JT/T 808" "$rows" "$(size "$DIR/gps.808")" "$r"
