@@ -104,6 +104,50 @@ static bool on_reject(void *ud, rl_origin where, const char *reason, const void 
 
 static void on_count(void *ud, const char *what, uint64_t n) { run_count(ud, what, n); }
 
+/* The first pass over JT/T 808 inputs: registrations only (into the main
+ * run), everything else ignored; it is read again, for real, after. */
+static void pass_position(void *ud, const rl_position *p)
+{
+    (void)ud;
+    (void)p;
+}
+static void pass_weighing(void *ud, const rl_weighing *w)
+{
+    (void)ud;
+    (void)w;
+}
+static bool pass_reject(void *ud, rl_origin where, const char *reason, const void *raw, size_t n)
+{
+    (void)ud;
+    (void)where;
+    (void)reason;
+    (void)raw;
+    (void)n;
+    return true;
+}
+static void pass_count(void *ud, const char *what, uint64_t n)
+{
+    (void)ud;
+    (void)what;
+    (void)n;
+}
+
+/* A terminal's registration holds for its positions before it in the
+ * stream too (FORMATS.md §2): learn the registrations of every input that
+ * can be read twice (not stdin) before printing anything. */
+static void learn_registrations(rl_run *run, char **inputs, int ninputs)
+{
+    rl_run pre;
+    run_init(&pre);
+    pre.opt.quiet = true;
+    pre.opt.port = run->opt.port;
+    rl_sink sink = {run, pass_position, on_registration, pass_weighing, pass_reject, pass_count};
+    for (int i = 0; i < ninputs; i++)
+        if (strcmp(inputs[i], "-") != 0)
+            dispatch_input(&pre, inputs[i], &sink, WANT_TERMINALS);
+    run_free(&pre);
+}
+
 int cmd_decode(int argc, char **argv)
 {
     rl_run run;
@@ -128,6 +172,7 @@ int cmd_decode(int argc, char **argv)
     int status = 0;
     if (run.opt.registry_path && !dispatch_input(&run, run.opt.registry_path, &sink, WANT_REGISTRY))
         status = EXIT_INPUT;
+    learn_registrations(&run, inputs, ninputs);
     fputs(DECODE_COLUMNS "\n", stdout);
     run_plan_progress(&run, inputs, ninputs);
     for (int i = 0; i < ninputs && !run.stop; i++)

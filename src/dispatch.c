@@ -358,6 +358,10 @@ bool dispatch_input(rl_run *run, const char *path, const rl_sink *sink, want_kin
     bool ok = true;
     uint64_t lines = 0;
     bool cut_reported = false;
+    if (want == WANT_TERMINALS && kind != RL_KIND_JT808 && kind != RL_KIND_PCAP && kind != RL_KIND_PCAPNG) {
+        rl_src_close(src);
+        return true;
+    }
     switch (kind) {
     case RL_KIND_TEXT:
         ok = read_table(run, src, fi, sink, want, &lines, &cut_reported);

@@ -9,8 +9,10 @@
 
 #include "run.h"
 
-/* What an input may be. */
-typedef enum { WANT_ANY, WANT_REGISTRY } want_kind;
+/* What an input may be: anything; a registry (--registry); or only the
+ * JT/T 808 traffic, read for its registrations (decode's first pass: a
+ * terminal's plate holds for its positions before the registration). */
+typedef enum { WANT_ANY, WANT_REGISTRY, WANT_TERMINALS } want_kind;
 
 /* Read `path` ("-" = stdin).  Returns false when it could not be read at
  * all (the run's exit status becomes 1) or --strict stopped the run. */
