@@ -40,6 +40,7 @@ typedef struct {
     size_t last_high;    /* last byte >= 0x80 (valid when first_high < n) */
     size_t ndelim;
     bool too_many;       /* CSVIN_MAX_FIELDS delimiters or more: one field too many */
+    bool blank_edge;     /* a space or tab may touch a field's edge: trim */
     uint32_t delim[CSVIN_MAX_FIELDS];
 } line_scan;
 
@@ -227,6 +228,8 @@ static void scan_bytes(line_scan *ls, const unsigned char *s, size_t i, size_t n
                 ls->too_many = true;
         } else if (c == '"' || c == (unsigned char)brk) {
             ls->special = true;
+        } else if (c == ' ' || c == '\t') {
+            ls->blank_edge = true; /* the byte loop does not look further */
         } else if (c & 0x80) {
             if (ls->first_high == SIZE_MAX)
                 ls->first_high = i;
@@ -240,10 +243,17 @@ static void scan_bytes(line_scan *ls, const unsigned char *s, size_t i, size_t n
 #ifdef __SSE2__
 /* The 16 bytes at s + at, those whose bit is set in `keep`. */
 static inline void scan_block(line_scan *ls, const unsigned char *s, size_t at, unsigned keep, __m128i vd,
-                              __m128i vq, __m128i vr)
+                              __m128i vq, __m128i vr, __m128i vb)
 {
     __m128i x = _mm_loadu_si128((const __m128i *)(s + at));
-    unsigned md = keep & (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd));
+    unsigned all_d = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd));
+    unsigned md = keep & all_d;
+    /* a blank next to a delimiter, or at the block's edge (where the
+     * neighbour is out of sight), means fields may need trimming; all 16
+     * bytes count here, seen before or not (the tail block overlaps) */
+    unsigned mb = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(x, vb)));
+    if (mb & ((all_d << 1) | (all_d >> 1) | 0x8001u))
+        ls->blank_edge = true;
     unsigned mq = keep & (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, vq), _mm_cmpeq_epi8(x, vr)));
     unsigned mh = keep & (unsigned)_mm_movemask_epi8(x);
     if (mq)
@@ -270,18 +280,21 @@ static void scan_line(line_scan *ls, const char *str, size_t n, char delim, char
     const unsigned char *s = (const unsigned char *)str;
     ls->special = false;
     ls->too_many = false;
+    ls->blank_edge = false;
     ls->first_high = SIZE_MAX;
     ls->last_high = 0;
     ls->ndelim = 0;
     size_t i = 0;
 #ifdef __SSE2__
     const __m128i vd = _mm_set1_epi8(delim), vq = _mm_set1_epi8('"'), vr = _mm_set1_epi8(brk);
+    /* the blanks trimmed: space, and tab unless tab is the delimiter */
+    const __m128i vb = _mm_set1_epi8(delim == '\t' ? ' ' : '\t');
     for (; i + 16 <= n; i += 16)
-        scan_block(ls, s, i, 0xFFFFu, vd, vq, vr);
+        scan_block(ls, s, i, 0xFFFFu, vd, vq, vr, vb);
     if (i < n && n >= 16) {
         /* the tail: one more block ending at n, ignoring the bytes seen */
         size_t base = n - 16;
-        scan_block(ls, s, base, ~((1u << (i - base)) - 1) & 0xFFFFu, vd, vq, vr);
+        scan_block(ls, s, base, ~((1u << (i - base)) - 1) & 0xFFFFu, vd, vq, vr, vb);
         i = n;
     }
 #endif
@@ -315,16 +328,28 @@ static void split_line(csvin *r, const line_scan *ls, const char *s, size_t n, u
         r->fptr = xrealloc(r->fptr, r->fcap * sizeof *r->fptr);
     }
     size_t start = 0;
-    for (size_t k = 0; k < nf; k++) {
-        size_t end = k < ls->ndelim ? ls->delim[k] : n;
-        size_t fs = start, fe = end;
-        while (fs < fe && is_blank(p[fs]))
-            fs++;
-        while (fe > fs && is_blank(p[fe - 1]))
-            fe--;
-        r->fptr[k] = p + fs;
-        r->flen[k] = fe - fs;
-        start = end + 1;
+    if (!ls->blank_edge) {
+        /* no blank touches a delimiter or the line's ends: the fields are
+         * exactly the spans between delimiters */
+        for (size_t k = 0; k < ls->ndelim; k++) {
+            r->fptr[k] = p + start;
+            r->flen[k] = ls->delim[k] - start;
+            start = ls->delim[k] + 1;
+        }
+        r->fptr[nf - 1] = p + start;
+        r->flen[nf - 1] = n - start;
+    } else {
+        for (size_t k = 0; k < nf; k++) {
+            size_t end = k < ls->ndelim ? ls->delim[k] : n;
+            size_t fs = start, fe = end;
+            while (fs < fe && is_blank(p[fs]))
+                fs++;
+            while (fe > fs && is_blank(p[fe - 1]))
+                fe--;
+            r->fptr[k] = p + fs;
+            r->flen[k] = fe - fs;
+            start = end + 1;
+        }
     }
     r->nf = nf;
     if (r->stopped)
