@@ -21,6 +21,7 @@
 #include "gps_csv.h"
 #include "record.h"
 #include "run.h"
+#include "rowtext.h"
 
 #define T0 INT64_C(1773534600) /* 2026-03-15 08:30:00 +08:00 */
 #define CST (8 * 3600)
@@ -77,46 +78,6 @@ static void s_count(void *ud, const char *what, uint64_t n)
     (void)ud;
     (void)what;
     (void)n;
-}
-
-/* ---- rows from '|'-separated text (fields kept verbatim, spaces too) ---- */
-
-typedef struct row {
-    csv_row r;
-    const char *f[64];
-    size_t len[64];
-    char *buf;
-} row;
-
-static row *mk(const char *fields, uint64_t line)
-{
-    row *w = calloc(1, sizeof *w);
-    w->buf = strdup(fields);
-    size_t n = 0;
-    char *p = w->buf;
-    for (;;) {
-        char *bar = strchr(p, '|');
-        w->f[n] = p;
-        w->len[n] = bar ? (size_t)(bar - p) : strlen(p);
-        n++;
-        if (!bar)
-            break;
-        *bar = 0;
-        p = bar + 1;
-    }
-    w->r.n = n;
-    w->r.f = (void *)w->f; /* const char ** or char **, as csvin.h has it */
-    w->r.len = w->len;
-    w->r.line = line;
-    w->r.raw = fields;
-    w->r.raw_len = strlen(fields);
-    return w;
-}
-
-static void rm(row *w)
-{
-    free(w->buf);
-    free(w);
 }
 
 #define FULL_HDR "plate|plate_color|time|lon|lat|speed|heading|altitude|status|alarm|mileage|driver"

@@ -19,46 +19,7 @@
 #include "registry_csv.h"
 #include "run.h"
 #include "strtab.h"
-
-/* ---- rows from '|'-separated text ---- */
-
-typedef struct row {
-    csv_row r;
-    const char *f[64];
-    size_t len[64];
-    char *buf;
-} row;
-
-static row *mk(const char *fields, uint64_t line)
-{
-    row *w = calloc(1, sizeof *w);
-    w->buf = strdup(fields);
-    size_t n = 0;
-    char *p = w->buf;
-    for (;;) {
-        char *bar = strchr(p, '|');
-        w->f[n] = p;
-        w->len[n] = bar ? (size_t)(bar - p) : strlen(p);
-        n++;
-        if (!bar)
-            break;
-        *bar = 0;
-        p = bar + 1;
-    }
-    w->r.n = n;
-    w->r.f = (void *)w->f; /* const char ** or char **, as csvin.h has it */
-    w->r.len = w->len;
-    w->r.line = line;
-    w->r.raw = fields;
-    w->r.raw_len = strlen(fields);
-    return w;
-}
-
-static void rm(row *w)
-{
-    free(w->buf);
-    free(w);
-}
+#include "rowtext.h"
 
 typedef struct rejlog {
     struct { rl_origin where; char why[256]; } r[64];
