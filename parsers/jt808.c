@@ -17,6 +17,9 @@
  */
 #include "jt808.h"
 
+#include "plate.h"
+#include "timeutil.h"
+
 #include <errno.h>
 #include <iconv.h>
 #include <stdarg.h>
@@ -335,27 +338,6 @@ static bool bcd2(uint8_t b, int *v)
     return true;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (the civil-from-days
- * inverse worked out by hand: shift the year to start in March so the leap
- * day is last, then count 400-year eras). */
-static int64_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static int days_in_month(int y, int m)
-{
-    static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        return 29;
-    return dm[m - 1];
-}
-
 /* Last date seen by a decoder: positions of a run share their day, and
  * turning a date into days is the costly half of the conversion. */
 typedef struct date_cache {
@@ -374,9 +356,9 @@ static bool bcd_time(const uint8_t b[6], int64_t *out, date_cache *dc)
         if (!bcd2(b[0], &yy) || !bcd2(b[1], &mo) || !bcd2(b[2], &dd))
             return false;
         int y = 2000 + yy; /* JT/T 808 sends two-digit years of this century */
-        if (mo < 1 || mo > 12 || dd < 1 || dd > days_in_month(y, mo))
+        if (!tu_valid_date(y, (unsigned)mo, (unsigned)dd))
             return false;
-        days = days_from_civil(y, mo, dd);
+        days = tu_days_from_civil(y, (unsigned)mo, (unsigned)dd);
         if (dc) {
             dc->key = key;
             dc->days = days;
@@ -456,56 +438,16 @@ static size_t phone_digits(const uint8_t *b, unsigned n, char *out)
     return k;
 }
 
-/* Decode one UTF-8 code point at s[*i]; invalid bytes come back as
- * themselves (>= 0x80) one at a time. */
-static uint32_t utf8_next(const char *s, size_t n, size_t *i, size_t *len)
-{
-    const uint8_t *u = (const uint8_t *)s + *i;
-    size_t left = n - *i;
-    uint32_t cp = u[0];
-    size_t l = 1;
-    if (cp >= 0xC0 && cp < 0xE0 && left >= 2 && (u[1] & 0xC0) == 0x80) {
-        cp = (uint32_t)(u[0] & 0x1F) << 6 | (u[1] & 0x3F);
-        l = 2;
-    } else if (cp >= 0xE0 && cp < 0xF0 && left >= 3 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
-        cp = (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
-        l = 3;
-    } else if (cp >= 0xF0 && cp < 0xF8 && left >= 4 && (u[1] & 0xC0) == 0x80 &&
-               (u[2] & 0xC0) == 0x80 && (u[3] & 0xC0) == 0x80) {
-        cp = (uint32_t)(u[0] & 0x07) << 18 | (uint32_t)(u[1] & 0x3F) << 12 |
-             (uint32_t)(u[2] & 0x3F) << 6 | (u[3] & 0x3F);
-        l = 4;
-    } else if (cp >= 0x80) {
-        cp = 0x80000000u | cp; /* raw byte marker */
-    }
-    *len = l;
-    *i += l;
-    return cp;
-}
-
 size_t jt808_plate_normalise(char *s, size_t n)
 {
-    size_t w = 0, i = 0;
-    while (i < n) {
-        size_t start = i, l;
-        uint32_t cp = utf8_next(s, n, &i, &l);
-        if (cp == 0x3000)
-            cp = ' ';                      /* ideographic space */
-        else if (cp >= 0xFF01 && cp <= 0xFF5E)
-            cp -= 0xFEE0;                  /* full-width ASCII -> half-width */
-        if (cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' || cp == 0 || cp == '-' ||
-            cp == 0xB7 || cp == 0x2022 || cp == 0x30FB)
-            continue;                      /* FORMATS.md "Vehicles": dropped */
-        if (cp >= 'a' && cp <= 'z')
-            cp -= 32;
-        if (cp < 0x80) {
-            s[w++] = (char)cp;
-        } else {
-            memmove(s + w, s + start, l);  /* unchanged code point (w <= start) */
-            w += l;
-        }
-    }
-    return w;
+    /* FORMATS.md "Vehicles", as for every other input; a plate that is
+     * empty, too long or holds control characters is no plate */
+    char out[RL_PLATE_MAX + 1];
+    size_t len;
+    if (plate_normalize(s, n, out, &len))
+        return 0;
+    memcpy(s, out, len);
+    return len;
 }
 
 /* A fixed-width or counted text field, trimmed of the paddings seen in the
@@ -518,17 +460,6 @@ static size_t text_field(jt808_session *s, const uint8_t *p, size_t n, char *out
     while (n && (p[0] == 0 || p[0] == ' '))
         p++, n--;
     return gbk_to_utf8(s, p, n, out, cap);
-}
-
-/* Keep a UTF-8 string within max bytes without cutting a character. */
-static size_t utf8_clip(const char *s, size_t n, size_t max)
-{
-    if (n <= max)
-        return n;
-    size_t k = max;
-    while (k > 0 && ((uint8_t)s[k] & 0xC0) == 0x80)
-        k--;
-    return k;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1219,7 +1150,7 @@ static bool msg_driver(jt808_dec *d, const jt808_frame *f, const uint8_t *b, siz
         session_set_driver(d->s, d->phone, d->phone_len, "", 0);
         return reject(d, origin, "driver identity 0x0702: neither a qualification code nor a name", b, n);
     }
-    dl = utf8_clip(drv, dl, DRIVER_MAX);
+    dl = utf8_cut(drv, dl, DRIVER_MAX);
     d->cnt[C_DRIVER_IDS]++;
     if (!session_set_driver(d->s, d->phone, d->phone_len, drv, dl)) {
         d->cnt[C_DRIVER_FULL]++;
