@@ -677,24 +677,10 @@ bool csvin_feed(csvin *r, const void *data, size_t len)
     return !r->stopped;
 }
 
-bool csvin_finish(csvin *r)
-{
-    if (r->stopped)
-        return false;
-    if (r->skipping) {
-        r->skipping = false;
-        over_long(r);
-    } else if (r->carry.len) {
-        size_t k = r->carry.len;
-        r->carry.len = 0;
-        process_line(r, r->carry.p, k);
-    }
-    while (r->in_quote && !r->stopped)
-        abandon_quote(r, "unterminated quote at the end of the file");
-    return !r->stopped;
-}
-
-bool csvin_finish_cut(csvin *r, const char *why, bool *cut_line)
+/* The end of the input.  `why` NULL: a last line without a newline is a
+ * line like any other.  Else the input was cut short, and that line is
+ * rejected with `why` (its end is lost). */
+static bool finish(csvin *r, const char *why, bool *cut_line)
 {
     *cut_line = false;
     if (r->stopped)
@@ -706,11 +692,23 @@ bool csvin_finish_cut(csvin *r, const char *why, bool *cut_line)
     } else if (r->carry.len) {
         size_t k = r->carry.len;
         r->carry.len = 0;
-        *cut_line = true;
-        reject(r, r->next_line++, why, r->carry.p, k > 200 ? 200 : k);
+        if (why) {
+            *cut_line = true;
+            reject(r, r->next_line++, why, r->carry.p, k > 200 ? 200 : k);
+        } else {
+            process_line(r, r->carry.p, k);
+        }
     }
     /* a quoted row still open lost its end too */
     while (r->in_quote && !r->stopped)
-        abandon_quote(r, "unterminated quote where the data ends");
+        abandon_quote(r, why ? "unterminated quote where the data ends" : "unterminated quote at the end of the file");
     return !r->stopped;
 }
+
+bool csvin_finish(csvin *r)
+{
+    bool cut;
+    return finish(r, NULL, &cut);
+}
+
+bool csvin_finish_cut(csvin *r, const char *why, bool *cut_line) { return finish(r, why, cut_line); }

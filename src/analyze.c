@@ -89,13 +89,6 @@ static void on_position(void *ud, const rl_position *p)
     vehicle_add_fix(v, &f);
 }
 
-static void on_registration(void *ud, const char *phone, size_t phone_len, const char *plate, size_t plate_len,
-                            int color, rl_origin where)
-{
-    (void)where;
-    run_register_terminal(ud, phone, phone_len, plate, plate_len, color);
-}
-
 static void on_weighing(void *ud, const rl_weighing *w)
 {
     rl_run *run = ud;
@@ -112,21 +105,14 @@ static void on_weighing(void *ud, const rl_weighing *w)
     weigh_store(run, v, w);
 }
 
-static bool on_reject(void *ud, rl_origin where, const char *reason, const void *raw, size_t raw_len)
-{
-    return run_reject(ud, where, reason, raw, raw_len);
-}
-
-static void on_count(void *ud, const char *what, uint64_t n) { run_count(ud, what, n); }
-
 void analyze_sink(rl_run *run, rl_sink *sink)
 {
     sink->ud = run;
     sink->position = on_position;
-    sink->registration = on_registration;
+    sink->registration = run_sink_registration;
     sink->weighing = on_weighing;
-    sink->reject = on_reject;
-    sink->count = on_count;
+    sink->reject = run_sink_reject;
+    sink->count = run_sink_count;
 }
 
 /* ---- identities ---- */

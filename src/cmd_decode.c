@@ -83,26 +83,12 @@ static void on_position(void *ud, const rl_position *p)
     csvw_end(&w);
 }
 
-static void on_registration(void *ud, const char *phone, size_t phone_len, const char *plate, size_t plate_len,
-                            int color, rl_origin where)
-{
-    (void)where;
-    run_register_terminal(ud, phone, phone_len, plate, plate_len, color);
-}
-
 static void on_weighing(void *ud, const rl_weighing *w)
 {
     rl_run *run = ud;
     (void)w;
     run->weighings++;
 }
-
-static bool on_reject(void *ud, rl_origin where, const char *reason, const void *raw, size_t n)
-{
-    return run_reject(ud, where, reason, raw, n);
-}
-
-static void on_count(void *ud, const char *what, uint64_t n) { run_count(ud, what, n); }
 
 /* The first pass over JT/T 808 inputs: registrations only (into the main
  * run), everything else ignored; it is read again, for real, after. */
@@ -141,7 +127,7 @@ static void learn_registrations(rl_run *run, char **inputs, int ninputs)
     run_init(&pre);
     pre.opt.quiet = true;
     pre.opt.port = run->opt.port;
-    rl_sink sink = {run, pass_position, on_registration, pass_weighing, pass_reject, pass_count};
+    rl_sink sink = {run, pass_position, run_sink_registration, pass_weighing, pass_reject, pass_count};
     for (int i = 0; i < ninputs; i++)
         if (strcmp(inputs[i], "-") != 0)
             dispatch_input(&pre, inputs[i], &sink, WANT_TERMINALS);
@@ -168,7 +154,7 @@ int cmd_decode(int argc, char **argv)
     }
     static char obuf[1 << 16];
     setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
-    rl_sink sink = {&run, on_position, on_registration, on_weighing, on_reject, on_count};
+    rl_sink sink = {&run, on_position, run_sink_registration, on_weighing, run_sink_reject, run_sink_count};
     int status = 0;
     if (run.opt.registry_path && !dispatch_input(&run, run.opt.registry_path, &sink, WANT_REGISTRY))
         status = EXIT_INPUT;

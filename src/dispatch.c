@@ -101,6 +101,20 @@ bool run_reject(rl_run *run, rl_origin where, const char *reason, const void *ra
     return true;
 }
 
+bool run_sink_reject(void *ud, rl_origin where, const char *reason, const void *raw, size_t raw_len)
+{
+    return run_reject(ud, where, reason, raw, raw_len);
+}
+
+void run_sink_count(void *ud, const char *what, uint64_t n) { run_count(ud, what, n); }
+
+void run_sink_registration(void *ud, const char *phone, size_t phone_len, const char *plate, size_t plate_len,
+                           int color, rl_origin where)
+{
+    (void)where;
+    run_register_terminal(ud, phone, phone_len, plate, plate_len, color);
+}
+
 /* ---- progress bar (stderr, only when it is a terminal) ---- */
 
 void run_plan_progress(rl_run *run, char **paths, int n)

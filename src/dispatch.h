@@ -21,6 +21,12 @@ bool dispatch_input(rl_run *run, const char *path, const rl_sink *sink, want_kin
 /* The common reject path: counts, writes rejects.csv (or stderr when
  * there is none), and under --strict reports and stops (returns false). */
 bool run_reject(rl_run *run, rl_origin where, const char *reason, const void *raw, size_t raw_len);
+/* Sink callbacks every command shares (ud is the rl_run): a rejected
+ * record (run_reject), a named counter, a JT/T 808 registration. */
+bool run_sink_reject(void *ud, rl_origin where, const char *reason, const void *raw, size_t raw_len);
+void run_sink_count(void *ud, const char *what, uint64_t n);
+void run_sink_registration(void *ud, const char *phone, size_t phone_len, const char *plate, size_t plate_len,
+                           int color, rl_origin where);
 /* Open rejects.csv in the output folder and write its header. */
 bool run_open_rejects(rl_run *run, const char *path);
 /* Sum the sizes of the inputs for the progress bar. */
