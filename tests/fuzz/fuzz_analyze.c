@@ -21,6 +21,7 @@
 #include "analyze.h"
 #include "dispatch.h"
 #include "fuzz_common.h"
+#include "fuzz_gz.h"
 #include "reports.h"
 #include "timeutil.h"
 #include "util.h"
@@ -44,25 +45,6 @@ static char *scratch(void)
     return dir;
 }
 
-static void gzip_buf(rl_buf *o, const uint8_t *p, size_t n)
-{
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-        abort();
-    unsigned char out[4096];
-    z.next_in = (unsigned char *)p;
-    z.avail_in = (uInt)n;
-    int rc;
-    do {
-        z.next_out = out;
-        z.avail_out = sizeof out;
-        rc = deflate(&z, Z_FINISH);
-        buf_put(o, out, sizeof out - z.avail_out);
-    } while (rc == Z_OK || (rc == Z_BUF_ERROR && z.avail_out == 0));
-    deflateEnd(&z);
-}
-
 static bool write_ok(rl_run *run, const char *name, bool (*w)(const rl_run *, const char *))
 {
     char path[600];
@@ -84,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     rl_buf gz = {0};
     if (mode & 8) {
-        gzip_buf(&gz, p, n);
+        fuzz_gz_member(&gz, p, n, 6);
         p = (const uint8_t *)gz.p;
         n = gz.len;
     }

@@ -20,27 +20,9 @@
 #include <zlib.h>
 
 #include "fuzz_common.h"
+#include "fuzz_gz.h"
 #include "input.h"
 #include "util.h"
-
-static void gz_member(rl_buf *o, const uint8_t *p, size_t n, int level)
-{
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-        abort();
-    unsigned char out[4096];
-    z.next_in = (unsigned char *)p;
-    z.avail_in = (uInt)n;
-    int rc;
-    do {
-        z.next_out = out;
-        z.avail_out = sizeof out;
-        rc = deflate(&z, Z_FINISH);
-        buf_put(o, out, sizeof out - z.avail_out);
-    } while (rc == Z_OK || (rc == Z_BUF_ERROR && z.avail_out == 0));
-    deflateEnd(&z);
-}
 
 /* zlib's reading of a gzip file, with input.c's rule for what follows a
  * member.  Returns false when the stream is corrupt or cut.  ISA-L, like
@@ -95,13 +77,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rl_buf file = {0};
     switch (mode & 3) {
     case 0: buf_put(&file, p, n); break;
-    case 1: gz_member(&file, p, n, 1 + (mode >> 4) % 9); break;
+    case 1: fuzz_gz_member(&file, p, n, 1 + (mode >> 4) % 9); break;
     case 2:
-        gz_member(&file, p, n / 2, 6);
-        gz_member(&file, p + n / 2, n - n / 2, 1);
+        fuzz_gz_member(&file, p, n / 2, 6);
+        fuzz_gz_member(&file, p + n / 2, n - n / 2, 1);
         break;
     default:
-        gz_member(&file, p, n, 6);
+        fuzz_gz_member(&file, p, n, 6);
         file.len = file.len * (mode >> 4) / 16;
         break;
     }
