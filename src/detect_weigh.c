@@ -56,8 +56,7 @@
 #include "track.h"
 #include "util.h"
 
-/* One stored weighing: what the checks need, the per-axle weights after
- * it.  Records are packed back to back in chunks (below), 8-aligned. */
+/* A weighing as the checks read it, unpacked from its stored record. */
 typedef struct wrec {
     int64_t time;
     rl_origin origin;
@@ -67,25 +66,176 @@ typedef struct wrec {
     uint8_t axles;
     uint8_t naxle;
     bool wim, have_pos;
-    int32_t axle_kg[];
+    int32_t axle_kg[RL_MAX_AXLES];
 } wrec;
-
-static size_t wrec_size(unsigned naxle) { return (sizeof(wrec) + naxle * sizeof(int32_t) + 7) & ~(size_t)7; }
 
 /* A vehicle's weighings live in chunks of packed records: the weigh_node
  * list the vehicle table chains, merges and frees, one node per chunk
  * rather than per weighing.  A malloc and a free per row, and a pointer
  * chase per weighing when the vehicle is analysed, cost more than
  * parsing the row (issue 5 asks for 2 million rows/s); chunks grow from
- * 512 bytes (a vehicle weighed a few times) to 64 KiB. */
+ * 512 bytes (a vehicle weighed a few times) to 64 KiB.
+ *
+ * The records are packed too, because writing them is what a weighbridge
+ * run spends most on after parsing: every stored byte is fresh memory
+ * (a page fault per 4 KiB, a cache-line fill per 64 bytes).  A record is
+ * 16 bytes, plus 8 for a station position and 2 per axle weight (about
+ * 25 bytes for a typical row, against 56 unpacked):
+ *
+ *   u64  head     gross kg (32 bits) | passengers + 1 (16; 0 = not given)
+ *                 | axles (7) | axle weights given (4) | flags (5)
+ *   i32  time     seconds after the chunk's first record (W_WIDE_TIME:
+ *                 an i64 UTC time instead, for a time 68 years away)
+ *   u32  origin   lines after the chunk's first record, same file
+ *                 (W_WIDE_ORIGIN: the whole u64 origin instead)
+ *   i32  lat, lon station position, when W_POS
+ *   u16  axle kg  one per axle weight (W_WIDE_AXLE: u32 each, for an
+ *                 axle over 65 535 kg)
+ *
+ * Records are unaligned: fields are read and written with memcpy. */
 typedef struct wchunk {
     weigh_node link;
     uint32_t used, cap;      /* bytes of data */
-    _Alignas(8) unsigned char data[];
+    int64_t base_time;       /* of the chunk's first record */
+    rl_origin base_origin;
+    unsigned char data[];
 } wchunk;
 
 #define WCHUNK_MIN 512u
 #define WCHUNK_MAX 65536u
+
+enum {
+    W_WIM = 1u << 0,
+    W_POS = 1u << 1,
+    W_WIDE_TIME = 1u << 2,
+    W_WIDE_ORIGIN = 1u << 3,
+    W_WIDE_AXLE = 1u << 4,
+};
+#define W_SHIFT_AXLES 5      /* 7 bits */
+#define W_SHIFT_NAXLE 12     /* 4 bits */
+#define W_SHIFT_PASS 16      /* 16 bits */
+#define W_SHIFT_GROSS 32     /* 32 bits */
+#define W_RECORD_MAX (8 + 8 + 8 + 8 + 4 * RL_MAX_AXLES)
+
+_Static_assert(RL_MAX_AXLES < 16, "the axle-weight count is stored in 4 bits");
+
+static inline void put_u16(unsigned char *p, uint16_t v) { memcpy(p, &v, 2); }
+static inline void put_u32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
+static inline void put_u64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
+static inline uint16_t get_u16(const unsigned char *p) { uint16_t v; memcpy(&v, p, 2); return v; }
+static inline uint32_t get_u32(const unsigned char *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+static inline uint64_t get_u64(const unsigned char *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+
+static inline int64_t clamp64(int64_t v, int64_t lo, int64_t hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+/* Pack `w` at `out` against the chunk base; returns its size (at most
+ * W_RECORD_MAX).  Counts and masses beyond what the parsers let through
+ * (99 axles, 1000 passengers, 1000 t) are clamped to the field. */
+static size_t wrec_pack(unsigned char *out, const rl_weighing *w, int naxle, int64_t base_time,
+                        rl_origin base_origin)
+{
+    uint64_t head = (uint64_t)clamp64(w->axles, 0, 127) << W_SHIFT_AXLES |
+                    (uint64_t)naxle << W_SHIFT_NAXLE |
+                    (uint64_t)clamp64((int64_t)w->passengers + 1, 0, UINT16_MAX) << W_SHIFT_PASS |
+                    (uint64_t)clamp64(w->gross_kg, 0, UINT32_MAX) << W_SHIFT_GROSS;
+    if (w->wim)
+        head |= W_WIM;
+    size_t k = 8;
+    /* times are bounded by the parsers (years 1900-9999): no overflow */
+    int64_t dt = w->time - base_time;
+    if (dt >= INT32_MIN && dt <= INT32_MAX) {
+        put_u32(out + k, (uint32_t)(int32_t)dt);
+        k += 4;
+    } else {
+        head |= W_WIDE_TIME;
+        put_u64(out + k, (uint64_t)w->time);
+        k += 8;
+    }
+    if (RL_ORIGIN_FILE(w->origin) == RL_ORIGIN_FILE(base_origin) && w->origin >= base_origin &&
+        w->origin - base_origin <= UINT32_MAX) {
+        put_u32(out + k, (uint32_t)(w->origin - base_origin));
+        k += 4;
+    } else {
+        head |= W_WIDE_ORIGIN;
+        put_u64(out + k, w->origin);
+        k += 8;
+    }
+    if (w->have_pos) {
+        head |= W_POS;
+        put_u32(out + k, (uint32_t)w->lat_e6);
+        put_u32(out + k + 4, (uint32_t)w->lon_e6);
+        k += 8;
+    }
+    bool wide = false;
+    for (int i = 0; i < naxle; i++)
+        wide |= w->axle_kg[i] < 0 || w->axle_kg[i] > UINT16_MAX;
+    if (wide) {
+        head |= W_WIDE_AXLE;
+        for (int i = 0; i < naxle; i++, k += 4)
+            put_u32(out + k, (uint32_t)w->axle_kg[i]);
+    } else {
+        for (int i = 0; i < naxle; i++, k += 2)
+            put_u16(out + k, (uint16_t)w->axle_kg[i]);
+    }
+    put_u64(out, head);
+    return k;
+}
+
+/* The size of a record from its head. */
+static inline size_t wrec_size(uint64_t head)
+{
+    unsigned naxle = (unsigned)(head >> W_SHIFT_NAXLE) & 15;
+    return 8 + (head & W_WIDE_TIME ? 8 : 4) + (head & W_WIDE_ORIGIN ? 8 : 4) + (head & W_POS ? 8 : 0) +
+           naxle * (head & W_WIDE_AXLE ? 4 : 2);
+}
+
+/* Time and origin of the record at p (what the vehicle pass orders by). */
+static inline void wrec_key(const wchunk *c, const unsigned char *p, uint64_t head, int64_t *time,
+                            rl_origin *origin)
+{
+    size_t k = 8;
+    if (head & W_WIDE_TIME) {
+        *time = (int64_t)get_u64(p + k);
+        k += 8;
+    } else {
+        *time = c->base_time + (int32_t)get_u32(p + k);
+        k += 4;
+    }
+    *origin = head & W_WIDE_ORIGIN ? get_u64(p + k) : c->base_origin + get_u32(p + k);
+}
+
+/* The rest of a record (time and origin come from its key). */
+static void wrec_unpack(const unsigned char *p, wrec *r)
+{
+    uint64_t head = get_u64(p);
+    size_t k = 8 + (head & W_WIDE_TIME ? 8 : 4) + (head & W_WIDE_ORIGIN ? 8 : 4);
+    r->gross_kg = (int64_t)(head >> W_SHIFT_GROSS);
+    r->passengers = (int32_t)((head >> W_SHIFT_PASS) & 0xFFFF) - 1;
+    r->axles = (uint8_t)((head >> W_SHIFT_AXLES) & 127);
+    r->naxle = (uint8_t)((head >> W_SHIFT_NAXLE) & 15);
+    r->wim = head & W_WIM;
+    r->have_pos = head & W_POS;
+    r->lat_e6 = r->lon_e6 = 0;
+    if (r->have_pos) {
+        r->lat_e6 = (int32_t)get_u32(p + k);
+        r->lon_e6 = (int32_t)get_u32(p + k + 4);
+        k += 8;
+    }
+    if (head & W_WIDE_AXLE) {
+        for (int i = 0; i < r->naxle; i++, k += 4)
+            r->axle_kg[i] = (int32_t)get_u32(p + k);
+    } else {
+        for (int i = 0; i < r->naxle; i++, k += 2)
+            r->axle_kg[i] = get_u16(p + k);
+    }
+}
+
+/* A weighing's place in the vehicle's time order. */
+typedef struct wkey {
+    int64_t time;
+    rl_origin origin;
+    const unsigned char *rec;
+} wkey;
 
 /* The accepted fix nearest in time to a weighing. */
 typedef struct near_fix {
@@ -95,19 +245,29 @@ typedef struct near_fix {
     bool have;
 } near_fix;
 
-/* The rules as integers, converted once per vehicle. */
+/* The rules as integers, and every limit of this vehicle with its
+ * tolerance applied ([0] static, [1] WIM), computed once per vehicle:
+ * the tolerance's divisions would otherwise cost more than the checks. */
 typedef struct wlimits {
-    int64_t overlimit_kg[7];   /* by axle count, 2..6 (6 = 6 and more) */
-    int64_t tol_ppm[2];        /* static, WIM: tolerance in parts per million */
-    int64_t steer_kg, other_kg;
     int64_t window_s, mismatch_m;
+    /* over_limit, by axle count 2..6 (6 = 6 and more): the axle table or
+     * the registry's lower max_gross_kg */
+    int64_t overlimit_kg[7];
+    const char *overlimit_rule[7];
+    int64_t overlimit_max[2][7];
+    /* overload: gross - overload_curb against overload_kg (no check when
+     * overload_rule is NULL) */
+    const char *overload_rule;
+    int64_t overload_curb, overload_kg, overload_max[2];
+    /* axle_overload */
+    int64_t steer_kg, other_kg, steer_max[2], other_max[2];
 } wlimits;
 
 typedef struct wstate {
     wlimits lim;
     rl_vday *day;            /* the vehicle-day of the last weighing checked */
     size_t n, next;          /* weighings; the first not yet given its nearest fix */
-    wrec **w;                /* sorted by time, then input order */
+    wkey *w;                 /* sorted by time, then input order */
     near_fix *near;
     bool have_prev;
     rl_fix prev;             /* the last accepted fix seen */
@@ -116,32 +276,21 @@ typedef struct wstate {
 void weigh_store(struct rl_run *run, rl_vehicle *v, const rl_weighing *w)
 {
     int naxle = w->naxle_kg < 0 ? 0 : w->naxle_kg > RL_MAX_AXLES ? RL_MAX_AXLES : w->naxle_kg;
-    size_t size = wrec_size((unsigned)naxle);
+    if (w->naxle_kg > RL_MAX_AXLES)
+        run_count(run, "weighbridge.axle_weights_ignored", 1);
     /* every weigh_node is a wchunk: weigh_store makes them all */
     wchunk *c = (wchunk *)v->wtail;
-    bool fresh = !c || c->used + size > c->cap;
+    bool fresh = !c || c->used + W_RECORD_MAX > c->cap;
     if (fresh) {
         uint32_t cap = c ? (c->cap >= WCHUNK_MAX / 2 ? WCHUNK_MAX : c->cap * 2) : WCHUNK_MIN;
         c = xmalloc(sizeof *c + cap);
         c->link.next = NULL;
         c->used = 0;
         c->cap = cap;
+        c->base_time = w->time;
+        c->base_origin = w->origin;
     }
-    wrec *r = (wrec *)(c->data + c->used);
-    c->used += (uint32_t)size;
-    r->time = w->time;
-    r->origin = w->origin;
-    r->gross_kg = w->gross_kg;
-    r->have_pos = w->have_pos;
-    r->lat_e6 = w->lat_e6;
-    r->lon_e6 = w->lon_e6;
-    r->passengers = w->passengers;
-    r->axles = (uint8_t)(w->axles < 0 ? 0 : w->axles > 255 ? 255 : w->axles);
-    r->wim = w->wim;
-    r->naxle = (uint8_t)naxle;
-    memcpy(r->axle_kg, w->axle_kg, (size_t)naxle * sizeof r->axle_kg[0]);
-    if (w->naxle_kg > RL_MAX_AXLES)
-        run_count(run, "weighbridge.axle_weights_ignored", 1);
+    c->used += (uint32_t)wrec_pack(c->data + c->used, w, naxle, c->base_time, c->base_origin);
     /* nweigh counts weighings: vehicle_add_weighing counts the chunk's first */
     if (fresh)
         vehicle_add_weighing(v, &c->link);
@@ -152,12 +301,59 @@ void weigh_store(struct rl_run *run, rl_vehicle *v, const rl_weighing *w)
 static const rule_id overlimit_rules[] = {R_OVERLIMIT_AXLES_2, R_OVERLIMIT_AXLES_3, R_OVERLIMIT_AXLES_4,
                                           R_OVERLIMIT_AXLES_5, R_OVERLIMIT_AXLES_6};
 
-static int wrec_cmp(const void *a, const void *b)
+static int wkey_cmp(const void *a, const void *b)
 {
-    const wrec *x = *(wrec *const *)a, *y = *(wrec *const *)b;
+    const wkey *x = a, *y = b;
     if (x->time != y->time)
         return x->time < y->time ? -1 : 1;
     return x->origin < y->origin ? -1 : x->origin > y->origin;
+}
+
+/* The largest integer value still within limit x (1 + tol_ppm / 10^6):
+ * limit + floor(limit x tol_ppm / 10^6), split so that no product can
+ * overflow (tol_ppm ≤ 10^6). */
+static int64_t tolerated_max(int64_t limit, int64_t tol_ppm)
+{
+    int64_t hi = limit / 1000000, lo = limit % 1000000;
+    return limit + hi * tol_ppm + lo * tol_ppm / 1000000;
+}
+
+static void weigh_limits(wlimits *l, const rl_rules *rules, const reg_entry *reg)
+{
+    int64_t tol_ppm[2] = {llround(rules->v[R_WEIGH_STATIC_TOLERANCE_PCT] * 10000.0),
+                          llround(rules->v[R_WEIGH_WIM_TOLERANCE_PCT] * 10000.0)};
+    l->window_s = llround(rules->v[R_WEIGH_GPS_WINDOW_S]);
+    l->mismatch_m = llround(rules->v[R_WEIGH_MISMATCH_KM] * 1000.0);
+    for (int a = 2; a <= 6; a++) {
+        l->overlimit_kg[a] = llround(rules->v[overlimit_rules[a - 2]]);
+        l->overlimit_rule[a] = rule_name(overlimit_rules[a - 2]);
+        /* 124号 annex: a truck may not exceed its licence total mass either */
+        if (reg && reg->max_gross_kg > 0 && reg->max_gross_kg < l->overlimit_kg[a]) {
+            l->overlimit_kg[a] = reg->max_gross_kg;
+            l->overlimit_rule[a] = RULE_ID_OVERLIMIT_MAX_GROSS;
+        }
+    }
+    l->overload_rule = NULL;
+    l->overload_curb = l->overload_kg = 0;
+    if (reg && reg->curb_kg > 0 && reg->rated_load_kg > 0) {
+        /* 道交法 art. 92 measures the load against 核定载质量 */
+        l->overload_curb = reg->curb_kg;
+        l->overload_kg = reg->rated_load_kg;
+        l->overload_rule = RULE_ID_OVERLOAD_RATED_LOAD;
+    } else if (reg && reg->max_gross_kg > 0) {
+        /* 记分办法 2022 measures against 最大允许总质量 */
+        l->overload_kg = reg->max_gross_kg;
+        l->overload_rule = RULE_ID_OVERLOAD_MAX_GROSS;
+    }
+    l->steer_kg = llround(rules->v[R_AXLE_STEER_KG]);
+    l->other_kg = llround(rules->v[R_AXLE_OTHER_KG]);
+    for (int m = 0; m < 2; m++) {
+        for (int a = 2; a <= 6; a++)
+            l->overlimit_max[m][a] = tolerated_max(l->overlimit_kg[a], tol_ppm[m]);
+        l->overload_max[m] = tolerated_max(l->overload_kg, tol_ppm[m]);
+        l->steer_max[m] = tolerated_max(l->steer_kg, tol_ppm[m]);
+        l->other_max[m] = tolerated_max(l->other_kg, tol_ppm[m]);
+    }
 }
 
 void weigh_vehicle_begin(weigh_vstate *s, const vctx *cx, struct rl_run *run, rl_vehicle *v)
@@ -177,36 +373,30 @@ void weigh_vehicle_begin(weigh_vstate *s, const vctx *cx, struct rl_run *run, rl
      * day's log has many vehicles weighed a few times each) */
     wstate *st = xmalloc(sizeof *st + n * (sizeof *st->w + sizeof *st->near));
     memset(st, 0, sizeof *st);
-    const rl_rules *rules = cx->r;
-    for (int a = 2; a <= 6; a++)
-        st->lim.overlimit_kg[a] = llround(rules->v[overlimit_rules[a - 2]]);
-    st->lim.tol_ppm[0] = llround(rules->v[R_WEIGH_STATIC_TOLERANCE_PCT] * 10000.0);
-    st->lim.tol_ppm[1] = llround(rules->v[R_WEIGH_WIM_TOLERANCE_PCT] * 10000.0);
-    st->lim.steer_kg = llround(rules->v[R_AXLE_STEER_KG]);
-    st->lim.other_kg = llround(rules->v[R_AXLE_OTHER_KG]);
-    st->lim.window_s = llround(rules->v[R_WEIGH_GPS_WINDOW_S]);
-    st->lim.mismatch_m = llround(rules->v[R_WEIGH_MISMATCH_KM] * 1000.0);
+    weigh_limits(&st->lim, cx->r, v->reg);
     st->n = n;
     st->near = (near_fix *)(st + 1);
-    st->w = (wrec **)(st->near + n);
+    st->w = (wkey *)(st->near + n);
     memset(st->near, 0, n * sizeof *st->near);
     bool sorted = true;
     size_t i = 0;
-    for (weigh_node *p = v->whead; p; p = p->next) {
-        wchunk *c = (wchunk *)p;
+    for (weigh_node *node = v->whead; node; node = node->next) {
+        const wchunk *c = (const wchunk *)node;
         for (uint32_t off = 0; off < c->used && i < n; i++) {
-            wrec *r = (wrec *)(c->data + off);
-            off += (uint32_t)wrec_size(r->naxle);
-            st->w[i] = r;
-            if (i > 0 && (r->time < st->w[i - 1]->time ||
-                          (r->time == st->w[i - 1]->time && r->origin < st->w[i - 1]->origin)))
+            const unsigned char *p = c->data + off;
+            uint64_t head = get_u64(p);
+            wkey *k = &st->w[i];
+            wrec_key(c, p, head, &k->time, &k->origin);
+            k->rec = p;
+            off += (uint32_t)wrec_size(head);
+            if (i > 0 && (k->time < k[-1].time || (k->time == k[-1].time && k->origin < k[-1].origin)))
                 sorted = false;
         }
     }
     st->n = n = i;
     /* exports are mostly in time order already */
     if (!sorted)
-        qsort(st->w, n, sizeof *st->w, wrec_cmp);
+        qsort(st->w, n, sizeof *st->w, wkey_cmp);
     s->priv = st;
 }
 
@@ -229,8 +419,8 @@ void weigh_fix(weigh_vstate *s, const rl_fix *f)
      * this one (it was after the previous fix, or it would have been
      * resolved then): the nearer of the two is its nearest fix; a tie goes
      * to the earlier fix. */
-    while (st->next < st->n && st->w[st->next]->time <= f->time) {
-        int64_t t = st->w[st->next]->time;
+    while (st->next < st->n && st->w[st->next].time <= f->time) {
+        int64_t t = st->w[st->next].time;
         resolve(st, st->have_prev && t - st->prev.time <= f->time - t ? &st->prev : f);
     }
     st->prev = *f;
@@ -283,15 +473,6 @@ static void severity_capacity(int64_t passengers, int64_t seats, char out[48])
         snprintf(out, 48, "12 pts; 500-2000 yuan");
     else
         snprintf(out, 48, "6 pts; 200-500 yuan");
-}
-
-/* The largest integer value still within limit x (1 + tol_ppm / 10^6):
- * limit + floor(limit x tol_ppm / 10^6), split so that no product can
- * overflow (tol_ppm ≤ 10^6). */
-static int64_t tolerated_max(int64_t limit, int64_t tol_ppm)
-{
-    int64_t hi = limit / 1000000, lo = limit % 1000000;
-    return limit + hi * tol_ppm + lo * tol_ppm / 1000000;
 }
 
 /* ---- the checks of one weighing ---- */
@@ -360,7 +541,7 @@ static void emit_mass(wcheck *c, event_type type, int64_t value, int64_t limit, 
         c->worst_excess_kg = value - limit;
 }
 
-static void check_over_limit(wcheck *c, int64_t tol_ppm)
+static void check_over_limit(wcheck *c, int mode)
 {
     const vctx *cx = c->s->cx;
     const wrec *w = c->w;
@@ -369,49 +550,28 @@ static void check_over_limit(wcheck *c, int64_t tol_ppm)
     if (class_is_passenger(cx->cls) || w->axles < 2)
         return;
     int axles = w->axles > 6 ? 6 : w->axles;
-    int64_t limit = c->lim->overlimit_kg[axles];
-    const char *rule = rule_name(overlimit_rules[axles - 2]);
-    /* 124号 annex: a truck may not exceed its licence total mass either */
-    const reg_entry *reg = cx->v->reg;
-    if (reg && reg->max_gross_kg > 0 && reg->max_gross_kg < limit) {
-        limit = reg->max_gross_kg;
-        rule = RULE_ID_OVERLIMIT_MAX_GROSS;
-    }
-    if (w->gross_kg <= tolerated_max(limit, tol_ppm))
+    if (w->gross_kg <= c->lim->overlimit_max[mode][axles])
         return;
+    int64_t limit = c->lim->overlimit_kg[axles];
     char sev[48];
     severity_overlimit(w->gross_kg - limit, sev);
-    emit_mass(c, EV_OVER_LIMIT, w->gross_kg, limit, rule, sev);
+    emit_mass(c, EV_OVER_LIMIT, w->gross_kg, limit, c->lim->overlimit_rule[axles], sev);
 }
 
-static void check_overload(wcheck *c, int64_t tol_ppm)
+static void check_overload(wcheck *c, int mode)
 {
-    const reg_entry *reg = c->s->cx->v->reg;
-    if (!reg)
+    const wlimits *l = c->lim;
+    if (!l->overload_rule)
         return;
-    int64_t value, limit;
-    const char *rule;
-    if (reg->curb_kg > 0 && reg->rated_load_kg > 0) {
-        /* 道交法 art. 92 measures the load against 核定载质量 */
-        value = c->w->gross_kg - reg->curb_kg;
-        limit = reg->rated_load_kg;
-        rule = RULE_ID_OVERLOAD_RATED_LOAD;
-    } else if (reg->max_gross_kg > 0) {
-        /* 记分办法 2022 measures against 最大允许总质量 */
-        value = c->w->gross_kg;
-        limit = reg->max_gross_kg;
-        rule = RULE_ID_OVERLOAD_MAX_GROSS;
-    } else {
-        return;
-    }
-    if (value <= tolerated_max(limit, tol_ppm))
+    int64_t value = c->w->gross_kg - l->overload_curb;
+    if (value <= l->overload_max[mode])
         return;
     char sev[48];
-    severity_overload(value, limit, sev);
-    emit_mass(c, EV_OVERLOAD, value, limit, rule, sev);
+    severity_overload(value, l->overload_kg, sev);
+    emit_mass(c, EV_OVERLOAD, value, l->overload_kg, l->overload_rule, sev);
 }
 
-static void check_axles(wcheck *c, int64_t tol_ppm)
+static void check_axles(wcheck *c, int mode)
 {
     const wrec *w = c->w;
     if (w->naxle == 0)
@@ -421,13 +581,14 @@ static void check_axles(wcheck *c, int64_t tol_ppm)
         return;
     }
     int64_t steer = c->lim->steer_kg, other = c->lim->other_kg;
+    int64_t steer_max = c->lim->steer_max[mode], other_max = c->lim->other_max[mode];
     bool any = false;
     int best = 0;
     int64_t best_over = INT64_MIN;
     for (int k = 0; k < w->naxle; k++) {
         /* GB 1589-2016: the steer axle (single tyres) is the first */
         int64_t limit = k == 0 ? steer : other;
-        if (w->axle_kg[k] > tolerated_max(limit, tol_ppm))
+        if (w->axle_kg[k] > (k == 0 ? steer_max : other_max))
             any = true;
         if (w->axle_kg[k] - limit > best_over) {
             best_over = w->axle_kg[k] - limit;
@@ -487,10 +648,10 @@ static void check_weighing(weigh_vstate *s, const wrec *w, const near_fix *nf)
     int64_t dt = nf->have ? llabs(nf->time - w->time) : INT64_MAX;
     if (!mismatch && dt <= c.lim->window_s)
         c.driver = nf->driver; /* no event built yet: a mismatch would have been */
-    int64_t tol_ppm = c.lim->tol_ppm[w->wim];
-    check_over_limit(&c, tol_ppm);
-    check_overload(&c, tol_ppm);
-    check_axles(&c, tol_ppm);
+    int mode = w->wim ? 1 : 0;
+    check_over_limit(&c, mode);
+    check_overload(&c, mode);
+    check_axles(&c, mode);
     check_capacity(&c);
 
     /* vehicle_days.csv and vehicles.csv: weighings, heaviest gross and
@@ -529,11 +690,15 @@ void weigh_vehicle_end(weigh_vstate *s)
             st->next++;
     }
     for (size_t i = 0; i < st->n; i++) {
-        if (i > 0 && st->w[i]->time == st->w[i - 1]->time) {
+        if (i > 0 && st->w[i].time == st->w[i - 1].time) {
             run_count(s->run, "weighbridge.duplicates", 1);
             continue;
         }
-        check_weighing(s, st->w[i], &st->near[i]);
+        wrec r;
+        r.time = st->w[i].time;
+        r.origin = st->w[i].origin;
+        wrec_unpack(st->w[i].rec, &r);
+        check_weighing(s, &r, &st->near[i]);
     }
     free(st);
     s->priv = NULL;

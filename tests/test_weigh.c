@@ -893,6 +893,97 @@ static void csv_bad_headers(void **state)
     h_free(&h);
 }
 
+/* The store packs a weighing against its chunk's first one: times 70
+ * years away, another file, a line 2^40 further on, an axle over 65 535
+ * kg, 1000 passengers, 1000 t and a southern/western station must all come
+ * back as they went in, and so must thousands of weighings over many
+ * chunks. */
+static void store_round_trip(void **state)
+{
+    (void)state;
+    harness h;
+    h_init(&h);
+    h_register_masses(&h, "粤B70001", CLASS_HEAVY_TRUCK, -1, -1, -1, 40);
+    int64_t t0 = T(D0 "12:00:00"), year = 365 * 86400;
+    struct {
+        int64_t t;
+        rl_origin origin;
+        int axles, nax, ax0, ax1, pax;
+        int64_t gross;
+        int32_t lat, lon;
+    } c[] = {
+        {t0, RL_ORIGIN(1, 10), 3, 0, 0, 0, 0, 25001, 22543210, 113987654},
+        {t0 + 70 * year, RL_ORIGIN(1, 11), 3, 0, 0, 0, 0, 25002, 0, 0},       /* wide time */
+        {t0 - 70 * year, RL_ORIGIN(1, 12), 3, 0, 0, 0, 0, 25003, 0, 0},       /* wide time, before */
+        {t0 + 60, RL_ORIGIN(2, 5), 3, 0, 0, 0, 0, 25004, 0, 0},               /* another file */
+        {t0 + 120, RL_ORIGIN(1, 10 + (1ull << 40)), 3, 0, 0, 0, 0, 25005, 0, 0}, /* far line */
+        {t0 + 180, RL_ORIGIN(1, 9), 3, 0, 0, 0, 0, 25006, 0, 0},             /* earlier line */
+        {t0 + 240, RL_ORIGIN(1, 13), 2, 2, 7000, 70000, 0, 77000, 0, 0},    /* wide axle */
+        {t0 + 300, RL_ORIGIN(1, 14), 2, 0, 0, 0, 1000, 18000, 0, 0},        /* passengers */
+        {t0 + 360, RL_ORIGIN(1, 15), 6, 0, 0, 0, 0, 1000000, -33456789, -70654321},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        rl_weighing w;
+        memset(&w, 0, sizeof w);
+        w.origin = c[i].origin;
+        w.time = c[i].t;
+        w.plate = "粤B70001";
+        w.plate_len = strlen(w.plate);
+        w.color = 2;
+        w.axles = c[i].axles;
+        w.gross_kg = c[i].gross;
+        w.naxle_kg = c[i].nax;
+        w.axle_kg[0] = c[i].ax0;
+        w.axle_kg[1] = c[i].ax1;
+        w.passengers = c[i].pax ? c[i].pax : -1;
+        w.have_pos = c[i].lat || c[i].lon;
+        w.lat_e6 = c[i].lat;
+        w.lon_e6 = c[i].lon;
+        h.sink.weighing(h.sink.ud, &w);
+    }
+    /* 5000 more, over many chunks: every 100th over the limit */
+    int64_t t1 = t0 + 86400;
+    uint64_t line0 = h.line;
+    for (int i = 0; i < 5000; i++)
+        h_weigh(&h, &(wspec){.plate = "粤B70001", .color = 2, .t = t1 + i * 10, .axles = 4,
+                             .gross = i % 100 == 0 ? 31001 + i : 30000, .nax = 4,
+                             .ax = {7000, 8000, 7500, 7500 + i % 100}, .pos = true,
+                             .lat_e6 = 23000000 + i, .lon_e6 = 113000000 - i});
+    h_finish(&h);
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        if (c[i].axles == 2 && c[i].nax == 0)
+            continue;
+        const rl_event *e = find(&h, EV_OVER_LIMIT, c[i].t);
+        if (!e)
+            fail_msg("case %zu: no over_limit", i);
+        assert_int_equal(e->value, c[i].gross);
+        assert_int_equal(e->origin, c[i].origin);
+        assert_int_equal(e->have_pos, c[i].lat || c[i].lon);
+        assert_int_equal(e->start_lat_e6, c[i].lat);
+        assert_int_equal(e->start_lon_e6, c[i].lon);
+    }
+    const rl_event *e = find(&h, EV_AXLE_OVERLOAD, t0 + 240);
+    assert_non_null(e);
+    assert_int_equal(e->value, 70000);
+    e = find(&h, EV_OVER_CAPACITY, t0 + 300);
+    assert_non_null(e);
+    assert_int_equal(e->value, 1000);
+    assert_int_equal(e->limit, 40);
+    assert_int_equal(h_count(&h, EV_OVER_LIMIT), 8 + 50);
+    for (int i = 0; i < 5000; i += 100) {
+        e = find(&h, EV_OVER_LIMIT, t1 + i * 10);
+        if (!e)
+            fail_msg("weighing %d: no over_limit", i);
+        assert_int_equal(e->value, 31001 + i);
+        assert_int_equal(e->start_lat_e6, 23000000 + i);
+        assert_int_equal(e->start_lon_e6, 113000000 - i);
+        assert_int_equal(e->origin, RL_ORIGIN(1, line0 + 1 + (uint64_t)i));
+    }
+    assert_int_equal(h.run.vstats[0].weighings, 9 + 5000);
+    assert_int_equal(h.run.vstats[0].heaviest_gross_kg, 1000000);
+    h_free(&h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -912,6 +1003,7 @@ int main(void)
         cmocka_unit_test(csv_english_kg),
         cmocka_unit_test(csv_chinese_tonnes),
         cmocka_unit_test(csv_bad_headers),
+        cmocka_unit_test(store_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
