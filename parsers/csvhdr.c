@@ -155,14 +155,6 @@ void csvhdr_missing(const csv_row *hdr, table_kind k, char *out, size_t n)
     }
 }
 
-bool csv_present(const char *s, size_t n)
-{
-    if (!s)
-        return false;
-    trim_span(&s, &n);
-    return n > 0;
-}
-
 void csv_field_reason(char *out, size_t outlen, const char *prefix, const char *name, const char *s, size_t n,
                       const char *why)
 {

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "csvin.h"
+#include "util.h"
 
 /* GPS track CSV, FORMATS.md §1 */
 extern const char *const HDR_PLATE[], *const HDR_PLATE_COLOR[], *const HDR_TIME[], *const HDR_LON[],
@@ -51,8 +52,17 @@ static inline const char *csv_field(const csv_row *row, int c, size_t *n)
     return row->f[c];
 }
 
-/* Does the field hold anything but spaces? */
-bool csv_present(const char *s, size_t n);
+/* Does the field hold anything but spaces and tabs?  Inline: the table
+ * parsers ask it of most fields of every row. */
+static inline bool csv_present(const char *s, size_t n)
+{
+    if (!s || n == 0)
+        return false;
+    if (s[0] != ' ' && s[0] != '\t')
+        return true;
+    trim_span(&s, &n);
+    return n > 0;
+}
 
 /* A reject reason naming a field: "<prefix><name> '<value>': <why>",
  * quoting at most 40 bytes of the value cut on a character boundary,
