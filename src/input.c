@@ -22,7 +22,11 @@
 
 #include "util.h"
 
-#define RAW_CAP (1u << 20)
+/* Read (and gzip output) buffer.  Small enough to stay in the core's L2
+ * cache while it is hashed and parsed: with 1 MiB, the input streaming
+ * through L2 evicted what the parsers write (a weighbridge run's
+ * per-vehicle stores), 7 % slower on the weighbridge bench, 8 % on GPS. */
+#define RAW_CAP (256u << 10)
 #define PEEK_CAP (64u << 10)
 
 /* Gzip bombs.  Decoding is streamed, so memory never depends on how far
