@@ -2,7 +2,9 @@
  * test_csvout.c - writing CSV and JSON safely (reports/csvout.h):
  * RFC 4180 quoting, formula neutralisation (CSV injection) for text taken
  * from input and only for it, numbers written as numbers, JSON strings
- * escaped per RFC 8259 with invalid UTF-8 replaced by U+FFFD.
+ * escaped per RFC 8259 with invalid UTF-8 replaced by U+FFFD; the
+ * buffered writer (outbuf) the ledger uses: the same bytes, across its
+ * buffer's end, for fields larger than the buffer, in memory.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +19,7 @@
 #include <unistd.h>
 
 #include "csvout.h"
+#include "numparse.h"
 
 typedef struct mem {
     char *buf;
@@ -457,6 +460,296 @@ static void test_fmt_double(void **st)
     assert_string_equal(b, "0");
 }
 
+/* ---- outbuf: the ledger's buffered writer ---- */
+
+/* An outbuf of `cap` bytes over a memory stream. */
+typedef struct bmem {
+    char *buf;
+    size_t len;
+    FILE *f;
+    outbuf o;
+} bmem;
+
+static void bopen(bmem *m, size_t cap)
+{
+    m->buf = NULL;
+    m->len = 0;
+    m->f = open_memstream(&m->buf, &m->len);
+    assert_non_null(m->f);
+    outbuf_init(&m->o, m->f, NULL, cap);
+}
+
+/* What reached the stream; the caller frees it. */
+static char *bclose(bmem *m, size_t *len)
+{
+    outbuf_done(&m->o);
+    fclose(m->f);
+    if (len)
+        *len = m->len;
+    return m->buf;
+}
+
+static void csv_field_is(bool from_input, const char *in, const char *want)
+{
+    bmem m;
+    bopen(&m, 64);
+    if (from_input)
+        outbuf_csv_text(&m.o, in, strlen(in));
+    else
+        outbuf_csv_str(&m.o, in, strlen(in));
+    char *got = bclose(&m, NULL);
+    if (strcmp(got, want) != 0)
+        fail_msg("outbuf_csv_%s(\"%s\") wrote [%s], want [%s]", from_input ? "text" : "str", in, got, want);
+    free(got);
+}
+
+static void test_outbuf_csv_fields(void **st)
+{
+    (void)st;
+    /* the exact bytes: RFC 4180 quoting, ' before a formula in text from
+     * input only */
+    csv_field_is(true, "粤B12345", "粤B12345");
+    csv_field_is(true, "", "");
+    csv_field_is(true, "a,b", "\"a,b\"");
+    csv_field_is(true, "say \"hi\"", "\"say \"\"hi\"\"\"");
+    csv_field_is(true, "\"", "\"\"\"\"");
+    csv_field_is(true, "l1\nl2", "\"l1\nl2\"");
+    csv_field_is(true, "c\rr", "\"c\rr\"");
+    csv_field_is(true, " lead", "\" lead\"");
+    csv_field_is(true, "trail ", "\"trail \"");
+    csv_field_is(true, "a b", "a b");
+    csv_field_is(true, "=cmd", "\"'=cmd\"");
+    csv_field_is(true, "+1", "\"'+1\"");
+    csv_field_is(true, "-2", "\"'-2\"");
+    csv_field_is(true, "@x", "\"'@x\"");
+    csv_field_is(true, "\tx", "\"'\tx\"");
+    csv_field_is(true, "=1,\"2\"", "\"'=1,\"\"2\"\"\"");
+    csv_field_is(true, "a=b", "a=b");
+    csv_field_is(false, "-", "-");
+    csv_field_is(false, "=", "=");
+    csv_field_is(false, "6 pts; 200-500 yuan", "6 pts; 200-500 yuan");
+    csv_field_is(false, "x,\"y\"", "\"x,\"\"y\"\"\"");
+}
+
+/* The field csv_field_is expects for text that is no formula: quoted
+ * with doubled quotes when it holds a quote, comma or line break. */
+static size_t quoted_by_hand(const char *s, size_t n, char *out)
+{
+    size_t k = 0;
+    out[k++] = '"';
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
+            out[k++] = '"';
+        out[k++] = s[i];
+    }
+    out[k++] = '"';
+    return k;
+}
+
+static void test_outbuf_field_larger_than_buffer(void **st)
+{
+    (void)st;
+    /* 1000 bytes with a quote every 7th: the quoted field is more than
+     * fifteen times the 64-byte buffer, and its pieces cross the buffer's
+     * end at every offset */
+    char in[1000], want[2200];
+    for (size_t i = 0; i < sizeof in; i++)
+        in[i] = i % 7 == 3 ? '"' : (char)('a' + i % 26);
+    for (size_t lead = 0; lead < 70; lead++) {
+        bmem m;
+        bopen(&m, 64);
+        for (size_t i = 0; i < lead; i++)
+            outbuf_putc(&m.o, 'x');
+        outbuf_csv_text(&m.o, in, sizeof in);
+        outbuf_putc(&m.o, '\n');
+        size_t len;
+        char *got = bclose(&m, &len);
+        size_t k = 0;
+        memset(want, 'x', lead);
+        k = lead + quoted_by_hand(in, sizeof in, want + lead);
+        want[k++] = '\n';
+        assert_int_equal(len, k);
+        assert_memory_equal(got, want, k);
+        free(got);
+    }
+    /* unquoted and larger than the buffer: written past it as it is */
+    char plain[300];
+    memset(plain, 'p', sizeof plain);
+    bmem m;
+    bopen(&m, 64);
+    outbuf_putc(&m.o, '<');
+    outbuf_csv_str(&m.o, plain, sizeof plain);
+    outbuf_putc(&m.o, '>');
+    size_t len;
+    char *got = bclose(&m, &len);
+    assert_int_equal(len, sizeof plain + 2);
+    assert_int_equal(got[0], '<');
+    assert_memory_equal(got + 1, plain, sizeof plain);
+    assert_int_equal(got[len - 1], '>');
+    free(got);
+}
+
+static void test_outbuf_flush_at_boundary(void **st)
+{
+    (void)st;
+    bmem m;
+    bopen(&m, 64);
+    char piece[64];
+    for (int i = 0; i < 64; i++)
+        piece[i] = (char)('A' + i % 26);
+    /* exactly full: nothing reaches the stream until more is written */
+    outbuf_put(&m.o, piece, 60);
+    outbuf_put(&m.o, piece, 4);
+    assert_int_equal(m.o.len, 64);
+    fflush(m.f);
+    assert_int_equal(m.len, 0);
+    outbuf_putc(&m.o, '!');
+    assert_int_equal(m.o.len, 1);
+    fflush(m.f);
+    assert_int_equal(m.len, 64);
+    /* a piece of exactly the buffer's size, and a number that does not
+     * fit in what is left */
+    outbuf_put(&m.o, piece, 64);
+    for (int i = 0; i < 50; i++)
+        outbuf_putc(&m.o, '.');
+    outbuf_int(&m.o, INT64_MIN);
+    size_t len;
+    char *got = bclose(&m, &len);
+    assert_int_equal(len, 64 + 1 + 64 + 50 + 20);
+    assert_memory_equal(got, piece, 60);
+    assert_memory_equal(got + 60, piece, 4);
+    assert_int_equal(got[64], '!');
+    assert_memory_equal(got + 65, piece, 64);
+    assert_memory_equal(got + 65 + 64 + 50, "-9223372036854775808", 20);
+    free(got);
+    /* every length 0..200 in a row */
+    char big[200];
+    for (int i = 0; i < 200; i++)
+        big[i] = (char)('a' + i % 26);
+    bopen(&m, 64);
+    size_t want = 0;
+    for (size_t n = 0; n <= 200; n++) {
+        outbuf_put(&m.o, big, n);
+        want += n;
+    }
+    got = bclose(&m, &len);
+    assert_int_equal(len, want);
+    size_t at = 0;
+    for (size_t n = 0; n <= 200; n++) {
+        assert_memory_equal(got + at, big, n);
+        at += n;
+    }
+    free(got);
+}
+
+static void test_outbuf_in_memory(void **st)
+{
+    (void)st;
+    /* in memory the buffer grows, from the caller's array to the heap */
+    char first[64];
+    outbuf o;
+    outbuf_init(&o, NULL, first, sizeof first);
+    for (int i = 0; i < 5000; i++)
+        outbuf_putc(&o, (char)('0' + i % 10));
+    outbuf_csv_text(&o, "=a,b", 4);
+    assert_true(o.own);
+    assert_int_equal(o.len, 5000 + 7);
+    for (int i = 0; i < 5000; i++)
+        assert_int_equal(o.buf[i], '0' + i % 10);
+    assert_memory_equal(o.buf + 5000, "\"'=a,b\"", 7);
+    outbuf_done(&o);
+    /* while it fits it stays in the caller's array */
+    outbuf_init(&o, NULL, first, sizeof first);
+    outbuf_put(&o, "abc", 3);
+    assert_false(o.own);
+    assert_ptr_equal(o.buf, first);
+    outbuf_done(&o);
+}
+
+static void test_fmt_fixed(void **st)
+{
+    (void)st;
+    /* the same text as num_format_fixed, at every scale, for the edges
+     * (powers of ten and one either side, the int64 range) and random
+     * values of every size */
+    int64_t edges[64];
+    size_t ne = 0;
+    edges[ne++] = 0;
+    edges[ne++] = INT64_MIN;
+    edges[ne++] = INT64_MAX;
+    edges[ne++] = INT64_MIN + 1;
+    for (int64_t p = 1; p <= INT64_MAX / 10; p *= 10) {
+        edges[ne++] = p;
+        edges[ne++] = p - 1;
+        edges[ne++] = -(p + 1);
+    }
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    for (int i = 0; i < 200000 + (int)ne; i++) {
+        int64_t v;
+        if (i < (int)ne) {
+            v = edges[i];
+        } else {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            v = (int64_t)(x >> (x % 64));
+            if (x & 1)
+                v = -v;
+        }
+        for (int scale = 0; scale <= 8; scale++) {
+            char got[32], want[32];
+            size_t n = fmt_fixed(got, v, scale);
+            got[n] = 0;
+            int wn = num_format_fixed(want, v, scale);
+            if ((int)n != wn || strcmp(got, want) != 0)
+                fail_msg("fmt_fixed(%lld, %d) = [%s], num_format_fixed [%s]", (long long)v, scale, got, want);
+        }
+    }
+    /* and through the writer */
+    bmem m;
+    bopen(&m, 64);
+    outbuf_int(&m.o, -5);
+    outbuf_putc(&m.o, ',');
+    outbuf_fixed(&m.o, -500, 3);
+    outbuf_putc(&m.o, ',');
+    outbuf_fixed(&m.o, 85300, 3);
+    outbuf_putc(&m.o, ',');
+    outbuf_fixed(&m.o, 120000, 3);
+    outbuf_putc(&m.o, ',');
+    outbuf_fixed(&m.o, 111122947, 6);
+    outbuf_putc(&m.o, ',');
+    outbuf_fixed(&m.o, 21000056, 6);
+    outbuf_putc(&m.o, ',');
+    outbuf_double(&m.o, 1.0 / 3.0, 3);
+    outbuf_putc(&m.o, ',');
+    outbuf_double(&m.o, 13.005, 2);
+    outbuf_putc(&m.o, ',');
+    outbuf_int(&m.o, 0);
+    char *got = bclose(&m, NULL);
+    assert_string_equal(got, "-5,-0.5,85.3,120,111.122947,21.000056,0.333,13.01,0");
+    free(got);
+}
+
+static void test_outbuf_json(void **st)
+{
+    (void)st;
+    /* escapes and UTF-8 checks across the buffer's end, at every offset */
+    static const char in[] = "粤B\"1\\2\n\x01\xff" "张三\xe4\xb8" "ok";
+    for (size_t lead = 0; lead < 70; lead++) {
+        bmem m;
+        bopen(&m, 64);
+        for (size_t i = 0; i < lead; i++)
+            outbuf_putc(&m.o, ' ');
+        outbuf_json_str(&m.o, in, sizeof in - 1);
+        char *got = bclose(&m, NULL);
+        char *want = json_of(in, sizeof in - 1);
+        assert_string_equal(got + lead, want);
+        assert_string_equal(want, "\"粤B\\\"1\\\\2\\n\\u0001\\ufffd张三\\ufffd\\ufffdok\"");
+        free(want);
+        free(got);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -471,6 +764,12 @@ int main(void)
         cmocka_unit_test(test_json_control_exact),
         cmocka_unit_test(test_json_invalid_utf8),
         cmocka_unit_test(test_fmt_double),
+        cmocka_unit_test(test_outbuf_csv_fields),
+        cmocka_unit_test(test_outbuf_field_larger_than_buffer),
+        cmocka_unit_test(test_outbuf_flush_at_boundary),
+        cmocka_unit_test(test_outbuf_in_memory),
+        cmocka_unit_test(test_fmt_fixed),
+        cmocka_unit_test(test_outbuf_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
