@@ -267,29 +267,65 @@ void tu_format_day(int64_t local_day, char out[11])
     out[10] = 0;
 }
 
-void tu_format(int64_t utc, int32_t offset_s, char out[20])
+void tu_formatter_init(tu_formatter *tf, int32_t offset_s)
 {
-    int64_t day = tu_local_day(utc, offset_s);
-    int32_t sod = tu_local_sod(utc, offset_s);
-    tu_format_day(day, out);
+    tf->offset_s = offset_s;
+    tf->have_day = tf->have_last = false;
+    tf->day = tf->last = 0;
+    int32_t a = offset_s < 0 ? -offset_s : offset_s;
+    tf->zone[0] = offset_s < 0 ? '-' : '+';
+    put2(tf->zone + 1, (unsigned)(a / 3600));
+    tf->zone[3] = ':';
+    put2(tf->zone + 4, (unsigned)(a / 60 % 60));
+}
+
+void tu_formatter_local(tu_formatter *tf, int64_t utc, char out[19])
+{
+    if (tf->have_last && utc == tf->last) {
+        memcpy(out, tf->last_text, sizeof tf->last_text);
+        return;
+    }
+    int64_t day = tu_local_day(utc, tf->offset_s);
+    if (!tf->have_day || day != tf->day) {
+        char d[11];
+        tu_format_day(day, d);
+        memcpy(tf->date, d, sizeof tf->date);
+        tf->day = day;
+        tf->have_day = true;
+    }
+    int32_t sod = tu_local_sod(utc, tf->offset_s);
+    memcpy(out, tf->date, sizeof tf->date);
     out[10] = ' ';
     put2(out + 11, (unsigned)(sod / 3600));
     out[13] = ':';
     put2(out + 14, (unsigned)(sod / 60 % 60));
     out[16] = ':';
     put2(out + 17, (unsigned)(sod % 60));
+    memcpy(tf->last_text, out, sizeof tf->last_text);
+    tf->last = utc;
+    tf->have_last = true;
+}
+
+void tu_formatter_iso(tu_formatter *tf, int64_t utc, char out[25])
+{
+    tu_formatter_local(tf, utc, out);
+    out[10] = 'T';
+    memcpy(out + 19, tf->zone, sizeof tf->zone);
+}
+
+void tu_format(int64_t utc, int32_t offset_s, char out[20])
+{
+    tu_formatter tf;
+    tu_formatter_init(&tf, offset_s);
+    tu_formatter_local(&tf, utc, out);
     out[19] = 0;
 }
 
 void tu_format_iso(int64_t utc, int32_t offset_s, char out[26])
 {
-    tu_format(utc, offset_s, out);
-    out[10] = 'T';
-    int32_t a = offset_s < 0 ? -offset_s : offset_s;
-    out[19] = offset_s < 0 ? '-' : '+';
-    put2(out + 20, (unsigned)(a / 3600));
-    out[22] = ':';
-    put2(out + 23, (unsigned)(a / 60 % 60));
+    tu_formatter tf;
+    tu_formatter_init(&tf, offset_s);
+    tu_formatter_iso(&tf, utc, out);
     out[25] = 0;
 }
 

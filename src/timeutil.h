@@ -44,6 +44,24 @@ const char *tu_parse(tu_parser *tp, const char *s, size_t n, int64_t *utc);
 void tu_format(int64_t utc, int32_t offset_s, char out[20]);
 /* ISO 8601 with offset: "YYYY-MM-DDTHH:MM:SS+08:00" (25 chars + NUL). */
 void tu_format_iso(int64_t utc, int32_t offset_s, char out[26]);
+/* The same for many times in a row (a ledger sorted by vehicle and time):
+ * the date text is kept while the local day stays the same. */
+typedef struct tu_formatter {
+    int32_t offset_s;
+    bool have_day, have_last;
+    int64_t day;    /* local day whose text is in `date` */
+    int64_t last;   /* the time in `last_text` (an event's start is often its end) */
+    char date[10];  /* "YYYY-MM-DD" */
+    char last_text[19];
+    char zone[6];   /* "+08:00" */
+} tu_formatter;
+
+void tu_formatter_init(tu_formatter *tf, int32_t offset_s);
+/* "YYYY-MM-DD HH:MM:SS": 19 bytes, no NUL. */
+void tu_formatter_local(tu_formatter *tf, int64_t utc, char out[19]);
+/* "YYYY-MM-DDTHH:MM:SS+08:00": 25 bytes, no NUL. */
+void tu_formatter_iso(tu_formatter *tf, int64_t utc, char out[25]);
+
 /* Local calendar day: "YYYY-MM-DD". */
 void tu_format_day(int64_t local_day, char out[11]);
 

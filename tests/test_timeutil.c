@@ -301,6 +301,59 @@ static void test_format_day(void **st)
     assert_string_equal(d, "2000-02-29");
 }
 
+/* tu_formatter keeps the date of the day before and the text of the
+ * second before: a run of times across midnight, repeated seconds, a
+ * return to an earlier day and random times must each read as tu_format
+ * and tu_format_iso write them with nothing kept. */
+static void formatter_is(tu_formatter *tf, int64_t t, int32_t z)
+{
+    char got[19], want[20], got_iso[25], want_iso[26];
+    tu_formatter_local(tf, t, got);
+    tu_format(t, z, want);
+    if (memcmp(got, want, 19) != 0)
+        fail_msg("tu_formatter_local(%lld) = %.19s, want %s", (long long)t, got, want);
+    tu_formatter_iso(tf, t, got_iso);
+    tu_format_iso(t, z, want_iso);
+    if (memcmp(got_iso, want_iso, 25) != 0)
+        fail_msg("tu_formatter_iso(%lld) = %.25s, want %s", (long long)t, got_iso, want_iso);
+}
+
+static void test_formatter_keeps_nothing_stale(void **st)
+{
+    (void)st;
+    tu_formatter tf;
+    tu_formatter_init(&tf, CST);
+    char b[19];
+    /* 2026-03-15 23:59:59, the same second again, then midnight */
+    int64_t last = T0 + 15 * 3600 + 29 * 60 + 59;
+    tu_formatter_local(&tf, last, b);
+    assert_memory_equal(b, "2026-03-15 23:59:59", 19);
+    tu_formatter_local(&tf, last, b);
+    assert_memory_equal(b, "2026-03-15 23:59:59", 19);
+    tu_formatter_local(&tf, last + 1, b);
+    assert_memory_equal(b, "2026-03-16 00:00:00", 19);
+    tu_formatter_local(&tf, T0, b);
+    assert_memory_equal(b, "2026-03-15 08:30:00", 19);
+    char iso[25];
+    tu_formatter_iso(&tf, T0, iso);
+    assert_memory_equal(iso, "2026-03-15T08:30:00+08:00", 25);
+    static const int32_t zones[] = {CST, 0, -5 * 3600, 19800, -19800};
+    uint64_t x = 0x2545F4914F6CDD1Dull;
+    for (size_t zi = 0; zi < sizeof zones / sizeof *zones; zi++) {
+        tu_formatter_init(&tf, zones[zi]);
+        for (int64_t t = T0 - 3 * RL_DAY_S; t < T0 + 3 * RL_DAY_S; t += 997) {
+            formatter_is(&tf, t, zones[zi]);
+            formatter_is(&tf, t, zones[zi]);
+        }
+        for (int i = 0; i < 5000; i++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            formatter_is(&tf, (int64_t)(x % (400ull * 366 * RL_DAY_S)) - INT64_C(4102444800), zones[zi]);
+        }
+    }
+}
+
 /* ---- local day and second of day ---- */
 
 static void test_local_day_midnight(void **st)
@@ -422,6 +475,7 @@ int main(void)
         cmocka_unit_test(test_format),
         cmocka_unit_test(test_format_roundtrip),
         cmocka_unit_test(test_format_day),
+        cmocka_unit_test(test_formatter_keeps_nothing_stale),
         cmocka_unit_test(test_local_day_midnight),
         cmocka_unit_test(test_negative_epoch),
         cmocka_unit_test(test_civil_roundtrip),
