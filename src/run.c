@@ -9,6 +9,7 @@
 
 #include "detect.h"
 #include "jt808.h"
+#include "numparse.h"
 #include "tracksample.h"
 #include "util.h"
 
@@ -65,18 +66,38 @@ void run_count(rl_run *run, const char *name, uint64_t n)
     run->counters[run->ncounters++] = (rl_counter){xstrdup(name), n};
 }
 
+/* Append n bytes of s at out[*k], as far as room for the NUL allows. */
+static void append_cut(char *out, size_t cap, size_t *k, const char *s, size_t n)
+{
+    size_t room = cap - 1 - *k;
+    if (n > room)
+        n = room;
+    memcpy(out + *k, s, n);
+    *k += n;
+}
+
 void run_format_origin(const rl_run *run, rl_origin o, char *out, size_t n)
 {
-    unsigned fi = RL_ORIGIN_FILE(o);
-    unsigned long long pos = (unsigned long long)RL_ORIGIN_POS(o);
-    if (fi >= run->ninputs) {
-        snprintf(out, n, "?:%llu", pos);
+    /* "name:line", "name@offset" or "name#packet", cut to n - 1 bytes as
+     * snprintf would cut it; written by hand because the ledger asks once
+     * per event */
+    if (n == 0)
         return;
+    unsigned fi = RL_ORIGIN_FILE(o);
+    const char *name = "?";
+    char sep = ':';
+    if (fi < run->ninputs) {
+        const rl_input *in = &run->inputs[fi];
+        name = strcmp(in->name, "-") == 0 ? "stdin" : in->name;
+        sep = in->loc == RL_LOC_LINE ? ':' : in->loc == RL_LOC_OFFSET ? '@' : '#';
     }
-    const rl_input *in = &run->inputs[fi];
-    const char *name = strcmp(in->name, "-") == 0 ? "stdin" : in->name;
-    char sep = in->loc == RL_LOC_LINE ? ':' : in->loc == RL_LOC_OFFSET ? '@' : '#';
-    snprintf(out, n, "%s%c%llu", name, sep, pos);
+    char pos[32];
+    int npos = num_format_fixed(pos, (int64_t)RL_ORIGIN_POS(o), 0);
+    size_t k = 0;
+    append_cut(out, n, &k, name, strlen(name));
+    append_cut(out, n, &k, &sep, 1);
+    append_cut(out, n, &k, pos, (size_t)npos);
+    out[k] = 0;
 }
 
 const char *run_vehicle_label(const rl_run *run, const rl_vehicle *v)
