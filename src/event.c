@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "numparse.h"
 #include "util.h"
 
 static const char *const type_names[EV_TYPE_COUNT][2] = {
@@ -88,14 +89,31 @@ void event_idgen_free(event_idgen *g)
 
 void event_idgen_make(event_idgen *g, const char *plate, int color, event_type t, int64_t start, char out[17])
 {
-    char key[160];
-    int n = snprintf(key, sizeof key, "%s|%d|%s|%lld", plate, color, event_type_name(t), (long long)start);
-    if (n < 0 || (size_t)n >= sizeof key)
-        n = (int)strlen(key);
+    /* "plate|colour|type|start" without printf's format parsing.  The id
+     * was first defined over a 160-byte snprintf, so a key longer than
+     * 159 bytes (a plate of over a hundred bytes) is cut there. */
+    enum { KEY_MAX = 159 };
+    char key[KEY_MAX + 96];
+    size_t n = strnlen(plate, KEY_MAX);
+    memcpy(key, plate, n);
+    key[n++] = '|';
+    n += (size_t)num_format_fixed(key + n, color, 0);
+    key[n++] = '|';
+    const char *name = event_type_name(t);
+    size_t name_len = strlen(name);
+    memcpy(key + n, name, name_len);
+    n += name_len;
+    key[n++] = '|';
+    n += (size_t)num_format_fixed(key + n, start, 0);
+    if (n > KEY_MAX)
+        n = KEY_MAX;
+    /* EVP, the supported API.  OpenSSL 3.0 frees and allocates the
+     * provider's context at every EVP_DigestInit_ex, about a third of an
+     * id; the deprecated SHA256_Init/Update/Final would not. */
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     EVP_DigestInit_ex(g->ctx, g->md, NULL);
-    EVP_DigestUpdate(g->ctx, key, (size_t)n);
+    EVP_DigestUpdate(g->ctx, key, n);
     EVP_DigestFinal_ex(g->ctx, md, &len);
     static const char hx[] = "0123456789abcdef";
     for (int i = 0; i < 8; i++) {

@@ -91,6 +91,52 @@ static void test_id_is_sha256(void **st)
     assert_string_equal(id, want);
 }
 
+/* The id as it was first defined: "%s|%d|%s|%lld" printed into 160
+ * bytes (so a key past 159 bytes is cut there), then SHA-256. */
+static void id_by_definition(const char *plate, int color, event_type t, int64_t start, char out[17])
+{
+    char key[160];
+    int n = snprintf(key, sizeof key, "%s|%d|%s|%lld", plate, color, event_type_name(t), (long long)start);
+    size_t len = n >= (int)sizeof key ? sizeof key - 1 : (size_t)n;
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    SHA256((const unsigned char *)key, len, md);
+    for (int i = 0; i < 8; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+static void test_id_generator_matches_definition(void **st)
+{
+    (void)st;
+    /* one generator for many ids, as the analysis uses it: plates of
+     * every length up to past the 159-byte cut (where only the plate,
+     * or the plate and part of the rest, is hashed), colours and starts
+     * of every sign and size */
+    event_idgen *g = event_idgen_new();
+    char plate[240];
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    for (int i = 0; i < 3000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        size_t n = i < 240 ? (size_t)i : (size_t)(x % 200);
+        for (size_t k = 0; k < n; k++)
+            plate[k] = "粤B0123456789ABC"[(x >> (k % 40)) % 17];
+        plate[n] = 0;
+        int color = (int)(x % 3 == 0 ? (int64_t)(x >> 8) : (int64_t)(x % 10)) * (x & 2 ? -1 : 1);
+        event_type t = (event_type)(x % EV_TYPE_COUNT);
+        int64_t start = (int64_t)(x >> (x % 64)) * (x & 4 ? -1 : 1);
+        if (i == 7)
+            start = INT64_MIN;
+        char got[17], want[17];
+        event_idgen_make(g, plate, color, t, start, got);
+        id_by_definition(plate, color, t, start, want);
+        if (strcmp(got, want) != 0)
+            fail_msg("id of \"%s|%d|%s|%lld\" is %s, want %s", plate, color, event_type_name(t), (long long)start,
+                     got, want);
+    }
+    event_idgen_free(g);
+}
+
 static void test_excess_pct(void **st)
 {
     (void)st;
@@ -226,6 +272,7 @@ int main(void)
         cmocka_unit_test(test_type_names),
         cmocka_unit_test(test_id_stable_and_distinct),
         cmocka_unit_test(test_id_is_sha256),
+        cmocka_unit_test(test_id_generator_matches_definition),
         cmocka_unit_test(test_excess_pct),
         cmocka_unit_test(test_severity_points),
         cmocka_unit_test(test_severity_group_a),
