@@ -291,6 +291,13 @@ void weigh_store(struct rl_run *run, rl_vehicle *v, const rl_weighing *w)
         c->base_origin = w->origin;
     }
     c->used += (uint32_t)wrec_pack(c->data + c->used, w, naxle, c->base_time, c->base_origin);
+    /* The vehicle's next record goes on here, after the other vehicles'
+     * (a log interleaves them): fetch the cache line after this one now,
+     * for writing, so that the store does not wait for it then.  With
+     * hundreds of vehicles there are too many streams for the hardware
+     * prefetcher to follow. */
+    if (c->used + 64 < c->cap)
+        __builtin_prefetch(c->data + c->used + 64, 1, 3);
     /* nweigh counts weighings: vehicle_add_weighing counts the chunk's first */
     if (fresh)
         vehicle_add_weighing(v, &c->link);

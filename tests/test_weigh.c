@@ -984,6 +984,58 @@ static void store_round_trip(void **state)
     h_free(&h);
 }
 
+/* Plates of every length from 1 to 40 bytes, plates differing in one
+ * byte only (first, middle, last), the same plate in three colours, and
+ * more keys than the plate cache has slots: every key is its own vehicle
+ * and keeps every weighing sent to it. */
+static void plate_cache_keys(void **state)
+{
+    (void)state;
+    harness h;
+    h_init(&h);
+    enum { NKEY = 9600, ROUNDS = 3 };
+    static char plate[NKEY][48];
+    static int color[NKEY];
+    size_t k = 0;
+    for (int len = 1; len <= 40; len++)
+        for (int pos = 0; pos < len && k < 600; pos += (len > 3 ? len / 3 : 1))
+            for (int c = 1; c <= 3; c++) {
+                memset(plate[k], 'A', (size_t)len);
+                plate[k][pos] = 'B';
+                plate[k][len] = 0;
+                color[k++] = c;
+            }
+    size_t nvaried = k;
+    /* thousands sharing their first 8 bytes, thousands their last 8: a
+     * compare that looked at only one end would merge them on the
+     * collisions that so many keys make */
+    for (int i = 0; i < 3500; i++, k++) {
+        snprintf(plate[k], sizeof plate[k], "AAAAAAAA%04d", i);
+        color[k] = 1;
+    }
+    for (int i = 0; i < 3500; i++, k++) {
+        snprintf(plate[k], sizeof plate[k], "%04dBBBBBBBB", i);
+        color[k] = 1;
+    }
+    while (k < NKEY) {
+        snprintf(plate[k], sizeof plate[k], "粤A%05zu", k / 2);
+        color[k] = 1 + (int)(k % 2);
+        k++;
+    }
+    int64_t t0 = T(D0 "08:00:00");
+    for (int r = 0; r < ROUNDS; r++)
+        for (size_t i = 0; i < NKEY; i++)
+            h_weigh(&h, &(wspec){.plate = plate[i], .color = color[i], .t = t0 + r * 60, .axles = 2,
+                                 .gross = 10000});
+    assert_true(nvaried > 300);
+    assert_int_equal(vtable_count(h.run.vt), NKEY);
+    for (size_t i = 0; i < NKEY; i++) {
+        const rl_vehicle *v = vtable_at(h.run.vt, i);
+        assert_int_equal(v->nweigh, ROUNDS);
+    }
+    h_free(&h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1004,6 +1056,7 @@ int main(void)
         cmocka_unit_test(csv_chinese_tonnes),
         cmocka_unit_test(csv_bad_headers),
         cmocka_unit_test(store_round_trip),
+        cmocka_unit_test(plate_cache_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
