@@ -64,19 +64,22 @@ static inline bool plate_eq(const char *a, const char *b, size_t n)
 }
 
 static rl_vehicle *vehicle_for(rl_run *run, const char *plate, size_t plate_len, int color, const char *phone,
-                               size_t phone_len)
+                               size_t phone_len, uint32_t *vidx)
 {
     if (plate && plate_len) {
         vcache_ent *c = run->vcache;
         if (!c)
             c = run->vcache = xcalloc(VCACHE_N, sizeof *c);
         vcache_ent *e = &c[plate_hash(plate, plate_len, color) & (VCACHE_N - 1)];
-        if (e->len == plate_len && e->color == color && plate_eq(e->plate, plate, plate_len))
+        if (e->len == plate_len && e->color == color && plate_eq(e->plate, plate, plate_len)) {
+            *vidx = e->vidx;
             return vtable_at(run->vt, e->vidx);
+        }
         uint32_t pid = strtab_intern(run->str, plate, plate_len);
         rl_vehicle *v = vtable_get(run->vt, pid, color, false);
+        *vidx = (uint32_t)(v - vtable_at(run->vt, 0));
         if (plate_len <= VCACHE_PLATE && color >= 0 && color <= UINT8_MAX) {
-            e->vidx = (uint32_t)(v - vtable_at(run->vt, 0));
+            e->vidx = *vidx;
             e->len = (uint8_t)plate_len;
             e->color = (uint8_t)color;
             memcpy(e->plate, plate, plate_len);
@@ -87,7 +90,9 @@ static rl_vehicle *vehicle_for(rl_run *run, const char *plate, size_t plate_len,
         const char *c;
         size_t cn;
         phone_canon(phone, phone_len, &c, &cn);
-        return vtable_get(run->vt, strtab_intern(run->str, c, cn), 0, true);
+        rl_vehicle *v = vtable_get(run->vt, strtab_intern(run->str, c, cn), 0, true);
+        *vidx = (uint32_t)(v - vtable_at(run->vt, 0));
+        return v;
     }
     return NULL;
 }
@@ -100,7 +105,8 @@ static void on_position(void *ud, const rl_position *p)
         run->filtered++;
         return;
     }
-    rl_vehicle *v = vehicle_for(run, p->plate, p->plate_len, p->color, p->phone, p->phone_len);
+    uint32_t vidx;
+    rl_vehicle *v = vehicle_for(run, p->plate, p->plate_len, p->color, p->phone, p->phone_len, &vidx);
     if (!v) {
         run_reject(run, p->origin, "position names neither a plate nor a terminal phone", NULL, 0);
         return;
@@ -132,12 +138,12 @@ static void on_weighing(void *ud, const rl_weighing *w)
         run->filtered++;
         return;
     }
-    rl_vehicle *v = vehicle_for(run, w->plate, w->plate_len, w->color, NULL, 0);
-    if (!v) {
+    uint32_t vidx;
+    if (!vehicle_for(run, w->plate, w->plate_len, w->color, NULL, 0, &vidx)) {
         run_reject(run, w->origin, "weighing names no plate", NULL, 0);
         return;
     }
-    weigh_store(run, v, w);
+    weigh_store(run, vidx, w);
 }
 
 void analyze_sink(rl_run *run, rl_sink *sink)
@@ -465,6 +471,7 @@ static void finish_events(rl_run *run)
 
 void analyze_finish(rl_run *run)
 {
+    weigh_store_close(run);
     resolve_identities(run);
     join_registry(run);
     size_t n = vtable_count(run->vt);

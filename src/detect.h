@@ -105,7 +105,12 @@ void fatigue_free(struct rl_run *run);
 
 /* ---- weighbridge checks (RULES.md §5) and GPS at the scale ---- */
 /* Keep a copy of a weighing on its vehicle (strings interned). */
-void weigh_store(struct rl_run *run, rl_vehicle *v, const rl_weighing *w);
+void weigh_store(struct rl_run *run, uint32_t vidx, const rl_weighing *w);
+/* After the last weighing: the vehicles' weighing lists and counts are
+ * complete (analyze_finish calls it before reading them). */
+void weigh_store_close(struct rl_run *run);
+/* The store's own state (the chunks are the vehicle table's to free). */
+void weigh_store_free(struct rl_run *run);
 
 typedef struct weigh_vstate {
     const vctx *cx;

@@ -70,11 +70,11 @@ typedef struct wrec {
 } wrec;
 
 /* A vehicle's weighings live in chunks of packed records: the weigh_node
- * list the vehicle table chains, merges and frees, one node per chunk
- * rather than per weighing.  A malloc and a free per row, and a pointer
- * chase per weighing when the vehicle is analysed, cost more than
- * parsing the row (issue 5 asks for 2 million rows/s); chunks grow from
- * 512 bytes (a vehicle weighed a few times) to 64 KiB.
+ * list the vehicle table chains and merges, one node per chunk rather
+ * than per weighing.  A malloc and a free per row, and a pointer chase
+ * per weighing when the vehicle is analysed, cost more than parsing the
+ * row (issue 5 asks for 2 million rows/s); chunks grow from 512 bytes (a
+ * vehicle weighed a few times) to 64 KiB.
  *
  * The records are packed too, because writing them is what a weighbridge
  * run spends most on after parsing: every stored byte is fresh memory
@@ -273,36 +273,92 @@ typedef struct wstate {
     rl_fix prev;             /* the last accepted fix seen */
 } wstate;
 
-void weigh_store(struct rl_run *run, rl_vehicle *v, const rl_weighing *w)
+/* Each vehicle's open chunk, in an array by vehicle index: appending a
+ * weighing touches its plate-cache slot, this entry and the chunk's tail,
+ * not the vehicle nor the chunk's header (lines that a log interleaving
+ * hundreds of vehicles finds cold).  Lists and counts go to the vehicle
+ * when a chunk is closed. */
+typedef struct wopen {
+    wchunk *c;               /* NULL: none open */
+    int64_t base_time;
+    rl_origin base_origin;
+    uint32_t used, cap;
+    uint32_t n;              /* weighings in it */
+} wopen;
+
+typedef struct wopens {
+    wopen *o;
+    size_t n;
+} wopens;
+
+/* Give the chunk its fill and the vehicle its count. */
+static void close_chunk(struct rl_run *run, uint32_t vidx, wopen *o)
+{
+    if (!o->c)
+        return;
+    o->c->used = o->used;
+    vtable_at(run->vt, vidx)->nweigh += o->n;
+    o->c = NULL;
+}
+
+void weigh_store(struct rl_run *run, uint32_t vidx, const rl_weighing *w)
 {
     int naxle = w->naxle_kg < 0 ? 0 : w->naxle_kg > RL_MAX_AXLES ? RL_MAX_AXLES : w->naxle_kg;
     if (w->naxle_kg > RL_MAX_AXLES)
         run_count(run, "weighbridge.axle_weights_ignored", 1);
-    /* every weigh_node is a wchunk: weigh_store makes them all */
-    wchunk *c = (wchunk *)v->wtail;
-    bool fresh = !c || c->used + W_RECORD_MAX > c->cap;
-    if (fresh) {
-        uint32_t cap = c ? (c->cap >= WCHUNK_MAX / 2 ? WCHUNK_MAX : c->cap * 2) : WCHUNK_MIN;
-        c = xmalloc(sizeof *c + cap);
+    wopens *os = run->weigh_open;
+    if (!os)
+        os = run->weigh_open = xcalloc(1, sizeof *os);
+    if (vidx >= os->n) {
+        size_t n = os->n ? os->n : 256;
+        while (n <= vidx)
+            n *= 2;
+        os->o = xrealloc(os->o, n * sizeof *os->o);
+        memset(os->o + os->n, 0, (n - os->n) * sizeof *os->o);
+        os->n = n;
+    }
+    wopen *o = &os->o[vidx];
+    if (!o->c || o->used + W_RECORD_MAX > o->cap) {
+        uint32_t cap = o->c ? (o->cap >= WCHUNK_MAX / 2 ? WCHUNK_MAX : o->cap * 2) : WCHUNK_MIN;
+        close_chunk(run, vidx, o);
+        wchunk *c = xmalloc(sizeof *c + cap);
         c->link.next = NULL;
         c->used = 0;
         c->cap = cap;
         c->base_time = w->time;
         c->base_origin = w->origin;
+        vehicle_add_weighing(vtable_at(run->vt, vidx), &c->link);
+        *o = (wopen){c, w->time, w->origin, 0, cap, 0};
     }
-    c->used += (uint32_t)wrec_pack(c->data + c->used, w, naxle, c->base_time, c->base_origin);
+    o->used += (uint32_t)wrec_pack(o->c->data + o->used, w, naxle, o->base_time, o->base_origin);
+    o->n++;
     /* The vehicle's next record goes on here, after the other vehicles'
      * (a log interleaves them): fetch the cache line after this one now,
      * for writing, so that the store does not wait for it then.  With
      * hundreds of vehicles there are too many streams for the hardware
      * prefetcher to follow. */
-    if (c->used + 64 < c->cap)
-        __builtin_prefetch(c->data + c->used + 64, 1, 3);
-    /* nweigh counts weighings: vehicle_add_weighing counts the chunk's first */
-    if (fresh)
-        vehicle_add_weighing(v, &c->link);
-    else
-        v->nweigh++;
+    if (o->used + 64 < o->cap)
+        __builtin_prefetch(o->c->data + o->used + 64, 1, 3);
+}
+
+void weigh_store_close(struct rl_run *run)
+{
+    wopens *os = run->weigh_open;
+    if (!os)
+        return;
+    for (size_t i = 0; i < os->n; i++)
+        close_chunk(run, (uint32_t)i, &os->o[i]);
+    weigh_store_free(run);
+}
+
+void weigh_store_free(struct rl_run *run)
+{
+    wopens *os = run->weigh_open;
+    if (!os)
+        return;
+    free(os->o);
+    free(os);
+    run->weigh_open = NULL;
 }
 
 static const rule_id overlimit_rules[] = {R_OVERLIMIT_AXLES_2, R_OVERLIMIT_AXLES_3, R_OVERLIMIT_AXLES_4,

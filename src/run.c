@@ -45,6 +45,7 @@ void run_free(rl_run *run)
     free(run->vstats);
     free(run->order);
     free(run->vcache);
+    weigh_store_free(run);
     fatigue_free(run);
     jt808_session_free(run->jt808_session);
     tracksample_free(run);

@@ -147,6 +147,7 @@ typedef struct rl_run {
     uint64_t bytes_total, bytes_done_files;
     double last_progress;
     void *vcache;            /* analyze.c: plate -> vehicle cache */
+    void *weigh_open;        /* detect_weigh.c: each vehicle's open chunk */
     void *fatigue;           /* detect_fatigue.c state */
     void *samples;           /* tracksample.c: track samples for the charts */
     void *jt808_session;     /* parsers/jt808.c shared terminal state */

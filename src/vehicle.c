@@ -177,7 +177,6 @@ void vehicle_add_weighing(rl_vehicle *v, weigh_node *w)
     else
         v->whead = w;
     v->wtail = w;
-    v->nweigh++;
 }
 
 void vehicle_merge(rl_vehicle *to, rl_vehicle *from)

@@ -101,7 +101,8 @@ rl_vehicle *vtable_at(vtable *t, size_t i); /* in insertion order */
 
 /* Append a fix to a vehicle. */
 void vehicle_add_fix(rl_vehicle *v, const rl_fix *f);
-/* Append a weighing node (allocated by the caller with malloc). */
+/* Append a weighing node (allocated by the caller with malloc; the caller
+ * keeps nweigh). */
 void vehicle_add_weighing(rl_vehicle *v, weigh_node *w);
 /* Move all fixes (and weighings) of `from` onto `to` and mark `from` dead. */
 void vehicle_merge(rl_vehicle *to, rl_vehicle *from);
