@@ -70,24 +70,25 @@ typedef struct wrec {
 } wrec;
 
 /* A vehicle's weighings live in chunks of packed records: the weigh_node
- * list the vehicle table chains and merges, one node per chunk rather
- * than per weighing.  A malloc and a free per row, and a pointer chase
- * per weighing when the vehicle is analysed, cost more than parsing the
- * row (issue 5 asks for 2 million rows/s); chunks grow from 512 bytes (a
- * vehicle weighed a few times) to 64 KiB.
+ * list the vehicle table chains, merges and frees, one node per chunk
+ * rather than per weighing.  A malloc and a free per row, and a pointer
+ * chase per weighing when the vehicle is analysed, cost more than parsing
+ * the row (issue 5 asks for 2 million rows/s); chunks grow from 512 bytes
+ * (a vehicle weighed a few times) to 64 KiB.
  *
  * The records are packed too, because writing them is what a weighbridge
  * run spends most on after parsing: every stored byte is fresh memory
  * (a page fault per 4 KiB, a cache-line fill per 64 bytes).  A record is
- * 16 bytes, plus 8 for a station position and 2 per axle weight (about
- * 25 bytes for a typical row, against 56 unpacked):
+ * 16 bytes, plus 8 for a station position and 2 per axle weight (28 on
+ * average in the bench log, against 56 unpacked):
  *
  *   u64  head     gross kg (32 bits) | passengers + 1 (16; 0 = not given)
  *                 | axles (7) | axle weights given (4) | flags (5)
  *   i32  time     seconds after the chunk's first record (W_WIDE_TIME:
  *                 an i64 UTC time instead, for a time 68 years away)
  *   u32  origin   lines after the chunk's first record, same file
- *                 (W_WIDE_ORIGIN: the whole u64 origin instead)
+ *                 (W_WIDE_ORIGIN: the whole u64 origin instead, for
+ *                 another file or an earlier line)
  *   i32  lat, lon station position, when W_POS
  *   u16  axle kg  one per axle weight (W_WIDE_AXLE: u32 each, for an
  *                 axle over 65 535 kg)
