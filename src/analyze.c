@@ -30,21 +30,14 @@ typedef struct {
     char plate[VCACHE_PLATE];
 } vcache_ent;
 
-static inline uint64_t load8(const char *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
 /* Hash and compare of short keys: two overlapping 8-byte loads cover 8 to
  * 16 bytes (a plate is 9-11), bytes one by one below that. */
 static inline uint64_t plate_hash(const char *s, size_t n, int color)
 {
     uint64_t a, b;
     if (n >= 8) {
-        a = load8(s);
-        b = load8(s + n - 8);
+        a = load_u64(s);
+        b = load_u64(s + n - 8);
     } else {
         a = b = 0;
         for (size_t i = 0; i < n; i++)
@@ -59,7 +52,7 @@ static inline uint64_t plate_hash(const char *s, size_t n, int color)
 static inline bool plate_eq(const char *a, const char *b, size_t n)
 {
     if (n >= 8 && n <= 16)
-        return load8(a) == load8(b) && load8(a + n - 8) == load8(b + n - 8);
+        return load_u64(a) == load_u64(b) && load_u64(a + n - 8) == load_u64(b + n - 8);
     return memcmp(a, b, n) == 0;
 }
 

@@ -120,12 +120,6 @@ enum {
 
 _Static_assert(RL_MAX_AXLES < 16, "the axle-weight count is stored in 4 bits");
 
-static inline void put_u16(unsigned char *p, uint16_t v) { memcpy(p, &v, 2); }
-static inline void put_u32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
-static inline void put_u64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
-static inline uint16_t get_u16(const unsigned char *p) { uint16_t v; memcpy(&v, p, 2); return v; }
-static inline uint32_t get_u32(const unsigned char *p) { uint32_t v; memcpy(&v, p, 4); return v; }
-static inline uint64_t get_u64(const unsigned char *p) { uint64_t v; memcpy(&v, p, 8); return v; }
 
 static inline int64_t clamp64(int64_t v, int64_t lo, int64_t hi) { return v < lo ? lo : v > hi ? hi : v; }
 
@@ -145,26 +139,26 @@ static size_t wrec_pack(unsigned char *out, const rl_weighing *w, int naxle, int
     /* times are bounded by the parsers (years 1900-9999): no overflow */
     int64_t dt = w->time - base_time;
     if (dt >= INT32_MIN && dt <= INT32_MAX) {
-        put_u32(out + k, (uint32_t)(int32_t)dt);
+        store_u32(out + k, (uint32_t)(int32_t)dt);
         k += 4;
     } else {
         head |= W_WIDE_TIME;
-        put_u64(out + k, (uint64_t)w->time);
+        store_u64(out + k, (uint64_t)w->time);
         k += 8;
     }
     if (RL_ORIGIN_FILE(w->origin) == RL_ORIGIN_FILE(base_origin) && w->origin >= base_origin &&
         w->origin - base_origin <= UINT32_MAX) {
-        put_u32(out + k, (uint32_t)(w->origin - base_origin));
+        store_u32(out + k, (uint32_t)(w->origin - base_origin));
         k += 4;
     } else {
         head |= W_WIDE_ORIGIN;
-        put_u64(out + k, w->origin);
+        store_u64(out + k, w->origin);
         k += 8;
     }
     if (w->have_pos) {
         head |= W_POS;
-        put_u32(out + k, (uint32_t)w->lat_e6);
-        put_u32(out + k + 4, (uint32_t)w->lon_e6);
+        store_u32(out + k, (uint32_t)w->lat_e6);
+        store_u32(out + k + 4, (uint32_t)w->lon_e6);
         k += 8;
     }
     bool wide = false;
@@ -173,12 +167,12 @@ static size_t wrec_pack(unsigned char *out, const rl_weighing *w, int naxle, int
     if (wide) {
         head |= W_WIDE_AXLE;
         for (int i = 0; i < naxle; i++, k += 4)
-            put_u32(out + k, (uint32_t)w->axle_kg[i]);
+            store_u32(out + k, (uint32_t)w->axle_kg[i]);
     } else {
         for (int i = 0; i < naxle; i++, k += 2)
-            put_u16(out + k, (uint16_t)w->axle_kg[i]);
+            store_u16(out + k, (uint16_t)w->axle_kg[i]);
     }
-    put_u64(out, head);
+    store_u64(out, head);
     return k;
 }
 
@@ -196,19 +190,19 @@ static inline void wrec_key(const wchunk *c, const unsigned char *p, uint64_t he
 {
     size_t k = 8;
     if (head & W_WIDE_TIME) {
-        *time = (int64_t)get_u64(p + k);
+        *time = (int64_t)load_u64(p + k);
         k += 8;
     } else {
-        *time = c->base_time + (int32_t)get_u32(p + k);
+        *time = c->base_time + (int32_t)load_u32(p + k);
         k += 4;
     }
-    *origin = head & W_WIDE_ORIGIN ? get_u64(p + k) : c->base_origin + get_u32(p + k);
+    *origin = head & W_WIDE_ORIGIN ? load_u64(p + k) : c->base_origin + load_u32(p + k);
 }
 
 /* The rest of a record (time and origin come from its key). */
 static void wrec_unpack(const unsigned char *p, wrec *r)
 {
-    uint64_t head = get_u64(p);
+    uint64_t head = load_u64(p);
     size_t k = 8 + (head & W_WIDE_TIME ? 8 : 4) + (head & W_WIDE_ORIGIN ? 8 : 4);
     r->gross_kg = (int64_t)(head >> W_SHIFT_GROSS);
     r->passengers = (int32_t)((head >> W_SHIFT_PASS) & 0xFFFF) - 1;
@@ -218,16 +212,16 @@ static void wrec_unpack(const unsigned char *p, wrec *r)
     r->have_pos = head & W_POS;
     r->lat_e6 = r->lon_e6 = 0;
     if (r->have_pos) {
-        r->lat_e6 = (int32_t)get_u32(p + k);
-        r->lon_e6 = (int32_t)get_u32(p + k + 4);
+        r->lat_e6 = (int32_t)load_u32(p + k);
+        r->lon_e6 = (int32_t)load_u32(p + k + 4);
         k += 8;
     }
     if (head & W_WIDE_AXLE) {
         for (int i = 0; i < r->naxle; i++, k += 4)
-            r->axle_kg[i] = (int32_t)get_u32(p + k);
+            r->axle_kg[i] = (int32_t)load_u32(p + k);
     } else {
         for (int i = 0; i < r->naxle; i++, k += 2)
-            r->axle_kg[i] = get_u16(p + k);
+            r->axle_kg[i] = load_u16(p + k);
     }
 }
 
@@ -448,7 +442,7 @@ void weigh_vehicle_begin(weigh_vstate *s, const vctx *cx, struct rl_run *run, rl
         const wchunk *c = (const wchunk *)node;
         for (uint32_t off = 0; off < c->used && i < n; i++) {
             const unsigned char *p = c->data + off;
-            uint64_t head = get_u64(p);
+            uint64_t head = load_u64(p);
             wkey *k = &st->w[i];
             wrec_key(c, p, head, &k->time, &k->origin);
             k->rec = p;

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t m);
@@ -27,6 +28,15 @@ void buf_puts(rl_buf *b, const char *s);
 void buf_putc(rl_buf *b, char c);
 void buf_printf(rl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_free(rl_buf *b);
+
+/* Unaligned loads and stores in the machine's byte order (packed records,
+ * short keys): memcpy, which compilers turn into one move. */
+static inline uint16_t load_u16(const void *p) { uint16_t v; memcpy(&v, p, 2); return v; }
+static inline uint32_t load_u32(const void *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+static inline uint64_t load_u64(const void *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+static inline void store_u16(void *p, uint16_t v) { memcpy(p, &v, 2); }
+static inline void store_u32(void *p, uint32_t v) { memcpy(p, &v, 4); }
+static inline void store_u64(void *p, uint64_t v) { memcpy(p, &v, 8); }
 
 /* mkdir -p: true when path is (now) a directory. */
 bool make_dirs(const char *path);
