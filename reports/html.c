@@ -111,6 +111,14 @@ static const char *const type_en[EV_TYPE_COUNT] = {
     [EV_OVER_CAPACITY] = "Over capacity",
     [EV_POSITION_MISMATCH] = "Weighing away from GPS",
     [EV_GPS_GAP] = "Track gap",
+    [EV_ZONE_RESTRICTED] = "In a restricted zone",
+    [EV_ROUTE_DEVIATION] = "Off the approved route",
+    [EV_TERMINAL_ALARM] = "Terminal alarm",
+    [EV_ADAS_ALARM] = "ADAS alarm",
+    [EV_DSM_ALARM] = "Driver monitoring alarm",
+    [EV_TPMS_ALARM] = "Tyre pressure alarm",
+    [EV_BSD_ALARM] = "Blind spot alarm",
+    [EV_TERMINAL_SILENT] = "Terminal silent while speeding",
 };
 
 static const char *const class_en[CLASS_COUNT] = {

@@ -29,7 +29,7 @@ typedef enum {
     COL_EVENT_ID, COL_PLATE, COL_PLATE_COLOR, COL_CLASS, COL_COMPANY, COL_DRIVER, COL_TYPE, COL_START_TIME,
     COL_END_TIME, COL_DURATION, COL_START_LON, COL_START_LAT, COL_END_LON, COL_END_LAT, COL_VALUE, COL_LIMIT,
     COL_EXCESS_PCT, COL_SEVERITY, COL_RULE, COL_SOURCE, COL_EVIDENCE_POINTS, COL_GPS_TIME, COL_GPS_DISTANCE,
-    COL_COUNT
+    COL_ZONE_ID, COL_ZONE_NAME, COL_ROAD_TYPE, COL_STATUS, COL_COUNT
 } ledger_col;
 
 typedef void text_fn(outbuf *o, const char *s, size_t n);
@@ -40,6 +40,7 @@ static const char json_keys[COL_COUNT][32] = {
     ",\"type\":", ",\"start_time\":", ",\"end_time\":", ",\"duration_s\":", ",\"start_lon\":", ",\"start_lat\":",
     ",\"end_lon\":", ",\"end_lat\":", ",\"value\":", ",\"limit\":", ",\"excess_pct\":", ",\"severity\":",
     ",\"rule\":", ",\"source\":", ",\"evidence_points\":", ",\"gps_time\":", ",\"gps_distance_km\":",
+    ",\"zone_id\":", ",\"zone_name\":", ",\"road_type\":", ",\"status\":",
 };
 
 /* How one row is written: CSV fields or a JSON object. */
@@ -280,6 +281,25 @@ static void put_row(ledger *l, const rl_event *e)
         outbuf_fixed(o, e->gps_distance_m, 3);
     else
         put_null(l);
+    /* ZONES.md: the zone behind the limit, the road type or the rule */
+    put_key(fm, o, COL_ZONE_ID);
+    if (e->zone_id)
+        fm->text(o, e->zone_id, strlen(e->zone_id));
+    else
+        put_null(l);
+    put_key(fm, o, COL_ZONE_NAME);
+    if (e->zone_name)
+        fm->text(o, e->zone_name, strlen(e->zone_name));
+    else
+        put_null(l);
+    put_key(fm, o, COL_ROAD_TYPE);
+    if (e->road_type != ROAD_NONE)
+        put_name(fm, o, road_type_name((road_type)e->road_type));
+    else
+        put_null(l);
+    /* RUNS.md §2: the last column */
+    put_key(fm, o, COL_STATUS);
+    put_name(fm, o, event_status_name((event_status)e->status));
     if (fm->json)
         outbuf_putc(o, '}');
 }

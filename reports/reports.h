@@ -43,6 +43,7 @@ void report_event_json(FILE *f, const rl_run *run, const rl_event *e);
  * fix of a weighing (more columns may follow, FORMATS.md says). */
 #define EVENTS_CSV_COLUMNS                                                                                        \
     "event_id,plate,plate_color,class,company,driver,type,start_time,end_time,duration_s,start_lon,start_lat,"   \
-    "end_lon,end_lat,value,limit,excess_pct,severity,rule,source,evidence_points,gps_time,gps_distance_km"
+    "end_lon,end_lat,value,limit,excess_pct,severity,rule,source,evidence_points,gps_time,gps_distance_km,"  \
+    "zone_id,zone_name,road_type,status"
 
 #endif

@@ -445,7 +445,7 @@ static void finish_events(rl_run *run)
     for (size_t i = 0; i < run->events.n; i++) {
         rl_event *e = &run->events.e[i];
         const rl_vehicle *v = vtable_at(run->vt, e->vehicle);
-        event_idgen_make(ids, run_vehicle_label(run, v), v->color, e->type, e->start, e->id);
+        event_idgen_make(ids, run_vehicle_label(run, v), v->color, e->type, e->start, e->rule, e->id);
         /* the same plate, colour, type and start is one event */
         if (k > 0 && strcmp(run->events.e[k - 1].id, e->id) == 0) {
             run_count(run, "events.merged_duplicates", 1);

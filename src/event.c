@@ -24,7 +24,27 @@ static const char *const type_names[EV_TYPE_COUNT][2] = {
     [EV_OVER_CAPACITY] = {"over_capacity", "超员"},
     [EV_POSITION_MISMATCH] = {"position_mismatch", "过磅位置不符"},
     [EV_GPS_GAP] = {"gps_gap", "疑似屏蔽/断电"},
+    [EV_ZONE_RESTRICTED] = {"zone_restricted", "违规驶入限行区域"},
+    [EV_ROUTE_DEVIATION] = {"route_deviation", "偏离核定路线"},
+    [EV_TERMINAL_ALARM] = {"terminal_alarm", "终端报警"},
+    [EV_ADAS_ALARM] = {"adas_alarm", "高级驾驶辅助报警"},
+    [EV_DSM_ALARM] = {"dsm_alarm", "驾驶员状态监测报警"},
+    [EV_TPMS_ALARM] = {"tpms_alarm", "胎压监测报警"},
+    [EV_BSD_ALARM] = {"bsd_alarm", "盲区监测报警"},
+    [EV_TERMINAL_SILENT] = {"terminal_silent", "终端未报警"},
 };
+
+const char *event_status_name(event_status s)
+{
+    static const char *const names[] = {"closed", "open", "withdrawn"};
+    return (unsigned)s < 3 ? names[s] : "?";
+}
+
+const char *road_type_name(road_type r)
+{
+    static const char *const names[] = {"", "expressway", "urban_expressway", "other"};
+    return (unsigned)r < 4 ? names[r] : "";
+}
 
 const char *event_type_name(event_type t) { return t < EV_TYPE_COUNT ? type_names[t][0] : "?"; }
 const char *event_type_name_zh(event_type t) { return t < EV_TYPE_COUNT ? type_names[t][1] : "?"; }
@@ -87,7 +107,8 @@ void event_idgen_free(event_idgen *g)
     free(g);
 }
 
-void event_idgen_make(event_idgen *g, const char *plate, int color, event_type t, int64_t start, char out[17])
+void event_idgen_make(event_idgen *g, const char *plate, int color, event_type t, int64_t start, const char *rule,
+                      char out[17])
 {
     /* "plate|colour|type|start" without printf's format parsing.  The id
      * was first defined over a 160-byte snprintf, so a key longer than
@@ -105,6 +126,12 @@ void event_idgen_make(event_idgen *g, const char *plate, int color, event_type t
     n += name_len;
     key[n++] = '|';
     n += (size_t)num_format_fixed(key + n, start, 0);
+    if (rule && event_type_id_has_rule(t) && n < KEY_MAX) {
+        key[n++] = '|';
+        size_t rule_len = strnlen(rule, KEY_MAX - n);
+        memcpy(key + n, rule, rule_len);
+        n += rule_len;
+    }
     if (n > KEY_MAX)
         n = KEY_MAX;
     /* EVP, the supported API.  OpenSSL 3.0 frees and allocates the
@@ -123,10 +150,10 @@ void event_idgen_make(event_idgen *g, const char *plate, int color, event_type t
     out[16] = 0;
 }
 
-void event_make_id(const char *plate, int color, event_type t, int64_t start, char out[17])
+void event_make_id(const char *plate, int color, event_type t, int64_t start, const char *rule, char out[17])
 {
     event_idgen *g = event_idgen_new();
-    event_idgen_make(g, plate, color, t, start, out);
+    event_idgen_make(g, plate, color, t, start, rule, out);
     event_idgen_free(g);
 }
 

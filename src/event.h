@@ -29,8 +29,33 @@ typedef enum {
     EV_OVER_CAPACITY,
     EV_POSITION_MISMATCH,
     EV_GPS_GAP,
+    EV_ZONE_RESTRICTED,      /* ZONES.md */
+    EV_ROUTE_DEVIATION,
+    EV_TERMINAL_ALARM,       /* RULES.md §8: what the terminal reported */
+    EV_ADAS_ALARM,
+    EV_DSM_ALARM,
+    EV_TPMS_ALARM,
+    EV_BSD_ALARM,
+    EV_TERMINAL_SILENT,
     EV_TYPE_COUNT
 } event_type;
+
+/* Types that can start twice at one moment (two zones entered at one fix,
+ * two alarms at one position): their event_id also covers `rule`
+ * (FORMATS.md). */
+static inline bool event_type_id_has_rule(event_type t)
+{
+    return t == EV_ZONE_RESTRICTED || t == EV_ROUTE_DEVIATION || (t >= EV_TERMINAL_ALARM && t <= EV_BSD_ALARM);
+}
+
+/* events.csv `status` (RUNS.md §2): closed, or still running at the end
+ * of the run's data, or undone by late rows of a later run. */
+typedef enum { EV_STATUS_CLOSED, EV_STATUS_OPEN, EV_STATUS_WITHDRAWN } event_status;
+const char *event_status_name(event_status s);
+
+/* events.csv `road_type` (ZONES.md): none outside every road zone. */
+typedef enum { ROAD_NONE, ROAD_EXPRESSWAY, ROAD_URBAN_EXPRESSWAY, ROAD_OTHER } road_type;
+const char *road_type_name(road_type r); /* "" for ROAD_NONE */
 
 const char *event_type_name(event_type t);    /* "night_speeding" */
 const char *event_type_name_zh(event_type t); /* "夜间超速" */
@@ -58,6 +83,12 @@ typedef struct rl_event {
     bool have_gps_distance;  /* gps_distance_m is set (station position known) */
     int64_t gps_time;        /* UTC seconds */
     int64_t gps_distance_m;  /* metres, rounded */
+    /* Zones (ZONES.md): the zone that set the limit or the road type, or
+     * whose rule fired; NULL when none.  The strings belong to the zone
+     * set, which outlives the events. */
+    const char *zone_id, *zone_name;
+    uint8_t road_type;       /* road_type */
+    uint8_t status;          /* event_status */
     char id[17];             /* event_id, set by events_finalize */
 } rl_event;
 
@@ -74,14 +105,16 @@ double event_excess_pct(const rl_event *e);
 
 /* event_id: the first 16 hex digits of SHA-256 over
  * "plate|colour|type|start" (start in UTC seconds), so re-runs and
- * overlapping inputs give the same id. */
-void event_make_id(const char *plate, int color, event_type t, int64_t start, char out[17]);
+ * overlapping inputs give the same id; "plate|colour|type|start|rule" for
+ * the types of event_type_id_has_rule (rule is ignored for the others). */
+void event_make_id(const char *plate, int color, event_type t, int64_t start, const char *rule, char out[17]);
 /* The same, for many events: one digest context, fetched once (OpenSSL 3
  * makes a one-shot digest cost four times as much). */
 typedef struct event_idgen event_idgen;
 event_idgen *event_idgen_new(void);
 void event_idgen_free(event_idgen *g);
-void event_idgen_make(event_idgen *g, const char *plate, int color, event_type t, int64_t start, char out[17]);
+void event_idgen_make(event_idgen *g, const char *plate, int color, event_type t, int64_t start, const char *rule,
+                      char out[17]);
 
 /* Points of a severity text ("12 pts; ..." -> 12; "warning" -> 0). */
 int severity_points(const char *severity);

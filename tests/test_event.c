@@ -22,6 +22,8 @@ static void test_type_names(void **st)
     static const char *const want[EV_TYPE_COUNT] = {
         "speeding", "night_speeding", "fatigue_continuous", "fatigue_night", "fatigue_daily", "night_ban",
         "overload", "over_limit", "axle_overload", "over_capacity", "position_mismatch", "gps_gap",
+        "zone_restricted", "route_deviation", "terminal_alarm", "adas_alarm", "dsm_alarm", "tpms_alarm",
+        "bsd_alarm", "terminal_silent",
     };
     for (int t = 0; t < EV_TYPE_COUNT; t++) {
         assert_string_equal(event_type_name((event_type)t), want[t]);
@@ -54,23 +56,23 @@ static void test_id_stable_and_distinct(void **st)
 {
     (void)st;
     char a[17], b[17];
-    event_make_id("粤B12345", 2, EV_SPEEDING, 1773534600, a);
+    event_make_id("粤B12345", 2, EV_SPEEDING, 1773534600, NULL, a);
     assert_true(is_hex16(a));
-    event_make_id("粤B12345", 2, EV_SPEEDING, 1773534600, b);
+    event_make_id("粤B12345", 2, EV_SPEEDING, 1773534600, NULL, b);
     assert_string_equal(a, b);
     /* each field changes the id */
-    event_make_id("粤B12346", 2, EV_SPEEDING, 1773534600, b);
+    event_make_id("粤B12346", 2, EV_SPEEDING, 1773534600, NULL, b);
     assert_string_not_equal(a, b);
-    event_make_id("粤B12345", 1, EV_SPEEDING, 1773534600, b);
+    event_make_id("粤B12345", 1, EV_SPEEDING, 1773534600, NULL, b);
     assert_string_not_equal(a, b);
-    event_make_id("粤B12345", 2, EV_NIGHT_SPEEDING, 1773534600, b);
+    event_make_id("粤B12345", 2, EV_NIGHT_SPEEDING, 1773534600, NULL, b);
     assert_string_not_equal(a, b);
-    event_make_id("粤B12345", 2, EV_SPEEDING, 1773534601, b);
+    event_make_id("粤B12345", 2, EV_SPEEDING, 1773534601, NULL, b);
     assert_string_not_equal(a, b);
     /* no ambiguity from concatenation */
     char c[17], d[17];
-    event_make_id("A1", 2, EV_SPEEDING, 11, c);
-    event_make_id("A", 12, EV_SPEEDING, 11, d);
+    event_make_id("A1", 2, EV_SPEEDING, 11, NULL, c);
+    event_make_id("A", 12, EV_SPEEDING, 11, NULL, d);
     assert_string_not_equal(c, d);
 }
 
@@ -79,7 +81,7 @@ static void test_id_is_sha256(void **st)
 {
     (void)st;
     char id[17];
-    event_make_id("粤B12345", 2, EV_SPEEDING, 1773534600, id);
+    event_make_id("粤B12345", 2, EV_SPEEDING, 1773534600, NULL, id);
     assert_string_equal(id, "f44a6fd071cb6e1c");
     const char *txt = "京AF0236|1|night_speeding|-5";
     unsigned char md[SHA256_DIGEST_LENGTH];
@@ -87,16 +89,19 @@ static void test_id_is_sha256(void **st)
     char want[17];
     for (int i = 0; i < 8; i++)
         snprintf(want + 2 * i, 3, "%02x", md[i]);
-    event_make_id("京AF0236", 1, EV_NIGHT_SPEEDING, -5, id);
+    event_make_id("京AF0236", 1, EV_NIGHT_SPEEDING, -5, NULL, id);
     assert_string_equal(id, want);
 }
 
 /* The id as it was first defined: "%s|%d|%s|%lld" printed into 160
  * bytes (so a key past 159 bytes is cut there), then SHA-256. */
-static void id_by_definition(const char *plate, int color, event_type t, int64_t start, char out[17])
+static void id_by_definition(const char *plate, int color, event_type t, int64_t start, const char *rule,
+                             char out[17])
 {
     char key[160];
-    int n = snprintf(key, sizeof key, "%s|%d|%s|%lld", plate, color, event_type_name(t), (long long)start);
+    int n = event_type_id_has_rule(t)
+                ? snprintf(key, sizeof key, "%s|%d|%s|%lld|%s", plate, color, event_type_name(t), (long long)start, rule)
+                : snprintf(key, sizeof key, "%s|%d|%s|%lld", plate, color, event_type_name(t), (long long)start);
     size_t len = n >= (int)sizeof key ? sizeof key - 1 : (size_t)n;
     unsigned char md[SHA256_DIGEST_LENGTH];
     SHA256((const unsigned char *)key, len, md);
@@ -128,8 +133,10 @@ static void test_id_generator_matches_definition(void **st)
         if (i == 7)
             start = INT64_MIN;
         char got[17], want[17];
-        event_idgen_make(g, plate, color, t, start, got);
-        id_by_definition(plate, color, t, start, want);
+        static const char *const rules[] = {"zone:centre", "dsm.phone", "alarm.overspeed", ""};
+        const char *rule = rules[x % 4];
+        event_idgen_make(g, plate, color, t, start, rule, got);
+        id_by_definition(plate, color, t, start, rule, want);
         if (strcmp(got, want) != 0)
             fail_msg("id of \"%s|%d|%s|%lld\" is %s, want %s", plate, color, event_type_name(t), (long long)start,
                      got, want);

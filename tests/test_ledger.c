@@ -61,6 +61,19 @@ static void plain_csv_row(csvw *w, const rl_run *run, const rl_event *e)
         csvw_fixed(w, e->gps_distance_m, 3);
     else
         csvw_empty(w);
+    if (e->zone_id)
+        csvw_text(w, e->zone_id);
+    else
+        csvw_empty(w);
+    if (e->zone_name)
+        csvw_text(w, e->zone_name);
+    else
+        csvw_empty(w);
+    if (e->road_type)
+        csvw_str(w, road_type_name((road_type)e->road_type));
+    else
+        csvw_empty(w);
+    csvw_str(w, event_status_name((event_status)e->status));
     csvw_end(w);
 }
 
@@ -111,6 +124,19 @@ static void plain_json_row(FILE *f, const rl_run *run, const rl_event *e)
     else
         fputs(",\"gps_time\":null", f);
     json_key_fixed(f, "gps_distance_km", e->have_gps_distance, e->gps_distance_m, 3);
+    if (e->zone_id)
+        json_key_str(f, "zone_id", e->zone_id);
+    else
+        fputs(",\"zone_id\":null", f);
+    if (e->zone_name)
+        json_key_str(f, "zone_name", e->zone_name);
+    else
+        fputs(",\"zone_name\":null", f);
+    if (e->road_type)
+        fprintf(f, ",\"road_type\":\"%s\"", road_type_name((road_type)e->road_type));
+    else
+        fputs(",\"road_type\":null", f);
+    fprintf(f, ",\"status\":\"%s\"", event_status_name((event_status)e->status));
     fputc('}', f);
 }
 
@@ -212,6 +238,13 @@ static void varied_run(harness *h)
         e.have_gps = rnd(2);
         e.gps_time = t - (int64_t)rnd(600);
         e.have_gps_distance = rnd(2);
+        static const char *const zone_ids[] = {"centre", "=z,1", "区\"A\""};
+        if (rnd(3)) {
+            e.zone_id = zone_ids[rnd(3)];
+            e.zone_name = rnd(2) ? "市中心 限行区" : "a,\"b\"";
+        }
+        e.road_type = (uint8_t)rnd(4);
+        e.status = (uint8_t)rnd(3);
         e.gps_distance_m = (int64_t)rnd(90000);
         snprintf(e.id, sizeof e.id, "%016llx", (unsigned long long)rnd(UINT64_MAX));
         events_add(&run->events, &e);
