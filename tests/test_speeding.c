@@ -514,7 +514,7 @@ static void test_event_details_and_order(void **st)
         assert_int_equal(e->start_lat_e6, 22500000);
         assert_int_equal(e->end_lon_e6, 113900000);
         char id[17];
-        event_make_id(want_plate[i], want_color[i], e->type, e->start, id);
+        event_make_id(want_plate[i], want_color[i], e->type, e->start, NULL, id);
         assert_string_equal(e->id, id);
     }
     free_ctx(c);
