@@ -6,8 +6,8 @@ BUILD   ?= build
 OPT     ?= -O2
 CFLAGS  ?=
 WARN     = -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
-BASEFLAGS = -std=c11 -g $(OPT) $(WARN) -D_GNU_SOURCE -Isrc -Iparsers -Ireports
-LIBS     = -lcsv -lisal -lz -lpcap -lxlsxwriter -lcrypto -lm
+BASEFLAGS = -std=c11 -g $(OPT) $(WARN) -D_GNU_SOURCE -Isrc -Iparsers -Ireports -I$(BUILD)/gen
+LIBS     = -lcsv -lisal -lz -lpcap -lxlsxwriter -lcrypto -lgeos_c -lm
 SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 # Debian packages the build and the tests need (installed by `make deps`).
@@ -45,6 +45,13 @@ $(BUILD)/fixtures/%: fixtures/%.c $(BUILD)/libroadlog.a
 	$(CC) $(BASEFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libroadlog.a $(LIBS)
 
 tools: $(TOOLS)
+
+# roadlog's own script of the documents (reports/map.js) as a C string
+# for reports/map.c: one line of JavaScript per line of C.
+$(BUILD)/gen/map_js.h: reports/map.js
+	@mkdir -p $(dir $@)
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< >$@
+$(BUILD)/reports/map.o: $(BUILD)/gen/map_js.h
 
 -include $(LIB_OBJ:.o=.d) $(BUILD)/src/main.d
 

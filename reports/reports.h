@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "i18n.h"
 #include "run.h"
 
 bool report_events_csv(const rl_run *run, const char *path);
@@ -16,6 +17,10 @@ bool report_vehicles_csv(const rl_run *run, const char *path);
 bool report_vehicle_days_csv(const rl_run *run, const char *path);
 /* report.html (and, for large fleets, per-vehicle pages beside it). */
 bool report_html(const rl_run *run, const char *path);
+/* drivers.html (--by driver): one printable sheet per driver. */
+bool report_drivers_html(const rl_run *run, const char *path);
+/* tracks.geojson: each vehicle's track, simplified, one Feature a day. */
+bool report_tracks_geojson(const rl_run *run, const char *path);
 /* events.xlsx: the ledger for Excel (libxlsxwriter, constant memory). */
 bool report_xlsx(const rl_run *run, const char *path);
 /* events.geojson: RFC 7946, lon/lat order. */
@@ -24,14 +29,6 @@ bool report_run_json(const rl_run *run, const char *path, const char *command, i
 
 /* ---- shared by the documents (html.c, summary) ---- */
 
-/* Chinese labels?  --lang when given, else the first non-empty of
- * LC_ALL, LC_MESSAGES, LANG starting with "zh"; English otherwise. */
-bool report_lang_zh(const char *opt_lang);
-const char *report_type_label(event_type t, bool zh);   /* 超速 / Speeding */
-const char *report_class_label(vehicle_class c, bool zh);
-const char *report_color_label(int color, bool zh);     /* 黄 / yellow */
-/* A severity text ("12 pts; 200-2000 yuan") in Chinese when zh. */
-void report_severity_text(const char *severity, bool zh, char *out, size_t cap);
 /* A self-contained page: doctype, CSP forbidding any fetch, inline CSS. */
 void html_page_begin(FILE *f, bool zh, const char *title);
 void html_page_end(FILE *f);

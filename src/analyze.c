@@ -348,7 +348,7 @@ static void hook_accepted(void *ud, const rl_fix *f, const rl_interval *iv)
         speeding_fix(&p->speeding, f, iv);
     if (det & DET_WEIGH)
         weigh_fix(&p->weigh, f);
-    tracksample_fix(&p->sample, f);
+    tracksample_fix(&p->sample, f, speeding_limit_at(&p->cx, f, NULL));
 }
 
 static void analyse_vehicle(rl_run *run, uint32_t vidx)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "map.h"
 #include "plate.h"
 #include "timeutil.h"
 #include "util.h"
@@ -35,6 +36,13 @@ void cli_usage(FILE *f)
           "  --to TIME           only fixes at or before TIME (a bare date: through its end)\n"
           "  --port N            pcap: only TCP/UDP traffic on port N\n"
           "  --lang zh|en        language of report.html and summary.html (default from the locale)\n"
+          "  --tiles URL         base map tiles from an intranet server, e.g. http://tiles.local/{z}/{x}/{y}.png\n"
+          "                      (the page may fetch from that origin only; default: plain background)\n"
+          "  --map-coord C       coordinates the maps draw and the GeoJSON files export: wgs84 (default),\n"
+          "                      gcj02 (AMap, Tencent) or bd09 (Baidu); events.csv stays WGS-84\n"
+          "  --by driver         also drivers.html: one printable sheet per driver (events, points)\n"
+          "  --show-ids          ID-card numbers (身份证号) of drivers in full; default masked to the\n"
+          "                      first 6 and the last 4 characters in every output\n"
           "  --excel-csv         write CSV with a UTF-8 BOM so Excel shows Chinese text\n"
           "  --repeat N          summary: repeat offenders have at least N events (default 3)\n"
           "                      (summary also takes --registry, --company, --from/--to, --lang, --excel-csv)\n"
@@ -111,7 +119,7 @@ static bool parse_formats(const char *s, unsigned *out)
 int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args, int *nargs)
 {
     enum { O_REGISTRY = 256, O_RULES, O_TZ, O_OUT, O_FORMAT, O_COMPANY, O_PLATE, O_FROM, O_TO, O_STRICT, O_QUIET,
-           O_PORT, O_LANG, O_EXCEL, O_REPEAT, O_DETECT, O_HELP };
+           O_PORT, O_LANG, O_EXCEL, O_REPEAT, O_DETECT, O_HELP, O_TILES, O_MAP_COORD, O_BY, O_SHOW_IDS };
     static const struct option longopts[] = {
         {"registry", required_argument, 0, O_REGISTRY}, {"rules", required_argument, 0, O_RULES},
         {"tz", required_argument, 0, O_TZ},             {"out", required_argument, 0, O_OUT},
@@ -122,6 +130,8 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
         {"lang", required_argument, 0, O_LANG},         {"excel-csv", no_argument, 0, O_EXCEL},
         {"repeat", required_argument, 0, O_REPEAT},     {"detect", required_argument, 0, O_DETECT},
         {"help", no_argument, 0, O_HELP},
+        {"tiles", required_argument, 0, O_TILES},       {"map-coord", required_argument, 0, O_MAP_COORD},
+        {"by", required_argument, 0, O_BY},             {"show-ids", no_argument, 0, O_SHOW_IDS},
         {0, 0, 0, 0},
     };
     const char *from = NULL, *to = NULL;
@@ -188,6 +198,36 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
             run->opt.lang = optarg;
             break;
         case O_EXCEL: run->opt.excel_csv = true; break;
+        case O_TILES: {
+            char why[160];
+            if (!tiles_template_ok(optarg, why, sizeof why)) {
+                fprintf(stderr, "roadlog %s: --tiles '%s': %s\n", cmd, optarg, why);
+                return EXIT_USAGE;
+            }
+            run->opt.tiles = optarg;
+            break;
+        }
+        case O_MAP_COORD:
+            if (strcmp(optarg, "wgs84") == 0)
+                run->opt.map_coord = MAP_COORD_WGS84;
+            else if (strcmp(optarg, "gcj02") == 0)
+                run->opt.map_coord = MAP_COORD_GCJ02;
+            else if (strcmp(optarg, "bd09") == 0)
+                run->opt.map_coord = MAP_COORD_BD09;
+            else {
+                fprintf(stderr, "roadlog %s: --map-coord '%s': expected wgs84, gcj02 or bd09\n", cmd, optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case O_BY:
+            if (strcmp(optarg, "driver") == 0)
+                run->opt.by_driver = true;
+            else if (strcmp(optarg, "vehicle") != 0) {
+                fprintf(stderr, "roadlog %s: --by '%s': expected driver or vehicle\n", cmd, optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case O_SHOW_IDS: run->opt.show_ids = true; break;
         case O_REPEAT: {
             char *end;
             long n = strtol(optarg, &end, 10);

@@ -44,6 +44,9 @@ typedef struct speeding_state {
 } speeding_state;
 
 void speeding_begin(speeding_state *s, const vctx *cx);
+/* The limit in force at a fix (km/h x 1000): the vehicle's, times the
+ * night factor at night for coaches and charters; *night says which. */
+int64_t speeding_limit_at(const vctx *cx, const rl_fix *f, bool *night);
 void speeding_fix(speeding_state *s, const rl_fix *f, const rl_interval *iv);
 void speeding_end(speeding_state *s);
 

@@ -50,12 +50,18 @@ static void close_run(speeding_state *s)
     events_add(cx->events, &e);
 }
 
+int64_t speeding_limit_at(const vctx *cx, const rl_fix *f, bool *night_out)
+{
+    bool night = class_is_passenger(cx->cls) && window_contains(cx->r->night, tu_local_sod(f->time, cx->tz));
+    if (night_out)
+        *night_out = night;
+    return night ? cx->night_limit_mkmh : cx->limit_mkmh;
+}
+
 void speeding_fix(speeding_state *s, const rl_fix *f, const rl_interval *iv)
 {
-    const vctx *cx = s->cx;
-    bool passenger = class_is_passenger(cx->cls);
-    bool night = passenger && window_contains(cx->r->night, tu_local_sod(f->time, cx->tz));
-    int64_t limit = night ? cx->night_limit_mkmh : cx->limit_mkmh;
+    bool night;
+    int64_t limit = speeding_limit_at(s->cx, f, &night);
     bool over = f->speed_mkmh > limit;
     if (s->active) {
         bool cut = !iv || iv->gap || night != s->night;

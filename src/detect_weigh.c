@@ -54,6 +54,7 @@
 #include "run.h"
 #include "timeutil.h"
 #include "track.h"
+#include "tracksample.h"
 #include "util.h"
 
 /* A weighing as the checks read it, unpacked from its stored record. */
@@ -67,6 +68,8 @@ typedef struct wrec {
     uint8_t naxle;
     bool wim, have_pos;
     int32_t axle_kg[RL_MAX_AXLES];
+    uint32_t station;        /* strtab id, 0 when not given */
+    int32_t speed_dkmh;      /* WIM speed, 0.1 km/h; -1 when not given */
 } wrec;
 
 /* A vehicle's weighings live in chunks of packed records: the weigh_node
@@ -83,7 +86,7 @@ typedef struct wrec {
  * average in the bench log, against 56 unpacked):
  *
  *   u64  head     gross kg (32 bits) | passengers + 1 (16; 0 = not given)
- *                 | axles (7) | axle weights given (4) | flags (5)
+ *                 | axle weights given (4) | axles (5) | flags (7)
  *   i32  time     seconds after the chunk's first record (W_WIDE_TIME:
  *                 an i64 UTC time instead, for a time 68 years away)
  *   u32  origin   lines after the chunk's first record, same file
@@ -92,6 +95,10 @@ typedef struct wrec {
  *   i32  lat, lon station position, when W_POS
  *   u16  axle kg  one per axle weight (W_WIDE_AXLE: u32 each, for an
  *                 axle over 65 535 kg)
+ *   u32  station  strtab id of the station, when W_STATION (report.html's
+ *                 evidence names it; consecutive rows of one station are
+ *                 interned once)
+ *   u16  speed    WIM speed in 0.1 km/h, when W_SPEED
  *
  * Records are unaligned: fields are read and written with memcpy. */
 typedef struct wchunk {
@@ -111,12 +118,14 @@ enum {
     W_WIDE_TIME = 1u << 2,
     W_WIDE_ORIGIN = 1u << 3,
     W_WIDE_AXLE = 1u << 4,
+    W_STATION = 1u << 5,
+    W_SPEED = 1u << 6,
 };
-#define W_SHIFT_AXLES 5      /* 7 bits */
+#define W_SHIFT_AXLES 7      /* 5 bits: 31 axles and more are 31 */
 #define W_SHIFT_NAXLE 12     /* 4 bits */
 #define W_SHIFT_PASS 16      /* 16 bits */
 #define W_SHIFT_GROSS 32     /* 32 bits */
-#define W_RECORD_MAX (8 + 8 + 8 + 8 + 4 * RL_MAX_AXLES)
+#define W_RECORD_MAX (8 + 8 + 8 + 8 + 4 * RL_MAX_AXLES + 4 + 2)
 
 _Static_assert(RL_MAX_AXLES < 16, "the axle-weight count is stored in 4 bits");
 
@@ -127,9 +136,9 @@ static inline int64_t clamp64(int64_t v, int64_t lo, int64_t hi) { return v < lo
  * W_RECORD_MAX).  Counts and masses beyond what the parsers let through
  * (99 axles, 1000 passengers, 1000 t) are clamped to the field. */
 static size_t wrec_pack(unsigned char *out, const rl_weighing *w, int naxle, int64_t base_time,
-                        rl_origin base_origin)
+                        rl_origin base_origin, uint32_t station)
 {
-    uint64_t head = (uint64_t)clamp64(w->axles, 0, 127) << W_SHIFT_AXLES |
+    uint64_t head = (uint64_t)clamp64(w->axles, 0, 31) << W_SHIFT_AXLES |
                     (uint64_t)naxle << W_SHIFT_NAXLE |
                     (uint64_t)clamp64((int64_t)w->passengers + 1, 0, UINT16_MAX) << W_SHIFT_PASS |
                     (uint64_t)clamp64(w->gross_kg, 0, UINT32_MAX) << W_SHIFT_GROSS;
@@ -172,6 +181,16 @@ static size_t wrec_pack(unsigned char *out, const rl_weighing *w, int naxle, int
         for (int i = 0; i < naxle; i++, k += 2)
             store_u16(out + k, (uint16_t)w->axle_kg[i]);
     }
+    if (station) {
+        head |= W_STATION;
+        store_u32(out + k, station);
+        k += 4;
+    }
+    if (w->have_speed) {
+        head |= W_SPEED;
+        store_u16(out + k, (uint16_t)clamp64(w->speed_mkmh / 100, 0, UINT16_MAX));
+        k += 2;
+    }
     store_u64(out, head);
     return k;
 }
@@ -181,7 +200,7 @@ static inline size_t wrec_size(uint64_t head)
 {
     unsigned naxle = (unsigned)(head >> W_SHIFT_NAXLE) & 15;
     return 8 + (head & W_WIDE_TIME ? 8 : 4) + (head & W_WIDE_ORIGIN ? 8 : 4) + (head & W_POS ? 8 : 0) +
-           naxle * (head & W_WIDE_AXLE ? 4 : 2);
+           naxle * (head & W_WIDE_AXLE ? 4 : 2) + (head & W_STATION ? 4 : 0) + (head & W_SPEED ? 2 : 0);
 }
 
 /* Time and origin of the record at p (what the vehicle pass orders by). */
@@ -206,7 +225,7 @@ static void wrec_unpack(const unsigned char *p, wrec *r)
     size_t k = 8 + (head & W_WIDE_TIME ? 8 : 4) + (head & W_WIDE_ORIGIN ? 8 : 4);
     r->gross_kg = (int64_t)(head >> W_SHIFT_GROSS);
     r->passengers = (int32_t)((head >> W_SHIFT_PASS) & 0xFFFF) - 1;
-    r->axles = (uint8_t)((head >> W_SHIFT_AXLES) & 127);
+    r->axles = (uint8_t)((head >> W_SHIFT_AXLES) & 31);
     r->naxle = (uint8_t)((head >> W_SHIFT_NAXLE) & 15);
     r->wim = head & W_WIM;
     r->have_pos = head & W_POS;
@@ -223,6 +242,12 @@ static void wrec_unpack(const unsigned char *p, wrec *r)
         for (int i = 0; i < r->naxle; i++, k += 2)
             r->axle_kg[i] = load_u16(p + k);
     }
+    r->station = 0;
+    if (head & W_STATION) {
+        r->station = load_u32(p + k);
+        k += 4;
+    }
+    r->speed_dkmh = (head & W_SPEED) ? (int32_t)load_u16(p + k) : -1;
 }
 
 /* A weighing's place in the vehicle's time order. */
@@ -284,7 +309,26 @@ typedef struct wopen {
 typedef struct wopens {
     wopen *o;
     size_t n;
+    /* the last station interned: a log's rows mostly come from one */
+    char last_station[64];
+    size_t last_station_len;
+    uint32_t last_station_id;
 } wopens;
+
+static uint32_t station_id(struct rl_run *run, wopens *os, const char *s, size_t n)
+{
+    if (!s || n == 0)
+        return 0;
+    if (n == os->last_station_len && memcmp(s, os->last_station, n) == 0)
+        return os->last_station_id;
+    uint32_t id = strtab_intern(run->str, s, n);
+    if (n <= sizeof os->last_station) {
+        memcpy(os->last_station, s, n);
+        os->last_station_len = n;
+        os->last_station_id = id;
+    }
+    return id;
+}
 
 /* Give the chunk its fill and the vehicle its count. */
 static void close_chunk(struct rl_run *run, uint32_t vidx, wopen *o)
@@ -325,7 +369,8 @@ void weigh_store(struct rl_run *run, uint32_t vidx, const rl_weighing *w)
         vehicle_add_weighing(vtable_at(run->vt, vidx), &c->link);
         *o = (wopen){c, w->time, w->origin, 0, cap, 0};
     }
-    o->used += (uint32_t)wrec_pack(o->c->data + o->used, w, naxle, o->base_time, o->base_origin);
+    uint32_t station = station_id(run, os, w->station, w->station_len);
+    o->used += (uint32_t)wrec_pack(o->c->data + o->used, w, naxle, o->base_time, o->base_origin, station);
     o->n++;
     /* The vehicle's next record goes on here, after the other vehicles'
      * (a log interleaves them): fetch the cache line after this one now,
@@ -685,6 +730,26 @@ static bool check_position(wcheck *c)
     return true;
 }
 
+/* What report.html shows of a weighing with events (station, mode,
+ * speed, gross and axle weights); kept with the track samples. */
+static void keep_evidence(weigh_vstate *s, const wrec *w)
+{
+    ts_weighing e;
+    memset(&e, 0, sizeof e);
+    e.time = w->time;
+    e.station = w->station;
+    e.speed_dkmh = w->speed_dkmh;
+    e.gross_kg = w->gross_kg;
+    e.have_pos = w->have_pos;
+    e.lat_e6 = w->lat_e6;
+    e.lon_e6 = w->lon_e6;
+    e.wim = w->wim;
+    e.axles = w->axles;
+    e.naxle = w->naxle;
+    memcpy(e.axle_kg, w->axle_kg, sizeof e.axle_kg);
+    tracksample_weighing(s->run, s->cx->vidx, &e);
+}
+
 static void check_weighing(weigh_vstate *s, const wrec *w, const near_fix *nf)
 {
     const vctx *cx = s->cx;
@@ -711,6 +776,8 @@ static void check_weighing(weigh_vstate *s, const wrec *w, const near_fix *nf)
     check_overload(&c, mode);
     check_axles(&c, mode);
     check_capacity(&c);
+    if (c.base_ready)
+        keep_evidence(s, w);
 
     /* vehicle_days.csv and vehicles.csv: weighings, heaviest gross and
      * worst excess (the largest kg over its limit among the over_limit,

@@ -26,7 +26,8 @@ typedef struct {
     const char *wdef; /* windows "HH:MM-HH:MM" */
     double min, max;
     const char *section; /* printed before the rule when non-NULL */
-    const char *basis;
+    const char *basis;    /* English, as `roadlog rules` prints it */
+    const char *basis_zh; /* 《…》第七十八条 style, for Chinese documents */
 } rule_def;
 
 static const rule_def defs[R_COUNT] = {
@@ -34,56 +35,84 @@ static const rule_def defs[R_COUNT] = {
                          "RULES.md §1 preparing a track.\n"
                          "track.duplicate (fixed): same vehicle, same second -> one copy kept, a valid one if any, else the first in input order\n"
                          "track.invalid: lon outside [lon_min,lon_max], lat outside [lat_min,lat_max], speed outside [0,speed_max], or JT/T 808 status bit 1 (fixed) = 0",
-                         "mainland China bounding box"},
-    [R_TRACK_LON_MAX] = {"track.invalid.lon_max", K_NUM, 136, NULL, -180, 180, NULL, "mainland China bounding box"},
-    [R_TRACK_LAT_MIN] = {"track.invalid.lat_min", K_NUM, 3, NULL, -90, 90, NULL, "mainland China bounding box"},
-    [R_TRACK_LAT_MAX] = {"track.invalid.lat_max", K_NUM, 54, NULL, -90, 90, NULL, "mainland China bounding box"},
+                         "mainland China bounding box",
+                       "数据质量规则（非法定）：中国大陆经纬度范围"},
+    [R_TRACK_LON_MAX] = {"track.invalid.lon_max", K_NUM, 136, NULL, -180, 180, NULL, "mainland China bounding box",
+                       "数据质量规则（非法定）：中国大陆经纬度范围"},
+    [R_TRACK_LAT_MIN] = {"track.invalid.lat_min", K_NUM, 3, NULL, -90, 90, NULL, "mainland China bounding box",
+                       "数据质量规则（非法定）：中国大陆经纬度范围"},
+    [R_TRACK_LAT_MAX] = {"track.invalid.lat_max", K_NUM, 54, NULL, -90, 90, NULL, "mainland China bounding box",
+                       "数据质量规则（非法定）：中国大陆经纬度范围"},
     [R_TRACK_SPEED_MAX_KMH] = {"track.invalid.speed_max_kmh", K_NUM, 220, NULL, 1, 2000, NULL,
-                               "GB/T 19056 recorder speed range 0-220 km/h"},
+                               "GB/T 19056 recorder speed range 0-220 km/h",
+                             "《汽车行驶记录仪》（GB/T 19056）速度记录范围0–220 km/h"},
     [R_TRACK_DRIFT_KMH] = {"track.drift_kmh", K_NUM, 160, NULL, 1, 100000, NULL,
-                           "implied speed above this from the previous accepted fix is drift (platform practice)"},
+                           "implied speed above this from the previous accepted fix is drift (platform practice)",
+                         "数据质量规则（平台惯例）：与上一有效定位点之间的推算速度超过该值即为漂移"},
     [R_TRACK_DRIFT_MIN_KM] = {"track.drift_min_km", K_NUM, 1, NULL, 0, 100000, NULL,
-                              "a jump must also exceed this distance to be drift (RULES.md §1)"},
+                              "a jump must also exceed this distance to be drift (RULES.md §1)",
+                            "数据质量规则：跳变距离同时超过该值方为漂移"},
     [R_TRACK_REANCHOR_N] = {"track.reanchor_n", K_INT, 3, NULL, 1, 1000, NULL,
-                            "the N-th drift fix in a row is accepted and becomes the new reference"},
+                            "the N-th drift fix in a row is accepted and becomes the new reference",
+                          "数据质量规则：连续第N个漂移点改为接受，并作为新的参照点"},
     [R_TRACK_MOVING_KMH] = {"track.moving_kmh", K_NUM, 5, NULL, 0, 220, NULL,
-                            "a fix is moving when its reported speed >= this"},
+                            "a fix is moving when its reported speed >= this",
+                          "数据质量规则：上报速度不低于该值即为行驶"},
     [R_TRACK_GAP_S] = {"track.gap_s", K_INT, 300, NULL, 1, 86400 * 30, NULL,
-                       "longer than this between accepted fixes is a gap"},
+                       "longer than this between accepted fixes is a gap",
+                     "数据质量规则：相邻有效定位点间隔超过该值即为轨迹断点"},
     [R_SPEEDING_COACH] = {"speeding.coach", K_NUM, 100, NULL, 1, 220,
                           "RULES.md §2 speeding (km/h; a registry speed_limit_kmh overrides the class cap)",
-                          "实施条例 art. 78 (expressway, vehicles other than small passenger cars)"},
-    [R_SPEEDING_CHARTER] = {"speeding.charter", K_NUM, 100, NULL, 1, 220, NULL, "实施条例 art. 78"},
+                          "实施条例 art. 78 (expressway, vehicles other than small passenger cars)",
+                        "《中华人民共和国道路交通安全法实施条例》第七十八条（高速公路，小型载客汽车以外的机动车）"},
+    [R_SPEEDING_CHARTER] = {"speeding.charter", K_NUM, 100, NULL, 1, 220, NULL, "实施条例 art. 78",
+                          "《中华人民共和国道路交通安全法实施条例》第七十八条"},
     [R_SPEEDING_HAZMAT] = {"speeding.hazmat", K_NUM, 80, NULL, 1, 220, NULL,
-                           "危险货物道路运输安全管理办法 (2019) art. 46"},
+                           "危险货物道路运输安全管理办法 (2019) art. 46",
+                         "《危险货物道路运输安全管理办法》（2019年）第四十六条"},
     [R_SPEEDING_MUCK] = {"speeding.muck", K_NUM, 60, NULL, 1, 220, NULL,
-                         "city rules vary (Shenzhen 80/60/40): set locally"},
-    [R_SPEEDING_HEAVY_TRUCK] = {"speeding.heavy_truck", K_NUM, 100, NULL, 1, 220, NULL, "实施条例 art. 78"},
-    [R_SPEEDING_TRUCK] = {"speeding.truck", K_NUM, 100, NULL, 1, 220, NULL, "实施条例 art. 78"},
+                         "道交法 art. 42 (posted limits); muck-truck caps are set by each city (Shenzhen 80/60/40 km/h): set locally",
+                       "《中华人民共和国道路交通安全法》第四十二条；渣土车限速由各地规定（如深圳市80/60/40 km/h），须按当地标准设置"},
+    [R_SPEEDING_HEAVY_TRUCK] = {"speeding.heavy_truck", K_NUM, 100, NULL, 1, 220, NULL, "实施条例 art. 78",
+                              "《中华人民共和国道路交通安全法实施条例》第七十八条"},
+    [R_SPEEDING_TRUCK] = {"speeding.truck", K_NUM, 100, NULL, 1, 220, NULL, "实施条例 art. 78",
+                        "《中华人民共和国道路交通安全法实施条例》第七十八条"},
     [R_SPEEDING_OTHER] = {"speeding.other", K_NUM, 120, NULL, 1, 220, NULL,
-                          "实施条例 art. 78 (small passenger cars)"},
+                          "实施条例 art. 78 (small passenger cars)",
+                        "《中华人民共和国道路交通安全法实施条例》第七十八条（小型载客汽车）"},
     [R_SPEEDING_NIGHT_FACTOR] = {"speeding.night_factor", K_NUM, 0.8, NULL, 0.01, 1, NULL,
-                                 "coaches and charters at night: 80 % of the day limit (道路运输车辆动态监督管理办法; 国发〔2012〕30号)"},
+                                 "coaches and charters at night: 80 % of the day limit (道路运输车辆动态监督管理办法; 国发〔2012〕30号)",
+                               "《道路运输车辆动态监督管理办法》；《国务院关于加强道路交通安全工作的意见》（国发〔2012〕30号）：客车夜间行驶速度不得超过日间限速的80%"},
     [R_SPEEDING_MIN_DURATION_S] = {"speeding.min_duration_s", K_INT, 60, NULL, 0, 86400, NULL,
-                                   "platform practice: shorter runs are GPS noise"},
+                                   "platform practice: shorter runs are GPS noise",
+                                 "平台惯例（非法定）：持续时间不足该值的超速视为定位噪声，不计事件"},
     [R_FATIGUE_REST_MIN_S] = {"fatigue.rest_min_s", K_INT, 1200, NULL, 1, 86400, "RULES.md §3 fatigue (seconds)",
-                              "实施条例 art. 62 (7): stop at least 20 min"},
+                              "实施条例 art. 62 (7): stop at least 20 min",
+                            "《中华人民共和国道路交通安全法实施条例》第六十二条第（七）项：停车休息时间不得少于20分钟"},
     [R_FATIGUE_CONTINUOUS_MAX_S] = {"fatigue.continuous_max_s", K_INT, 14400, NULL, 1, 7 * 86400, NULL,
-                                    "实施条例 art. 62 (7): at most 4 h continuous driving"},
+                                    "实施条例 art. 62 (7): at most 4 h continuous driving",
+                                  "《中华人民共和国道路交通安全法实施条例》第六十二条第（七）项：连续驾驶机动车不得超过4小时"},
     [R_FATIGUE_NIGHT_CONTINUOUS_MAX_S] = {"fatigue.night_continuous_max_s", K_INT, 7200, NULL, 1, 86400, NULL,
-                                          "道路运输车辆动态监督管理办法: coach drivers at most 2 h continuous at night"},
+                                          "道路运输车辆动态监督管理办法: coach drivers at most 2 h continuous at night",
+                                        "《道路运输车辆动态监督管理办法》：客运驾驶员夜间连续驾驶不得超过2小时"},
     [R_FATIGUE_DAILY_MAX_S] = {"fatigue.daily_max_s", K_INT, 28800, NULL, 1, 86400, NULL,
-                               "道路运输车辆动态监督管理办法; JT/T 808 parameter 0x0058: coach drivers at most 8 h a day"},
+                               "道路运输车辆动态监督管理办法; JT/T 808 parameter 0x0058: coach drivers at most 8 h a day",
+                             "《道路运输车辆动态监督管理办法》；JT/T 808终端参数0x0058：客运驾驶员每日累计驾驶不得超过8小时"},
     [R_NIGHT_WINDOW] = {"night.window", K_WINDOW, 0, "22:00-06:00", 0, 0, NULL,
-                        "platform convention for night (night speeding, night fatigue)"},
+                        "platform convention for night (night speeding, night fatigue)",
+                      "平台惯例（非法定）：夜间为22:00至次日06:00（夜间超速、夜间疲劳驾驶）"},
     [R_NIGHT_BAN_WINDOW] = {"night_ban.window", K_WINDOW, 0, "02:00-05:00", 0, 0, "RULES.md §4 coach night ban",
-                            "道路旅客运输企业安全管理规范 (2018) art. 38 (5): coaches stop 02:00-05:00"},
+                            "道路旅客运输企业安全管理规范 (2018) art. 38 (5): coaches stop 02:00-05:00",
+                          "《道路旅客运输企业安全管理规范》（交运发〔2018〕55号）第三十八条第（五）项：客车凌晨2时至5时停止运行"},
     [R_NIGHT_BAN_MIN_DRIVING_S] = {"night_ban.min_driving_s", K_INT, 300, NULL, 0, 86400, NULL,
-                                   "debounce: driving seconds in the window of one night above this"},
+                                   "道路旅客运输企业安全管理规范 (交运发〔2018〕55号) art. 38 (5): coaches stop 02:00-05:00; driving above this many seconds in the window of one night counts",
+                                 "《道路旅客运输企业安全管理规范》（交运发〔2018〕55号）第三十八条第（五）项：客车凌晨2时至5时停止运行；该时段内行驶超过此秒数计为违规"},
     [R_GAP_EVENT_MIN_S] = {"gap_event.min_s", K_INT, 1800, NULL, 1, 86400 * 30, "RULES.md §6 track gaps (疑似屏蔽/断电)",
-                           "consecutive accepted fixes at least this far apart in time"},
+                           "道路运输车辆动态监督管理办法: the satellite terminal must stay in use; a long silence while moving suggests shielding or power cut",
+                         "《道路运输车辆动态监督管理办法》：卫星定位装置须保持正常使用；行驶中长时间无定位上报，疑似屏蔽或断电"},
     [R_GAP_EVENT_MIN_KM] = {"gap_event.min_km", K_NUM, 20, NULL, 0, 100000, NULL,
-                            "and more than this far apart in space: moved with no reports"},
+                            "and more than this far apart in space: moved with no reports",
+                          "《道路运输车辆动态监督管理办法》：断点前后位移超过此距离，车辆在无上报期间行驶"},
     [R_OVERLIMIT_AXLES_2] = {"overlimit.axles_2", K_INT, 18000, NULL, 1, 1000000,
                              "RULES.md §5 weighbridge (kg; the tolerance of the weighing's mode applies to every mass check)\n"
                              RULE_ID_OVERLIMIT_MAX_GROSS " (fixed): the registry's max_gross_kg replaces overlimit.axles_N when lower "
@@ -94,24 +123,35 @@ static const rule_def defs[R_COUNT] = {
                              RULE_ID_CAPACITY_SEATS " (fixed): over_capacity when passengers > the registry's seats "
                              "(道交法 art. 92; 记分办法 2022)\n"
                              "axle_overload names axle.steer_kg or axle.other_kg; position_mismatch weigh.mismatch_km",
-                             "超限运输车辆行驶公路管理规定 (2016 令62号) art. 3: 2-axle truck"},
-    [R_OVERLIMIT_AXLES_3] = {"overlimit.axles_3", K_INT, 25000, NULL, 1, 1000000, NULL, "令62号 art. 3: 3-axle truck"},
-    [R_OVERLIMIT_AXLES_4] = {"overlimit.axles_4", K_INT, 31000, NULL, 1, 1000000, NULL, "令62号 art. 3: 4-axle truck"},
-    [R_OVERLIMIT_AXLES_5] = {"overlimit.axles_5", K_INT, 43000, NULL, 1, 1000000, NULL, "令62号 art. 3: 5-axle combination"},
+                             "超限运输车辆行驶公路管理规定 (2016 令62号) art. 3: 2-axle truck",
+                           "《超限运输车辆行驶公路管理规定》（交通运输部令2016年第62号）第三条：二轴货车"},
+    [R_OVERLIMIT_AXLES_3] = {"overlimit.axles_3", K_INT, 25000, NULL, 1, 1000000, NULL, "令62号 art. 3: 3-axle truck",
+                           "《超限运输车辆行驶公路管理规定》（交通运输部令2016年第62号）第三条：三轴货车"},
+    [R_OVERLIMIT_AXLES_4] = {"overlimit.axles_4", K_INT, 31000, NULL, 1, 1000000, NULL, "令62号 art. 3: 4-axle truck",
+                           "《超限运输车辆行驶公路管理规定》（交通运输部令2016年第62号）第三条：四轴货车"},
+    [R_OVERLIMIT_AXLES_5] = {"overlimit.axles_5", K_INT, 43000, NULL, 1, 1000000, NULL, "令62号 art. 3: 5-axle combination",
+                           "《超限运输车辆行驶公路管理规定》（交通运输部令2016年第62号）第三条：五轴汽车列车"},
     [R_OVERLIMIT_AXLES_6] = {"overlimit.axles_6", K_INT, 49000, NULL, 1, 1000000, NULL,
-                             "令62号 art. 3: 6 and more axles"},
+                             "令62号 art. 3: 6 and more axles",
+                           "《超限运输车辆行驶公路管理规定》（交通运输部令2016年第62号）第三条：六轴及以上汽车列车"},
     [R_WEIGH_WIM_TOLERANCE_PCT] = {"weigh.wim_tolerance_pct", K_NUM, 5, NULL, 0, 100, NULL,
-                                   "JJG 907 class-5 weigh-in-motion scales"},
+                                   "JJG 907 class-5 weigh-in-motion scales",
+                                 "JJG 907《动态公路车辆自动衡器》5级秤允许误差"},
     [R_WEIGH_STATIC_TOLERANCE_PCT] = {"weigh.static_tolerance_pct", K_NUM, 0, NULL, 0, 100, NULL,
-                                      "static weighbridge: no tolerance"},
+                                      "static weighbridge: no tolerance",
+                                    "静态称重：不计误差"},
     [R_AXLE_STEER_KG] = {"axle.steer_kg", K_INT, 7000, NULL, 1, 100000, NULL,
-                         "GB 1589-2016: single axle, single tyres (steer axle)"},
+                         "GB 1589-2016: single axle, single tyres (steer axle)",
+                       "《汽车、挂车及汽车列车外廓尺寸、轴荷及质量限值》（GB 1589-2016）：单轴单胎（转向轴）"},
     [R_AXLE_OTHER_KG] = {"axle.other_kg", K_INT, 11500, NULL, 1, 100000, NULL,
-                         "GB 1589-2016: drive axle, twin tyres"},
+                         "GB 1589-2016: drive axle, twin tyres",
+                       "《汽车、挂车及汽车列车外廓尺寸、轴荷及质量限值》（GB 1589-2016）：驱动轴双胎"},
     [R_WEIGH_GPS_WINDOW_S] = {"weigh.gps_window_s", K_INT, 600, NULL, 0, 86400, NULL,
-                              "a GPS fix within this many seconds of a weighing is compared with the station"},
+                              "a GPS fix within this many seconds of a weighing is compared with the station",
+                            "核查规则（非法定）：称重时刻前后该秒数内的定位点与检测站位置比对"},
     [R_WEIGH_MISMATCH_KM] = {"weigh.mismatch_km", K_NUM, 5, NULL, 0, 100000, NULL,
-                             "nearest fix farther than this from the station: position_mismatch (cloned or misread plate)"},
+                             "nearest fix farther than this from the station: position_mismatch (cloned or misread plate)",
+                           "核查线索（非法定）：最近定位点距检测站超过该距离，疑似套牌或车牌误识别"},
 };
 
 static const struct {
@@ -176,24 +216,29 @@ const char *rule_name(rule_id id) { return id < R_COUNT ? defs[id].id : "?"; }
 /* Rule ids events carry that are not numbers of their own: the limit
  * comes from the registry. */
 static const struct {
-    const char *id, *basis;
+    const char *id, *basis, *basis_zh;
 } fixed_rules[] = {
-    {RULE_ID_OVERLIMIT_MAX_GROSS, "令62号 art. 3; 交公路发〔2016〕124号 annex: the licence total mass when lower"},
-    {RULE_ID_OVERLOAD_RATED_LOAD, "道交法 art. 92: payload over the rated load (核定载质量)"},
-    {RULE_ID_OVERLOAD_MAX_GROSS, "记分办法 2022: gross over the maximum permitted total mass (最大允许总质量)"},
-    {RULE_ID_CAPACITY_SEATS, "道交法 art. 92; 记分办法 2022 art. 8, 10: passengers over the rated seats (核定载客)"},
+    {RULE_ID_OVERLIMIT_MAX_GROSS, "令62号 art. 3; 交公路发〔2016〕124号 annex: the licence total mass when lower",
+     "《超限运输车辆行驶公路管理规定》（交通运输部令2016年第62号）第三条；《公路货运车辆超限超载认定标准》"
+     "（交公路发〔2016〕124号附件）：行驶证总质量较低时以其为限"},
+    {RULE_ID_OVERLOAD_RATED_LOAD, "道交法 art. 92: payload over the rated load (核定载质量)",
+     "《中华人民共和国道路交通安全法》第九十二条：载物超过核定载质量"},
+    {RULE_ID_OVERLOAD_MAX_GROSS, "记分办法 2022: gross over the maximum permitted total mass (最大允许总质量)",
+     "《道路交通安全违法行为记分管理办法》（公安部令第163号）第十条、第十一条、第十二条：超过最大允许总质量"},
+    {RULE_ID_CAPACITY_SEATS, "道交法 art. 92; 记分办法 2022 art. 8, 10: passengers over the rated seats (核定载客)",
+     "《中华人民共和国道路交通安全法》第九十二条；《道路交通安全违法行为记分管理办法》第八条、第十条：载客超过核定人数"},
 };
 
-const char *rule_basis(const char *id_text)
+const char *rule_basis(const char *id_text, bool zh)
 {
     if (!id_text)
         return NULL;
     for (int i = 0; i < R_COUNT; i++)
         if (strcmp(defs[i].id, id_text) == 0)
-            return defs[i].basis;
+            return zh ? defs[i].basis_zh : defs[i].basis;
     for (size_t i = 0; i < sizeof fixed_rules / sizeof fixed_rules[0]; i++)
         if (strcmp(fixed_rules[i].id, id_text) == 0)
-            return fixed_rules[i].basis;
+            return zh ? fixed_rules[i].basis_zh : fixed_rules[i].basis;
     return NULL;
 }
 

@@ -75,10 +75,11 @@ typedef struct rl_rules {
 void rules_defaults(rl_rules *r);
 /* Id text of a rule ("speeding.hazmat"). */
 const char *rule_name(rule_id id);
-/* The regulation or practice behind a rule, by its id text
- * ("speeding.hazmat" -> "危险货物道路运输安全管理办法 (2019) art. 46");
- * NULL for an unknown id.  For the reports' "regulation" column. */
-const char *rule_basis(const char *id_text);
+/* The regulation or practice behind a rule, by its id text, in English
+ * ("speeding.hazmat" -> "危险货物道路运输安全管理办法 (2019) art. 46") or
+ * Chinese ("《危险货物道路运输安全管理办法》（2019年）第四十六条"); NULL for
+ * an unknown id.  For the reports' "regulation" column. */
+const char *rule_basis(const char *id_text, bool zh);
 /* The speeding rule of a class. */
 rule_id rule_speeding_for(vehicle_class c);
 /* Load overrides from a rules file.  Returns false with a message naming

@@ -49,6 +49,7 @@ void run_free(rl_run *run)
     fatigue_free(run);
     jt808_session_free(run->jt808_session);
     tracksample_free(run);
+    free(run->zones_geojson);
     u64map_free(&run->phone_plate);
     vtable_free(run->vt);
     registry_free(&run->reg);

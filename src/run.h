@@ -57,7 +57,14 @@ typedef struct rl_options {
     unsigned detect;         /* DET_* */
     unsigned port;           /* --port, 0 = all */
     int repeat;              /* summary --repeat */
+    /* the documents (reports/README.md) */
+    const char *tiles;       /* --tiles URL template of an intranet tile server, or NULL */
+    int map_coord;           /* --map-coord: MAP_COORD_* of what maps draw and GeoJSON exports */
+    bool show_ids;           /* --show-ids: ID-card numbers in full (else masked) */
+    bool by_driver;          /* --by driver: drivers.html, one sheet per driver */
 } rl_options;
+
+enum { MAP_COORD_WGS84, MAP_COORD_GCJ02, MAP_COORD_BD09 };
 
 typedef struct rl_input {
     char *name;              /* as given on the command line ("-" = stdin) */
@@ -151,6 +158,10 @@ typedef struct rl_run {
     void *fatigue;           /* detect_fatigue.c state */
     void *samples;           /* tracksample.c: track samples for the charts */
     void *jt808_session;     /* parsers/jt808.c shared terminal state */
+    /* Zones that events name, for the maps and events.geojson: a JSON
+     * array of RFC 7946 Features (WGS-84; properties id, name, kind), set
+     * by the zone module (ZONES.md), NULL without zones; run_free frees it. */
+    char *zones_geojson;
 } rl_run;
 
 void run_init(rl_run *run);

@@ -29,9 +29,24 @@ typedef struct ts_day {
     ts_point p[];
 } ts_day;
 
+/* The fixes of one event window (see tracksample.h). */
+typedef struct ts_capture {
+    int64_t start, end;      /* the event's */
+    int64_t want_from, want_to; /* with the margins */
+    uint32_t n, cap;
+    uint32_t stride;         /* fixes merged into one slot (1, 2, 4 ...) */
+    uint32_t pending;        /* fixes merged into the last slot so far */
+    bool thinned, cut_start, open;
+    ts_fix *f;
+} ts_capture;
+
 typedef struct ts_vehicle {
     ts_day **days;
     uint32_t ndays, capdays;
+    ts_capture *cap;         /* sorted by (start, end) once the pass ends */
+    uint32_t ncap, capcap;
+    ts_weighing *w;          /* weighings with events, in time order */
+    uint32_t nw, capw;
 } ts_vehicle;
 
 typedef struct ts_store {
@@ -44,6 +59,11 @@ typedef struct ts_store {
 typedef struct ts_work {
     ts_store *store;
     bool keep_days;        /* report.html asked for */
+    bool keep_fixes;       /* report.html or events.geojson */
+    size_t seen_events;    /* run->events.n at the last look */
+    ts_fix ring[TS_RING];  /* the last accepted fixes */
+    uint32_t ring_head, ring_n;
+    uint64_t fixes_seen;   /* accepted fixes so far (the ring lost the older) */
     size_t first_event;    /* run->events.n when the pass began */
     int64_t gap_s;
     bool have_prev;
@@ -79,8 +99,12 @@ void tracksample_begin(tracksample_state *s, struct rl_run *run, uint32_t vidx, 
     s->tz = tz;
     ts_work *w = xmalloc(sizeof *w);
     w->store = store_of(run, vidx);
-    w->keep_days = (run->opt.formats & FMT_HTML) != 0;
+    w->keep_days = (run->opt.formats & (FMT_HTML | FMT_GEOJSON)) != 0;
+    w->keep_fixes = w->keep_days;
     w->first_event = run->events.n;
+    w->seen_events = run->events.n;
+    w->ring_head = w->ring_n = 0;
+    w->fixes_seen = 0;
     w->gap_s = (int64_t)run->rules.v[R_TRACK_GAP_S];
     w->have_prev = false;
     w->day = INT64_MIN;
@@ -121,17 +145,158 @@ static void flush_day(tracksample_state *s, ts_work *w)
     w->n = 0;
 }
 
-void tracksample_fix(tracksample_state *s, const rl_fix *f)
+
+/* ---- the fixes of events ---- */
+
+/* Margin of fixes kept around an event: a quarter of its length, at
+ * least 2 and at most 10 minutes (the approach and the slowing down). */
+static int64_t margin_s(int64_t start, int64_t end)
+{
+    int64_t m = (end - start) / 4;
+    return m < 120 ? 120 : m > 600 ? 600 : m;
+}
+
+/* Types whose evidence is the track around them during the pass. */
+static bool captured_type(event_type t)
+{
+    return t == EV_SPEEDING || t == EV_NIGHT_SPEEDING || t == EV_NIGHT_BAN || t == EV_GPS_GAP ||
+           t == EV_ZONE_RESTRICTED || t == EV_ROUTE_DEVIATION || t == EV_TERMINAL_ALARM || t == EV_ADAS_ALARM ||
+           t == EV_DSM_ALARM || t == EV_TPMS_ALARM || t == EV_BSD_ALARM;
+}
+
+static void capture_put(ts_store *st, ts_capture *c, const ts_fix *f)
+{
+    ts_fix x = *f;
+    if (x.time >= c->start && x.time <= c->end)
+        x.flags |= TSF_IN_EVENT;
+    else
+        x.flags &= (uint8_t)~TSF_IN_EVENT;
+    if (c->pending > 0 && c->pending < c->stride) {
+        /* the slot stands for `stride` fixes: the fastest of them */
+        ts_fix *last = &c->f[c->n - 1];
+        uint8_t flags = (uint8_t)(last->flags | x.flags);
+        if (x.speed_dkmh > last->speed_dkmh)
+            *last = x;
+        last->flags = flags;
+        c->pending++;
+        return;
+    }
+    if (c->n == TS_CAPTURE_MAX) {
+        /* full: merge neighbours, two into one */
+        uint32_t k = 0;
+        for (uint32_t i = 0; i < c->n; i += 2) {
+            ts_fix a = c->f[i];
+            if (i + 1 < c->n) {
+                const ts_fix *b = &c->f[i + 1];
+                uint8_t flags = (uint8_t)(a.flags | b->flags);
+                if (b->speed_dkmh > a.speed_dkmh)
+                    a = *b;
+                a.flags = flags;
+            }
+            c->f[k++] = a;
+        }
+        c->n = k;
+        c->stride *= 2;
+        c->thinned = true;
+    }
+    if (c->n == c->cap) {
+        uint32_t old = c->cap;
+        c->cap = c->cap ? c->cap * 2 : 16;
+        if (c->cap > TS_CAPTURE_MAX)
+            c->cap = TS_CAPTURE_MAX;
+        c->f = xrealloc(c->f, c->cap * sizeof *c->f);
+        st->bytes += (c->cap - old) * sizeof *c->f;
+    }
+    c->f[c->n++] = x;
+    c->pending = 1;
+}
+
+/* New events of the pass get a capture, filled from the ring. */
+static void capture_new_events(ts_work *w, tracksample_state *s)
+{
+    rl_run *run = s->run;
+    ts_vehicle *v = &w->store->v[s->vidx];
+    for (; w->seen_events < run->events.n; w->seen_events++) {
+        const rl_event *e = &run->events.e[w->seen_events];
+        if (e->vehicle != s->vidx || !captured_type(e->type))
+            continue;
+        bool dup = false;
+        for (uint32_t i = v->ncap; i-- > 0 && !dup;)
+            dup = v->cap[i].start == e->start && v->cap[i].end == e->end;
+        if (dup)
+            continue;
+        if (v->ncap == v->capcap) {
+            uint32_t old = v->capcap;
+            v->capcap = v->capcap ? v->capcap * 2 : 4;
+            v->cap = xrealloc(v->cap, v->capcap * sizeof *v->cap);
+            w->store->bytes += (v->capcap - old) * sizeof *v->cap;
+        }
+        ts_capture *c = &v->cap[v->ncap++];
+        memset(c, 0, sizeof *c);
+        c->start = e->start;
+        c->end = e->end;
+        int64_t m = margin_s(e->start, e->end);
+        c->want_from = e->start - m;
+        c->want_to = e->end + m;
+        c->stride = 1;
+        c->open = true;
+        uint32_t first = (w->ring_head + TS_RING - w->ring_n) % TS_RING;
+        if (w->ring_n && w->fixes_seen > w->ring_n && w->ring[first].time > c->want_from)
+            c->cut_start = w->ring[first].time > e->start;
+        for (uint32_t i = 0; i < w->ring_n; i++) {
+            const ts_fix *f = &w->ring[(first + i) % TS_RING];
+            if (f->time >= c->want_from && f->time <= c->want_to)
+                capture_put(w->store, c, f);
+        }
+    }
+}
+
+static void capture_fix(ts_work *w, tracksample_state *s, const rl_fix *f, int64_t limit_mkmh, bool gap)
+{
+    int32_t sp = f->speed_mkmh < 0 ? 0 : f->speed_mkmh / 100;
+    int64_t lim = limit_mkmh <= 0 ? 0 : limit_mkmh / 100;
+    ts_fix x = {f->time, f->lat_e6, f->lon_e6, (uint16_t)(sp > 0xFFFF ? 0xFFFF : sp),
+                (uint16_t)(lim > 0xFFFF ? 0xFFFF : lim), (uint8_t)(gap ? TSF_GAP_BEFORE : 0)};
+    /* the fix goes to the captures still open, then into the ring */
+    ts_vehicle *v = &w->store->v[s->vidx];
+    for (uint32_t i = v->ncap; i-- > 0;) {
+        ts_capture *c = &v->cap[i];
+        if (!c->open)
+            continue;
+        if (x.time > c->want_to)
+            c->open = false;
+        else if (x.time >= c->want_from)
+            capture_put(w->store, c, &x);
+    }
+    w->ring[w->ring_head] = x;
+    w->ring_head = (w->ring_head + 1) % TS_RING;
+    if (w->ring_n < TS_RING)
+        w->ring_n++;
+    w->fixes_seen++;
+    capture_new_events(w, s);
+}
+
+static int cmp_capture(const void *a, const void *b)
+{
+    const ts_capture *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->end < y->end ? -1 : x->end > y->end;
+}
+
+void tracksample_fix(tracksample_state *s, const rl_fix *f, int64_t limit_mkmh)
 {
     ts_work *w = s->priv;
     bool gap = false;
     if (w->have_prev && f->time - w->prev.time > w->gap_s) {
-        gap = true; /* drawn dashed in the sketch */
+        gap = true; /* the line breaks there */
     }
     w->prev = *f;
     w->have_prev = true;
     if (!w->keep_days)
         return;
+    if (w->keep_fixes)
+        capture_fix(w, s, f, limit_mkmh, gap);
     int32_t sp = f->speed_mkmh < 0 ? 0 : f->speed_mkmh / 100;
     uint16_t speed = (uint16_t)(sp > 0xFFFF ? 0xFFFF : sp);
     /* the common case, a fix in the same minute as the one before: no
@@ -192,6 +357,22 @@ void tracksample_end(tracksample_state *s)
     ts_store *st = w->store;
     ts_vehicle *v = &st->v[s->vidx];
     rl_run *run = s->run;
+    /* events emitted when the detectors ended: from the ring */
+    if (w->keep_fixes) {
+        capture_new_events(w, s);
+        for (uint32_t i = 0; i < v->ncap; i++) {
+            ts_capture *c = &v->cap[i];
+            c->open = false;
+            if (c->n < c->cap) {
+                /* exact size: most captures are small */
+                st->bytes -= (c->cap - c->n) * sizeof *c->f;
+                c->cap = c->n;
+                c->f = c->n ? xrealloc(c->f, c->n * sizeof *c->f) : (free(c->f), NULL);
+            }
+        }
+        if (v->ncap > 1)
+            qsort(v->cap, v->ncap, sizeof *v->cap, cmp_capture);
+    }
     /* days touched by this pass's events keep their minutes */
     uint32_t k = 0;
     for (uint32_t i = 0; i < v->ndays; i++) {
@@ -232,6 +413,10 @@ void tracksample_free(struct rl_run *run)
         for (uint32_t k = 0; k < st->v[i].ndays; k++)
             free(st->v[i].days[k]);
         free(st->v[i].days);
+        for (uint32_t k = 0; k < st->v[i].ncap; k++)
+            free(st->v[i].cap[k].f);
+        free(st->v[i].cap);
+        free(st->v[i].w);
     }
     free(st->v);
     free(st);
@@ -265,4 +450,73 @@ size_t tracksample_bytes(const struct rl_run *run)
 {
     const ts_store *st = run->samples;
     return st ? sizeof *st + st->bytes : 0;
+}
+
+bool tracksample_event(const struct rl_run *run, uint32_t vidx, int64_t start, int64_t end, tracksample_fixes *out)
+{
+    const ts_store *st = run->samples;
+    if (!st || vidx >= st->nv)
+        return false;
+    const ts_vehicle *v = &st->v[vidx];
+    uint32_t lo = 0, hi = v->ncap;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        const ts_capture *c = &v->cap[mid];
+        if (c->start < start || (c->start == start && c->end < end))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == v->ncap || v->cap[lo].start != start || v->cap[lo].end != end || v->cap[lo].n == 0)
+        return false;
+    const ts_capture *c = &v->cap[lo];
+    out->f = c->f;
+    out->n = c->n;
+    out->thinned = c->thinned;
+    out->cut_start = c->cut_start;
+    return true;
+}
+
+size_t tracksample_ndays(const struct rl_run *run, uint32_t vidx)
+{
+    const ts_store *st = run->samples;
+    return st && vidx < st->nv ? st->v[vidx].ndays : 0;
+}
+
+int64_t tracksample_day_at(const struct rl_run *run, uint32_t vidx, size_t k)
+{
+    const ts_store *st = run->samples;
+    return st->v[vidx].days[k]->day;
+}
+
+void tracksample_weighing(struct rl_run *run, uint32_t vidx, const ts_weighing *w)
+{
+    if (!(run->opt.formats & (FMT_HTML | FMT_GEOJSON)))
+        return;
+    ts_store *st = store_of(run, vidx);
+    ts_vehicle *v = &st->v[vidx];
+    if (v->nw == v->capw) {
+        uint32_t old = v->capw;
+        v->capw = v->capw ? v->capw * 2 : 4;
+        v->w = xrealloc(v->w, v->capw * sizeof *v->w);
+        st->bytes += (v->capw - old) * sizeof *v->w;
+    }
+    v->w[v->nw++] = *w;
+}
+
+const ts_weighing *tracksample_weighing_at(const struct rl_run *run, uint32_t vidx, int64_t time)
+{
+    const ts_store *st = run->samples;
+    if (!st || vidx >= st->nv)
+        return NULL;
+    const ts_vehicle *v = &st->v[vidx];
+    uint32_t lo = 0, hi = v->nw;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (v->w[mid].time < time)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < v->nw && v->w[lo].time == time ? &v->w[lo] : NULL;
 }

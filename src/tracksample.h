@@ -15,6 +15,23 @@
  *     driver, fatigue_finish), and a stint of hours draws as well at 5 min;
  *   - a day with no driving and no event is dropped.
  * Nothing is kept for the charts when report.html is not asked for.
+ *
+ * The fixes of an event.  The evidence of an event (its speed/time chart
+ * with the fixes listed, its geometry in events.geojson) needs the fixes
+ * themselves, not minute slots.  While a vehicle is analysed its last
+ * TS_RING accepted fixes sit in a ring; when a detector of the pass emits
+ * an event, the fixes from a margin before its start are copied out of
+ * the ring into a capture, which then takes the fixes that follow until a
+ * margin after its end.  A capture holds at most TS_CAPTURE_MAX fixes:
+ * beyond, neighbours are merged two into one (the faster kept, so every
+ * fix listed is a real one and the top speed is never lost), and so on.
+ * Memory: the ring (TS_RING x 24 bytes) per pass, and at most
+ * TS_CAPTURE_MAX x 24 bytes per event (an ordinary speeding episode of a
+ * few minutes at one fix every 10-30 s costs a few hundred bytes).
+ * Events emitted after the pass (fatigue follows the driver: fatigue_
+ * finish) and weighings (point events whose time may lie anywhere in the
+ * track) have no capture: their charts use the day samples.  Captures are
+ * kept when report.html or events.geojson is asked for.
  */
 #ifndef RL_TRACKSAMPLE_H
 #define RL_TRACKSAMPLE_H
@@ -35,8 +52,9 @@ typedef struct tracksample_state {
 } tracksample_state;
 
 void tracksample_begin(tracksample_state *s, struct rl_run *run, uint32_t vidx, int32_t tz);
-/* Every accepted fix of the vehicle, in time order. */
-void tracksample_fix(tracksample_state *s, const rl_fix *f);
+/* Every accepted fix of the vehicle, in time order, with the speed limit
+ * in force at it (km/h x 1000; the speeding detector's, speeding_limit_at). */
+void tracksample_fix(tracksample_state *s, const rl_fix *f, int64_t limit_mkmh);
 void tracksample_end(tracksample_state *s);
 /* Release everything kept for the run. */
 void tracksample_free(struct rl_run *run);
@@ -56,6 +74,55 @@ typedef struct tracksample_view {
     size_t n;
     int slot_min;         /* minutes per slot: 1 or 5 */
 } tracksample_view;
+
+/* A fix kept as the evidence of an event. */
+#define TS_RING 1024
+#define TS_CAPTURE_MAX 600
+enum {
+    TSF_IN_EVENT = 1u << 0,   /* between the event's start and end (else margin) */
+    TSF_GAP_BEFORE = 1u << 1, /* the interval into this fix is a gap (track.gap_s) */
+};
+
+typedef struct ts_fix {
+    int64_t time;
+    int32_t lat_e6, lon_e6;
+    uint16_t speed_dkmh;  /* 0.1 km/h */
+    uint16_t limit_dkmh;  /* limit in force, 0.1 km/h; 0 when unknown */
+    uint8_t flags;        /* TSF_* */
+} ts_fix;
+
+typedef struct tracksample_fixes {
+    const ts_fix *f;
+    size_t n;
+    bool thinned;         /* neighbours were merged (a long event) */
+    bool cut_start;       /* the event began before the oldest fix of the ring */
+} tracksample_fixes;
+
+/* The fixes captured for an event of the vehicle pass (matched by vehicle,
+ * start and end: events of one window share them); false when none. */
+bool tracksample_event(const struct rl_run *run, uint32_t vidx, int64_t start, int64_t end,
+                       tracksample_fixes *out);
+
+/* Kept days of a vehicle, in time order: the k-th (k < the count). */
+size_t tracksample_ndays(const struct rl_run *run, uint32_t vidx);
+int64_t tracksample_day_at(const struct rl_run *run, uint32_t vidx, size_t k);
+
+/* A weighing that gave events, as its evidence (detect_weigh.c keeps it
+ * when report.html or events.geojson is asked for). */
+typedef struct ts_weighing {
+    int64_t time;
+    uint32_t station;        /* strtab id, 0 when not given */
+    int32_t speed_dkmh;      /* WIM speed, 0.1 km/h; -1 when not given */
+    int64_t gross_kg;
+    int32_t lat_e6, lon_e6;
+    bool have_pos, wim;
+    uint8_t axles, naxle;
+    int32_t axle_kg[RL_MAX_AXLES];
+} ts_weighing;
+
+void tracksample_weighing(struct rl_run *run, uint32_t vidx, const ts_weighing *w);
+/* The weighing of a vehicle at a time; NULL when none was kept. */
+const ts_weighing *tracksample_weighing_at(const struct rl_run *run, uint32_t vidx, int64_t time);
 
 /* The sample of a vehicle-day; false when none was kept. */
 bool tracksample_day(const struct rl_run *run, uint32_t vidx, int64_t local_day, tracksample_view *out);

@@ -61,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         rules_format_value(&r, (rule_id)i, va, sizeof va);
         rules_format_value(&r2, (rule_id)i, vb, sizeof vb);
         FUZZ_CHECK(strcmp(va, vb) == 0);
-        FUZZ_CHECK(rule_basis(rule_name((rule_id)i)) != NULL);
+        FUZZ_CHECK(rule_basis(rule_name((rule_id)i), false) != NULL && rule_basis(rule_name((rule_id)i), true) != NULL);
     }
     free(a);
     free(b);
