@@ -179,8 +179,21 @@
     X(L_SUM_FLEET, "The fleet's vehicles", "本企业车辆")                                                     \
     X(L_SUM_DAYS_ONLINE, "Days online", "上线天数")                                                          \
     X(L_SUM_KM, "km", "里程 km")                                                                             \
-    X(L_SUM_REPEAT_VEHICLES, "Repeat offenders (≥ %d events)", "多次违规车辆（≥ %d 起）")                   \
-    X(L_SUM_REPEAT_DRIVERS, "Repeat drivers (≥ %d events)", "多次违规驾驶员（≥ %d 起）")                     \
+    X(L_SUM_REPEAT_VEHICLES_H, "<h2>Repeat offenders (≥ %d events)</h2>", "<h2>多次违规车辆（≥ %d 起）</h2>")   \
+    X(L_SUM_REPEAT_DRIVERS_H, "<h2>Repeat drivers (≥ %d events)</h2>", "<h2>多次违规驾驶员（≥ %d 起）</h2>")   \
+    X(L_SUM_SPEEDING_LC, "speeding", "超速")                                                                 \
+    X(L_SUM_FATIGUE_LC, "fatigue", "疲劳驾驶")                                                               \
+    X(L_SUM_OTHER_LC, "other", "其他")                                                                       \
+    X(L_SUM_NVEH, "Vehicles", "车辆数")                                                                      \
+    X(L_SUM_TYPE, "Type", "类型")                                                                            \
+    /* the indicators' definitions, in the order of summary.h's SM_ONLINE .. SM_FATIGUE */                    \
+    X(L_SUM_DEF_ONLINE, "vehicles with >= 1 accepted fix / vehicles", "有≥1个有效定位的车辆 ÷ 车辆总数")       \
+    X(L_SUM_DEF_QUALITY, "accepted fixes / all fixes (after duplicates)", "有效定位点 ÷ 全部定位点（去重后）")   \
+    X(L_SUM_DEF_COMPLETE, "km of no-gap intervals / km of all intervals", "无断点区间里程 ÷ 全部区间里程")      \
+    X(L_SUM_DEF_DRIFT, "online vehicles with >= 1 drift fix / online vehicles", "有漂移点的上线车辆 ÷ 上线车辆") \
+    X(L_SUM_DEF_SPEEDING, "speeding + night_speeding events / online vehicles", "超速与夜间超速事件 ÷ 上线车辆") \
+    X(L_SUM_DEF_FATIGUE, "sum of (continuous driving - limit) / online vehicles",                              \
+      "Σ(连续驾驶时长 − 限值) ÷ 上线车辆")                                                                      \
     X(L_SUM_TYPES, "Types", "类型")                                                                          \
     X(L_SUM_NVEHICLES, "Vehicles", "驾驶车辆数")                                                             \
     X(L_SUM_FIRST_PLATE, "Plate (first)", "车牌号（首次）")                                                 \

@@ -18,6 +18,7 @@
 
 #include "csvout.h"
 #include "numparse.h"
+#include "privacy.h"
 #include "reports.h"
 #include "timeutil.h"
 
@@ -232,7 +233,8 @@ static void put_row(ledger *l, const rl_event *e)
 {
     const ledger_format *fm = &l->fm;
     outbuf *o = &l->out;
-    const char *driver = strtab_get(l->run->str, e->driver);
+    char masked[19];
+    const char *driver = driver_shown(strtab_get(l->run->str, e->driver), l->run->opt.show_ids, masked);
     put_key(fm, o, COL_EVENT_ID);
     put_name(fm, o, e->id);
     put_vehicle(l, e->vehicle);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "csvout.h"
+#include "map.h"
 #include "reports.h"
 #include "timeutil.h"
 
@@ -65,6 +66,13 @@ bool report_run_json(const rl_run *run, const char *path, const char *command, i
     } else {
         fputs("null", f);
     }
+    /* privacy (issue 17): whether drivers' ID-card numbers are in full */
+    fprintf(f, ",\"driver_ids\":\"%s\",\"map_coord\":\"%s\",\"tiles\":", run->opt.show_ids ? "shown" : "masked",
+            map_coord_name(run->opt.map_coord));
+    if (run->opt.tiles)
+        json_str(f, run->opt.tiles);
+    else
+        fputs("null", f);
     fputs("},\n\"inputs\":[", f);
     for (size_t i = 0; i < run->ninputs; i++) {
         const rl_input *in = &run->inputs[i];

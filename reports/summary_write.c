@@ -18,10 +18,14 @@
 #include <string.h>
 
 #include "csvout.h"
+#include "privacy.h"
 #include "reports.h"
 #include "summary.h"
 #include "timeutil.h"
 #include "util.h"
+
+/* a label of the summary's language (i18n.h) */
+#define LBL_SM(k) i18n_label(k, zh)
 
 #define MAX_DAYS 40000 /* a period longer than a century is a bad date, not a chart */
 
@@ -304,7 +308,9 @@ bool summary_write_csv(const summary *sm, const char *path)
     sm_driver *rd;
     size_t nrd = summary_repeat_drivers(sm, &rd);
     for (size_t i = 0; i < nrd; i++) {
-        csv_row_counts(&w, "repeat_driver", strtab_get(sm->run->str, rd[i].driver), true,
+        char masked[19];
+        csv_row_counts(&w, "repeat_driver",
+                       driver_shown(strtab_get(sm->run->str, rd[i].driver), sm->run->opt.show_ids, masked), true,
                        sm_plate(sm, &sm->v[rd[i].first_vehicle]), rd[i].events, rd[i].vehicles, -1, rd[i].points);
         csvw_empty(&w);
         csvw_empty(&w);
@@ -345,18 +351,6 @@ static void fmt_ratio(const sm_indicator *i, char *out, size_t n)
     snprintf(out, n, "%s / %s", a, b);
 }
 
-static const char *const ind_formula_zh[SM_NIND] = {
-    "有≥1个有效定位的车辆 ÷ 车辆总数", "有效定位点 ÷ 全部定位点（去重后）", "无断点区间里程 ÷ 全部区间里程",
-    "有漂移点的上线车辆 ÷ 上线车辆",   "超速与夜间超速事件 ÷ 上线车辆",     "Σ(连续驾驶时长 − 限值) ÷ 上线车辆",
-};
-static const char *const ind_formula_en[SM_NIND] = {
-    "vehicles with >= 1 accepted fix / vehicles",
-    "accepted fixes / all fixes (after duplicates)",
-    "km of no-gap intervals / km of all intervals",
-    "online vehicles with >= 1 drift fix / online vehicles",
-    "speeding + night_speeding events / online vehicles",
-    "sum of (continuous driving - limit) / online vehicles",
-};
 
 /* ---- stdout ---- */
 
@@ -518,7 +512,8 @@ void summary_print(const summary *sm, FILE *out)
     fprintf(out, "\nRepeat drivers 多次违规驾驶员 (>= %d events): %zu\n", rep, nrd);
     for (size_t i = 0; i < nrd; i++) {
         fputs("  ", out);
-        cell(out, strtab_get(run->str, rd[i].driver), 24, false);
+        char masked[19];
+        cell(out, driver_shown(strtab_get(run->str, rd[i].driver), run->opt.show_ids, masked), 24, false);
         fprintf(out, " %5u events %3u vehicles %5lld points\n", rd[i].events, rd[i].vehicles,
                 (long long)rd[i].points);
     }
@@ -545,7 +540,7 @@ static void trend_chart(FILE *f, const summary *sm, const day_agg *d, size_t nd)
     const int W = 1000, H = 320, L = 56, T = 16, PW = 920, PH = 250;
     double bw = (double)PW / (double)nd;
     fprintf(f, "<svg class=\"trend\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\">", W, H,
-            zh ? "每日违规事件趋势" : "Events per day");
+            LBL_SM(L_SUM_TREND));
     fprintf(f, "<rect class=\"plot\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>", L, T, PW, PH);
     fputs("<path class=\"grid\" d=\"", f);
     for (double s = step; s < ymax; s += step)
@@ -577,7 +572,7 @@ static void trend_chart(FILE *f, const summary *sm, const day_agg *d, size_t nd)
             fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>", L + k * bw + bw / 2, T + PH + 22,
                     day + 5);
     }
-    const char *names[3] = {zh ? "超速" : "speeding", zh ? "疲劳驾驶" : "fatigue", zh ? "其他" : "other"};
+    const char *names[3] = {LBL_SM(L_SUM_SPEEDING_LC), LBL_SM(L_SUM_FATIGUE_LC), LBL_SM(L_SUM_OTHER_LC)};
     for (int g = 0; g < 3; g++)
         fprintf(f, "<rect class=\"%s\" x=\"%d\" y=\"%d\" width=\"14\" height=\"14\"/><text x=\"%d\" y=\"%d\">%s</text>",
                 cls[g], L + 10 + g * 130, H - 24, L + 30 + g * 130, H - 12, names[g]);
@@ -598,33 +593,31 @@ bool summary_write_html(const summary *sm, const char *path)
         day_text(sm->day_lo, lo);
         day_text(sm->day_hi, hi);
     }
-    const char *title = run->opt.company ? (zh ? "企业自查报告" : "Fleet self-check")
-                                         : (zh ? "道路运输动态监控汇总" : "Road transport monitoring summary");
+    const char *title = run->opt.company ? (LBL_SM(L_SUM_SELF_CHECK))
+                                         : (LBL_SM(L_SUM_TITLE));
     html_page_begin(f, zh, title);
     fprintf(f, "<header><h1>%s", title);
     if (run->opt.company) {
         fputs(" — ", f);
         html_str(f, run->opt.company);
     }
-    fprintf(f, "</h1><p class=\"meta\">%s %s %s %s · %s %zu · ", zh ? "时段" : "Period", lo, zh ? "至" : "to", hi,
-            zh ? "数据来源" : "Sources", sm->nsrc);
+    fprintf(f, "</h1><p class=\"meta\">%s %s %s %s · %s %zu · ", LBL_SM(L_SUM_PERIOD), lo, LBL_SM(L_TO), hi,
+            LBL_SM(L_SUM_SOURCES), sm->nsrc);
     size_t nev = 0;
     for (size_t i = 0; i < sm->ne; i++)
         nev += sm->v[sm->e[i].vehicle].selected;
-    fprintf(f, "%s %zu (%s %llu)</p>", zh ? "违规事件" : "Events", nev,
-            zh ? "跨批次重复、按事件编号只计一次" : "repeated across runs, counted once by event_id",
+    fprintf(f, "%s %zu (%s %llu)</p>", LBL_SM(L_EVENTS), nev,
+            LBL_SM(L_SUM_ONCE),
             (unsigned long long)sm->duplicate_events);
     fprintf(f, "<p class=\"meta\">%s</p></header>\n<main>\n",
-            run->reg.n ? (zh ? "指标口径：车辆登记表中的车辆" : "Indicators over the vehicles of the registry")
-                       : (zh ? "指标口径：数据中出现的车辆（未提供登记表）"
-                             : "Indicators over the vehicles seen in the data (no registry given)"));
+            run->reg.n ? LBL_SM(L_SUM_POP_REG) : LBL_SM(L_SUM_POP_SEEN));
 
     /* indicators */
-    fprintf(f, "<h2>%s</h2><table><thead><tr>", zh ? "考核指标" : "Indicators");
-    th(f, zh ? "指标" : "Indicator", false);
-    th(f, zh ? "数值" : "Value", true);
-    th(f, zh ? "分子 / 分母" : "Numerator / denominator", true);
-    th(f, zh ? "口径" : "Definition", false);
+    fprintf(f, "<h2>%s</h2><table><thead><tr>", LBL_SM(L_SUM_INDICATORS));
+    th(f, LBL_SM(L_SUM_INDICATOR), false);
+    th(f, LBL_SM(L_SUM_VALUE), true);
+    th(f, LBL_SM(L_SUM_RATIO), true);
+    th(f, LBL_SM(L_SUM_DEFINITION), false);
     fputs("</tr></thead><tbody>\n", f);
     for (int k = 0; k < SM_NIND; k++) {
         const sm_indicator *i = &sm->ind[k];
@@ -632,24 +625,24 @@ bool summary_write_html(const summary *sm, const char *path)
         fmt_indicator(i, v, sizeof v);
         fmt_ratio(i, r, sizeof r);
         fprintf(f, "<tr id=\"%s\"><td>%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"small\">%s</td></tr>\n",
-                i->key, zh ? i->zh : i->en, v, i->available ? r : "", zh ? ind_formula_zh[k] : ind_formula_en[k]);
+                i->key, zh ? i->zh : i->en, v, i->available ? r : "", LBL_SM((label_id)(L_SUM_DEF_ONLINE + k)));
     }
-    fprintf(f, "</tbody></table><p class=\"small\">%s %zu · %s %zu</p>\n", zh ? "车辆数" : "Vehicles", sm->pop,
-            zh ? "上线车辆" : "online", sm->online);
+    fprintf(f, "</tbody></table><p class=\"small\">%s %zu · %s %zu</p>\n", LBL_SM(L_SUM_NVEH), sm->pop,
+            LBL_SM(L_SUM_ONLINE), sm->online);
 
     /* trend */
     size_t nd;
     day_agg *d = days_of(sm, &nd);
-    fprintf(f, "<h2>%s</h2>", zh ? "每日趋势" : "Day by day");
+    fprintf(f, "<h2>%s</h2>", LBL_SM(L_SUM_DAY_BY_DAY));
     trend_chart(f, sm, d, nd);
     fputs("<table><thead><tr>", f);
-    th(f, zh ? "日期" : "Day", false);
-    th(f, zh ? "上线车辆" : "Online vehicles", true);
-    th(f, zh ? "违规事件" : "Events", true);
-    th(f, zh ? "超速" : "Speeding", true);
-    th(f, zh ? "疲劳驾驶" : "Fatigue", true);
-    th(f, zh ? "其他" : "Other", true);
-    th(f, zh ? "记分" : "Points", true);
+    th(f, LBL_SM(L_SUM_DAY), false);
+    th(f, LBL_SM(L_SUM_ONLINE_VEHICLES), true);
+    th(f, LBL_SM(L_EVENTS), true);
+    th(f, LBL_SM(L_SUM_SPEEDING), true);
+    th(f, LBL_SM(L_SUM_FATIGUE), true);
+    th(f, LBL_SM(L_SUM_OTHER), true);
+    th(f, LBL_SM(L_POINTS), true);
     fputs("</tr></thead><tbody>\n", f);
     for (size_t k = 0; k < nd; k++) {
         char day[11];
@@ -666,10 +659,10 @@ bool summary_write_html(const summary *sm, const char *path)
     for (size_t i = 0; i < sm->ne; i++)
         if (sm->v[sm->e[i].vehicle].selected)
             by[sm->e[i].type]++;
-    fprintf(f, "<h2>%s</h2><table><thead><tr>", zh ? "按违规类型" : "By type");
-    th(f, zh ? "类型" : "Type", false);
-    th(f, zh ? "代码" : "Code", false);
-    th(f, zh ? "事件" : "Events", true);
+    fprintf(f, "<h2>%s</h2><table><thead><tr>", LBL_SM(L_SUM_BY_TYPE));
+    th(f, LBL_SM(L_SUM_TYPE), false);
+    th(f, LBL_SM(L_SUM_CODE), false);
+    th(f, LBL_SM(L_NEVENTS), true);
     fputs("</tr></thead><tbody>\n", f);
     for (int t = 0; t < EV_TYPE_COUNT; t++)
         fprintf(f, "<tr><td>%s</td><td><code>%s</code></td><td class=\"n\">%llu</td></tr>\n",
@@ -679,12 +672,12 @@ bool summary_write_html(const summary *sm, const char *path)
     /* by class */
     class_agg ca[CLASS_COUNT];
     classes_of(sm, ca);
-    fprintf(f, "<h2>%s</h2><table><thead><tr>", zh ? "按车辆类型" : "By class");
-    th(f, zh ? "车辆类型" : "Class", false);
-    th(f, zh ? "车辆" : "Vehicles", true);
-    th(f, zh ? "上线" : "Online", true);
-    th(f, zh ? "违规事件" : "Events", true);
-    th(f, zh ? "记分" : "Points", true);
+    fprintf(f, "<h2>%s</h2><table><thead><tr>", LBL_SM(L_SUM_BY_CLASS));
+    th(f, LBL_SM(L_CLASS), false);
+    th(f, LBL_SM(L_VEHICLES), true);
+    th(f, LBL_SM(L_SUM_ONLINE_SHORT), true);
+    th(f, LBL_SM(L_EVENTS), true);
+    th(f, LBL_SM(L_POINTS), true);
     fputs("</tr></thead><tbody>\n", f);
     for (int c = 0; c < CLASS_COUNT; c++)
         fprintf(f, "<tr><td>%s</td><td class=\"n\">%u</td><td class=\"n\">%u</td><td class=\"n\">%u</td>"
@@ -696,12 +689,12 @@ bool summary_write_html(const summary *sm, const char *path)
     if (!run->opt.company) {
         company_agg *c;
         size_t n = companies_of(sm, &c);
-        fprintf(f, "<h2>%s</h2><table><thead><tr>", zh ? "按业户" : "By company");
-        th(f, zh ? "业户名称" : "Company", false);
-        th(f, zh ? "车辆" : "Vehicles", true);
-        th(f, zh ? "上线" : "Online", true);
-        th(f, zh ? "违规事件" : "Events", true);
-        th(f, zh ? "记分" : "Points", true);
+        fprintf(f, "<h2>%s</h2><table><thead><tr>", LBL_SM(L_SUM_BY_COMPANY));
+        th(f, LBL_SM(L_COMPANY), false);
+        th(f, LBL_SM(L_VEHICLES), true);
+        th(f, LBL_SM(L_SUM_ONLINE_SHORT), true);
+        th(f, LBL_SM(L_EVENTS), true);
+        th(f, LBL_SM(L_POINTS), true);
         fputs("</tr></thead><tbody>\n", f);
         for (size_t i = 0; i < n; i++) {
             const char *name = strtab_get(run->str, c[i].company);
@@ -716,14 +709,14 @@ bool summary_write_html(const summary *sm, const char *path)
     } else {
         uint32_t *vs;
         size_t n = vehicles_of(sm, &vs);
-        fprintf(f, "<h2>%s</h2><table><thead><tr>", zh ? "本企业车辆" : "The fleet's vehicles");
-        th(f, zh ? "车牌号" : "Plate", false);
-        th(f, zh ? "颜色" : "Colour", false);
-        th(f, zh ? "车辆类型" : "Class", false);
-        th(f, zh ? "上线天数" : "Days online", true);
-        th(f, zh ? "里程 km" : "km", true);
-        th(f, zh ? "违规事件" : "Events", true);
-        th(f, zh ? "记分" : "Points", true);
+        fprintf(f, "<h2>%s</h2><table><thead><tr>", LBL_SM(L_SUM_FLEET));
+        th(f, LBL_SM(L_PLATE), false);
+        th(f, LBL_SM(L_COLOR), false);
+        th(f, LBL_SM(L_CLASS), false);
+        th(f, LBL_SM(L_SUM_DAYS_ONLINE), true);
+        th(f, LBL_SM(L_SUM_KM), true);
+        th(f, LBL_SM(L_EVENTS), true);
+        th(f, LBL_SM(L_POINTS), true);
         fputs("</tr></thead><tbody>\n", f);
         for (size_t i = 0; i < n; i++) {
             const sm_vehicle *v = &sm->v[vs[i]];
@@ -742,14 +735,14 @@ bool summary_write_html(const summary *sm, const char *path)
     int rep = run->opt.repeat > 0 ? run->opt.repeat : 3;
     uint32_t *rv;
     size_t nrv = summary_repeat_vehicles(sm, &rv);
-    fprintf(f, zh ? "<h2>多次违规车辆（≥ %d 起）</h2>" : "<h2>Repeat offenders (≥ %d events)</h2>", rep);
+    fprintf(f, LBL_SM(L_SUM_REPEAT_VEHICLES_H), rep);
     fputs("<table><thead><tr>", f);
-    th(f, zh ? "车牌号" : "Plate", false);
-    th(f, zh ? "颜色" : "Colour", false);
-    th(f, zh ? "业户名称" : "Company", false);
-    th(f, zh ? "违规事件" : "Events", true);
-    th(f, zh ? "记分" : "Points", true);
-    th(f, zh ? "类型" : "Types", false);
+    th(f, LBL_SM(L_PLATE), false);
+    th(f, LBL_SM(L_COLOR), false);
+    th(f, LBL_SM(L_COMPANY), false);
+    th(f, LBL_SM(L_EVENTS), true);
+    th(f, LBL_SM(L_POINTS), true);
+    th(f, LBL_SM(L_SUM_TYPES), false);
     fputs("</tr></thead><tbody>\n", f);
     for (size_t i = 0; i < nrv; i++) {
         const sm_vehicle *v = &sm->v[rv[i]];
@@ -767,39 +760,40 @@ bool summary_write_html(const summary *sm, const char *path)
         fputs("</td></tr>\n", f);
     }
     if (!nrv)
-        fprintf(f, "<tr><td colspan=\"6\">%s</td></tr>", zh ? "无" : "none");
+        fprintf(f, "<tr><td colspan=\"6\">%s</td></tr>", LBL_SM(L_NONE));
     fputs("</tbody></table>\n", f);
     free(rv);
     sm_driver *rd;
     size_t nrd = summary_repeat_drivers(sm, &rd);
-    fprintf(f, zh ? "<h2>多次违规驾驶员（≥ %d 起）</h2>" : "<h2>Repeat drivers (≥ %d events)</h2>", rep);
+    fprintf(f, LBL_SM(L_SUM_REPEAT_DRIVERS_H), rep);
     fputs("<table><thead><tr>", f);
-    th(f, zh ? "驾驶员" : "Driver", false);
-    th(f, zh ? "违规事件" : "Events", true);
-    th(f, zh ? "驾驶车辆数" : "Vehicles", true);
-    th(f, zh ? "记分" : "Points", true);
-    th(f, zh ? "车牌号（首次）" : "Plate (first)", false);
+    th(f, LBL_SM(L_DRIVER), false);
+    th(f, LBL_SM(L_EVENTS), true);
+    th(f, LBL_SM(L_SUM_NVEHICLES), true);
+    th(f, LBL_SM(L_POINTS), true);
+    th(f, LBL_SM(L_SUM_FIRST_PLATE), false);
     fputs("</tr></thead><tbody>\n", f);
     for (size_t i = 0; i < nrd; i++) {
         fputs("<tr><td>", f);
-        html_str(f, strtab_get(run->str, rd[i].driver));
+        char masked[19];
+        html_str(f, driver_shown(strtab_get(run->str, rd[i].driver), run->opt.show_ids, masked));
         fprintf(f, "</td><td class=\"n\">%u</td><td class=\"n\">%u</td><td class=\"n\">%lld</td><td>", rd[i].events,
                 rd[i].vehicles, (long long)rd[i].points);
         html_str(f, sm_plate(sm, &sm->v[rd[i].first_vehicle]));
         fputs("</td></tr>\n", f);
     }
     if (!nrd)
-        fprintf(f, "<tr><td colspan=\"5\">%s</td></tr>", zh ? "无" : "none");
+        fprintf(f, "<tr><td colspan=\"5\">%s</td></tr>", LBL_SM(L_NONE));
     fputs("</tbody></table>\n", f);
     free(rd);
 
     /* sources */
-    fprintf(f, "<h2>%s</h2><table><thead><tr>", zh ? "数据来源" : "Sources");
-    th(f, zh ? "目录或文件" : "Folder or file", false);
-    th(f, zh ? "时区" : "Zone", false);
-    th(f, zh ? "读入事件" : "Events read", true);
-    th(f, zh ? "新事件" : "New events", true);
-    th(f, zh ? "车辆日记录" : "Vehicle-days", true);
+    fprintf(f, "<h2>%s</h2><table><thead><tr>", LBL_SM(L_SUM_SOURCES));
+    th(f, LBL_SM(L_SUM_FOLDER), false);
+    th(f, LBL_SM(L_SUM_ZONE), false);
+    th(f, LBL_SM(L_SUM_EVENTS_READ), true);
+    th(f, LBL_SM(L_SUM_NEW_EVENTS), true);
+    th(f, LBL_SM(L_SUM_VDAYS), true);
     fputs("</tr></thead><tbody>\n", f);
     for (size_t i = 0; i < sm->nsrc; i++) {
         const sm_source *s = &sm->src[i];

@@ -2,7 +2,8 @@
  * xlsx.c - events.xlsx: the violation ledger for Excel (libxlsxwriter).
  *
  * The events.csv columns in the same order, with Chinese titles, then a
- * 单位 column (the unit of 实测值/限值: km/h, 秒, kg, 人, km).  For the
+ * 单位 column (the unit of 实测值/限值: km/h, 秒, kg, 人, km) and 依据 (the
+ * rule's basis, 《…》第…条).  For the
  * people reading it, class, type, plate colour and penalty are written in
  * Chinese; the rule id stays as `roadlog rules` prints it.  Numbers are
  * numbers (value, limit, excess, coordinates, durations, evidence points)
@@ -23,6 +24,7 @@
 
 #include "csvout.h"
 #include "plate.h"
+#include "privacy.h"
 #include "reports.h"
 #include "timeutil.h"
 #include "util.h"
@@ -35,23 +37,9 @@ static const struct {
     {"驾驶员", 14},    {"违规类型", 14},    {"开始时间", 19},  {"结束时间", 19}, {"持续时长(秒)", 11},
     {"起点经度", 12},  {"起点纬度", 11},    {"终点经度", 12},  {"终点纬度", 11}, {"实测值", 10},
     {"限值", 10},      {"超出比例(%)", 11}, {"处罚标准", 22},  {"规则", 24},     {"数据来源", 28},
-    {"证据点数", 9},   {"单位", 7},
+    {"证据点数", 9},   {"单位", 7},         {"依据", 48},
 };
 #define NCOLS (sizeof cols / sizeof cols[0])
-
-static const char *unit_zh(event_type t)
-{
-    switch (t) {
-    case EV_SPEEDING:
-    case EV_NIGHT_SPEEDING: return "km/h";
-    case EV_OVERLOAD:
-    case EV_OVER_LIMIT:
-    case EV_AXLE_OVERLOAD: return "kg";
-    case EV_OVER_CAPACITY: return "人";
-    case EV_POSITION_MISMATCH: return "km";
-    default: return "秒";
-    }
-}
 
 /* Excel's limits: 32 767 characters a cell, 1 048 576 rows a sheet. */
 #define XLSX_CELL_MAX 32767
@@ -149,7 +137,8 @@ bool report_xlsx(const rl_run *run, const char *path)
         PUT(worksheet_write_string(ws, r, 2, text, NULL));
         PUT(worksheet_write_string(ws, r, 3, report_class_label(v->cls, zh), NULL));
         PUT(input_text(ws, r, 4, run_vehicle_company(run, v), &tmp));
-        PUT(input_text(ws, r, 5, strtab_get(run->str, e->driver), &tmp));
+        char masked[19];
+        PUT(input_text(ws, r, 5, driver_shown(strtab_get(run->str, e->driver), run->opt.show_ids, masked), &tmp));
         PUT(worksheet_write_string(ws, r, 6, report_type_label(e->type, zh), NULL));
         PUT(worksheet_write_number(ws, r, 7, excel_time(e->start, tz), when));
         PUT(worksheet_write_number(ws, r, 8, excel_time(e->end, tz), when));
@@ -169,7 +158,10 @@ bool report_xlsx(const rl_run *run, const char *path)
         run_format_origin(run, e->origin, text, sizeof text);
         PUT(input_text(ws, r, 19, text, &tmp));
         PUT(worksheet_write_number(ws, r, 20, e->evidence_points, NULL));
-        PUT(worksheet_write_string(ws, r, 21, unit_zh(e->type), NULL));
+        PUT(worksheet_write_string(ws, r, 21, report_unit(e->type, zh), NULL));
+        const char *basis = rule_basis(e->rule, zh);
+        if (basis)
+            PUT(worksheet_write_string(ws, r, 22, basis, NULL));
 #undef PUT
         if (w != LXW_NO_ERROR && err == LXW_NO_ERROR)
             err = w;

@@ -106,12 +106,16 @@ int cmd_analyze(int argc, char **argv)
         }
         if (fm & FMT_JSONL)
             ok &= write_one(&run, "events.jsonl", report_events_jsonl);
-        if (fm & FMT_GEOJSON)
+        if (fm & FMT_GEOJSON) {
             ok &= write_one(&run, "events.geojson", report_geojson);
+            ok &= write_one(&run, "tracks.geojson", report_tracks_geojson);
+        }
         if (fm & FMT_XLSX)
             ok &= write_one(&run, "events.xlsx", report_xlsx);
         if (fm & FMT_HTML)
             ok &= write_one(&run, "report.html", report_html);
+        if ((fm & FMT_HTML) && run.opt.by_driver)
+            ok &= write_one(&run, "drivers.html", report_drivers_html);
     }
     /* rejects.csv was written all along: a full disk shows up here */
     bool rejects_ok = !ferror(run.rejects);
