@@ -21,6 +21,10 @@
 #include "reports.h"
 #include "track.h"
 #include "tracksample.h"
+#include "map.h"
+#include "privacy.h"
+
+#include <openssl/evp.h>
 
 /* ---- helpers ---- */
 
@@ -120,6 +124,41 @@ static void small_fleet(harness *h, const char *driver)
 
 /* ---- report.html ---- */
 
+/* The text of the page without its inline script (Leaflet's code names
+ * web addresses it never fetches: the CSP is what forbids fetching). */
+static char *without_script(const char *s)
+{
+    char *c = strdup(s);
+    char *p = strstr(c, "<script>");
+    if (p) {
+        char *e = strstr(p, "</script>");
+        assert_non_null(e);
+        memmove(p, e + 9, strlen(e + 9) + 1);
+    }
+    return c;
+}
+
+/* The CSP names the page's one inline script by its SHA-256. */
+static void check_csp_hash(const char *s)
+{
+    const char *p = strstr(s, "<script>");
+    assert_non_null(p);
+    p += 8;
+    const char *e = strstr(p, "</script>");
+    assert_non_null(e);
+    unsigned char md[32];
+    unsigned int n = 0;
+    EVP_Digest(p, (size_t)(e - p), md, &n, EVP_sha256(), NULL);
+    unsigned char b64[64];
+    EVP_EncodeBlock(b64, md, 32);
+    char want[128];
+    snprintf(want, sizeof want, "script-src 'sha256-%s'", b64);
+    assert_non_null(strstr(s, want));
+    assert_non_null(strstr(s, "default-src 'none'"));
+    assert_null(strstr(s, "unsafe-eval"));
+    assert_int_equal(count_of(s, "<script>"), 1);
+}
+
 static void html_single_page(void **state)
 {
     (void)state;
@@ -134,51 +173,95 @@ static void html_single_page(void **state)
     assert_non_null(s);
     assert_true(strncmp(s, "<!DOCTYPE html>", 15) == 0);
     assert_non_null(strstr(s, "<html lang=\"en\">"));
-    /* self-contained: nothing fetched, nothing run */
-    assert_non_null(strstr(s, "Content-Security-Policy"));
-    assert_null(strstr(s, "<script"));
-    assert_null(strstr(s, "http://"));
-    assert_null(strstr(s, "https://"));
-    assert_null(strstr(s, "url("));
-    assert_null(strstr(s, "@import"));
-    assert_null(strstr(s, "<link"));
-    assert_null(strstr(s, "<img"));
-    /* input text escaped */
+    /* self-contained: one inline script allowed by its hash, nothing fetched */
+    check_csp_hash(s);
+    char *rest = without_script(s);
+    assert_null(strstr(rest, "http://"));
+    assert_null(strstr(rest, "https://"));
+    assert_null(strstr(rest, "<link"));
+    assert_null(strstr(rest, "<img"));
+    assert_null(strstr(rest, "@import"));
+    assert_null(strstr(rest, " src=\""));
+    free(rest);
+    /* Leaflet's images are inlined: its CSS fetches nothing */
+    assert_null(strstr(s, "url(images/"));
+    /* input text escaped, in HTML and in the maps' JSON */
     assert_non_null(strstr(s, "&lt;script&gt;alert(1)&lt;/script&gt;&amp;&quot;Co&quot;"));
     assert_non_null(strstr(s, "&lt;b&gt;D1&lt;/b&gt;"));
     assert_null(strstr(s, "<b>D1"));
-    /* index by severity, one section for the vehicle with events */
+    assert_null(strstr(s, "<script>alert"));
+    /* the maps: the overview of every event, a map of the vehicle */
+    assert_int_equal(count_of(s, "class=\"rl-map\""), 2);
+    assert_non_null(strstr(s, "id=\"rl-map-all\""));
+    assert_non_null(strstr(s, "id=\"rl-map-v1\""));
+    assert_non_null(strstr(s, "\"kind\":\"all\""));
+    /* ranking by the risk index, stated; points per event, not summed */
     const char *a = strstr(s, "粤B10001"), *b = strstr(s, "粤B10002");
     assert_non_null(a);
     assert_non_null(b);
     assert_true(a < b);
+    assert_non_null(strstr(s, "Risk index = the sum over the vehicle's events"));
     assert_int_equal(count_of(s, "<section class=\"veh\">"), 1);
     assert_non_null(strstr(s, "1 vehicles without violations"));
-    /* the event row: type, value vs limit, regulation and its basis */
+    /* the event row: type, value vs limit, points, regulation and basis */
     assert_non_null(strstr(s, "Speeding"));
     assert_non_null(strstr(s, "100 / 80 km/h"));
     assert_non_null(strstr(s, "+25%"));
     assert_non_null(strstr(s, "12 pts; warning or 20-200 yuan"));
     assert_non_null(strstr(s, "<code>speeding.hazmat</code>"));
-    assert_non_null(strstr(s, rule_basis("speeding.hazmat")));
+    assert_non_null(strstr(s, rule_basis("speeding.hazmat", false)));
     assert_non_null(strstr(s, h.run.events.e[0].id));
-    /* one day with events: a speed chart and a track sketch */
+    /* the road type was assumed: said */
+    assert_non_null(strstr(s, "road type not known: taken as an expressway"));
+    /* evidence: opened by the marker's link, a chart and the fixes */
+    char want[64];
+    snprintf(want, sizeof want, "<details class=\"evd\" id=\"x%s\">", h.run.events.e[0].id);
+    assert_non_null(strstr(s, want));
+    assert_non_null(strstr(s, "class=\"fxd in\""));
+    assert_non_null(strstr(s, "<table class=\"fx\">"));
+    /* the evidence chart and one day chart */
     assert_int_equal(count_of(s, "<svg"), 2);
     assert_non_null(strstr(s, "class=\"lim\""));
     assert_non_null(strstr(s, "class=\"spd\""));
     assert_non_null(strstr(s, "class=\"ev ev-s\""));
-    assert_non_null(strstr(s, "class=\"trk\""));
-    assert_non_null(strstr(s, "class=\"mk mk-s\""));
+    /* sortable, filterable tables */
+    assert_non_null(strstr(s, "<table class=\"idx sortable\" id=\"idx\">"));
+    assert_non_null(strstr(s, "data-filter=\"idx\""));
     free(s);
 
-    /* Chinese */
+    /* Chinese: labels, penalty, the citation in 《…》第…条 form */
     h.run.opt.lang = "zh";
     assert_true(report_html(&h.run, path));
     s = slurp(path, NULL);
     assert_non_null(strstr(s, "<html lang=\"zh-CN\">"));
     assert_non_null(strstr(s, "超速"));
-    assert_non_null(strstr(s, "12分；警告或20-200元"));
+    assert_non_null(strstr(s, "记12分；警告或罚款20-200元"));
+    assert_non_null(strstr(s, "《危险货物道路运输安全管理办法》（2019年）第四十六条"));
     assert_non_null(strstr(s, "危险货物运输车"));
+    assert_non_null(strstr(s, "风险指数"));
+    assert_non_null(strstr(s, "驾驶员记分"));
+    assert_null(strstr(s, " art. "));
+    assert_null(strstr(s, ">Speeding<"));
+    free(s);
+
+    /* without Leaflet: no map, a warning naming the package, the tables work */
+    setenv("ROADLOG_LEAFLET_DIR", "/nonexistent", 1);
+    h.run.opt.quiet = true;
+    assert_true(report_html(&h.run, path));
+    unsetenv("ROADLOG_LEAFLET_DIR");
+    s = slurp(path, NULL);
+    assert_non_null(strstr(s, "libjs-leaflet"));
+    assert_int_equal(count_of(s, "class=\"rl-map\""), 0);
+    check_csp_hash(s);
+    assert_non_null(strstr(s, "sortable"));
+    free(s);
+
+    /* --tiles: its origin, and only it, may be fetched (images) */
+    h.run.opt.tiles = "http://tiles.intranet:8080/osm/{z}/{x}/{y}.png";
+    assert_true(report_html(&h.run, path));
+    s = slurp(path, NULL);
+    assert_non_null(strstr(s, "img-src data: http://tiles.intranet:8080;"));
+    assert_non_null(strstr(s, "\"tiles\":\"http://tiles.intranet:8080/osm/{z}/{x}/{y}.png\""));
     free(s);
     rm_rf(dir);
     h_free(&h);
@@ -259,7 +342,7 @@ static void html_large_fleet(void **state)
     for (struct dirent *de; (de = readdir(d)) != NULL;)
         files += de->d_name[0] != '.';
     closedir(d);
-    assert_int_equal(files, 521 + 1);
+    assert_int_equal(files, 521 + 1 + 2); /* and the map code once: roadlog-map.js, .css */
     snprintf(path, sizeof path, "%s/vehicles/粤B____X1.html", dir);
     s = slurp(path, NULL);
     assert_non_null(strstr(s, "../report.html#r"));
@@ -292,7 +375,7 @@ static void xlsx_ledger(void **state)
     char *s = slurp(path, NULL);
     assert_non_null(s);
     assert_non_null(strstr(s, "state=\"frozen\""));
-    assert_non_null(strstr(s, "<autoFilter ref=\"A1:V2\"/>"));
+    assert_non_null(strstr(s, "<autoFilter ref=\"A1:W2\"/>"));
     assert_non_null(strstr(s, "车牌号"));
     assert_non_null(strstr(s, "违规类型"));
     assert_non_null(strstr(s, "<cols>"));
@@ -402,8 +485,26 @@ static void samples_bounded(void **state)
     }
     assert_int_equal(kept_driving, 12 * 12 + 1);
     assert_int_equal(kept_parked, 0);
+    /* the episode's fixes: 600 s at 1 Hz and the margins, more than a
+     * capture holds: thinned, the top speed kept, every one a real fix */
+    tracksample_fixes fx;
+    const rl_event *sp = h_event(&h, EV_SPEEDING, 0);
+    assert_true(tracksample_event(&h.run, v1, sp->start, sp->end, &fx));
+    assert_true(fx.thinned);
+    assert_true(fx.n <= TS_CAPTURE_MAX && fx.n > TS_CAPTURE_MAX / 2);
+    int top = 0;
+    size_t inside = 0;
+    for (size_t i = 0; i < fx.n; i++) {
+        top = fx.f[i].speed_dkmh > top ? fx.f[i].speed_dkmh : top;
+        inside += (fx.f[i].flags & TSF_IN_EVENT) != 0;
+        assert_int_equal(fx.f[i].limit_dkmh, 800);
+        if (i)
+            assert_true(fx.f[i].time > fx.f[i - 1].time);
+    }
+    assert_int_equal(top, 950);
+    assert_true(inside > 0 && inside < fx.n);
     size_t bytes = tracksample_bytes(&h.run);
-    assert_true(bytes < 1440 * sizeof(ts_point) + 145 * sizeof(ts_point) + 1024);
+    assert_true(bytes < 1440 * sizeof(ts_point) + 145 * sizeof(ts_point) + TS_CAPTURE_MAX * sizeof(ts_fix) + 1024);
     h_free(&h);
 
     /* nothing kept for charts when report.html is not asked for */
