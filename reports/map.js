@@ -121,6 +121,8 @@
     var all = [g];
     var zs = zonesOf(null);
     if (zs.length) { var z = zonesLayer(zs).addTo(map); layers[conf.lZones] = z; all.push(z); }
+    div.setAttribute('data-events', String(d.e.length));
+    div.setAttribute('data-zones', String(zs.length));
     if (d.s && d.s.length) { var s = stationsLayer(d.s).addTo(map); layers[conf.lStations] = s; all.push(s); }
     L.control.layers(null, layers, {collapsed: false}).addTo(map);
     fit(map, all);
@@ -152,6 +154,8 @@
     var all = [track, g];
     var zs = zonesOf(d.zi || []);
     if (zs.length) { var z = zonesLayer(zs).addTo(map); layers[conf.lZones] = z; all.push(z); }
+    div.setAttribute('data-events', String(d.e.length));
+    div.setAttribute('data-zones', String(zs.length));
     if (d.s && d.s.length) { var s = stationsLayer(d.s).addTo(map); layers[conf.lStations] = s; all.push(s); }
     L.control.layers(null, layers, {collapsed: false}).addTo(map);
     fit(map, all);

@@ -55,6 +55,15 @@ check "base fleet: events and days match the truth" sh -c "
     python3 '$TOP/tests/compare_truth.py' truth.csv out/events.csv --types $ALL_TYPES &&
     python3 '$TOP/tests/compare_days.py' truth_days.csv out/vehicle_days.csv"
 strip_source "$WORK/base/out/events.csv" >"$WORK/base.events"
+# drivers: the runs above mask ID-card numbers (compare_truth.py masks the
+# truth alike); in full with --show-ids, and nowhere in full without it
+check "base fleet --show-ids: drivers in full match the truth" sh -c "
+    cd '$WORK/base' && '$ROADLOG' analyze --quiet --show-ids --format csv --registry registry.csv --out out-ids gps.csv &&
+    grep -q '\"driver_ids\":\"shown\"' out-ids/run.json && grep -qE ',[0-9]{17}[0-9X],' out-ids/events.csv &&
+    python3 '$TOP/tests/compare_truth.py' truth.csv out-ids/events.csv --types $GPS_TYPES"
+check "base fleet: no ID-card number in full in any output" sh -c "
+    cd '$WORK/base/out' && grep -q '\"driver_ids\":\"masked\"' run.json && grep -qE ',[0-9]{6}[*]{8}[0-9X]{4},' events.csv &&
+    ! grep -rlE '[0-9]{17}[0-9X]' events.csv events.jsonl vehicles.csv report.html events.geojson"
 
 for v in en zh gbk bom tab semicolon crlf quoted iso slash epoch epoch_ms aliases colorname nocolor; do
     d="$WORK/v-$v"
