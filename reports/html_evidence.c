@@ -317,7 +317,16 @@ void html_evidence(FILE *f, const hctx *h, const rl_event *e, uint32_t num)
     fputs("</summary>\n", f);
     if (is_weighing(e->type)) {
         fputs("<div class=\"evgrid\"><div>", f);
-        weighing_table(f, h, e);
+        /* one weighing gives several events (over_limit, overload,
+         * axle_overload ...): its table once, at the first of them */
+        const rl_event *first = e;
+        while (first > h->run->events.e + h->ev_lo[e->vehicle] && first[-1].start == e->start &&
+               is_weighing(first[-1].type))
+            first--;
+        if (first == e)
+            weighing_table(f, h, e);
+        else
+            fprintf(f, "<p class=\"small\"><a href=\"#x%s\">%s</a></p>", first->id, LBL(h, L_WEIGHING));
         fputs("</div><div>", f);
         rule_in_force(f, h, e);
         fputs("</div></div></details>\n", f);

@@ -99,6 +99,8 @@ typedef struct wrec {
  *                 evidence names it; consecutive rows of one station are
  *                 interned once)
  *   u16  speed    WIM speed in 0.1 km/h, when W_SPEED
+ * (station and speed only when report.html or events.geojson is asked
+ * for: 6 bytes a row that the ledger alone does not need)
  *
  * Records are unaligned: fields are read and written with memcpy. */
 typedef struct wchunk {
@@ -136,7 +138,7 @@ static inline int64_t clamp64(int64_t v, int64_t lo, int64_t hi) { return v < lo
  * W_RECORD_MAX).  Counts and masses beyond what the parsers let through
  * (99 axles, 1000 passengers, 1000 t) are clamped to the field. */
 static size_t wrec_pack(unsigned char *out, const rl_weighing *w, int naxle, int64_t base_time,
-                        rl_origin base_origin, uint32_t station)
+                        rl_origin base_origin, uint32_t station, bool keep_speed)
 {
     uint64_t head = (uint64_t)clamp64(w->axles, 0, 31) << W_SHIFT_AXLES |
                     (uint64_t)naxle << W_SHIFT_NAXLE |
@@ -186,7 +188,7 @@ static size_t wrec_pack(unsigned char *out, const rl_weighing *w, int naxle, int
         store_u32(out + k, station);
         k += 4;
     }
-    if (w->have_speed) {
+    if (w->have_speed && keep_speed) {
         head |= W_SPEED;
         store_u16(out + k, (uint16_t)clamp64(w->speed_mkmh / 100, 0, UINT16_MAX));
         k += 2;
@@ -369,8 +371,10 @@ void weigh_store(struct rl_run *run, uint32_t vidx, const rl_weighing *w)
         vehicle_add_weighing(vtable_at(run->vt, vidx), &c->link);
         *o = (wopen){c, w->time, w->origin, 0, cap, 0};
     }
-    uint32_t station = station_id(run, os, w->station, w->station_len);
-    o->used += (uint32_t)wrec_pack(o->c->data + o->used, w, naxle, o->base_time, o->base_origin, station);
+    /* the station and the speed are evidence for the documents only */
+    bool docs = (run->opt.formats & (FMT_HTML | FMT_GEOJSON)) != 0;
+    uint32_t station = docs ? station_id(run, os, w->station, w->station_len) : 0;
+    o->used += (uint32_t)wrec_pack(o->c->data + o->used, w, naxle, o->base_time, o->base_origin, station, docs);
     o->n++;
     /* The vehicle's next record goes on here, after the other vehicles'
      * (a log interleaves them): fetch the cache line after this one now,

@@ -375,13 +375,29 @@ static void xlsx_ledger(void **state)
     char *s = slurp(path, NULL);
     assert_non_null(s);
     assert_non_null(strstr(s, "state=\"frozen\""));
-    assert_non_null(strstr(s, "<autoFilter ref=\"A1:W2\"/>"));
+    assert_non_null(strstr(s, "<autoFilter ref=\"A1:V2\"/>"));
     assert_non_null(strstr(s, "车牌号"));
     assert_non_null(strstr(s, "违规类型"));
     assert_non_null(strstr(s, "<cols>"));
     /* the driver cell is text with a leading ', never a formula */
     assert_non_null(strstr(s, "'=HYPERLINK"));
     assert_null(strstr(s, "<f>"));
+    free(s);
+    /* the second sheet: each rule the events name with its Chinese basis */
+    snprintf(cmd, sizeof cmd,
+             "python3 -c \"import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); "
+             "open(sys.argv[2],'wb').write(z.read('xl/worksheets/sheet2.xml')+z.read('xl/workbook.xml'))\" "
+             "%s/events.xlsx %s/sheet2.xml",
+             dir, dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/sheet2.xml", dir);
+    s = slurp(path, NULL);
+    assert_non_null(strstr(s, "规则依据"));
+    assert_non_null(strstr(s, "speeding.hazmat"));
+    assert_non_null(strstr(s, "《危险货物道路运输安全管理办法》（2019年）第四十六条"));
+    free(s);
+    snprintf(path, sizeof path, "%s/sheet1.xml", dir);
+    s = slurp(path, NULL);
     /* value (O2) and limit (P2) are numbers */
     const char *c = strstr(s, "r=\"O2\"");
     assert_non_null(c);
