@@ -76,6 +76,17 @@ static void put_coords(FILE *f, map_simplifier *s, gline *l)
     fputc(']', f);
 }
 
+typedef struct gline_span {
+    gline *l;
+    const rl_run *run;
+} gline_span;
+
+static void span_add(void *ud, int64_t t, const ts_point *p, int slot_min)
+{
+    gline_span *g = ud;
+    gline_add(g->l, g->run, p->lat_e6, p->lon_e6);
+}
+
 /* The line of an event: its captured fixes inside the episode, else the
  * day samples over its span. */
 static void event_line(const rl_run *run, const rl_event *e, gline *l)
@@ -88,19 +99,9 @@ static void event_line(const rl_run *run, const rl_event *e, gline *l)
                 gline_add(l, run, fx.f[i].lat_e6, fx.f[i].lon_e6);
         return;
     }
-    if (e->end <= e->start)
-        return;
-    int32_t tz = run->opt.tz;
-    for (int64_t d = tu_local_day(e->start, tz); d <= tu_local_day(e->end, tz); d++) {
-        tracksample_view sv;
-        if (!tracksample_day(run, e->vehicle, d, &sv))
-            continue;
-        int64_t day0 = d * RL_DAY_S - tz;
-        for (size_t i = 0; i < sv.n; i++) {
-            int64_t t = day0 + (int64_t)(sv.p[i].slot & TS_SLOT_MASK) * sv.slot_min * 60;
-            if (t + sv.slot_min * 60 > e->start && t <= e->end)
-                gline_add(l, run, sv.p[i].lat_e6, sv.p[i].lon_e6);
-        }
+    if (e->end > e->start) {
+        gline_span g = {l, run};
+        tracksample_span(run, e->vehicle, e->start, e->end, span_add, &g);
     }
 }
 

@@ -132,6 +132,26 @@ static void fix_table(FILE *f, const hctx *h, const rl_event *e, const cpt *p, s
     fputs("</tbody></table>\n", f);
 }
 
+typedef struct sample_points {
+    const rl_run *run;
+    const rl_vehicle *v;
+    const rl_event *e;
+    rl_buf b;                /* cpt */
+    size_t n;
+    int64_t lim_day, lim_night;
+} sample_points;
+
+static void sample_point(void *ud, int64_t t, const ts_point *p, int slot_min)
+{
+    sample_points *sp = ud;
+    const rl_run *run = sp->run;
+    bool night = class_is_passenger(sp->v->cls) && window_contains(run->rules.night, tu_local_sod(t, run->opt.tz));
+    cpt c = {t, p->lat_e6, p->lon_e6, p->speed_dkmh, (int)((night ? sp->lim_night : sp->lim_day) / 100),
+             t >= sp->e->start && t <= sp->e->end, (p->slot & TS_GAP_BEFORE) != 0};
+    buf_put(&sp->b, &c, sizeof c);
+    sp->n++;
+}
+
 /* The points of an event: its captured fixes, else the day samples
  * around it (0.1 km/h speeds, the limit of the vehicle by day or night). */
 static cpt *event_points(const hctx *h, const rl_event *e, size_t *n, bool *from_samples, bool *thinned)
@@ -150,33 +170,13 @@ static cpt *event_points(const hctx *h, const rl_event *e, size_t *n, bool *from
     }
     if (e->end <= e->start)
         return NULL;
-    const rl_vehicle *v = vtable_at(run->vt, e->vehicle);
-    int64_t lim_day, lim_night;
-    vehicle_limits(run, v, &lim_day, &lim_night);
-    int32_t tz = run->opt.tz;
+    sample_points sp = {run, vtable_at(run->vt, e->vehicle), e, {0}, 0, 0, 0};
+    vehicle_limits(run, sp.v, &sp.lim_day, &sp.lim_night);
     int64_t margin = (e->end - e->start) / 8 + 600;
-    int64_t from = e->start - margin, to = e->end + margin;
-    rl_buf b = {0};
-    size_t k = 0;
-    for (int64_t d = tu_local_day(from, tz); d <= tu_local_day(to, tz); d++) {
-        tracksample_view sv;
-        if (!tracksample_day(run, e->vehicle, d, &sv))
-            continue;
-        int64_t day0 = d * RL_DAY_S - tz;
-        for (size_t i = 0; i < sv.n; i++) {
-            int64_t t = day0 + (int64_t)(sv.p[i].slot & TS_SLOT_MASK) * sv.slot_min * 60;
-            if (t < from || t > to)
-                continue;
-            bool night = class_is_passenger(v->cls) && window_contains(run->rules.night, tu_local_sod(t, tz));
-            cpt c = {t, sv.p[i].lat_e6, sv.p[i].lon_e6, sv.p[i].speed_dkmh, (int)((night ? lim_night : lim_day) / 100),
-                     t >= e->start && t <= e->end, (sv.p[i].slot & TS_GAP_BEFORE) != 0};
-            buf_put(&b, &c, sizeof c);
-            k++;
-        }
-    }
-    *n = k;
+    tracksample_span(run, e->vehicle, e->start - margin, e->end + margin, sample_point, &sp);
+    *n = sp.n;
     *from_samples = true;
-    return (cpt *)b.p;
+    return (cpt *)sp.b.p;
 }
 
 /* ---- weighings ---- */

@@ -150,6 +150,23 @@ static bool put_stations(FILE *f, const hctx *h, uint32_t vidx, bool first)
     return first;
 }
 
+/* An event on a map: lat, lon, type, n (the vehicle in the overview, the
+ * event's number on a vehicle's map), id, local time, class. */
+static void put_event_entry(FILE *f, const hctx *h, const rl_event *ev, size_t n)
+{
+    const rl_run *run = h->run;
+    double lat, lon;
+    map_coord(run->opt.map_coord, ev->start_lat_e6, ev->start_lon_e6, &lat, &lon);
+    map_put_deg(f, lat);
+    fputc(',', f);
+    map_put_deg(f, lon);
+    char t[32];
+    tu_format(ev->start, run->opt.tz, t);
+    fprintf(f, ",%d,%zu,\"%s\",", (int)ev->type, n, ev->id);
+    json_html(f, t);
+    fprintf(f, ",\"%c\"", ev_class(ev->type));
+}
+
 void html_map_overview(FILE *f, const hctx *h)
 {
     const rl_run *run = h->run;
@@ -181,16 +198,8 @@ void html_map_overview(FILE *f, const hctx *h)
                 continue;
             fputs(shown++ ? ",[" : "[", f);
             /* [lat, lon, type, vehicle, id, time, class] */
-            double lat, lon;
-            map_coord(run->opt.map_coord, ev->start_lat_e6, ev->start_lon_e6, &lat, &lon);
-            map_put_deg(f, lat);
-            fputc(',', f);
-            map_put_deg(f, lon);
-            char t[32];
-            tu_format(ev->start, run->opt.tz, t);
-            fprintf(f, ",%d,%zu,\"%s\",", (int)ev->type, r, ev->id);
-            json_html(f, t);
-            fprintf(f, ",\"%c\"]", ev_class(ev->type));
+            put_event_entry(f, h, ev, r);
+            fputc(']', f);
         }
     }
     fputs("],\"s\":[", f);
@@ -288,6 +297,19 @@ static double put_track(FILE *f, const hctx *h, uint32_t vidx)
     return tol;
 }
 
+typedef struct line_span {
+    line *l;
+    const rl_run *run;
+} line_span;
+
+static void span_add(void *ud, int64_t t, const ts_point *p, int slot_min)
+{
+    line_span *ls = ud;
+    double lat, lon;
+    map_coord(ls->run->opt.map_coord, p->lat_e6, p->lon_e6, &lat, &lon);
+    line_add(ls->l, lon, lat);
+}
+
 /* An event's own line: its fixes inside the episode; for events without
  * a capture (fatigue: known after the pass) the day samples in its span. */
 static void put_event_line(FILE *f, const hctx *h, uint32_t vidx, const rl_event *ev, double tol)
@@ -303,21 +325,8 @@ static void put_event_line(FILE *f, const hctx *h, uint32_t vidx, const rl_event
                 line_add(&l, lon, lat);
             }
     } else if (ev->end > ev->start) {
-        int32_t tz = run->opt.tz;
-        for (int64_t d = tu_local_day(ev->start, tz); d <= tu_local_day(ev->end, tz); d++) {
-            tracksample_view sv;
-            if (!tracksample_day(run, vidx, d, &sv))
-                continue;
-            int64_t day0 = d * RL_DAY_S - tz;
-            for (size_t i = 0; i < sv.n; i++) {
-                int64_t t = day0 + (int64_t)(sv.p[i].slot & TS_SLOT_MASK) * sv.slot_min * 60;
-                if (t + sv.slot_min * 60 <= ev->start || t > ev->end)
-                    continue;
-                double lat, lon;
-                map_coord(run->opt.map_coord, sv.p[i].lat_e6, sv.p[i].lon_e6, &lat, &lon);
-                line_add(&l, lon, lat);
-            }
-        }
+        line_span ls = {&l, run};
+        tracksample_span(run, vidx, ev->start, ev->end, span_add, &ls);
     }
     if (l.n > 1)
         put_line(f, h, &l, tol);
@@ -349,16 +358,8 @@ void html_map_vehicle(FILE *f, const hctx *h, size_t r)
         fputs(first ? "[" : ",[", f);
         first = false;
         /* [lat, lon, type, number, id, time, class, line] */
-        double lat, lon;
-        map_coord(run->opt.map_coord, ev->start_lat_e6, ev->start_lon_e6, &lat, &lon);
-        map_put_deg(f, lat);
+        put_event_entry(f, h, ev, num);
         fputc(',', f);
-        map_put_deg(f, lon);
-        char t[32];
-        tu_format(ev->start, run->opt.tz, t);
-        fprintf(f, ",%d,%u,\"%s\",", (int)ev->type, num, ev->id);
-        json_html(f, t);
-        fprintf(f, ",\"%c\",", ev_class(ev->type));
         put_event_line(f, h, vidx, ev, tol);
         fputc(']', f);
     }

@@ -118,14 +118,18 @@
     var layers = {};
     layers[conf.lEvents] = g;
     g.addTo(map);
-    var all = [g];
-    var zs = zonesOf(null);
+    finish(div, map, d, layers, [g], zonesOf(null));
+  }
+
+  /* zones and stations over the events, the layer control, the view;
+   * the map notes what it drew (tests/browser.py reads it) */
+  function finish(div, map, d, layers, all, zs) {
     if (zs.length) { var z = zonesLayer(zs).addTo(map); layers[conf.lZones] = z; all.push(z); }
-    div.setAttribute('data-events', String(d.e.length));
-    div.setAttribute('data-zones', String(zs.length));
     if (d.s && d.s.length) { var s = stationsLayer(d.s).addTo(map); layers[conf.lStations] = s; all.push(s); }
     L.control.layers(null, layers, {collapsed: false}).addTo(map);
     fit(map, all);
+    div.setAttribute('data-events', String(d.e.length));
+    div.setAttribute('data-zones', String(zs.length));
   }
 
   function vehicleMap(div, d) {
@@ -151,14 +155,7 @@
     var layers = {};
     layers[conf.lTrack] = track;
     layers[conf.lEvents] = g;
-    var all = [track, g];
-    var zs = zonesOf(d.zi || []);
-    if (zs.length) { var z = zonesLayer(zs).addTo(map); layers[conf.lZones] = z; all.push(z); }
-    div.setAttribute('data-events', String(d.e.length));
-    div.setAttribute('data-zones', String(zs.length));
-    if (d.s && d.s.length) { var s = stationsLayer(d.s).addTo(map); layers[conf.lStations] = s; all.push(s); }
-    L.control.layers(null, layers, {collapsed: false}).addTo(map);
-    fit(map, all);
+    finish(div, map, d, layers, [track, g], zonesOf(d.zi || []));
   }
 
   function drawMaps() {

@@ -520,3 +520,19 @@ const ts_weighing *tracksample_weighing_at(const struct rl_run *run, uint32_t vi
     }
     return lo < v->nw && v->w[lo].time == time ? &v->w[lo] : NULL;
 }
+
+void tracksample_span(const struct rl_run *run, uint32_t vidx, int64_t from, int64_t to, ts_span_fn fn, void *ud)
+{
+    int32_t tz = run->opt.tz;
+    for (int64_t d = tu_local_day(from, tz); d <= tu_local_day(to, tz); d++) {
+        tracksample_view sv;
+        if (!tracksample_day(run, vidx, d, &sv))
+            continue;
+        int64_t day0 = d * RL_DAY_S - tz;
+        for (size_t i = 0; i < sv.n; i++) {
+            int64_t t = day0 + (int64_t)(sv.p[i].slot & TS_SLOT_MASK) * sv.slot_min * 60;
+            if (t + sv.slot_min * 60 > from && t <= to)
+                fn(ud, t, &sv.p[i], sv.slot_min);
+        }
+    }
+}

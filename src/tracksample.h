@@ -126,6 +126,11 @@ const ts_weighing *tracksample_weighing_at(const struct rl_run *run, uint32_t vi
 
 /* The sample of a vehicle-day; false when none was kept. */
 bool tracksample_day(const struct rl_run *run, uint32_t vidx, int64_t local_day, tracksample_view *out);
+/* Every kept day sample of a vehicle whose slot overlaps [from, to] (UTC),
+ * in time order: fn(ud, the slot's start, the sample, minutes per slot). */
+typedef void (*ts_span_fn)(void *ud, int64_t time, const ts_point *p, int slot_min);
+void tracksample_span(const struct rl_run *run, uint32_t vidx, int64_t from, int64_t to, ts_span_fn fn, void *ud);
+
 /* Bytes held for the run (samples, headers included). */
 size_t tracksample_bytes(const struct rl_run *run);
 

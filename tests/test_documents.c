@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "testfiles.h"
 
 #include "i18n.h"
 #include "map.h"
@@ -18,48 +19,12 @@
 #include "reports.h"
 #include "tracksample.h"
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    rl_buf b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_put(&b, chunk, n);
-    fclose(f);
-    buf_putc(&b, 0);
-    return b.p;
-}
-
-static size_t count_of(const char *hay, const char *needle)
-{
-    size_t n = 0, l = strlen(needle);
-    for (const char *p = strstr(hay, needle); p; p = strstr(p + l, needle))
-        n++;
-    return n;
-}
-
-static void make_tmp(char out[64])
-{
-    snprintf(out, 64, "/tmp/rl-test-documents-XXXXXX");
-    assert_non_null(mkdtemp(out));
-}
-
-static void rm_rf(const char *dir)
-{
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
-}
-
 static char *write_and_read(harness *h, bool (*w)(const rl_run *, const char *), const char *name, char dir[64])
 {
     char path[160];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     assert_true(w(&h->run, path));
-    return slurp(path);
+    return slurp(path, NULL);
 }
 
 /* ---- one keyed table of labels, Chinese citations ---- */
@@ -171,12 +136,12 @@ static void ids_masked(void **state)
     char path[160];
     snprintf(path, sizeof path, "%s/run.json", dir);
     assert_true(report_run_json(&h.run, path, "analyze", 0));
-    s = slurp(path);
+    s = slurp(path, NULL);
     assert_non_null(strstr(s, "\"driver_ids\":\"shown\""));
     free(s);
     h.run.opt.show_ids = false;
     assert_true(report_run_json(&h.run, path, "analyze", 0));
-    s = slurp(path);
+    s = slurp(path, NULL);
     assert_non_null(strstr(s, "\"driver_ids\":\"masked\""));
     free(s);
     rm_rf(dir);

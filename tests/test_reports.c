@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "testfiles.h"
 
 #include "cli.h"
 #include "dispatch.h"
@@ -27,49 +28,6 @@
 #include <openssl/evp.h>
 
 /* ---- helpers ---- */
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *b = malloc(cap + 1);
-    size_t k;
-    while ((k = fread(b + n, 1, cap - n, f)) > 0) {
-        n += k;
-        if (n == cap) {
-            cap *= 2;
-            b = realloc(b, cap + 1);
-        }
-    }
-    fclose(f);
-    b[n] = 0;
-    if (len)
-        *len = n;
-    return b;
-}
-
-static size_t count_of(const char *hay, const char *needle)
-{
-    size_t n = 0, l = strlen(needle);
-    for (const char *p = strstr(hay, needle); p; p = strstr(p + l, needle))
-        n++;
-    return n;
-}
-
-static void make_tmp(char out[64])
-{
-    snprintf(out, 64, "/tmp/rl-test-reports-XXXXXX");
-    assert_non_null(mkdtemp(out));
-}
-
-static void rm_rf(const char *dir)
-{
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
-}
 
 static bool have_python(void) { return system("python3 -c 'import zipfile, json' >/dev/null 2>&1") == 0; }
 
