@@ -204,7 +204,22 @@
     X(L_SUM_VDAYS, "Vehicle-days", "车辆日记录")                                                             \
     X(L_XLSX_SHEET, "Events", "违规事件")                                                                    \
     X(L_XLSX_UNIT, "Unit", "单位")                                                                           \
-    X(L_XLSX_BASIS, "Basis", "依据")
+    X(L_XLSX_BASIS, "Basis", "依据")                                                                         \
+    X(L_XLSX_RULES_SHEET, "Rules and basis", "规则依据")                                                     \
+    X(L_XLSX_RULE, "Rule", "规则")                                                                           \
+    X(L_XLSX_COLOR, "Plate colour", "车牌颜色")                                                              \
+    X(L_XLSX_START, "Start", "开始时间")                                                                     \
+    X(L_XLSX_END, "End", "结束时间")                                                                         \
+    X(L_XLSX_DURATION, "Duration (s)", "持续时长(秒)")                                                       \
+    X(L_XLSX_START_LON, "Start lon", "起点经度")                                                             \
+    X(L_XLSX_START_LAT, "Start lat", "起点纬度")                                                             \
+    X(L_XLSX_END_LON, "End lon", "终点经度")                                                                 \
+    X(L_XLSX_END_LAT, "End lat", "终点纬度")                                                                 \
+    X(L_XLSX_VALUE, "Value", "实测值")                                                                       \
+    X(L_XLSX_LIMIT, "Limit", "限值")                                                                         \
+    X(L_XLSX_EXCESS, "Excess (%)", "超出比例(%)")                                                            \
+    X(L_XLSX_SOURCE, "Source", "数据来源")                                                                   \
+    X(L_XLSX_POINTS, "Evidence points", "证据点数")
 
 typedef enum {
 #define I18N_ENUM(id, en, zh) id,

@@ -31,15 +31,17 @@
 #include "timeutil.h"
 #include "util.h"
 
+/* The events.csv columns, titled from the label table (i18n.h) */
 static const struct {
-    const char *title;
+    label_id title;
     double width;
 } cols[] = {
-    {"事件编号", 18},  {"车牌号", 12},      {"车牌颜色", 8},   {"车辆类型", 12}, {"业户名称", 24},
-    {"驾驶员", 14},    {"违规类型", 14},    {"开始时间", 19},  {"结束时间", 19}, {"持续时长(秒)", 11},
-    {"起点经度", 12},  {"起点纬度", 11},    {"终点经度", 12},  {"终点纬度", 11}, {"实测值", 10},
-    {"限值", 10},      {"超出比例(%)", 11}, {"处罚标准", 22},  {"规则", 24},     {"数据来源", 28},
-    {"证据点数", 9},   {"单位", 7},
+    {L_EVENT_ID, 18},       {L_PLATE, 12},         {L_XLSX_COLOR, 8},     {L_CLASS, 12},
+    {L_COMPANY, 24},        {L_DRIVER, 14},        {L_TYPE, 14},          {L_XLSX_START, 19},
+    {L_XLSX_END, 19},       {L_XLSX_DURATION, 11}, {L_XLSX_START_LON, 12}, {L_XLSX_START_LAT, 11},
+    {L_XLSX_END_LON, 12},   {L_XLSX_END_LAT, 11},  {L_XLSX_VALUE, 10},    {L_XLSX_LIMIT, 10},
+    {L_XLSX_EXCESS, 11},    {L_PENALTY, 22},       {L_XLSX_RULE, 24},     {L_XLSX_SOURCE, 28},
+    {L_XLSX_POINTS, 9},     {L_XLSX_UNIT, 7},
 };
 #define NCOLS (sizeof cols / sizeof cols[0])
 
@@ -77,14 +79,14 @@ static double fixed(int64_t v, int scale)
 /* 规则依据: the rules the events name, each with its Chinese basis. */
 static lxw_error basis_sheet(lxw_workbook *wb, const rl_run *run, lxw_format *head)
 {
-    lxw_worksheet *ws = workbook_add_worksheet(wb, "规则依据");
+    lxw_worksheet *ws = workbook_add_worksheet(wb, i18n_label(L_XLSX_RULES_SHEET, true));
     if (!ws)
         return LXW_ERROR_MEMORY_MALLOC_FAILED;
     worksheet_set_column(ws, 0, 0, 30, NULL);
     worksheet_set_column(ws, 1, 1, 100, NULL);
-    lxw_error err = worksheet_write_string(ws, 0, 0, "规则", head);
+    lxw_error err = worksheet_write_string(ws, 0, 0, i18n_label(L_XLSX_RULE, true), head);
     if (err == LXW_NO_ERROR)
-        err = worksheet_write_string(ws, 0, 1, "依据", head);
+        err = worksheet_write_string(ws, 0, 1, i18n_label(L_XLSX_BASIS, true), head);
     /* rule ids are few: a small list of the distinct ones, in order seen */
     const char **seen = NULL;
     size_t n = 0, cap = 0;
@@ -139,9 +141,9 @@ bool report_xlsx(const rl_run *run, const char *path)
             /* a ledger longer than a sheet goes on in 违规事件 (2), ... */
             char name[32];
             if (sheet++ == 0)
-                snprintf(name, sizeof name, "违规事件");
+                snprintf(name, sizeof name, "%s", i18n_label(L_XLSX_SHEET, zh));
             else
-                snprintf(name, sizeof name, "违规事件 (%zu)", sheet);
+                snprintf(name, sizeof name, "%s (%zu)", i18n_label(L_XLSX_SHEET, zh), sheet);
             ws = workbook_add_worksheet(wb, name);
             if (!ws) {
                 err = LXW_ERROR_MEMORY_MALLOC_FAILED;
@@ -153,7 +155,7 @@ bool report_xlsx(const rl_run *run, const char *path)
             worksheet_freeze_panes(ws, 1, 0);
             worksheet_autofilter(ws, 0, 0, (lxw_row_t)rows, (lxw_col_t)(NCOLS - 1));
             for (lxw_col_t c = 0; c < NCOLS; c++)
-                worksheet_write_string(ws, 0, c, cols[c].title, head);
+                worksheet_write_string(ws, 0, c, i18n_label(cols[c].title, zh), head);
             if (run->events.n == 0)
                 break;
         }
