@@ -62,7 +62,7 @@ deps:
 unit: $(TESTS)
 	@sh tests/run_unit.sh $(TESTS)
 
-integration: $(BUILD)/roadlog tools
+integration: $(BUILD)/roadlog tools $(BUILD)/tests/test_jt808
 	@sh tests/integration.sh $(BUILD)/roadlog $(BUILD)/fixtures
 	@sh tests/baddata.sh $(BUILD)/roadlog
 

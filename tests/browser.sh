@@ -20,8 +20,9 @@ fi
 # chromium, a CJK font and python3 come from .ci/packages (`make deps`).
 # Without a browser the check cannot run: that is a failure, with the
 # way to get one, never a pass.
-CHROME=$(command -v chromium || command -v chromium-browser || true)
-if [ -z "$CHROME" ]; then
+# ROADLOG_CHROMIUM names another browser binary
+CHROME=${ROADLOG_CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
+if [ -z "$CHROME" ] || [ ! -x "$CHROME" ]; then
     echo "SKIP browser: chromium is not installed; install it with 'make deps' (Debian package chromium)"
     exit 1
 fi

@@ -145,6 +145,16 @@ check "decode prints every position with its source" sh -c "cd '$WORK/base' && '
 check "--plate limits the analysis to one vehicle" sh -c "cd '$WORK/base' && p=\$(sed -n 2p out/events.csv | cut -d, -f2) && '$ROADLOG' analyze --quiet --registry registry.csv --plate \"\$p\" --out out-plate gps.csv && test \$(cut -d, -f2 out-plate/events.csv | sort -u | grep -vc plate) -eq 1"
 check "output folder that cannot be written: exit 1" sh -c "'$ROADLOG' analyze --quiet --out /proc/roadlog-cannot '$WORK/base/gps.csv' 2>/dev/null; test \$? -eq 1"
 
+# ---- the checks themselves: one that cannot run is never a pass ----
+UNIT_JT808=$(dirname "$ROADLOG")/tests/test_jt808
+if [ -x "$UNIT_JT808" ]; then
+    check "a unit case without its input (the JT/T 808 vectors) says SKIP and fails" sh -c "cd '$WORK' && ROADLOG_VECTORS=/nonexistent sh '$TOP/tests/run_unit.sh' '$UNIT_JT808' >skip.txt; rc=\$?; grep -q '^SKIP test_jt808: 1 case' skip.txt && grep -q 'ROADLOG_VECTORS' skip.txt && ! grep -q '^PASS' skip.txt && test \$rc -eq 1"
+    check "ROADLOG_ALLOW_SKIP=1: the SKIP stays, the run passes" sh -c "cd '$WORK' && ROADLOG_ALLOW_SKIP=1 ROADLOG_VECTORS=/nonexistent sh '$TOP/tests/run_unit.sh' '$UNIT_JT808' | grep -q '^SKIP test_jt808'"
+else
+    fail "$UNIT_JT808 is not built (make unit builds it)"
+fi
+check "the browser check without chromium says SKIP and fails" sh -c "cd '$WORK' && ROADLOG_CHROMIUM=/nonexistent/chromium sh '$TOP/tests/browser.sh' '$ROADLOG' >nobrowser.txt 2>&1; rc=\$?; grep -q '^SKIP browser: chromium is not installed' nobrowser.txt && test \$rc -eq 1"
+
 # ---- 5. hand-checked samples with expected outputs ----
 for c in "$TOP"/tests/expected/*/; do
     [ -f "$c/cmd" ] || continue
