@@ -108,11 +108,11 @@ bool report_run_json(const rl_run *run, const char *path, const char *command, i
     for (int k = 0; k < EV_TYPE_COUNT; k++)
         kv_u(f, event_type_name((event_type)k), by[k], k > 0);
     fputs("}},\n\"counters\":{", f);
-    for (size_t i = 0; i < run->ncounters; i++) {
+    for (size_t i = 0; i < run->counters.n; i++) {
         if (i)
             fputc(',', f);
-        json_str(f, run->counters[i].name);
-        fprintf(f, ":%llu", (unsigned long long)run->counters[i].n);
+        json_str(f, run->counters.c[i].name);
+        fprintf(f, ":%llu", (unsigned long long)run->counters.c[i].n);
     }
     fputs("},\n\"rules\":{", f);
     for (int k = 0; k < R_COUNT; k++) {

@@ -4,11 +4,13 @@
 #include "analyze.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "detect.h"
-#include "dispatch.h"
+#include "rejects.h"
 #include "timeutil.h"
 #include "track.h"
 #include "tracksample.h"
@@ -29,6 +31,10 @@ typedef struct {
     uint8_t color;
     char plate[VCACHE_PLATE];
 } vcache_ent;
+
+struct vcache {
+    vcache_ent e[VCACHE_N];
+};
 
 /* Hash and compare of short keys: two overlapping 8-byte loads cover 8 to
  * 16 bytes (a plate is 9-11), bytes one by one below that. */
@@ -60,10 +66,9 @@ static rl_vehicle *vehicle_for(rl_run *run, const char *plate, size_t plate_len,
                                size_t phone_len, uint32_t *vidx)
 {
     if (plate && plate_len) {
-        vcache_ent *c = run->vcache;
-        if (!c)
-            c = run->vcache = xcalloc(VCACHE_N, sizeof *c);
-        vcache_ent *e = &c[plate_hash(plate, plate_len, color) & (VCACHE_N - 1)];
+        if (!run->vcache)
+            run->vcache = xcalloc(1, sizeof *run->vcache);
+        vcache_ent *e = &run->vcache->e[plate_hash(plate, plate_len, color) & (VCACHE_N - 1)];
         if (e->len == plate_len && e->color == color && plate_eq(e->plate, plate, plate_len)) {
             *vidx = e->vidx;
             return vtable_at(run->vt, e->vidx);
@@ -136,7 +141,9 @@ static void on_weighing(void *ud, const rl_weighing *w)
         run_reject(run, w->origin, "weighing names no plate", NULL, 0);
         return;
     }
-    weigh_store(run, vidx, w);
+    if (!run->weigh)
+        run->weigh = weigh_store_new();
+    weigh_store_add(run->weigh, run->vt, vidx, w, &run->counters);
 }
 
 void analyze_sink(rl_run *run, rl_sink *sink)
@@ -241,39 +248,22 @@ static int vehicle_order(const void *a, const void *b, void *ctx)
     return x->by_phone - y->by_phone;
 }
 
-/* ---- vehicle days ---- */
+/* ---- the per-vehicle pass ---- */
 
-rl_vday *vday_get(rl_run *run, uint32_t vidx, int64_t day)
-{
-    size_t i = run->nvdays;
-    if (i > run->vday_first && run->vdays[i - 1].day == day && run->vdays[i - 1].vehicle == vidx)
-        return &run->vdays[i - 1]; /* the common case: the latest day */
-    while (i > run->vday_first && run->vdays[i - 1].vehicle == vidx && run->vdays[i - 1].day > day)
-        i--;
-    if (i > run->vday_first && run->vdays[i - 1].vehicle == vidx && run->vdays[i - 1].day == day)
-        return &run->vdays[i - 1];
-    if (run->nvdays == run->capvdays) {
-        run->capvdays = run->capvdays ? run->capvdays * 2 : 1024;
-        run->vdays = xrealloc(run->vdays, run->capvdays * sizeof *run->vdays);
-    }
-    memmove(&run->vdays[i + 1], &run->vdays[i], (run->nvdays - i) * sizeof *run->vdays);
-    run->nvdays++;
-    rl_vday *d = &run->vdays[i];
-    memset(d, 0, sizeof *d);
-    d->vehicle = vidx;
-    d->day = day;
-    d->max_speed_mkmh = -1;
-    d->first = INT64_MAX;
-    d->last = INT64_MIN;
-    d->heaviest_gross_kg = -1;
-    d->worst_excess_kg = -1;
-    return d;
-}
+/* What one worker of the pass produces; put together in output order when
+ * every vehicle is done, so the result does not depend on which worker
+ * took which vehicle. */
+typedef struct vpass_out {
+    rl_events events;
+    vday_list days;
+    fatigue_segs segs;
+    rl_counters counters;
+    track_counts track;
+} vpass_out;
 
 typedef struct {
-    rl_run *run;
+    const rl_run *run;
     vctx cx;
-    rl_vstats *vs;
     speeding_state speeding;
     nightban_state nightban;
     fatigue_vstate fatigue;
@@ -284,7 +274,7 @@ typedef struct {
 static void hook_point(void *ud, const rl_fix *f, point_kind k)
 {
     vehicle_pass *p = ud;
-    rl_vday *d = vday_get(p->run, p->cx.vidx, tu_local_day(f->time, p->cx.tz));
+    rl_vday *d = vdays_get(p->cx.days, p->cx.vidx, tu_local_day(f->time, p->cx.tz));
     d->points++;
     if (k != PT_INVALID)
         d->valid++;
@@ -304,7 +294,7 @@ static void account_interval(vehicle_pass *p, const rl_interval *iv)
 {
     int32_t tz = p->cx.tz;
     if (iv->gap) {
-        rl_vday *d = vday_get(p->run, p->cx.vidx, tu_local_day(iv->b.time, tz));
+        rl_vday *d = vdays_get(p->cx.days, p->cx.vidx, tu_local_day(iv->b.time, tz));
         d->gaps++;
         d->distance_km += iv->dist_km;
         d->gap_km += iv->dist_km;
@@ -313,28 +303,28 @@ static void account_interval(vehicle_pass *p, const rl_interval *iv)
         int64_t day = tu_local_day(t, tz);
         int64_t next_midnight = (day + 1) * RL_DAY_S - tz;
         int64_t seg_end = next_midnight < iv->b.time ? next_midnight : iv->b.time;
-        rl_vday *d = vday_get(p->run, p->cx.vidx, day);
+        rl_vday *d = vdays_get(p->cx.days, p->cx.vidx, day);
         if (!iv->gap)
             d->distance_km += iv->dist_km * (double)(seg_end - t) / (double)iv->dt;
         if (iv->driving)
             d->driving_s += seg_end - t;
         t = seg_end;
     }
-    p->vs->distance_km += iv->dist_km;
+    p->cx.vs->distance_km += iv->dist_km;
     if (iv->driving)
-        p->vs->driving_s += iv->dt;
+        p->cx.vs->driving_s += iv->dt;
 }
 
 static void hook_accepted(void *ud, const rl_fix *f, const rl_interval *iv)
 {
     vehicle_pass *p = ud;
-    unsigned det = p->run->opt.detect;
-    rl_vday *d = vday_get(p->run, p->cx.vidx, tu_local_day(f->time, p->cx.tz));
+    unsigned det = p->cx.detect;
+    rl_vday *d = vdays_get(p->cx.days, p->cx.vidx, tu_local_day(f->time, p->cx.tz));
     d->accepted++;
     if (f->speed_mkmh > d->max_speed_mkmh)
         d->max_speed_mkmh = f->speed_mkmh;
-    if (f->speed_mkmh > p->vs->max_speed_mkmh)
-        p->vs->max_speed_mkmh = f->speed_mkmh;
+    if (f->speed_mkmh > p->cx.vs->max_speed_mkmh)
+        p->cx.vs->max_speed_mkmh = f->speed_mkmh;
     if (iv) {
         account_interval(p, iv);
         if (det & DET_GAP)
@@ -351,7 +341,10 @@ static void hook_accepted(void *ud, const rl_fix *f, const rl_interval *iv)
     tracksample_fix(&p->sample, f);
 }
 
-static void analyse_vehicle(rl_run *run, uint32_t vidx)
+/* One vehicle, start to end: its track, every detector, its days.  Reads
+ * the run, writes only the vehicle's own slots (its fixes, vstats,
+ * samples) and the worker's outputs. */
+static void analyse_vehicle(const rl_run *run, vpass_out *out, uint32_t vidx)
 {
     rl_vehicle *v = vtable_at(run->vt, vidx);
     rl_vstats *vs = &run->vstats[vidx];
@@ -359,9 +352,9 @@ static void analyse_vehicle(rl_run *run, uint32_t vidx)
     vehicle_pass p;
     memset(&p, 0, sizeof p);
     p.run = run;
-    p.vs = vs;
     p.cx.r = &run->rules;
     p.cx.tz = run->opt.tz;
+    p.cx.detect = run->opt.detect;
     p.cx.v = v;
     p.cx.vidx = vidx;
     p.cx.cls = v->cls;
@@ -370,13 +363,17 @@ static void analyse_vehicle(rl_run *run, uint32_t vidx)
     p.cx.limit_mkmh = v->reg && v->reg->speed_limit_mkmh > 0 ? v->reg->speed_limit_mkmh
                                                              : llround(run->rules.v[p.cx.speed_rule] * 1000.0);
     p.cx.night_limit_mkmh = llround((double)p.cx.limit_mkmh * run->rules.v[R_SPEEDING_NIGHT_FACTOR]);
-    p.cx.events = &run->events;
+    p.cx.events = &out->events;
+    p.cx.days = &out->days;
+    p.cx.vs = vs;
+    p.cx.segs = &out->segs;
+    p.cx.counters = &out->counters;
+    vdays_vehicle_begin(&out->days);
     speeding_begin(&p.speeding, &p.cx);
     nightban_begin(&p.nightban, &p.cx);
-    fatigue_vehicle_begin(&p.fatigue, &p.cx, run);
-    weigh_vehicle_begin(&p.weigh, &p.cx, run, v);
-    tracksample_begin(&p.sample, run, vidx, run->opt.tz);
-    run->vday_first = run->nvdays;
+    fatigue_vehicle_begin(&p.fatigue, &p.cx);
+    weigh_vehicle_begin(&p.weigh, &p.cx, v);
+    tracksample_begin(&p.sample, run->samples, &p.cx);
     track_hooks h = {&p, hook_point, NULL, hook_accepted};
     track_counts c = {0};
     track_run(v, &run->rules, &h, &c);
@@ -391,23 +388,178 @@ static void analyse_vehicle(rl_run *run, uint32_t vidx)
     vs->drift = c.drift;
     vs->valid = c.points - c.invalid;
     vs->accepted = c.accepted;
-    run->points += c.points;
-    run->duplicates += c.duplicates;
-    run->invalid += c.invalid;
-    run->drift += c.drift;
-    run->accepted += c.accepted;
+    out->track.points += c.points;
+    out->track.duplicates += c.duplicates;
+    out->track.invalid += c.invalid;
+    out->track.drift += c.drift;
+    out->track.accepted += c.accepted;
     vs->first = INT64_MAX;
     vs->last = INT64_MIN;
-    for (size_t i = run->vday_first; i < run->nvdays; i++) {
-        if (run->vdays[i].first < vs->first)
-            vs->first = run->vdays[i].first;
-        if (run->vdays[i].last > vs->last)
-            vs->last = run->vdays[i].last;
+    for (size_t i = out->days.first; i < out->days.n; i++) {
+        if (out->days.d[i].first < vs->first)
+            vs->first = out->days.d[i].first;
+        if (out->days.d[i].last > vs->last)
+            vs->last = out->days.d[i].last;
     }
+}
+
+/* ---- workers ---- */
+
+/* Vehicles are handed out in output order, a batch at a time: an atomic
+ * counter, no lock.  Batches are small next to a fleet, large next to the
+ * counter's cost. */
+#define VPASS_BATCH 16
+
+typedef struct {
+    const rl_run *run;
+    const uint32_t *order;
+    size_t n;
+    atomic_size_t next;
+} vpass_queue;
+
+typedef struct {
+    vpass_queue *q;
+    vpass_out out;
+} vpass_worker;
+
+static void *vpass_work(void *arg)
+{
+    vpass_worker *w = arg;
+    vpass_queue *q = w->q;
+    for (;;) {
+        size_t i = atomic_fetch_add(&q->next, VPASS_BATCH);
+        if (i >= q->n)
+            break;
+        size_t end = i + VPASS_BATCH < q->n ? i + VPASS_BATCH : q->n;
+        for (; i < end; i++)
+            analyse_vehicle(q->run, &w->out, q->order[i]);
+    }
+    return NULL;
+}
+
+static void vpass_out_free(vpass_out *o)
+{
+    events_free(&o->events);
+    vdays_free(&o->days);
+    fatigue_segs_free(&o->segs);
+    counters_free(&o->counters);
+}
+
+/* Rows of vehicle_days in output order: by vehicle rank, then day. */
+static int vday_order(const void *a, const void *b, void *ctx)
+{
+    const uint32_t *rank = ctx;
+    const rl_vday *x = a, *y = b;
+    if (x->vehicle != y->vehicle)
+        return rank[x->vehicle] < rank[y->vehicle] ? -1 : 1;
+    return x->day < y->day ? -1 : x->day > y->day;
+}
+
+static void vehicle_pass_all(rl_run *run, const uint32_t *rank)
+{
+    unsigned nthreads = run->opt.threads > 0 ? run->opt.threads : 1;
+    if (nthreads > run->norder / VPASS_BATCH + 1)
+        nthreads = (unsigned)(run->norder / VPASS_BATCH + 1);
+    vpass_queue q = {.run = run, .order = run->order, .n = run->norder};
+    atomic_init(&q.next, 0);
+    vpass_worker *w = xcalloc(nthreads, sizeof *w);
+    pthread_t *tid = xcalloc(nthreads, sizeof *tid);
+    for (unsigned i = 0; i < nthreads; i++)
+        w[i].q = &q;
+    for (unsigned i = 1; i < nthreads; i++)
+        if (pthread_create(&tid[i], NULL, vpass_work, &w[i]) != 0)
+            die("cannot start a worker thread");
+    vpass_work(&w[0]);
+    for (unsigned i = 1; i < nthreads; i++)
+        pthread_join(tid[i], NULL);
+    for (unsigned i = 0; i < nthreads; i++) {
+        vpass_out *o = &w[i].out;
+        for (size_t k = 0; k < o->events.n; k++)
+            events_add(&run->events, &o->events.e[k]);
+        vdays_append(&run->vdays, &o->days);
+        fatigue_segs_append(&run->segs, &o->segs);
+        counters_merge(&run->counters, &o->counters);
+        run->points += o->track.points;
+        run->duplicates += o->track.duplicates;
+        run->invalid += o->track.invalid;
+        run->drift += o->track.drift;
+        run->accepted += o->track.accepted;
+        vpass_out_free(o);
+    }
+    free(w);
+    free(tid);
+    if (run->vdays.n > 1)
+        qsort_r(run->vdays.d, run->vdays.n, sizeof *run->vdays.d, vday_order, (void *)rank);
+}
+
+/* ---- the per-driver pass: fatigue ---- */
+
+typedef struct {
+    fatigue_pass pass;
+    const fatigue_segs *segs;
+    size_t from, to;
+    rl_events events;
+    rl_counters counters;
+} driver_worker;
+
+static void *driver_work(void *arg)
+{
+    driver_worker *w = arg;
+    w->pass.events = &w->events;
+    w->pass.counters = &w->counters;
+    fatigue_drivers(&w->pass, w->segs, w->from, w->to);
+    return NULL;
+}
+
+static void driver_pass_all(rl_run *run, const uint32_t *rank)
+{
+    fatigue_segs *segs = &run->segs;
+    fatigue_segs_sort(segs, rank);
+    size_t nv = vtable_count(run->vt);
+    const rl_vehicle **vehicles = xmalloc((nv ? nv : 1) * sizeof *vehicles);
+    for (size_t i = 0; i < nv; i++)
+        vehicles[i] = vtable_at(run->vt, i);
+    unsigned nthreads = run->opt.threads > 0 ? run->opt.threads : 1;
+    if (segs->n < 4096)
+        nthreads = 1;
+    driver_worker *w = xcalloc(nthreads, sizeof *w);
+    pthread_t *tid = xcalloc(nthreads, sizeof *tid);
+    /* whole drivers to each worker, about segs->n / nthreads segments each */
+    size_t from = 0;
+    for (unsigned i = 0; i < nthreads; i++) {
+        size_t to = i + 1 == nthreads ? segs->n : segs->n / nthreads * (i + 1);
+        if (to < from)
+            to = from;
+        if (to > from && to < segs->n)
+            to = fatigue_next_driver(segs, to - 1);
+        w[i].pass = (fatigue_pass){&run->rules, run->opt.tz, vehicles, rank, NULL, NULL};
+        w[i].segs = segs;
+        w[i].from = from;
+        w[i].to = to;
+        from = to;
+    }
+    for (unsigned i = 1; i < nthreads; i++)
+        if (pthread_create(&tid[i], NULL, driver_work, &w[i]) != 0)
+            die("cannot start a worker thread");
+    driver_work(&w[0]);
+    for (unsigned i = 1; i < nthreads; i++)
+        pthread_join(tid[i], NULL);
+    for (unsigned i = 0; i < nthreads; i++) {
+        for (size_t k = 0; k < w[i].events.n; k++)
+            events_add(&run->events, &w[i].events.e[k]);
+        counters_merge(&run->counters, &w[i].counters);
+        events_free(&w[i].events);
+        counters_free(&w[i].counters);
+    }
+    free(w);
+    free(tid);
+    free(vehicles);
 }
 
 /* ---- events: ids, order, one copy each ---- */
 
+/* Vehicle (output order), start, type, end, rule, then the first evidence:
+ * a total order on what an event is, never on where it was stored. */
 static int event_order(const void *a, const void *b, void *ctx)
 {
     const uint32_t *vehicle_rank = ctx;
@@ -420,17 +572,14 @@ static int event_order(const void *a, const void *b, void *ctx)
         return x->type < y->type ? -1 : 1;
     if (x->end != y->end)
         return x->end < y->end ? -1 : 1;
+    int c = strcmp(x->rule, y->rule);
+    if (c)
+        return c;
     return x->origin < y->origin ? -1 : x->origin > y->origin;
 }
 
-static void finish_events(rl_run *run)
+static void finish_events(rl_run *run, const uint32_t *vehicle_rank)
 {
-    size_t nv = vtable_count(run->vt);
-    uint32_t *vehicle_rank = xmalloc((nv ? nv : 1) * sizeof *vehicle_rank);
-    for (size_t i = 0; i < nv; i++)
-        vehicle_rank[i] = UINT32_MAX;
-    for (size_t i = 0; i < run->norder; i++)
-        vehicle_rank[run->order[i]] = (uint32_t)i;
     /* drop events of vehicles not selected (a driver's fatigue may name
      * one), then order and give ids */
     size_t k = 0;
@@ -439,7 +588,7 @@ static void finish_events(rl_run *run)
             run->events.e[k++] = run->events.e[i];
     run->events.n = k;
     if (run->events.n > 1)
-        qsort_r(run->events.e, run->events.n, sizeof *run->events.e, event_order, vehicle_rank);
+        qsort_r(run->events.e, run->events.n, sizeof *run->events.e, event_order, (void *)vehicle_rank);
     k = 0;
     event_idgen *ids = event_idgen_new();
     for (size_t i = 0; i < run->events.n; i++) {
@@ -459,12 +608,14 @@ static void finish_events(rl_run *run)
     }
     run->events.n = k;
     event_idgen_free(ids);
-    free(vehicle_rank);
 }
 
 void analyze_finish(rl_run *run)
 {
-    weigh_store_close(run);
+    if (run->weigh) {
+        weigh_store_close(run->weigh, run->vt);
+        run->weigh = NULL;
+    }
     resolve_identities(run);
     join_registry(run);
     size_t n = vtable_count(run->vt);
@@ -478,8 +629,14 @@ void analyze_finish(rl_run *run)
     }
     if (run->norder > 1)
         qsort_r(run->order, run->norder, sizeof *run->order, vehicle_order, run);
+    uint32_t *rank = xmalloc((n ? n : 1) * sizeof *rank);
+    for (size_t i = 0; i < n; i++)
+        rank[i] = UINT32_MAX;
     for (size_t i = 0; i < run->norder; i++)
-        analyse_vehicle(run, run->order[i]);
+        rank[run->order[i]] = (uint32_t)i;
+    if (run->opt.formats & FMT_HTML)
+        run->samples = tracksample_store_new(n);
+    vehicle_pass_all(run, rank);
     /* fixes of vehicles left out by --plate/--company are not analysed */
     for (size_t i = 0; i < n; i++) {
         rl_vehicle *v = vtable_at(run->vt, i);
@@ -492,6 +649,7 @@ void analyze_finish(rl_run *run)
     }
     run->vehicles_analysed = run->norder;
     if (run->opt.detect & DET_FATIGUE)
-        fatigue_finish(run);
-    finish_events(run);
+        driver_pass_all(run, rank);
+    finish_events(run, rank);
+    free(rank);
 }

@@ -9,7 +9,7 @@
 
 #include "analyze.h"
 #include "cli.h"
-#include "dispatch.h"
+#include "ingest.h"
 #include "reports.h"
 #include "util.h"
 
@@ -86,11 +86,11 @@ int cmd_analyze(int argc, char **argv)
     rl_sink sink;
     analyze_sink(&run, &sink);
     int status = 0;
-    if (run.opt.registry_path && !dispatch_input(&run, run.opt.registry_path, &sink, WANT_REGISTRY))
+    if (run.opt.registry_path && !ingest_input(&run, run.opt.registry_path, &sink, WANT_REGISTRY))
         status = EXIT_INPUT;
     run_plan_progress(&run, inputs, ninputs);
     for (int i = 0; i < ninputs && !run.stop && !(status && run.opt.strict); i++)
-        if (!dispatch_input(&run, inputs[i], &sink, WANT_ANY))
+        if (!ingest_input(&run, inputs[i], &sink, WANT_ANY))
             status = EXIT_INPUT;
     run_progress_done(&run);
     if (run.stop)

@@ -1,5 +1,5 @@
 /*
- * dispatch.c - inputs to parsers (see dispatch.h).
+ * ingest.c - the ingest front end: inputs to parsers (see ingest.h).
  *
  * The kind of an input comes from its bytes, never its name: gzip magic
  * (handled below us by rl_src), pcap/pcapng magic, a JT/T 808 frame flag,
@@ -7,7 +7,7 @@
  * A file that is none of these, or empty, is a warning: it is named in
  * rejects.csv and the run goes on (exit 0), unless --strict.
  */
-#include "dispatch.h"
+#include "ingest.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -27,93 +27,6 @@
 #include "weigh_csv.h"
 
 #define READ_CHUNK (1u << 20)
-
-bool run_open_rejects(rl_run *run, const char *path)
-{
-    run->rejects = csvw_open(path, run->opt.excel_csv);
-    if (!run->rejects)
-        return false;
-    fputs("source,file,line,offset,reason,excerpt\n", run->rejects);
-    return true;
-}
-
-bool run_reject(rl_run *run, rl_origin where, const char *reason, const void *raw, size_t raw_len)
-{
-    run->rejected++;
-    unsigned fi = RL_ORIGIN_FILE(where);
-    if (fi < run->ninputs)
-        run->inputs[fi].rejected++;
-    char src[512];
-    run_format_origin(run, where, src, sizeof src);
-    if (run->rejects) {
-        csvw w;
-        csvw_init(&w, run->rejects);
-        csvw_text(&w, src);
-        csvw_text(&w, fi < run->ninputs ? run->inputs[fi].name : "");
-        bool line = fi < run->ninputs && run->inputs[fi].loc == RL_LOC_LINE;
-        if (line) {
-            csvw_int(&w, (int64_t)RL_ORIGIN_POS(where));
-            csvw_empty(&w);
-        } else {
-            csvw_empty(&w);
-            csvw_int(&w, (int64_t)RL_ORIGIN_POS(where));
-        }
-        csvw_str(&w, reason);
-        /* An excerpt of the record: printable text only, at most 200
-         * bytes, so a binary line cannot break the file; binary records
-         * (frames) in hex. */
-        char ex[256];
-        size_t k = 0;
-        if (!line && raw && raw_len) {
-            static const char hx[] = "0123456789abcdef";
-            const unsigned char *b = raw;
-            for (size_t i = 0; i < raw_len && k + 3 < sizeof ex && i < 64; i++) {
-                ex[k++] = hx[b[i] >> 4];
-                ex[k++] = hx[b[i] & 15];
-            }
-            raw_len = 0; /* done */
-        }
-        const unsigned char *p = raw;
-        size_t take = raw_len < 200 ? raw_len : 200;
-        bool utf8 = p && take && utf8_valid(raw, take);
-        for (size_t i = 0; p && i < take; i++) {
-            unsigned char c = p[i];
-            ex[k++] = (c < 0x20 || c == 0x7f || (c >= 0x80 && !utf8)) ? '?' : (char)c;
-        }
-        /* do not end inside a UTF-8 sequence cut at 200 bytes */
-        while (utf8 && k > 0 && !utf8_valid(ex, k))
-            k--;
-        ex[k] = 0;
-        csvw_textn(&w, ex, k);
-        csvw_end(&w);
-    } else if (!run->opt.quiet && !run->opt.strict) {
-        if (run->rejects_printed < 20)
-            fprintf(stderr, "roadlog: %s: rejected: %s\n", src, reason);
-        else if (run->rejects_printed == 20)
-            fprintf(stderr, "roadlog: more rejected records follow; not shown\n");
-        run->rejects_printed++;
-    }
-    if (run->opt.strict) {
-        fprintf(stderr, "roadlog: %s: %s (stopping: --strict)\n", src, reason);
-        run->stop = true;
-        return false;
-    }
-    return true;
-}
-
-bool run_sink_reject(void *ud, rl_origin where, const char *reason, const void *raw, size_t raw_len)
-{
-    return run_reject(ud, where, reason, raw, raw_len);
-}
-
-void run_sink_count(void *ud, const char *what, uint64_t n) { run_count(ud, what, n); }
-
-void run_sink_registration(void *ud, const char *phone, size_t phone_len, const char *plate, size_t plate_len,
-                           int color, rl_origin where)
-{
-    (void)where;
-    run_register_terminal(ud, phone, phone_len, plate, plate_len, color);
-}
 
 /* ---- progress bar (stderr, only when it is a terminal) ---- */
 
@@ -250,7 +163,7 @@ static bool read_table(rl_run *run, rl_src *src, unsigned fi, const rl_sink *sin
         const unsigned char *buf;
         long n = rl_src_next(src, &buf);
         if (n <= 0)
-            break; /* a read or gzip error is reported by dispatch_input */
+            break; /* a read or gzip error is reported by ingest_input */
         if (!csvin_feed(r, buf, (size_t)n))
             break;
         progress(run, in->name, rl_src_raw_bytes(src));
@@ -314,7 +227,7 @@ static bool read_jt808(rl_run *run, rl_src *src, unsigned fi, const rl_sink *sin
         const unsigned char *buf;
         long n = rl_src_next(src, &buf);
         if (n <= 0)
-            break; /* a read or gzip error is reported by dispatch_input */
+            break; /* a read or gzip error is reported by ingest_input */
         if (!jt808_feed(d, buf, (size_t)n, off))
             break;
         off += (uint64_t)n;
@@ -344,7 +257,7 @@ static bool read_pcap(rl_run *run, rl_src *src, unsigned fi, const rl_sink *sink
     return rc >= 0;
 }
 
-bool dispatch_input(rl_run *run, const char *path, const rl_sink *sink, want_kind want)
+bool ingest_input(rl_run *run, const char *path, const rl_sink *sink, want_kind want)
 {
     if (run->ninputs >= RL_MAX_INPUTS) {
         fprintf(stderr, "roadlog: %s: too many inputs (at most %u)\n", path, RL_MAX_INPUTS);

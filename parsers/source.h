@@ -1,5 +1,5 @@
 /*
- * input.h - byte sources: a file, stdin ("-"), transparently gunzipped.
+ * source.h - byte sources: a file, stdin ("-"), transparently gunzipped.
  *
  * An rl_src hands out the decoded bytes of one input in chunks, keeps the
  * SHA-256 and size of the raw bytes for run.json, and lets the caller peek
@@ -7,8 +7,8 @@
  * file name).  gzip is streamed with zlib, concatenated members included; a
  * truncated gzip yields what was readable and sets `truncated`.
  */
-#ifndef RL_INPUT_H
-#define RL_INPUT_H
+#ifndef RL_SOURCE_H
+#define RL_SOURCE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /*
- * input.c - byte sources (see input.h).
+ * source.c - byte sources (see source.h).
  *
  * Raw bytes are read with read(2) in large blocks and hashed (SHA-256, for
  * run.json) as they pass; when the first two bytes are the gzip magic the
@@ -9,7 +9,7 @@
  * which is what keeps a gzipped day's dump above 1.5 million rows/s.  A peek buffer holds the first decoded bytes
  * for kind detection and is then served to the reader before anything else.
  */
-#include "input.h"
+#include "source.h"
 
 #include <errno.h>
 #include <fcntl.h>
