@@ -3,6 +3,7 @@
  * ledger and the tables into --out.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,13 +23,71 @@ static char *out_path(const rl_run *run, const char *name)
 
 typedef bool (*writer)(const rl_run *, const char *);
 
-static bool write_one(rl_run *run, const char *name, writer w)
+/* One output file: its writer reads the finished run and nothing else, so
+ * the files are written side by side (RUNS.md §1: the writers use the
+ * cores too), a thread each, as many at once as --threads allows. */
+typedef struct {
+    const rl_run *run;
+    const char *name;
+    writer w;
+    bool ok;
+    int err;
+} output_job;
+
+static void *write_job(void *arg)
 {
-    char *p = out_path(run, name);
-    bool ok = w(run, p);
-    if (!ok)
-        fprintf(stderr, "roadlog analyze: cannot write %s: %s\n", p, strerror(errno));
+    output_job *j = arg;
+    char *p = out_path(j->run, j->name);
+    errno = 0;
+    j->ok = j->w(j->run, p);
+    j->err = errno;
     free(p);
+    return NULL;
+}
+
+static bool write_outputs(const rl_run *run)
+{
+    /* the slowest first, so they start while the quick ones run */
+    static const struct {
+        unsigned format;
+        const char *name;
+        writer w;
+    } all[] = {
+        {FMT_HTML, "report.html", report_html},
+        {FMT_XLSX, "events.xlsx", report_xlsx},
+        {FMT_JSONL, "events.jsonl", report_events_jsonl},
+        {FMT_GEOJSON, "events.geojson", report_geojson},
+        {FMT_CSV, "events.csv", report_events_csv},
+        {FMT_CSV, "vehicles.csv", report_vehicles_csv},
+        {FMT_CSV, "vehicle_days.csv", report_vehicle_days_csv},
+    };
+    enum { NALL = sizeof all / sizeof all[0] };
+    output_job jobs[NALL];
+    size_t n = 0;
+    for (size_t i = 0; i < NALL; i++)
+        if (run->opt.formats & all[i].format)
+            jobs[n++] = (output_job){run, all[i].name, all[i].w, false, 0};
+    size_t width = run->opt.threads > 1 ? run->opt.threads : 1;
+    pthread_t tid[NALL];
+    for (size_t from = 0; from < n; from += width) {
+        size_t to = from + width < n ? from + width : n;
+        size_t started = from + 1;
+        for (size_t i = from + 1; i < to; i++, started++)
+            if (pthread_create(&tid[i], NULL, write_job, &jobs[i]) != 0)
+                break;
+        write_job(&jobs[from]);
+        for (size_t i = started; i < to; i++) /* not started: written here */
+            write_job(&jobs[i]);
+        for (size_t i = from + 1; i < started; i++)
+            pthread_join(tid[i], NULL);
+    }
+    bool ok = true;
+    for (size_t i = 0; i < n; i++)
+        if (!jobs[i].ok) {
+            fprintf(stderr, "roadlog analyze: cannot write %s/%s: %s\n", run->opt.out_dir, jobs[i].name,
+                    strerror(jobs[i].err ? jobs[i].err : EIO));
+            ok = false;
+        }
     return ok;
 }
 
@@ -98,20 +157,7 @@ int cmd_analyze(int argc, char **argv)
     bool ok = true;
     if (!run.stop) {
         analyze_finish(&run);
-        unsigned fm = run.opt.formats;
-        if (fm & FMT_CSV) {
-            ok &= write_one(&run, "events.csv", report_events_csv);
-            ok &= write_one(&run, "vehicles.csv", report_vehicles_csv);
-            ok &= write_one(&run, "vehicle_days.csv", report_vehicle_days_csv);
-        }
-        if (fm & FMT_JSONL)
-            ok &= write_one(&run, "events.jsonl", report_events_jsonl);
-        if (fm & FMT_GEOJSON)
-            ok &= write_one(&run, "events.geojson", report_geojson);
-        if (fm & FMT_XLSX)
-            ok &= write_one(&run, "events.xlsx", report_xlsx);
-        if (fm & FMT_HTML)
-            ok &= write_one(&run, "report.html", report_html);
+        ok = write_outputs(&run);
     }
     /* rejects.csv was written all along: a full disk shows up here */
     bool rejects_ok = !ferror(run.rejects);
