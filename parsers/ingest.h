@@ -21,6 +21,23 @@ typedef enum { WANT_ANY, WANT_REGISTRY, WANT_TERMINALS } want_kind;
  * all (the run's exit status becomes 1) or --strict stopped the run. */
 bool ingest_input(rl_run *run, const char *path, const rl_sink *sink, want_kind want);
 
+/* Reading inputs side by side: each task reads into a run of its own,
+ * made by `open` (with the sink that stores into it), and put into the
+ * run (keep) or thrown away by `close`, in input order. */
+typedef struct ingest_reader {
+    void *ud;
+    rl_run *(*open)(void *ud, rl_run *run, rl_sink *sink);
+    void (*close)(void *ud, rl_run *run, rl_run *shadow, bool keep);
+} ingest_reader;
+
+/* Read every input, on run->opt.threads threads (RUNS.md §1): large plain
+ * CSV files in byte ranges, other GPS and weighbridge tables whole, side
+ * by side; registries, JT/T 808, pcap and stdin in input order on the run
+ * itself.  The run ends up as reading the inputs one after the other on
+ * one thread makes it, rejects.csv included.  One thread, --strict or no
+ * reader: one input after the other with `sink`.  False as ingest_input. */
+bool ingest_all(rl_run *run, const rl_sink *sink, const ingest_reader *rd, char **paths, int npaths);
+
 /* Sum the sizes of the inputs for the progress bar. */
 void run_plan_progress(rl_run *run, char **paths, int n);
 void run_progress_done(rl_run *run);

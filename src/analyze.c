@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "detect.h"
+#include "ingest.h"
 #include "rejects.h"
 #include "timeutil.h"
 #include "track.h"
@@ -154,6 +155,100 @@ void analyze_sink(rl_run *run, rl_sink *sink)
     sink->weighing = on_weighing;
     sink->reject = run_sink_reject;
     sink->count = run_sink_count;
+}
+
+/* ---- reading side by side: a run per reading task ---- */
+
+/* A task's own run: the options and rules of the run, a vehicle table and
+ * strings of its own, and a copy of the input table (its input's entry is
+ * written there and put back by ingest_all). */
+static rl_run *shadow_open(void *ud, rl_run *run, rl_sink *sink)
+{
+    (void)ud;
+    rl_run *s = xcalloc(1, sizeof *s);
+    s->opt = run->opt;
+    s->opt.progress = false;
+    s->rules = run->rules;
+    s->str = strtab_new();
+    registry_init(&s->reg);
+    s->have_registry = run->have_registry;
+    s->vt = vtable_new();
+    u64map_init(&s->phone_plate);
+    s->ninputs = s->capinputs = run->ninputs;
+    s->inputs = xmalloc((run->ninputs ? run->ninputs : 1) * sizeof *s->inputs);
+    memcpy(s->inputs, run->inputs, run->ninputs * sizeof *s->inputs);
+    s->started = run->started;
+    s->started_wall = run->started_wall;
+    analyze_sink(s, sink);
+    return s;
+}
+
+/* A fix's driver is an id of the shadow's strings: the run's from here. */
+static void remap_drivers(rl_run *run, const rl_run *s, rl_vehicle *v, uint32_t *map)
+{
+    for (fix_chunk *c = v->head; c; c = c->next)
+        for (uint32_t i = 0; i < c->n; i++) {
+            uint32_t d = c->fix[i].driver_flags & FIX_DRIVER_MASK;
+            if (!d)
+                continue;
+            if (!map[d]) {
+                const char *name = strtab_get(s->str, d);
+                uint32_t id = strtab_intern(run->str, name, strlen(name));
+                if (id > FIX_DRIVER_MAX) {
+                    run_count(run, "drivers.over_capacity", 1);
+                    id = UINT32_MAX; /* no driver */
+                }
+                map[d] = id;
+            }
+            uint32_t id = map[d] == UINT32_MAX ? 0 : map[d];
+            c->fix[i].driver_flags = (c->fix[i].driver_flags & ~FIX_DRIVER_MASK) | id;
+        }
+}
+
+static void shadow_close(void *ud, rl_run *run, rl_run *s, bool keep)
+{
+    (void)ud;
+    if (s->weigh) {
+        weigh_store_close(s->weigh, s->vt);
+        s->weigh = NULL;
+    }
+    if (keep) {
+        uint32_t *map = xcalloc((size_t)strtab_count(s->str) + 1, sizeof *map);
+        for (size_t i = 0, n = vtable_count(s->vt); i < n; i++) {
+            rl_vehicle *v = vtable_at(s->vt, i);
+            if (v->dead)
+                continue;
+            const char *label = strtab_get(s->str, v->by_phone ? v->phone : v->plate);
+            uint32_t key = strtab_intern(run->str, label, strlen(label));
+            remap_drivers(run, s, v, map);
+            rl_vehicle *to = vtable_get(run->vt, key, v->color, v->by_phone);
+            if (v->by_phone && !to->phone)
+                to->phone = key;
+            v->phone = 0; /* an id of the shadow's strings */
+            vehicle_merge(to, v);
+        }
+        free(map);
+        counters_merge(&run->counters, &s->counters);
+        run->positions += s->positions;
+        run->weighings += s->weighings;
+        run->filtered += s->filtered;
+        run->rejected += s->rejected;
+        run->registration_conflicts += s->registration_conflicts;
+    }
+    counters_free(&s->counters);
+    free(s->inputs); /* the names and messages are the run's, or moved */
+    free(s->vcache);
+    vtable_free(s->vt);
+    u64map_free(&s->phone_plate);
+    registry_free(&s->reg);
+    strtab_free(s->str);
+    free(s);
+}
+
+const ingest_reader *analyze_reader(void)
+{
+    static const ingest_reader rd = {NULL, shadow_open, shadow_close};
+    return &rd;
 }
 
 /* ---- identities ---- */

@@ -148,9 +148,8 @@ int cmd_analyze(int argc, char **argv)
     if (run.opt.registry_path && !ingest_input(&run, run.opt.registry_path, &sink, WANT_REGISTRY))
         status = EXIT_INPUT;
     run_plan_progress(&run, inputs, ninputs);
-    for (int i = 0; i < ninputs && !run.stop && !(status && run.opt.strict); i++)
-        if (!ingest_input(&run, inputs[i], &sink, WANT_ANY))
-            status = EXIT_INPUT;
+    if (!(status && run.opt.strict) && !ingest_all(&run, &sink, analyze_reader(), inputs, ninputs))
+        status = EXIT_INPUT;
     run_progress_done(&run);
     if (run.stop)
         status = EXIT_INPUT;
