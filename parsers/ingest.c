@@ -957,13 +957,16 @@ bool ingest_all(rl_run *run, const rl_sink *sink, const ingest_reader *rd, char 
         if (t[i].kind != TASK_COUNT && t[i].kind != TASK_HASH)
             t[i].rejects = temp_file(run);
     }
+    double c0 = run_clock();
     task_pool p = {.run = run, .rd = rd, .t = t, .n = n, .only = TASK_COUNT};
     pool_run(&p, nthreads, false);
     for (int i = 0; i < nread; i++)
         if (splits[i])
             split_settle(splits[i]);
+    double c1 = run_clock();
     p.only = TASK_LANE;
     pool_run(&p, nthreads, true);
+    double c2 = run_clock();
     /* put it together, in input order */
     for (size_t i = 0; i < n; i++) {
         ingest_task *x = &t[i];
@@ -1031,6 +1034,9 @@ bool ingest_all(rl_run *run, const rl_sink *sink, const ingest_reader *rd, char 
         }
         }
     }
+    if (getenv("ROADLOG_PHASES"))
+        fprintf(stderr, "roadlog: reading: plan+count %.3f s, tasks %.3f s, putting together %.3f s\n", c1 - c0,
+                c2 - c1, run_clock() - c2);
     for (int i = 0; i < nread; i++)
         split_free(splits[i]);
     free(splits);

@@ -148,15 +148,23 @@ int cmd_analyze(int argc, char **argv)
     if (run.opt.registry_path && !ingest_input(&run, run.opt.registry_path, &sink, WANT_REGISTRY))
         status = EXIT_INPUT;
     run_plan_progress(&run, inputs, ninputs);
+    double t_read = run_clock();
     if (!(status && run.opt.strict) && !ingest_all(&run, &sink, analyze_reader(), inputs, ninputs))
         status = EXIT_INPUT;
+    t_read = run_clock() - t_read;
     run_progress_done(&run);
     if (run.stop)
         status = EXIT_INPUT;
     bool ok = true;
     if (!run.stop) {
+        double t0 = run_clock();
         analyze_finish(&run);
+        double t1 = run_clock();
         ok = write_outputs(&run);
+        /* ROADLOG_PHASES=1: where the time went, for the benchmarks */
+        if (getenv("ROADLOG_PHASES"))
+            fprintf(stderr, "roadlog: phases: read %.3f s, analyse %.3f s, write %.3f s\n", t_read, t1 - t0,
+                    run_clock() - t1);
     }
     /* rejects.csv was written all along: a full disk shows up here */
     bool rejects_ok = !ferror(run.rejects);
