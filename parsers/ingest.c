@@ -837,11 +837,13 @@ static void run_task(task_pool *p, ingest_task *t)
         t->shadow->rejects = t->rejects;
         t->ok = read_input(t->shadow, t->fi, t->path, &t->sink, WANT_ANY);
         t->shadow->rejects = NULL;
+        p->rd->done(p->rd->ud, t->shadow);
         break;
     case TASK_RANGE:
         t->shadow->rejects = t->rejects;
         t->ok = read_range(t->shadow, t->fi, t->sf, t->k, &t->sink);
         t->shadow->rejects = NULL;
+        p->rd->done(p->rd->ud, t->shadow);
         break;
     case TASK_LANE: {
         /* on the run itself; its rows of rejects.csv wait their turn */
@@ -880,6 +882,7 @@ static void *lane_work(void *arg)
     for (size_t i = 0; i < p->n; i++)
         if (p->t[i].kind == TASK_LANE)
             run_task(p, &p->t[i]);
+    p->rd->done(p->rd->ud, p->run);
     /* then help with the rest */
     return pool_work(p);
 }

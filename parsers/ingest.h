@@ -27,6 +27,8 @@ bool ingest_input(rl_run *run, const char *path, const rl_sink *sink, want_kind 
 typedef struct ingest_reader {
     void *ud;
     rl_run *(*open)(void *ud, rl_run *run, rl_sink *sink);
+    /* the task reading into it is done (on the task's thread) */
+    void (*done)(void *ud, rl_run *shadow);
     void (*close)(void *ud, rl_run *run, rl_run *shadow, bool keep);
 } ingest_reader;
 

@@ -12,6 +12,7 @@
 #include "detect.h"
 #include "ingest.h"
 #include "rejects.h"
+#include "spill.h"
 #include "timeutil.h"
 #include "track.h"
 #include "tracksample.h"
@@ -126,7 +127,9 @@ static void on_position(void *ud, const rl_position *p)
     }
     if (track_is_invalid(&run->rules, p->lat_e6, p->lon_e6, p->speed_mkmh, p->have & RL_HAVE_STATUS, p->status))
         f.driver_flags |= FIX_INVALID;
-    vehicle_add_fix(v, &f);
+    size_t grew = vehicle_add_fix(v, &f);
+    if (grew && run->spill && spill_charge(run->spill, &run->fix_bytes, grew))
+        spill_out(run->spill, run->vt, run->str, &run->fix_bytes);
 }
 
 static void on_weighing(void *ud, const rl_weighing *w)
@@ -179,8 +182,18 @@ static rl_run *shadow_open(void *ud, rl_run *run, rl_sink *sink)
     memcpy(s->inputs, run->inputs, run->ninputs * sizeof *s->inputs);
     s->started = run->started;
     s->started_wall = run->started_wall;
+    s->spill = run->spill;
     analyze_sink(s, sink);
     return s;
+}
+
+/* A task is done: past half the budget, what it holds goes to disk now
+ * rather than wait in memory for the others. */
+static void shadow_done(void *ud, rl_run *s)
+{
+    (void)ud;
+    if (s->spill && spill_at_end(s->spill, s->fix_bytes))
+        spill_out(s->spill, s->vt, s->str, &s->fix_bytes);
 }
 
 /* A fix's driver is an id of the shadow's strings: the run's from here. */
@@ -228,6 +241,7 @@ static void shadow_close(void *ud, rl_run *run, rl_run *s, bool keep)
             vehicle_merge(to, v);
         }
         free(map);
+        run->fix_bytes += s->fix_bytes;
         counters_merge(&run->counters, &s->counters);
         run->positions += s->positions;
         run->weighings += s->weighings;
@@ -245,13 +259,23 @@ static void shadow_close(void *ud, rl_run *run, rl_run *s, bool keep)
     free(s);
 }
 
+
 const ingest_reader *analyze_reader(void)
 {
-    static const ingest_reader rd = {NULL, shadow_open, shadow_close};
+    static const ingest_reader rd = {NULL, shadow_open, shadow_done, shadow_close};
     return &rd;
 }
 
 /* ---- identities ---- */
+
+/* One vehicle after all: its fixes, and those it spilled, go to `to`. */
+static void merge_vehicles(rl_run *run, rl_vehicle *to, rl_vehicle *from)
+{
+    if (from->nspilled && run->spill)
+        spill_rekey(run->spill, run_vehicle_label(run, from), from->color, from->by_phone, run_vehicle_label(run, to),
+                    to->color, to->by_phone);
+    vehicle_merge(to, from);
+}
 
 #define MULTI 0x80000000u
 
@@ -270,7 +294,7 @@ static void resolve_identities(rl_run *run)
             continue;
         rl_vehicle *to = vtable_get(run->vt, plate, color, false); /* may move the table */
         v = vtable_at(run->vt, i);
-        vehicle_merge(to, v);
+        merge_vehicles(run, to, v);
         n = vtable_count(run->vt);
     }
     /* 2. Unknown colour: the registry's colour when the plate is unique
@@ -304,7 +328,7 @@ static void resolve_identities(rl_run *run)
         if (!to)
             continue;
         v = vtable_at(run->vt, i);
-        vehicle_merge(to, v);
+        merge_vehicles(run, to, v);
         n = vtable_count(run->vt);
     }
     u64map_free(&known);
@@ -325,7 +349,7 @@ static void join_registry(rl_run *run)
             v->selected = false;
         if (run->opt.company && strcmp(run_vehicle_company(run, v), run->opt.company) != 0)
             v->selected = false;
-        if (!v->reg && v->selected && (v->nfix || v->nweigh))
+        if (!v->reg && v->selected && (v->nfix || v->nspilled || v->nweigh))
             run->unregistered++;
     }
 }
@@ -469,6 +493,8 @@ static void analyse_vehicle(const rl_run *run, vpass_out *out, uint32_t vidx)
     fatigue_vehicle_begin(&p.fatigue, &p.cx);
     weigh_vehicle_begin(&p.weigh, &p.cx, v);
     tracksample_begin(&p.sample, run->samples, &p.cx);
+    if (v->nspilled && !spill_load(run->spill, run_vehicle_label(run, v), v->color, v->by_phone, v))
+        counters_add(&out->counters, "spill.read_errors", 1);
     track_hooks h = {&p, hook_point, NULL, hook_accepted};
     track_counts c = {0};
     track_run(v, &run->rules, &h, &c);
@@ -719,7 +745,7 @@ void analyze_finish(rl_run *run)
     run->norder = 0;
     for (size_t i = 0; i < n; i++) {
         rl_vehicle *v = vtable_at(run->vt, i);
-        if (!v->dead && v->selected && (v->nfix || v->nweigh))
+        if (!v->dead && v->selected && (v->nfix || v->nspilled || v->nweigh))
             run->order[run->norder++] = (uint32_t)i;
     }
     if (run->norder > 1)
@@ -731,12 +757,14 @@ void analyze_finish(rl_run *run)
         rank[run->order[i]] = (uint32_t)i;
     if (run->opt.formats & FMT_HTML)
         run->samples = tracksample_store_new(n);
+    if (run->spill)
+        spill_settle(run->spill, run->str);
     vehicle_pass_all(run, rank);
     /* fixes of vehicles left out by --plate/--company are not analysed */
     for (size_t i = 0; i < n; i++) {
         rl_vehicle *v = vtable_at(run->vt, i);
-        if (!v->selected && v->nfix) {
-            run_count(run, "fixes.not_selected", v->nfix);
+        if (!v->selected && (v->nfix || v->nspilled)) {
+            run_count(run, "fixes.not_selected", v->nfix + v->nspilled);
             fixstream fs;
             fixstream_open(&fs, v);
             fixstream_close(&fs);

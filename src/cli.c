@@ -238,8 +238,8 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
             break;
         }
         case O_MEMORY:
-            if (!cli_parse_size(optarg, &run->opt.memory) || run->opt.memory < (16u << 20)) {
-                fprintf(stderr, "roadlog %s: --memory '%s': expected a size of 16M or more, like 512M or 4G\n", cmd,
+            if (!cli_parse_size(optarg, &run->opt.memory) || run->opt.memory < (1u << 20)) {
+                fprintf(stderr, "roadlog %s: --memory '%s': expected a size of 1M or more, like 512M or 4G\n", cmd,
                         optarg);
                 return EXIT_USAGE;
             }

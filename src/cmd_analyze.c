@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "ingest.h"
 #include "reports.h"
+#include "spill.h"
 #include "util.h"
 
 static char *out_path(const rl_run *run, const char *name)
@@ -144,6 +145,7 @@ int cmd_analyze(int argc, char **argv)
     free(rp);
     rl_sink sink;
     analyze_sink(&run, &sink);
+    run.spill = spill_new(run.opt.memory, run.opt.tmp_dir, run.opt.threads);
     int status = 0;
     if (run.opt.registry_path && !ingest_input(&run, run.opt.registry_path, &sink, WANT_REGISTRY))
         status = EXIT_INPUT;

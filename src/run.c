@@ -6,10 +6,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "jt808.h"
 #include "numparse.h"
+#include "spill.h"
 #include "util.h"
+
+/* RUNS.md §1: 4 GiB or half the RAM, whichever is lower. */
+static uint64_t default_memory_budget(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    uint64_t half = pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page / 2 : (4ull << 30);
+    return half < (4ull << 30) ? half : (4ull << 30);
+}
 
 void run_init(rl_run *run)
 {
@@ -21,6 +31,7 @@ void run_init(rl_run *run)
     run->opt.out_dir = "roadlog-out";
     run->opt.repeat = 3;
     run->opt.threads = cpus_available();
+    run->opt.memory = default_memory_budget();
     run->str = strtab_new();
     registry_init(&run->reg);
     run->vt = vtable_new();
@@ -46,6 +57,7 @@ void run_free(rl_run *run)
     fatigue_segs_free(&run->segs);
     jt808_session_free(run->jt808_session);
     tracksample_store_free(run->samples);
+    spill_free(run->spill);
     u64map_free(&run->phone_plate);
     vtable_free(run->vt);
     registry_free(&run->reg);

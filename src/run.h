@@ -108,6 +108,8 @@ typedef struct rl_run {
     weigh_store *weigh;      /* detect_weigh.c: weighings waiting for their vehicle */
     fatigue_segs segs;       /* detect_fatigue.c: driving segments for the per-driver pass */
     ts_store *samples;       /* tracksample.c: track samples for report.html */
+    struct spill *spill;     /* spill.c: the memory budget, shared by every reader */
+    uint64_t fix_bytes;      /* bytes of fix chunks this run's readers hold (spill_charge) */
     struct jt808_session *jt808_session; /* parsers/jt808.c: terminals' state across inputs */
 } rl_run;
 
