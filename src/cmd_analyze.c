@@ -11,6 +11,7 @@
 #include "analyze.h"
 #include "cli.h"
 #include "ingest.h"
+#include "outfiles.h"
 #include "reports.h"
 #include "spill.h"
 #include "util.h"
@@ -31,6 +32,7 @@ typedef struct {
     const rl_run *run;
     const char *name;
     writer w;
+    char *path;              /* its part (outfiles.h) */
     bool ok;
     int err;
 } output_job;
@@ -38,11 +40,9 @@ typedef struct {
 static void *write_job(void *arg)
 {
     output_job *j = arg;
-    char *p = out_path(j->run, j->name);
     errno = 0;
-    j->ok = j->w(j->run, p);
+    j->ok = j->w(j->run, j->path);
     j->err = errno;
-    free(p);
     return NULL;
 }
 
@@ -67,7 +67,7 @@ static bool write_outputs(const rl_run *run)
     size_t n = 0;
     for (size_t i = 0; i < NALL; i++)
         if (run->opt.formats & all[i].format)
-            jobs[n++] = (output_job){run, all[i].name, all[i].w, false, 0};
+            jobs[n++] = (output_job){run, all[i].name, all[i].w, outfiles_part(run->opt.out_dir, all[i].name), false, 0};
     size_t width = run->opt.threads > 1 ? run->opt.threads : 1;
     pthread_t tid[NALL];
     for (size_t from = 0; from < n; from += width) {
@@ -89,6 +89,8 @@ static bool write_outputs(const rl_run *run)
                     strerror(jobs[i].err ? jobs[i].err : EIO));
             ok = false;
         }
+    for (size_t i = 0; i < n; i++)
+        free(jobs[i].path);
     return ok;
 }
 
@@ -135,10 +137,17 @@ int cmd_analyze(int argc, char **argv)
         run_free(&run);
         return EXIT_INPUT;
     }
-    char *rp = out_path(&run, "rejects.csv");
+    /* every file of --out is written as NAME.part and renamed at the end,
+     * so a run that fails or is stopped leaves --out as it was */
+    outfiles_guard();
+    char *rp = outfiles_part(run.opt.out_dir, "rejects.csv");
     if (!run_open_rejects(&run, rp)) {
-        fprintf(stderr, "roadlog analyze: cannot write to the output folder: %s: %s\n", rp, strerror(errno));
+        int err = errno;
+        char *final = out_path(&run, "rejects.csv");
+        fprintf(stderr, "roadlog analyze: cannot write to the output folder: %s: %s\n", final, strerror(err));
+        free(final);
         free(rp);
+        outfiles_discard();
         run_free(&run);
         return EXIT_INPUT;
     }
@@ -179,13 +188,24 @@ int cmd_analyze(int argc, char **argv)
     }
     if (!ok && !status)
         status = EXIT_INPUT;
-    char *jp = out_path(&run, "run.json");
+    char *jp = outfiles_part(run.opt.out_dir, "run.json");
     if (!report_run_json(&run, jp, "analyze", status)) {
-        fprintf(stderr, "roadlog analyze: cannot write %s: %s\n", jp, strerror(errno));
+        fprintf(stderr, "roadlog analyze: cannot write %s/run.json: %s\n", run.opt.out_dir, strerror(errno));
+        ok = false;
         if (!status)
             status = EXIT_INPUT;
     }
     free(jp);
+    if (!ok) {
+        /* a file that could not be written: none is put in place */
+        outfiles_discard();
+    } else if (!outfiles_commit()) {
+        fprintf(stderr, "roadlog analyze: cannot put the outputs in place in %s: %s\n", run.opt.out_dir,
+                strerror(errno));
+        outfiles_discard();
+        if (!status)
+            status = EXIT_INPUT;
+    }
     if (!run.opt.quiet && !run.stop)
         print_summary(&run);
     run_free(&run);

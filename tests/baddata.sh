@@ -309,10 +309,12 @@ run outfile clean.csv --out afile
 check "--out names a file: exit 1, named" "rc_is outfile 1 && err_has outfile 'cannot create the output folder afile'"
 run outproc clean.csv --out /proc/roadlog/out
 check "--out under /proc: exit 1, named" "rc_is outproc 1 && err_has outproc 'cannot create the output folder /proc/roadlog/out'"
+# every output is written as NAME.part and renamed at the end (RUNS.md §1):
+# the part is where a full disk shows
 for f in rejects.csv events.csv vehicles.csv vehicle_days.csv events.jsonl events.geojson report.html events.xlsx run.json; do
-    mkdir "full_$f" && ln -s /dev/full "full_$f/$f"
+    mkdir "full_$f" && ln -s /dev/full "full_$f/$f.part"
     run "full_$f" clean.csv
-    check "disk full writing $f: exit 1, the file named" "rc_is full_$f 1 && err_has full_$f 'cannot write full_$f/$f: No space left on device'"
+    check "disk full writing $f: exit 1, the file named, no output put in place" "rc_is full_$f 1 && err_has full_$f 'cannot write full_$f/$f: No space left on device' && test \$(ls full_$f | grep -vc '^vehicles\$') -eq 0"
 done
 
 # ---- --strict: the first bad record stops the run with exit 1 ----
