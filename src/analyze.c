@@ -129,7 +129,7 @@ static void on_position(void *ud, const rl_position *p)
         f.driver_flags |= FIX_INVALID;
     size_t grew = vehicle_add_fix(v, &f);
     if (grew && run->spill && spill_charge(run->spill, &run->fix_bytes, grew))
-        spill_out(run->spill, run->vt, run->str, &run->fix_bytes);
+        spill_out(run->spill, run->vt, run->str, &run->fix_bytes, run->spill_owner);
 }
 
 static void on_weighing(void *ud, const rl_weighing *w)
@@ -183,6 +183,7 @@ static rl_run *shadow_open(void *ud, rl_run *run, rl_sink *sink)
     s->started = run->started;
     s->started_wall = run->started_wall;
     s->spill = run->spill;
+    s->spill_owner = run->spill ? spill_owner(run->spill) : 0;
     analyze_sink(s, sink);
     return s;
 }
@@ -193,7 +194,7 @@ static void shadow_done(void *ud, rl_run *s)
 {
     (void)ud;
     if (s->spill && spill_at_end(s->spill, s->fix_bytes))
-        spill_out(s->spill, s->vt, s->str, &s->fix_bytes);
+        spill_out(s->spill, s->vt, s->str, &s->fix_bytes, s->spill_owner);
 }
 
 /* A fix's driver is an id of the shadow's strings: the run's from here. */
@@ -248,6 +249,11 @@ static void shadow_close(void *ud, rl_run *run, rl_run *s, bool keep)
         run->filtered += s->filtered;
         run->rejected += s->rejected;
         run->registration_conflicts += s->registration_conflicts;
+    } else {
+        /* what it spilled goes with it */
+        spill_forget(s->spill, s->spill_owner);
+        if (s->spill)
+            spill_release(s->spill, &s->fix_bytes);
     }
     counters_free(&s->counters);
     free(s->inputs); /* the names and messages are the run's, or moved */
