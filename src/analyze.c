@@ -418,24 +418,31 @@ static void hook_point(void *ud, const rl_fix *f, point_kind k)
 static void account_interval(vehicle_pass *p, const rl_interval *iv)
 {
     int32_t tz = p->cx.tz;
+    int64_t mm = vdays_mm(iv->dist_km);
     if (iv->gap) {
         rl_vday *d = vdays_get(p->cx.days, p->cx.vidx, tu_local_day(iv->b.time, tz));
         d->gaps++;
-        d->distance_km += iv->dist_km;
-        d->gap_km += iv->dist_km;
+        d->distance_mm += mm;
+        d->gap_mm += mm;
     }
+    /* split at midnight in proportion to time, the last part taking what
+     * rounding left, so the parts add up to the interval */
+    int64_t left = mm;
     for (int64_t t = iv->a.time; t < iv->b.time;) {
         int64_t day = tu_local_day(t, tz);
         int64_t next_midnight = (day + 1) * RL_DAY_S - tz;
         int64_t seg_end = next_midnight < iv->b.time ? next_midnight : iv->b.time;
         rl_vday *d = vdays_get(p->cx.days, p->cx.vidx, day);
-        if (!iv->gap)
-            d->distance_km += iv->dist_km * (double)(seg_end - t) / (double)iv->dt;
+        if (!iv->gap) {
+            int64_t part = seg_end == iv->b.time ? left : (int64_t)llround((double)mm * (double)(seg_end - t) / (double)iv->dt);
+            d->distance_mm += part;
+            left -= part;
+        }
         if (iv->driving)
             d->driving_s += seg_end - t;
         t = seg_end;
     }
-    p->cx.vs->distance_km += iv->dist_km;
+    p->cx.vs->distance_mm += mm;
     if (iv->driving)
         p->cx.vs->driving_s += iv->dt;
 }
