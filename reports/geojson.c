@@ -93,7 +93,7 @@ static void event_line(const rl_run *run, const rl_event *e, gline *l)
 {
     l->n = 0;
     tracksample_fixes fx;
-    if (tracksample_event(run, e->vehicle, e->start, e->end, &fx)) {
+    if (tracksample_event(run->samples, e->vehicle, e->start, e->end, &fx)) {
         for (size_t i = 0; i < fx.n; i++)
             if (fx.f[i].flags & TSF_IN_EVENT)
                 gline_add(l, run, fx.f[i].lat_e6, fx.f[i].lon_e6);
@@ -101,7 +101,7 @@ static void event_line(const rl_run *run, const rl_event *e, gline *l)
     }
     if (e->end > e->start) {
         gline_span g = {l, run};
-        tracksample_span(run, e->vehicle, e->start, e->end, span_add, &g);
+        tracksample_span(run->samples, run->opt.tz, e->vehicle, e->start, e->end, span_add, &g);
     }
 }
 
@@ -198,7 +198,7 @@ static void track_feature(FILE *f, const rl_run *run, map_simplifier *s, uint32_
                           gline *l)
 {
     tracksample_view sv;
-    if (!tracksample_day(run, vidx, day, &sv) || sv.n < 2)
+    if (!tracksample_day(run->samples, vidx, day, &sv) || sv.n < 2)
         return;
     const rl_vehicle *v = vtable_at(run->vt, vidx);
     char dayname[11];
@@ -238,9 +238,9 @@ bool report_tracks_geojson(const rl_run *run, const char *path)
     bool first = true;
     for (size_t i = 0; i < run->norder; i++) {
         uint32_t vidx = run->order[i];
-        size_t nd = tracksample_ndays(run, vidx);
+        size_t nd = tracksample_ndays(run->samples, vidx);
         for (size_t k = 0; k < nd; k++)
-            track_feature(f, run, s, vidx, tracksample_day_at(run, vidx, k), &first, &l);
+            track_feature(f, run, s, vidx, tracksample_day_at(run->samples, vidx, k), &first, &l);
     }
     fputs("\n]}\n", f);
     free(l.xy);

@@ -487,7 +487,8 @@ static void vehicle_identity(FILE *f, const hctx *h, size_t r)
         fputs("—", f);
     fprintf(f, "</dd><dt>%s</dt><dd>%lld</dd><dt>%s</dt><dd>%u</dd>", LBL(h, L_RISK), (long long)h->rank[r].risk,
             LBL(h, L_NEVENTS), s->nevents);
-    fprintf(f, "<dt>%s</dt><dd>%.1f km</dd><dt>%s</dt><dd>", LBL(h, L_DISTANCE), s->distance_km, LBL(h, L_DRIVING));
+    fprintf(f, "<dt>%s</dt><dd>%.1f km</dd><dt>%s</dt><dd>", LBL(h, L_DISTANCE), (double)s->distance_mm / 1e6,
+            LBL(h, L_DRIVING));
     put_duration(f, s->driving_s, h->zh);
     fprintf(f, "</dd><dt>%s</dt><dd>", LBL(h, L_TOP_SPEED));
     if (s->max_speed_mkmh >= 0) {

@@ -159,7 +159,7 @@ static cpt *event_points(const hctx *h, const rl_event *e, size_t *n, bool *from
     const rl_run *run = h->run;
     tracksample_fixes fx;
     *from_samples = *thinned = false;
-    if (tracksample_event(run, e->vehicle, e->start, e->end, &fx)) {
+    if (tracksample_event(run->samples, e->vehicle, e->start, e->end, &fx)) {
         cpt *p = xmalloc(fx.n * sizeof *p);
         for (size_t i = 0; i < fx.n; i++)
             p[i] = (cpt){fx.f[i].time,       fx.f[i].lat_e6, fx.f[i].lon_e6, fx.f[i].speed_dkmh, fx.f[i].limit_dkmh,
@@ -173,7 +173,7 @@ static cpt *event_points(const hctx *h, const rl_event *e, size_t *n, bool *from
     sample_points sp = {run, vtable_at(run->vt, e->vehicle), e, {0}, 0, 0, 0};
     vehicle_limits(run, sp.v, &sp.lim_day, &sp.lim_night);
     int64_t margin = (e->end - e->start) / 8 + 600;
-    tracksample_span(run, e->vehicle, e->start - margin, e->end + margin, sample_point, &sp);
+    tracksample_span(run->samples, run->opt.tz, e->vehicle, e->start - margin, e->end + margin, sample_point, &sp);
     *n = sp.n;
     *from_samples = true;
     return (cpt *)sp.b.p;
@@ -189,7 +189,7 @@ static void put_kg(FILE *f, int64_t kg)
 static void weighing_table(FILE *f, const hctx *h, const rl_event *e)
 {
     const rl_run *run = h->run;
-    const ts_weighing *w = tracksample_weighing_at(run, e->vehicle, e->start);
+    const ts_weighing *w = tracksample_weighing_at(run->samples, e->vehicle, e->start);
     if (!w)
         return;
     double tol = run->rules.v[w->wim ? R_WEIGH_WIM_TOLERANCE_PCT : R_WEIGH_STATIC_TOLERANCE_PCT];
@@ -514,7 +514,7 @@ void html_day_charts(FILE *f, const hctx *h, uint32_t vidx)
         char dayname[11];
         tu_format_day(days[k], dayname);
         tracksample_view sv;
-        if (!tracksample_day(run, vidx, days[k], &sv) || sv.n == 0) {
+        if (!tracksample_day(run->samples, vidx, days[k], &sv) || sv.n == 0) {
             fprintf(f, "<h3>%s %s</h3><p class=\"small\">%s</p>\n", LBL(h, L_SPEED_CHART), dayname,
                     LBL(h, L_NO_SAMPLE));
             continue;

@@ -130,7 +130,7 @@ static bool put_stations(FILE *f, const hctx *h, uint32_t vidx, bool first)
         const rl_event *ev = &run->events.e[e];
         if (ev->start == last)
             continue;
-        const ts_weighing *w = tracksample_weighing_at(run, vidx, ev->start);
+        const ts_weighing *w = tracksample_weighing_at(run->samples, vidx, ev->start);
         if (!w || !w->have_pos)
             continue;
         last = ev->start;
@@ -251,11 +251,11 @@ static void put_line(FILE *f, const hctx *h, line *l, double tol)
 static double put_track(FILE *f, const hctx *h, uint32_t vidx)
 {
     const rl_run *run = h->run;
-    size_t nd = tracksample_ndays(run, vidx);
+    size_t nd = tracksample_ndays(run->samples, vidx);
     double lo_lat = 1e9, hi_lat = -1e9, lo_lon = 1e9, hi_lon = -1e9;
     for (size_t k = 0; k < nd; k++) {
         tracksample_view sv;
-        if (!tracksample_day(run, vidx, tracksample_day_at(run, vidx, k), &sv))
+        if (!tracksample_day(run->samples, vidx, tracksample_day_at(run->samples, vidx, k), &sv))
             continue;
         for (size_t i = 0; i < sv.n; i++) {
             double lat = sv.p[i].lat_e6 / 1e6, lon = sv.p[i].lon_e6 / 1e6;
@@ -272,7 +272,7 @@ static double put_track(FILE *f, const hctx *h, uint32_t vidx)
     bool first = true;
     for (size_t k = 0; k < nd; k++) {
         tracksample_view sv;
-        if (!tracksample_day(run, vidx, tracksample_day_at(run, vidx, k), &sv))
+        if (!tracksample_day(run->samples, vidx, tracksample_day_at(run->samples, vidx, k), &sv))
             continue;
         for (size_t i = 0; i < sv.n; i++) {
             if ((sv.p[i].slot & TS_GAP_BEFORE) && l.n) {
@@ -317,7 +317,7 @@ static void put_event_line(FILE *f, const hctx *h, uint32_t vidx, const rl_event
     const rl_run *run = h->run;
     line l = {0};
     tracksample_fixes fx;
-    if (tracksample_event(run, vidx, ev->start, ev->end, &fx)) {
+    if (tracksample_event(run->samples, vidx, ev->start, ev->end, &fx)) {
         for (size_t i = 0; i < fx.n; i++)
             if (fx.f[i].flags & TSF_IN_EVENT) {
                 double lat, lon;
@@ -326,7 +326,7 @@ static void put_event_line(FILE *f, const hctx *h, uint32_t vidx, const rl_event
             }
     } else if (ev->end > ev->start) {
         line_span ls = {&l, run};
-        tracksample_span(run, vidx, ev->start, ev->end, span_add, &ls);
+        tracksample_span(run->samples, run->opt.tz, vidx, ev->start, ev->end, span_add, &ls);
     }
     if (l.n > 1)
         put_line(f, h, &l, tol);

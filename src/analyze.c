@@ -4,11 +4,16 @@
 #include "analyze.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "detect.h"
-#include "dispatch.h"
+#include "ingest.h"
+#include "rejects.h"
+#include "resume.h"
+#include "spill.h"
 #include "timeutil.h"
 #include "track.h"
 #include "tracksample.h"
@@ -29,6 +34,10 @@ typedef struct {
     uint8_t color;
     char plate[VCACHE_PLATE];
 } vcache_ent;
+
+struct vcache {
+    vcache_ent e[VCACHE_N];
+};
 
 /* Hash and compare of short keys: two overlapping 8-byte loads cover 8 to
  * 16 bytes (a plate is 9-11), bytes one by one below that. */
@@ -60,10 +69,9 @@ static rl_vehicle *vehicle_for(rl_run *run, const char *plate, size_t plate_len,
                                size_t phone_len, uint32_t *vidx)
 {
     if (plate && plate_len) {
-        vcache_ent *c = run->vcache;
-        if (!c)
-            c = run->vcache = xcalloc(VCACHE_N, sizeof *c);
-        vcache_ent *e = &c[plate_hash(plate, plate_len, color) & (VCACHE_N - 1)];
+        if (!run->vcache)
+            run->vcache = xcalloc(1, sizeof *run->vcache);
+        vcache_ent *e = &run->vcache->e[plate_hash(plate, plate_len, color) & (VCACHE_N - 1)];
         if (e->len == plate_len && e->color == color && plate_eq(e->plate, plate, plate_len)) {
             *vidx = e->vidx;
             return vtable_at(run->vt, e->vidx);
@@ -120,7 +128,9 @@ static void on_position(void *ud, const rl_position *p)
     }
     if (track_is_invalid(&run->rules, p->lat_e6, p->lon_e6, p->speed_mkmh, p->have & RL_HAVE_STATUS, p->status))
         f.driver_flags |= FIX_INVALID;
-    vehicle_add_fix(v, &f);
+    size_t grew = vehicle_add_fix(v, &f);
+    if (grew && run->spill && spill_charge(run->spill, &run->fix_bytes, grew))
+        spill_out(run->spill, run->vt, run->str, &run->fix_bytes, run->spill_owner);
 }
 
 static void on_weighing(void *ud, const rl_weighing *w)
@@ -136,7 +146,9 @@ static void on_weighing(void *ud, const rl_weighing *w)
         run_reject(run, w->origin, "weighing names no plate", NULL, 0);
         return;
     }
-    weigh_store(run, vidx, w);
+    if (!run->weigh)
+        run->weigh = weigh_store_new(run_keeps_evidence(run) ? run->str : NULL);
+    weigh_store_add(run->weigh, run->vt, vidx, w, &run->counters);
 }
 
 void analyze_sink(rl_run *run, rl_sink *sink)
@@ -149,7 +161,156 @@ void analyze_sink(rl_run *run, rl_sink *sink)
     sink->count = run_sink_count;
 }
 
+/* ---- reading side by side: a run per reading task ---- */
+
+/* A task's own run: the options and rules of the run, a vehicle table and
+ * strings of its own, and a copy of the input table (its input's entry is
+ * written there and put back by ingest_all). */
+static rl_run *shadow_open(void *ud, rl_run *run, rl_sink *sink)
+{
+    (void)ud;
+    rl_run *s = xcalloc(1, sizeof *s);
+    s->opt = run->opt;
+    s->opt.progress = false;
+    s->rules = run->rules;
+    s->str = strtab_new();
+    registry_init(&s->reg);
+    s->have_registry = run->have_registry;
+    s->vt = vtable_new();
+    u64map_init(&s->phone_plate);
+    s->ninputs = s->capinputs = run->ninputs;
+    s->inputs = xmalloc((run->ninputs ? run->ninputs : 1) * sizeof *s->inputs);
+    memcpy(s->inputs, run->inputs, run->ninputs * sizeof *s->inputs);
+    s->started = run->started;
+    s->started_wall = run->started_wall;
+    s->spill = run->spill;
+    s->spill_owner = run->spill ? spill_owner(run->spill) : 0;
+    analyze_sink(s, sink);
+    return s;
+}
+
+/* A task is done: past half the budget, what it holds goes to disk now
+ * rather than wait in memory for the others. */
+static void shadow_done(void *ud, rl_run *s)
+{
+    (void)ud;
+    if (s->spill && spill_at_end(s->spill, s->fix_bytes))
+        spill_out(s->spill, s->vt, s->str, &s->fix_bytes, s->spill_owner);
+}
+
+/* The id in the run's strings of a string of the shadow's. */
+static uint32_t run_string(rl_run *run, const rl_run *s, uint32_t id)
+{
+    const char *name = strtab_get(s->str, id);
+    return strtab_intern(run->str, name, strlen(name));
+}
+
+/* A fix's driver is an id of the shadow's strings: the run's from here. */
+static void remap_drivers(rl_run *run, const rl_run *s, rl_vehicle *v, uint32_t *map)
+{
+    for (fix_chunk *c = v->head; c; c = c->next)
+        for (uint32_t i = 0; i < c->n; i++) {
+            uint32_t d = c->fix[i].driver_flags & FIX_DRIVER_MASK;
+            if (!d)
+                continue;
+            if (!map[d]) {
+                uint32_t id = run_string(run, s, d);
+                if (id > FIX_DRIVER_MAX) {
+                    run_count(run, "drivers.over_capacity", 1);
+                    id = UINT32_MAX; /* no driver */
+                }
+                map[d] = id;
+            }
+            uint32_t id = map[d] == UINT32_MAX ? 0 : map[d];
+            c->fix[i].driver_flags = (c->fix[i].driver_flags & ~FIX_DRIVER_MASK) | id;
+        }
+}
+
+/* A weighing's station, kept for the documents, is an id of the
+ * shadow's strings too (weigh_remap_stations). */
+typedef struct {
+    rl_run *run;
+    const rl_run *s;
+    uint32_t *map;           /* shadow id -> run id, 0: not yet; made when first needed */
+} station_map;
+
+static uint32_t station_to_run(void *ud, uint32_t id)
+{
+    station_map *m = ud;
+    if (!m->map)
+        m->map = xcalloc((size_t)strtab_count(m->s->str) + 1, sizeof *m->map);
+    if (!m->map[id])
+        m->map[id] = run_string(m->run, m->s, id);
+    return m->map[id];
+}
+
+static void shadow_close(void *ud, rl_run *run, rl_run *s, bool keep)
+{
+    (void)ud;
+    if (s->weigh) {
+        weigh_store_close(s->weigh, s->vt);
+        s->weigh = NULL;
+    }
+    if (keep) {
+        uint32_t *map = xcalloc((size_t)strtab_count(s->str) + 1, sizeof *map);
+        station_map stations = {run, s, NULL};
+        for (size_t i = 0, n = vtable_count(s->vt); i < n; i++) {
+            rl_vehicle *v = vtable_at(s->vt, i);
+            if (v->dead)
+                continue;
+            const char *label = strtab_get(s->str, v->by_phone ? v->phone : v->plate);
+            uint32_t key = strtab_intern(run->str, label, strlen(label));
+            remap_drivers(run, s, v, map);
+            if (v->whead && run_keeps_evidence(run))
+                weigh_remap_stations(v, station_to_run, &stations);
+            rl_vehicle *to = vtable_get(run->vt, key, v->color, v->by_phone);
+            if (v->by_phone && !to->phone)
+                to->phone = key;
+            v->phone = 0; /* an id of the shadow's strings */
+            vehicle_merge(to, v);
+        }
+        free(map);
+        free(stations.map);
+        run->fix_bytes += s->fix_bytes;
+        counters_merge(&run->counters, &s->counters);
+        run->positions += s->positions;
+        run->weighings += s->weighings;
+        run->filtered += s->filtered;
+        run->rejected += s->rejected;
+        run->registration_conflicts += s->registration_conflicts;
+    } else {
+        /* what it spilled goes with it */
+        spill_forget(s->spill, s->spill_owner);
+        if (s->spill)
+            spill_release(s->spill, &s->fix_bytes);
+    }
+    counters_free(&s->counters);
+    free(s->inputs); /* the names and messages are the run's, or moved */
+    free(s->vcache);
+    vtable_free(s->vt);
+    u64map_free(&s->phone_plate);
+    registry_free(&s->reg);
+    strtab_free(s->str);
+    free(s);
+}
+
+
+const ingest_reader *analyze_reader(void)
+{
+    static const ingest_reader rd = {NULL, shadow_open, shadow_done, shadow_close};
+    return &rd;
+}
+
 /* ---- identities ---- */
+
+/* One vehicle after all: its fixes, and those it spilled, go to `to`. */
+static void merge_vehicles(rl_run *run, rl_vehicle *to, rl_vehicle *from)
+{
+    if (from->nspilled && run->spill)
+        spill_rekey(run->spill, run_vehicle_label(run, from), from->color, from->by_phone, run_vehicle_label(run, to),
+                    to->color, to->by_phone);
+    vehicle_merge(to, from);
+}
 
 #define MULTI 0x80000000u
 
@@ -168,7 +329,7 @@ static void resolve_identities(rl_run *run)
             continue;
         rl_vehicle *to = vtable_get(run->vt, plate, color, false); /* may move the table */
         v = vtable_at(run->vt, i);
-        vehicle_merge(to, v);
+        merge_vehicles(run, to, v);
         n = vtable_count(run->vt);
     }
     /* 2. Unknown colour: the registry's colour when the plate is unique
@@ -202,7 +363,7 @@ static void resolve_identities(rl_run *run)
         if (!to)
             continue;
         v = vtable_at(run->vt, i);
-        vehicle_merge(to, v);
+        merge_vehicles(run, to, v);
         n = vtable_count(run->vt);
     }
     u64map_free(&known);
@@ -223,7 +384,7 @@ static void join_registry(rl_run *run)
             v->selected = false;
         if (run->opt.company && strcmp(run_vehicle_company(run, v), run->opt.company) != 0)
             v->selected = false;
-        if (!v->reg && v->selected && (v->nfix || v->nweigh))
+        if (!v->reg && v->selected && (v->nfix || v->nspilled || v->nweigh))
             run->unregistered++;
     }
 }
@@ -241,50 +402,55 @@ static int vehicle_order(const void *a, const void *b, void *ctx)
     return x->by_phone - y->by_phone;
 }
 
-/* ---- vehicle days ---- */
+/* ---- the per-vehicle pass ---- */
 
-rl_vday *vday_get(rl_run *run, uint32_t vidx, int64_t day)
-{
-    size_t i = run->nvdays;
-    if (i > run->vday_first && run->vdays[i - 1].day == day && run->vdays[i - 1].vehicle == vidx)
-        return &run->vdays[i - 1]; /* the common case: the latest day */
-    while (i > run->vday_first && run->vdays[i - 1].vehicle == vidx && run->vdays[i - 1].day > day)
-        i--;
-    if (i > run->vday_first && run->vdays[i - 1].vehicle == vidx && run->vdays[i - 1].day == day)
-        return &run->vdays[i - 1];
-    if (run->nvdays == run->capvdays) {
-        run->capvdays = run->capvdays ? run->capvdays * 2 : 1024;
-        run->vdays = xrealloc(run->vdays, run->capvdays * sizeof *run->vdays);
-    }
-    memmove(&run->vdays[i + 1], &run->vdays[i], (run->nvdays - i) * sizeof *run->vdays);
-    run->nvdays++;
-    rl_vday *d = &run->vdays[i];
-    memset(d, 0, sizeof *d);
-    d->vehicle = vidx;
-    d->day = day;
-    d->max_speed_mkmh = -1;
-    d->first = INT64_MAX;
-    d->last = INT64_MIN;
-    d->heaviest_gross_kg = -1;
-    d->worst_excess_kg = -1;
-    return d;
-}
+/* What one worker of the pass produces; put together in output order when
+ * every vehicle is done, so the result does not depend on which worker
+ * took which vehicle. */
+typedef struct vpass_out {
+    unsigned worker;         /* which worker (its carry file) */
+    rl_events events;
+    vday_list days;
+    fatigue_segs segs;
+    rl_counters counters;
+    track_counts track;
+} vpass_out;
 
 typedef struct {
-    rl_run *run;
+    const rl_run *run;
     vctx cx;
-    rl_vstats *vs;
     speeding_state speeding;
     nightban_state nightban;
     fatigue_vstate fatigue;
     weigh_vstate weigh;
     tracksample_state sample;
+    /* the carry this pass leaves (RUNS.md §2) */
+    bool saving;
+    vcarry save;
+    size_t ev_cp;            /* events given before the checkpoint */
+    rl_vday *days_cp;        /* the vehicle's days at the checkpoint */
+    size_t ndays_cp;
+    rl_vstats vs_cp;
+    /* fixes older than the carry resumed from: a track of their own */
+    rl_vehicle late;
+    uint64_t nlate;
 } vehicle_pass;
+
+/* A fix at or after the checkpoint goes in the carry, whatever became of
+ * it: the next run makes the same track of it. */
+static void keep_fix(vehicle_pass *p, const rl_fix *f)
+{
+    if (p->saving && f->time >= p->save.checkpoint)
+        resume_keep_fix(p->run->resume, p->run, &p->save, f);
+}
+
+static void hook_duplicate(void *ud, const rl_fix *f) { keep_fix(ud, f); }
 
 static void hook_point(void *ud, const rl_fix *f, point_kind k)
 {
     vehicle_pass *p = ud;
-    rl_vday *d = vday_get(p->run, p->cx.vidx, tu_local_day(f->time, p->cx.tz));
+    keep_fix(p, f);
+    rl_vday *d = vdays_get(p->cx.days, p->cx.vidx, tu_local_day(f->time, p->cx.tz));
     d->points++;
     if (k != PT_INVALID)
         d->valid++;
@@ -303,38 +469,45 @@ static void hook_point(void *ud, const rl_fix *f, point_kind k)
 static void account_interval(vehicle_pass *p, const rl_interval *iv)
 {
     int32_t tz = p->cx.tz;
+    int64_t mm = vdays_mm(iv->dist_km);
     if (iv->gap) {
-        rl_vday *d = vday_get(p->run, p->cx.vidx, tu_local_day(iv->b.time, tz));
+        rl_vday *d = vdays_get(p->cx.days, p->cx.vidx, tu_local_day(iv->b.time, tz));
         d->gaps++;
-        d->distance_km += iv->dist_km;
-        d->gap_km += iv->dist_km;
+        d->distance_mm += mm;
+        d->gap_mm += mm;
     }
+    /* split at midnight in proportion to time, the last part taking what
+     * rounding left, so the parts add up to the interval */
+    int64_t left = mm;
     for (int64_t t = iv->a.time; t < iv->b.time;) {
         int64_t day = tu_local_day(t, tz);
         int64_t next_midnight = (day + 1) * RL_DAY_S - tz;
         int64_t seg_end = next_midnight < iv->b.time ? next_midnight : iv->b.time;
-        rl_vday *d = vday_get(p->run, p->cx.vidx, day);
-        if (!iv->gap)
-            d->distance_km += iv->dist_km * (double)(seg_end - t) / (double)iv->dt;
+        rl_vday *d = vdays_get(p->cx.days, p->cx.vidx, day);
+        if (!iv->gap) {
+            int64_t part = seg_end == iv->b.time ? left : (int64_t)llround((double)mm * (double)(seg_end - t) / (double)iv->dt);
+            d->distance_mm += part;
+            left -= part;
+        }
         if (iv->driving)
             d->driving_s += seg_end - t;
         t = seg_end;
     }
-    p->vs->distance_km += iv->dist_km;
+    p->cx.vs->distance_mm += mm;
     if (iv->driving)
-        p->vs->driving_s += iv->dt;
+        p->cx.vs->driving_s += iv->dt;
 }
 
 static void hook_accepted(void *ud, const rl_fix *f, const rl_interval *iv)
 {
     vehicle_pass *p = ud;
-    unsigned det = p->run->opt.detect;
-    rl_vday *d = vday_get(p->run, p->cx.vidx, tu_local_day(f->time, p->cx.tz));
+    unsigned det = p->cx.detect;
+    rl_vday *d = vdays_get(p->cx.days, p->cx.vidx, tu_local_day(f->time, p->cx.tz));
     d->accepted++;
     if (f->speed_mkmh > d->max_speed_mkmh)
         d->max_speed_mkmh = f->speed_mkmh;
-    if (f->speed_mkmh > p->vs->max_speed_mkmh)
-        p->vs->max_speed_mkmh = f->speed_mkmh;
+    if (f->speed_mkmh > p->cx.vs->max_speed_mkmh)
+        p->cx.vs->max_speed_mkmh = f->speed_mkmh;
     if (iv) {
         account_interval(p, iv);
         if (det & DET_GAP)
@@ -348,66 +521,482 @@ static void hook_accepted(void *ud, const rl_fix *f, const rl_interval *iv)
         speeding_fix(&p->speeding, f, iv);
     if (det & DET_WEIGH)
         weigh_fix(&p->weigh, f);
-    tracksample_fix(&p->sample, f, speeding_limit_at(&p->cx, f, NULL));
+    /* the limit in force goes with the fixes of an event's evidence */
+    tracksample_fix(&p->sample, f, p->cx.samples ? speeding_limit_at(&p->cx, f, NULL) : 0);
 }
 
-static void analyse_vehicle(rl_run *run, uint32_t vidx)
+/* ---- a --resume chain: the vehicle's checkpoint and its carry ---- */
+
+static void at_checkpoint(void *ud, const track_mem *m, const track_counts *so_far)
+{
+    vehicle_pass *p = ud;
+    if (!p->saving)
+        return;
+    vcarry *c = &p->save;
+    c->track = *m;
+    c->speeding = p->speeding;
+    c->nightban = p->nightban;
+    c->fatigue = p->fatigue;
+    p->ev_cp = p->cx.events->n;
+    const vday_list *l = p->cx.days;
+    p->ndays_cp = l->n - l->first;
+    p->days_cp = xmalloc((p->ndays_cp ? p->ndays_cp : 1) * sizeof *p->days_cp);
+    memcpy(p->days_cp, l->d + l->first, p->ndays_cp * sizeof *p->days_cp);
+    p->vs_cp = *p->cx.vs;
+    /* the track's counts go to the totals when it ends: these are the ones
+     * before the checkpoint */
+    p->vs_cp.points = so_far->points;
+    p->vs_cp.duplicates = so_far->duplicates;
+    p->vs_cp.drift = so_far->drift;
+    p->vs_cp.valid = so_far->points - so_far->invalid;
+    p->vs_cp.accepted = so_far->accepted;
+    /* driving segments that end from here on are made again by the next
+     * run, which starts the vehicle here */
+    p->fatigue.after_cp = true;
+}
+
+static void late_fix(void *ud, const rl_fix *f)
+{
+    vehicle_pass *p = ud;
+    vehicle_add_fix(&p->late, f);
+    p->nlate++;
+}
+
+static const rl_vday *find_day(const rl_vday *d, size_t n, int64_t day)
+{
+    for (size_t i = 0; i < n; i++)
+        if (d[i].day == day)
+            return &d[i];
+    return NULL;
+}
+
+static const vday_carry *find_carried_day(const vcarry *c, int64_t day)
+{
+    for (size_t i = 0; i < c->ndays; i++)
+        if (c->days[i].d.day == day)
+            return &c->days[i];
+    return NULL;
+}
+
+static bool is_weighing_event(event_type t) { return t >= EV_OVERLOAD && t <= EV_POSITION_MISMATCH; }
+
+/* What the next run needs of this vehicle's days, totals and events: the
+ * sums since the checkpoint, the highest values written so far, the
+ * whole days' distances so far; the events the pass gave after the
+ * checkpoint (weighings: those at or after it). */
+static void fill_save(vehicle_pass *p, const vcarry *in, bool resumed, size_t ev_from)
+{
+    vcarry *c = &p->save;
+    const vday_list *l = p->cx.days;
+    int64_t cp_day = tu_local_day(c->checkpoint, p->cx.tz);
+    c->days = xcalloc(l->n - l->first + 1, sizeof *c->days);
+    for (size_t i = l->first; i < l->n; i++) {
+        const rl_vday *q = &l->d[i];
+        if (q->day < cp_day)
+            continue;
+        const rl_vday *s0 = find_day(p->days_cp, p->ndays_cp, q->day);
+        const vday_carry *old = resumed ? find_carried_day(in, q->day) : NULL;
+        vday_carry *o = &c->days[c->ndays++];
+        o->d = *q;
+        if (s0) {
+            o->d.points -= s0->points;
+            o->d.valid -= s0->valid;
+            o->d.drift -= s0->drift;
+            o->d.gaps -= s0->gaps;
+            o->d.accepted -= s0->accepted;
+            o->d.distance_mm -= s0->distance_mm;
+            o->d.gap_mm -= s0->gap_mm;
+            o->d.driving_s -= s0->driving_s;
+            o->d.rests -= s0->rests;
+            o->d.weighings -= s0->weighings;
+        }
+        /* the whole day so far: what was carried plus what this run adds */
+        o->cum_distance_mm = (old ? old->cum_distance_mm - old->d.distance_mm : 0) + q->distance_mm;
+        o->cum_gap_mm = (old ? old->cum_gap_mm - old->d.gap_mm : 0) + q->gap_mm;
+        if (old) {
+            if (old->d.max_speed_mkmh > o->d.max_speed_mkmh)
+                o->d.max_speed_mkmh = old->d.max_speed_mkmh;
+            if (old->d.longest_stint_s > o->d.longest_stint_s)
+                o->d.longest_stint_s = old->d.longest_stint_s;
+            if (old->d.first < o->d.first)
+                o->d.first = old->d.first;
+            if (old->d.last > o->d.last)
+                o->d.last = old->d.last;
+            if (old->d.heaviest_gross_kg > o->d.heaviest_gross_kg)
+                o->d.heaviest_gross_kg = old->d.heaviest_gross_kg;
+            if (old->d.worst_excess_kg > o->d.worst_excess_kg)
+                o->d.worst_excess_kg = old->d.worst_excess_kg;
+        }
+    }
+    const rl_vstats *vs = p->cx.vs;
+    c->vs = *vs;
+    c->vs.points -= p->vs_cp.points;
+    c->vs.valid -= p->vs_cp.valid;
+    c->vs.drift -= p->vs_cp.drift;
+    c->vs.duplicates -= p->vs_cp.duplicates;
+    c->vs.accepted -= p->vs_cp.accepted;
+    c->vs.distance_mm -= p->vs_cp.distance_mm;
+    c->vs.driving_s -= p->vs_cp.driving_s;
+    c->vs.weighings -= p->vs_cp.weighings;
+    c->vs_cum_distance_mm = (resumed ? in->vs_cum_distance_mm - in->vs.distance_mm : 0) + vs->distance_mm;
+    /* events */
+    const rl_events *ev = p->cx.events;
+    c->events = xmalloc((ev->n - ev_from + 1) * sizeof *c->events);
+    for (size_t i = ev_from; i < ev->n; i++) {
+        const rl_event *e = &ev->e[i];
+        bool after = is_weighing_event(e->type) ? e->start >= c->checkpoint : i >= p->ev_cp;
+        if (after)
+            c->events[c->nevents++] = *e;
+    }
+}
+
+/* Metres to write for a distance of which `cum_before` was written
+ * before: what makes the written values add up to the whole. */
+static int64_t written_mm(int64_t cum_before, int64_t added)
+{
+    return (vdays_m(cum_before + added) - vdays_m(cum_before)) * 1000;
+}
+
+/* This run's rows and totals are what it adds to what the chain wrote:
+ * sums less the carried sums; a day nothing changed leaves no row. */
+static void subtract_carried(vehicle_pass *p, const vcarry *in, vpass_out *out)
+{
+    vday_list *l = p->cx.days;
+    size_t k = l->first;
+    for (size_t i = l->first; i < l->n; i++) {
+        rl_vday d = l->d[i];
+        const vday_carry *old = find_carried_day(in, d.day);
+        if (old) {
+            const rl_vday *o = &old->d;
+            d.points -= o->points;
+            d.valid -= o->valid;
+            d.drift -= o->drift;
+            d.gaps -= o->gaps;
+            d.accepted -= o->accepted;
+            d.driving_s -= o->driving_s;
+            d.rests -= o->rests;
+            d.weighings -= o->weighings;
+            int64_t before = old->cum_distance_mm - o->distance_mm;
+            int64_t gap_before = old->cum_gap_mm - o->gap_mm;
+            d.distance_mm = written_mm(before + o->distance_mm, l->d[i].distance_mm - o->distance_mm);
+            d.gap_mm = written_mm(gap_before + o->gap_mm, l->d[i].gap_mm - o->gap_mm);
+            bool same = !d.points && !d.valid && !d.drift && !d.gaps && !d.accepted && !d.driving_s && !d.rests &&
+                        !d.weighings && !d.distance_mm && !d.gap_mm && d.max_speed_mkmh <= o->max_speed_mkmh &&
+                        d.longest_stint_s <= o->longest_stint_s && d.first >= o->first && d.last <= o->last &&
+                        d.heaviest_gross_kg <= o->heaviest_gross_kg && d.worst_excess_kg <= o->worst_excess_kg;
+            if (same)
+                continue;
+        }
+        l->d[k++] = d;
+    }
+    l->n = k;
+    rl_vstats *vs = p->cx.vs;
+    vs->points -= in->vs.points;
+    vs->valid -= in->vs.valid;
+    vs->drift -= in->vs.drift;
+    vs->duplicates -= in->vs.duplicates;
+    vs->accepted -= in->vs.accepted;
+    vs->driving_s -= in->vs.driving_s;
+    vs->weighings -= in->vs.weighings;
+    int64_t before = in->vs_cum_distance_mm - in->vs.distance_mm;
+    vs->distance_mm = written_mm(before + in->vs.distance_mm, vs->distance_mm - in->vs.distance_mm);
+    (void)out;
+}
+
+static void vpass_init(vehicle_pass *p, const rl_run *run, vpass_out *out, rl_vehicle *v, uint32_t vidx)
+{
+    memset(p, 0, sizeof *p);
+    p->run = run;
+    p->cx.r = &run->rules;
+    p->cx.tz = run->opt.tz;
+    p->cx.detect = run->opt.detect;
+    p->cx.v = v;
+    p->cx.vidx = vidx;
+    p->cx.cls = v->cls;
+    p->cx.night_exempt = v->reg && v->reg->night_exempt;
+    p->cx.speed_rule = rule_speeding_for(v->cls);
+    p->cx.limit_mkmh = v->reg && v->reg->speed_limit_mkmh > 0 ? v->reg->speed_limit_mkmh
+                                                              : llround(run->rules.v[p->cx.speed_rule] * 1000.0);
+    p->cx.night_limit_mkmh = llround((double)p->cx.limit_mkmh * run->rules.v[R_SPEEDING_NIGHT_FACTOR]);
+    p->cx.last_fix = v->tmax;
+    p->cx.events = &out->events;
+    p->cx.days = &out->days;
+    p->cx.segs = &out->segs;
+    p->cx.counters = &out->counters;
+    p->cx.samples = tracksample_slot(run->samples, vidx);
+}
+
+/* Run the detectors over a vehicle's track (cut, when given). */
+static void vpass_track(vehicle_pass *p, rl_vehicle *v, const track_cut *cut, track_counts *c)
+{
+    const rl_run *run = p->run;
+    track_hooks h = {p, hook_point, hook_duplicate, hook_accepted};
+    track_run(v, &run->rules, &h, c, cut);
+    speeding_end(&p->speeding);
+    nightban_end(&p->nightban);
+    fatigue_vehicle_end(&p->fatigue);
+    if (run->opt.detect & DET_WEIGH)
+        weigh_vehicle_end(&p->weigh);
+    tracksample_end(&p->sample);
+}
+
+/* One vehicle, start to end: its track, every detector, its days.  Reads
+ * the run, writes only the vehicle's own slots (its fixes, vstats,
+ * samples) and the worker's outputs.  In a --resume chain the vehicle
+ * starts where the carry left it, and leaves its own carry. */
+static void analyse_vehicle(const rl_run *run, vpass_out *out, uint32_t vidx)
 {
     rl_vehicle *v = vtable_at(run->vt, vidx);
     rl_vstats *vs = &run->vstats[vidx];
     vs->max_speed_mkmh = -1;
     vehicle_pass p;
-    memset(&p, 0, sizeof p);
-    p.run = run;
-    p.vs = vs;
-    p.cx.r = &run->rules;
-    p.cx.tz = run->opt.tz;
-    p.cx.v = v;
-    p.cx.vidx = vidx;
-    p.cx.cls = v->cls;
-    p.cx.night_exempt = v->reg && v->reg->night_exempt;
-    p.cx.speed_rule = rule_speeding_for(v->cls);
-    p.cx.limit_mkmh = v->reg && v->reg->speed_limit_mkmh > 0 ? v->reg->speed_limit_mkmh
-                                                             : llround(run->rules.v[p.cx.speed_rule] * 1000.0);
-    p.cx.night_limit_mkmh = llround((double)p.cx.limit_mkmh * run->rules.v[R_SPEEDING_NIGHT_FACTOR]);
-    p.cx.events = &run->events;
+    vpass_init(&p, run, out, v, vidx);
+    p.cx.vs = vs;
+    vcarry in;
+    bool resumed = resume_vehicle_load(run->resume, run, v, vidx, &in, &out->counters);
+    if (v->nspilled && !spill_load(run->spill, run_vehicle_label(run, v), v->color, v->by_phone, v))
+        counters_add(&out->counters, "spill.read_errors", 1);
+    p.cx.last_fix = v->tmax;
+    vdays_vehicle_begin(&out->days);
+    size_t ev0 = out->events.n;
     speeding_begin(&p.speeding, &p.cx);
     nightban_begin(&p.nightban, &p.cx);
-    fatigue_vehicle_begin(&p.fatigue, &p.cx, run);
-    weigh_vehicle_begin(&p.weigh, &p.cx, run, v);
-    tracksample_begin(&p.sample, run, vidx, run->opt.tz);
-    run->vday_first = run->nvdays;
-    track_hooks h = {&p, hook_point, NULL, hook_accepted};
+    fatigue_vehicle_begin(&p.fatigue, &p.cx);
+    track_mem mem;
+    memset(&mem, 0, sizeof mem);
+    if (resumed) {
+        /* where the carry left the vehicle */
+        mem = in.track;
+        p.speeding = in.speeding;
+        p.speeding.cx = &p.cx;
+        p.nightban = in.nightban;
+        p.nightban.cx = &p.cx;
+        p.fatigue = in.fatigue;
+        p.fatigue.cx = &p.cx;
+        p.fatigue.after_cp = false;
+    }
+    weigh_vehicle_begin(&p.weigh, &p.cx, v);
+    if (resumed && mem.have_ref)
+        weigh_seed(&p.weigh, &mem.ref);
+    tracksample_begin(&p.sample, &p.cx);
+    p.saving = run->resume != NULL && v->tmax != INT64_MIN;
+    p.save.tmax = v->tmax;
+    p.save.checkpoint = v->tmax == INT64_MIN ? INT64_MAX : v->tmax - RL_DAY_S;
+    p.late.tmax = INT64_MIN;
+    track_cut cut = {&mem, p.save.checkpoint, at_checkpoint, resumed ? in.checkpoint : INT64_MIN, late_fix};
     track_counts c = {0};
-    track_run(v, &run->rules, &h, &c);
-    speeding_end(&p.speeding);
-    nightban_end(&p.nightban);
-    fatigue_vehicle_end(&p.fatigue);
-    if (run->opt.detect & DET_WEIGH)
-        weigh_vehicle_end(&p.weigh);
-    tracksample_end(&p.sample);
+    vpass_track(&p, v, &cut, &c);
     vs->points = c.points;
     vs->duplicates = c.duplicates;
     vs->drift = c.drift;
     vs->valid = c.points - c.invalid;
     vs->accepted = c.accepted;
-    run->points += c.points;
-    run->duplicates += c.duplicates;
-    run->invalid += c.invalid;
-    run->drift += c.drift;
-    run->accepted += c.accepted;
+    if (p.saving)
+        fill_save(&p, &in, resumed, ev0);
+    if (resumed) {
+        resume_compare(&out->events, ev0, in.events, in.nevents);
+        subtract_carried(&p, &in, out);
+    }
+    if (p.nlate) {
+        /* rows older than the carried 24 hours: on their own (RUNS.md §2) */
+        counters_add(&out->counters, "late_beyond_carry", p.nlate);
+        vehicle_pass lp;
+        vpass_init(&lp, run, out, &p.late, vidx);
+        lp.cx.vs = vs;
+        speeding_begin(&lp.speeding, &lp.cx);
+        nightban_begin(&lp.nightban, &lp.cx);
+        fatigue_vehicle_begin(&lp.fatigue, &lp.cx);
+        weigh_vehicle_begin(&lp.weigh, &lp.cx, &p.late);
+        lp.cx.samples = NULL; /* nothing sampled: the slot is the main track's */
+        tracksample_begin(&lp.sample, &lp.cx);
+        track_counts lc = {0};
+        vpass_track(&lp, &p.late, NULL, &lc);
+        vs->points += lc.points;
+        vs->duplicates += lc.duplicates;
+        vs->drift += lc.drift;
+        vs->valid += lc.points - lc.invalid;
+        vs->accepted += lc.accepted;
+    }
+    out->track.points += vs->points;
+    out->track.duplicates += vs->duplicates;
+    out->track.invalid += vs->points - vs->valid;
+    out->track.drift += vs->drift;
+    out->track.accepted += vs->accepted;
     vs->first = INT64_MAX;
     vs->last = INT64_MIN;
-    for (size_t i = run->vday_first; i < run->nvdays; i++) {
-        if (run->vdays[i].first < vs->first)
-            vs->first = run->vdays[i].first;
-        if (run->vdays[i].last > vs->last)
-            vs->last = run->vdays[i].last;
+    for (size_t i = out->days.first; i < out->days.n; i++) {
+        if (out->days.d[i].first < vs->first)
+            vs->first = out->days.d[i].first;
+        if (out->days.d[i].last > vs->last)
+            vs->last = out->days.d[i].last;
     }
+    if (p.saving)
+        resume_vehicle_save(run->resume, out->worker, run, v, &p.save);
+    vcarry_free(&p.save);
+    free(p.days_cp);
+    if (resumed)
+        vcarry_free(&in);
+}
+
+/* ---- workers ---- */
+
+/* Vehicles are handed out in output order, a batch at a time: an atomic
+ * counter, no lock.  Batches are small next to a fleet, large next to the
+ * counter's cost. */
+#define VPASS_BATCH 16
+
+typedef struct {
+    const rl_run *run;
+    const uint32_t *order;
+    size_t n;
+    atomic_size_t next;
+} vpass_queue;
+
+typedef struct {
+    vpass_queue *q;
+    vpass_out out;
+} vpass_worker;
+
+static void *vpass_work(void *arg)
+{
+    vpass_worker *w = arg;
+    vpass_queue *q = w->q;
+    for (;;) {
+        size_t i = atomic_fetch_add(&q->next, VPASS_BATCH);
+        if (i >= q->n)
+            break;
+        size_t end = i + VPASS_BATCH < q->n ? i + VPASS_BATCH : q->n;
+        for (; i < end; i++)
+            analyse_vehicle(q->run, &w->out, q->order[i]);
+    }
+    return NULL;
+}
+
+static void vpass_out_free(vpass_out *o)
+{
+    events_free(&o->events);
+    vdays_free(&o->days);
+    fatigue_segs_free(&o->segs);
+    counters_free(&o->counters);
+}
+
+/* Rows of vehicle_days in output order: by vehicle rank, then day. */
+static int vday_order(const void *a, const void *b, void *ctx)
+{
+    const uint32_t *rank = ctx;
+    const rl_vday *x = a, *y = b;
+    if (x->vehicle != y->vehicle)
+        return rank[x->vehicle] < rank[y->vehicle] ? -1 : 1;
+    return x->day < y->day ? -1 : x->day > y->day;
+}
+
+static void vehicle_pass_all(rl_run *run, const uint32_t *rank)
+{
+    unsigned nthreads = run->opt.threads > 0 ? run->opt.threads : 1;
+    if (nthreads > run->norder / VPASS_BATCH + 1)
+        nthreads = (unsigned)(run->norder / VPASS_BATCH + 1);
+    vpass_queue q = {.run = run, .order = run->order, .n = run->norder};
+    atomic_init(&q.next, 0);
+    vpass_worker *w = xcalloc(nthreads, sizeof *w);
+    pthread_t *tid = xcalloc(nthreads, sizeof *tid);
+    for (unsigned i = 0; i < nthreads; i++) {
+        w[i].q = &q;
+        w[i].out.worker = i;
+    }
+    for (unsigned i = 1; i < nthreads; i++)
+        if (pthread_create(&tid[i], NULL, vpass_work, &w[i]) != 0)
+            die("cannot start a worker thread");
+    vpass_work(&w[0]);
+    for (unsigned i = 1; i < nthreads; i++)
+        pthread_join(tid[i], NULL);
+    for (unsigned i = 0; i < nthreads; i++) {
+        vpass_out *o = &w[i].out;
+        for (size_t k = 0; k < o->events.n; k++)
+            events_add(&run->events, &o->events.e[k]);
+        vdays_append(&run->vdays, &o->days);
+        fatigue_segs_append(&run->segs, &o->segs);
+        counters_merge(&run->counters, &o->counters);
+        run->points += o->track.points;
+        run->duplicates += o->track.duplicates;
+        run->invalid += o->track.invalid;
+        run->drift += o->track.drift;
+        run->accepted += o->track.accepted;
+        vpass_out_free(o);
+    }
+    free(w);
+    free(tid);
+    if (run->vdays.n > 1)
+        qsort_r(run->vdays.d, run->vdays.n, sizeof *run->vdays.d, vday_order, (void *)rank);
+}
+
+/* ---- the per-driver pass: fatigue ---- */
+
+typedef struct {
+    fatigue_pass pass;
+    const fatigue_segs *segs;
+    size_t from, to;
+    rl_events events;
+    rl_counters counters;
+} driver_worker;
+
+static void *driver_work(void *arg)
+{
+    driver_worker *w = arg;
+    w->pass.events = &w->events;
+    w->pass.counters = &w->counters;
+    fatigue_drivers(&w->pass, w->segs, w->from, w->to);
+    return NULL;
+}
+
+static void driver_pass_all(rl_run *run, const uint32_t *rank)
+{
+    fatigue_segs *segs = &run->segs;
+    fatigue_segs_sort(segs, rank);
+    size_t nv = vtable_count(run->vt);
+    const rl_vehicle **vehicles = xmalloc((nv ? nv : 1) * sizeof *vehicles);
+    for (size_t i = 0; i < nv; i++)
+        vehicles[i] = vtable_at(run->vt, i);
+    unsigned nthreads = run->opt.threads > 0 ? run->opt.threads : 1;
+    if (segs->n < 4096)
+        nthreads = 1;
+    driver_worker *w = xcalloc(nthreads, sizeof *w);
+    pthread_t *tid = xcalloc(nthreads, sizeof *tid);
+    /* whole drivers to each worker, about segs->n / nthreads segments each */
+    size_t from = 0;
+    for (unsigned i = 0; i < nthreads; i++) {
+        size_t to = i + 1 == nthreads ? segs->n : segs->n / nthreads * (i + 1);
+        if (to < from)
+            to = from;
+        if (to > from && to < segs->n)
+            to = fatigue_next_driver(segs, to - 1);
+        w[i].pass = (fatigue_pass){&run->rules, run->opt.tz, vehicles, rank, NULL, NULL, resume_driver_hooks(run->resume)};
+        w[i].segs = segs;
+        w[i].from = from;
+        w[i].to = to;
+        from = to;
+    }
+    for (unsigned i = 1; i < nthreads; i++)
+        if (pthread_create(&tid[i], NULL, driver_work, &w[i]) != 0)
+            die("cannot start a worker thread");
+    driver_work(&w[0]);
+    for (unsigned i = 1; i < nthreads; i++)
+        pthread_join(tid[i], NULL);
+    for (unsigned i = 0; i < nthreads; i++) {
+        for (size_t k = 0; k < w[i].events.n; k++)
+            events_add(&run->events, &w[i].events.e[k]);
+        counters_merge(&run->counters, &w[i].counters);
+        events_free(&w[i].events);
+        counters_free(&w[i].counters);
+    }
+    free(w);
+    free(tid);
+    free(vehicles);
 }
 
 /* ---- events: ids, order, one copy each ---- */
 
+/* Vehicle (output order), start, type, end, rule, then the first evidence:
+ * a total order on what an event is, never on where it was stored. */
 static int event_order(const void *a, const void *b, void *ctx)
 {
     const uint32_t *vehicle_rank = ctx;
@@ -420,17 +1009,14 @@ static int event_order(const void *a, const void *b, void *ctx)
         return x->type < y->type ? -1 : 1;
     if (x->end != y->end)
         return x->end < y->end ? -1 : 1;
+    int c = strcmp(x->rule, y->rule);
+    if (c)
+        return c;
     return x->origin < y->origin ? -1 : x->origin > y->origin;
 }
 
-static void finish_events(rl_run *run)
+static void finish_events(rl_run *run, const uint32_t *vehicle_rank)
 {
-    size_t nv = vtable_count(run->vt);
-    uint32_t *vehicle_rank = xmalloc((nv ? nv : 1) * sizeof *vehicle_rank);
-    for (size_t i = 0; i < nv; i++)
-        vehicle_rank[i] = UINT32_MAX;
-    for (size_t i = 0; i < run->norder; i++)
-        vehicle_rank[run->order[i]] = (uint32_t)i;
     /* drop events of vehicles not selected (a driver's fatigue may name
      * one), then order and give ids */
     size_t k = 0;
@@ -439,7 +1025,7 @@ static void finish_events(rl_run *run)
             run->events.e[k++] = run->events.e[i];
     run->events.n = k;
     if (run->events.n > 1)
-        qsort_r(run->events.e, run->events.n, sizeof *run->events.e, event_order, vehicle_rank);
+        qsort_r(run->events.e, run->events.n, sizeof *run->events.e, event_order, (void *)vehicle_rank);
     k = 0;
     event_idgen *ids = event_idgen_new();
     for (size_t i = 0; i < run->events.n; i++) {
@@ -459,13 +1045,16 @@ static void finish_events(rl_run *run)
     }
     run->events.n = k;
     event_idgen_free(ids);
-    free(vehicle_rank);
 }
 
 void analyze_finish(rl_run *run)
 {
-    weigh_store_close(run);
+    if (run->weigh) {
+        weigh_store_close(run->weigh, run->vt);
+        run->weigh = NULL;
+    }
     resolve_identities(run);
+    resume_bind(run->resume, run); /* carried vehicles, by their settled names */
     join_registry(run);
     size_t n = vtable_count(run->vt);
     run->vstats = xcalloc(n ? n : 1, sizeof *run->vstats);
@@ -473,18 +1062,26 @@ void analyze_finish(rl_run *run)
     run->norder = 0;
     for (size_t i = 0; i < n; i++) {
         rl_vehicle *v = vtable_at(run->vt, i);
-        if (!v->dead && v->selected && (v->nfix || v->nweigh))
+        if (!v->dead && v->selected && (v->nfix || v->nspilled || v->nweigh || v->carry))
             run->order[run->norder++] = (uint32_t)i;
     }
     if (run->norder > 1)
         qsort_r(run->order, run->norder, sizeof *run->order, vehicle_order, run);
+    uint32_t *rank = xmalloc((n ? n : 1) * sizeof *rank);
+    for (size_t i = 0; i < n; i++)
+        rank[i] = UINT32_MAX;
     for (size_t i = 0; i < run->norder; i++)
-        analyse_vehicle(run, run->order[i]);
+        rank[run->order[i]] = (uint32_t)i;
+    if (run_keeps_evidence(run))
+        run->samples = tracksample_store_new(n);
+    if (run->spill)
+        spill_settle(run->spill, run->str);
+    vehicle_pass_all(run, rank);
     /* fixes of vehicles left out by --plate/--company are not analysed */
     for (size_t i = 0; i < n; i++) {
         rl_vehicle *v = vtable_at(run->vt, i);
-        if (!v->selected && v->nfix) {
-            run_count(run, "fixes.not_selected", v->nfix);
+        if (!v->selected && (v->nfix || v->nspilled)) {
+            run_count(run, "fixes.not_selected", v->nfix + v->nspilled);
             fixstream fs;
             fixstream_open(&fs, v);
             fixstream_close(&fs);
@@ -492,6 +1089,7 @@ void analyze_finish(rl_run *run)
     }
     run->vehicles_analysed = run->norder;
     if (run->opt.detect & DET_FATIGUE)
-        fatigue_finish(run);
-    finish_events(run);
+        driver_pass_all(run, rank);
+    finish_events(run, rank);
+    free(rank);
 }

@@ -48,10 +48,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyze.h"
 #include "detect.h"
 #include "registry.h"
-#include "run.h"
 #include "timeutil.h"
 #include "track.h"
 #include "tracksample.h"
@@ -197,12 +195,18 @@ static size_t wrec_pack(unsigned char *out, const rl_weighing *w, int naxle, int
     return k;
 }
 
-/* The size of a record from its head. */
-static inline size_t wrec_size(uint64_t head)
+/* Where a record's station id lies, from its head. */
+static inline size_t wrec_station_at(uint64_t head)
 {
     unsigned naxle = (unsigned)(head >> W_SHIFT_NAXLE) & 15;
     return 8 + (head & W_WIDE_TIME ? 8 : 4) + (head & W_WIDE_ORIGIN ? 8 : 4) + (head & W_POS ? 8 : 0) +
-           naxle * (head & W_WIDE_AXLE ? 4 : 2) + (head & W_STATION ? 4 : 0) + (head & W_SPEED ? 2 : 0);
+           naxle * (head & W_WIDE_AXLE ? 4 : 2);
+}
+
+/* The size of a record from its head. */
+static inline size_t wrec_size(uint64_t head)
+{
+    return wrec_station_at(head) + (head & W_STATION ? 4 : 0) + (head & W_SPEED ? 2 : 0);
 }
 
 /* Time and origin of the record at p (what the vehicle pass orders by). */
@@ -308,22 +312,31 @@ typedef struct wopen {
     uint32_t n;              /* weighings in it */
 } wopen;
 
-typedef struct wopens {
-    wopen *o;
+struct weigh_store {
+    wopen *o;                /* by vehicle index */
     size_t n;
+    /* stations are interned here (NULL: station and speed not kept) */
+    strtab *stations;
     /* the last station interned: a log's rows mostly come from one */
     char last_station[64];
     size_t last_station_len;
     uint32_t last_station_id;
-} wopens;
+};
 
-static uint32_t station_id(struct rl_run *run, wopens *os, const char *s, size_t n)
+weigh_store *weigh_store_new(strtab *stations)
+{
+    weigh_store *ws = xcalloc(1, sizeof(weigh_store));
+    ws->stations = stations;
+    return ws;
+}
+
+static uint32_t station_id(weigh_store *os, const char *s, size_t n)
 {
     if (!s || n == 0)
         return 0;
     if (n == os->last_station_len && memcmp(s, os->last_station, n) == 0)
         return os->last_station_id;
-    uint32_t id = strtab_intern(run->str, s, n);
+    uint32_t id = strtab_intern(os->stations, s, n);
     if (n <= sizeof os->last_station) {
         memcpy(os->last_station, s, n);
         os->last_station_len = n;
@@ -333,23 +346,20 @@ static uint32_t station_id(struct rl_run *run, wopens *os, const char *s, size_t
 }
 
 /* Give the chunk its fill and the vehicle its count. */
-static void close_chunk(struct rl_run *run, uint32_t vidx, wopen *o)
+static void close_chunk(vtable *vt, uint32_t vidx, wopen *o)
 {
     if (!o->c)
         return;
     o->c->used = o->used;
-    vtable_at(run->vt, vidx)->nweigh += o->n;
+    vtable_at(vt, vidx)->nweigh += o->n;
     o->c = NULL;
 }
 
-void weigh_store(struct rl_run *run, uint32_t vidx, const rl_weighing *w)
+void weigh_store_add(weigh_store *os, vtable *vt, uint32_t vidx, const rl_weighing *w, rl_counters *counters)
 {
     int naxle = w->naxle_kg < 0 ? 0 : w->naxle_kg > RL_MAX_AXLES ? RL_MAX_AXLES : w->naxle_kg;
     if (w->naxle_kg > RL_MAX_AXLES)
-        run_count(run, "weighbridge.axle_weights_ignored", 1);
-    wopens *os = run->weigh_open;
-    if (!os)
-        os = run->weigh_open = xcalloc(1, sizeof *os);
+        counters_add(counters, "weighbridge.axle_weights_ignored", 1);
     if (vidx >= os->n) {
         size_t n = os->n ? os->n : 256;
         while (n <= vidx)
@@ -361,19 +371,19 @@ void weigh_store(struct rl_run *run, uint32_t vidx, const rl_weighing *w)
     wopen *o = &os->o[vidx];
     if (!o->c || o->used + W_RECORD_MAX > o->cap) {
         uint32_t cap = o->c ? (o->cap >= WCHUNK_MAX / 2 ? WCHUNK_MAX : o->cap * 2) : WCHUNK_MIN;
-        close_chunk(run, vidx, o);
+        close_chunk(vt, vidx, o);
         wchunk *c = xmalloc(sizeof *c + cap);
         c->link.next = NULL;
         c->used = 0;
         c->cap = cap;
         c->base_time = w->time;
         c->base_origin = w->origin;
-        vehicle_add_weighing(vtable_at(run->vt, vidx), &c->link);
+        vehicle_add_weighing(vtable_at(vt, vidx), &c->link);
         *o = (wopen){c, w->time, w->origin, 0, cap, 0};
     }
     /* the station and the speed are evidence for the documents only */
-    bool docs = (run->opt.formats & (FMT_HTML | FMT_GEOJSON)) != 0;
-    uint32_t station = docs ? station_id(run, os, w->station, w->station_len) : 0;
+    bool docs = os->stations != NULL;
+    uint32_t station = docs ? station_id(os, w->station, w->station_len) : 0;
     o->used += (uint32_t)wrec_pack(o->c->data + o->used, w, naxle, o->base_time, o->base_origin, station, docs);
     o->n++;
     /* The vehicle's next record goes on here, after the other vehicles'
@@ -385,24 +395,30 @@ void weigh_store(struct rl_run *run, uint32_t vidx, const rl_weighing *w)
         __builtin_prefetch(o->c->data + o->used + 64, 1, 3);
 }
 
-void weigh_store_close(struct rl_run *run)
+void weigh_store_close(weigh_store *os, vtable *vt)
 {
-    wopens *os = run->weigh_open;
     if (!os)
         return;
     for (size_t i = 0; i < os->n; i++)
-        close_chunk(run, (uint32_t)i, &os->o[i]);
-    weigh_store_free(run);
-}
-
-void weigh_store_free(struct rl_run *run)
-{
-    wopens *os = run->weigh_open;
-    if (!os)
-        return;
+        close_chunk(vt, (uint32_t)i, &os->o[i]);
     free(os->o);
     free(os);
-    run->weigh_open = NULL;
+}
+
+void weigh_remap_stations(rl_vehicle *v, uint32_t (*to)(void *ud, uint32_t id), void *ud)
+{
+    for (weigh_node *node = v->whead; node; node = node->next) {
+        wchunk *c = (wchunk *)node;
+        for (uint32_t off = 0; off < c->used;) {
+            unsigned char *p = c->data + off;
+            uint64_t head = load_u64(p);
+            if (head & W_STATION) {
+                size_t k = wrec_station_at(head);
+                store_u32(p + k, to(ud, load_u32(p + k)));
+            }
+            off += (uint32_t)wrec_size(head);
+        }
+    }
 }
 
 static const rule_id overlimit_rules[] = {R_OVERLIMIT_AXLES_2, R_OVERLIMIT_AXLES_3, R_OVERLIMIT_AXLES_4,
@@ -463,13 +479,12 @@ static void weigh_limits(wlimits *l, const rl_rules *rules, const reg_entry *reg
     }
 }
 
-void weigh_vehicle_begin(weigh_vstate *s, const vctx *cx, struct rl_run *run, rl_vehicle *v)
+void weigh_vehicle_begin(weigh_vstate *s, const vctx *cx, rl_vehicle *v)
 {
     s->cx = cx;
-    s->run = run;
     s->v = v;
     s->priv = NULL;
-    rl_vstats *vs = &run->vstats[cx->vidx];
+    rl_vstats *vs = cx->vs;
     vs->weighings = 0;
     vs->heaviest_gross_kg = -1;
     vs->worst_excess_kg = -1;
@@ -684,7 +699,7 @@ static void check_axles(wcheck *c, int mode)
     if (w->naxle == 0)
         return;
     if (w->naxle != w->axles) {
-        run_count(c->s->run, "weighbridge.axle_weights_ignored", 1);
+        counters_add(c->s->cx->counters, "weighbridge.axle_weights_ignored", 1);
         return;
     }
     int64_t steer = c->lim->steer_kg, other = c->lim->other_kg;
@@ -751,7 +766,7 @@ static void keep_evidence(weigh_vstate *s, const wrec *w)
     e.axles = w->axles;
     e.naxle = w->naxle;
     memcpy(e.axle_kg, w->axle_kg, sizeof e.axle_kg);
-    tracksample_weighing(s->run, s->cx->vidx, &e);
+    tracksample_weighing(s->cx->samples, &e);
 }
 
 static void check_weighing(weigh_vstate *s, const wrec *w, const near_fix *nf)
@@ -780,20 +795,20 @@ static void check_weighing(weigh_vstate *s, const wrec *w, const near_fix *nf)
     check_overload(&c, mode);
     check_axles(&c, mode);
     check_capacity(&c);
-    if (c.base_ready)
+    if (c.base_ready && cx->samples)
         keep_evidence(s, w);
 
     /* vehicle_days.csv and vehicles.csv: weighings, heaviest gross and
      * worst excess (the largest kg over its limit among the over_limit,
      * overload and axle_overload events) */
     /* weighings come in time order: most share the previous one's day
-     * (vday_get may move the table, so only its last answer is kept) */
+     * (vdays_get may move the table, so only its last answer is kept) */
     wstate *st = s->priv;
     int64_t day = tu_local_day(w->time, cx->tz);
     if (!st->day || st->day->day != day)
-        st->day = vday_get(s->run, cx->vidx, day);
+        st->day = vdays_get(cx->days, cx->vidx, day);
     rl_vday *d = st->day;
-    rl_vstats *vs = &s->run->vstats[cx->vidx];
+    rl_vstats *vs = cx->vs;
     d->weighings++;
     vs->weighings++;
     if (w->gross_kg > d->heaviest_gross_kg)
@@ -820,7 +835,7 @@ void weigh_vehicle_end(weigh_vstate *s)
     }
     for (size_t i = 0; i < st->n; i++) {
         if (i > 0 && st->w[i].time == st->w[i - 1].time) {
-            run_count(s->run, "weighbridge.duplicates", 1);
+            counters_add(s->cx->counters, "weighbridge.duplicates", 1);
             continue;
         }
         wrec r;
@@ -831,4 +846,72 @@ void weigh_vehicle_end(weigh_vstate *s)
     }
     free(st);
     s->priv = NULL;
+}
+
+/* ---- a --resume chain's weighings (RUNS.md §2) ---- */
+
+void weigh_each(const rl_vehicle *v, int64_t from, void (*fn)(void *ud, const rl_weighing *w), void *ud)
+{
+    for (const weigh_node *node = v->whead; node; node = node->next) {
+        const wchunk *c = (const wchunk *)node;
+        for (uint32_t off = 0; off < c->used;) {
+            const unsigned char *p = c->data + off;
+            uint64_t head = load_u64(p);
+            wrec r;
+            wrec_key(c, p, head, &r.time, &r.origin);
+            off += (uint32_t)wrec_size(head);
+            if (r.time < from)
+                continue;
+            wrec_unpack(p, &r);
+            rl_weighing w;
+            memset(&w, 0, sizeof w);
+            w.origin = r.origin;
+            w.time = r.time;
+            w.axles = r.axles;
+            w.gross_kg = r.gross_kg;
+            w.naxle_kg = r.naxle;
+            for (int k = 0; k < r.naxle; k++)
+                w.axle_kg[k] = r.axle_kg[k];
+            w.wim = r.wim;
+            w.passengers = r.passengers;
+            w.have_pos = r.have_pos;
+            w.lat_e6 = r.lat_e6;
+            w.lon_e6 = r.lon_e6;
+            fn(ud, &w);
+        }
+    }
+}
+
+void weigh_put(rl_vehicle *v, const rl_weighing *w, size_t n, rl_counters *counters)
+{
+    if (!n)
+        return;
+    /* a store of one vehicle, at index 0 of a table of one */
+    vtable *vt = vtable_new();
+    rl_vehicle *t = vtable_get(vt, 1, 0, false);
+    weigh_store *ws = weigh_store_new(NULL); /* the carry keeps no station */
+    for (size_t i = 0; i < n; i++)
+        weigh_store_add(ws, vt, 0, &w[i], counters);
+    weigh_store_close(ws, vt);
+    t = vtable_at(vt, 0);
+    if (t->whead) {
+        if (v->wtail)
+            v->wtail->next = t->whead;
+        else
+            v->whead = t->whead;
+        v->wtail = t->wtail;
+        v->nweigh += t->nweigh;
+        t->whead = t->wtail = NULL;
+        t->nweigh = 0;
+    }
+    vtable_free(vt);
+}
+
+void weigh_seed(weigh_vstate *s, const rl_fix *f)
+{
+    wstate *st = s->priv;
+    if (!st)
+        return;
+    st->prev = *f;
+    st->have_prev = true;
 }

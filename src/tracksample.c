@@ -1,20 +1,21 @@
 /*
- * tracksample.c - track samples for the report charts (see tracksample.h
- * for what is kept and why).
+ * tracksample.c - track samples and the evidence of events for the
+ * documents (see tracksample.h for what is kept and why).
  *
- * The store hangs off run->samples: one slot per vehicle of the table,
+ * The store (the run's `samples`) has one slot per vehicle of the table,
  * each holding its kept days (sorted by day, as the fixes come in time
- * order).  While a vehicle is analysed the
- * current day is built in a 1440-slot working array; a finished day is
- * copied out at its exact size, and the decision to keep, thin or drop it
- * waits for the end of the vehicle's pass, when its events are known.
+ * order), its event captures and its weighings, and counting its own
+ * bytes, so workers analysing different vehicles never share a field.
+ * While a vehicle is analysed the current day is built in a 1440-slot
+ * working array; a finished day is copied out at its exact size, and the
+ * decision to keep, thin or drop it waits for the end of the vehicle's
+ * pass, when its events are known.
  */
 #include "tracksample.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "run.h"
 #include "timeutil.h"
 #include "track.h"
 #include "util.h"
@@ -40,31 +41,29 @@ typedef struct ts_capture {
     ts_fix *f;
 } ts_capture;
 
-typedef struct ts_vehicle {
+struct ts_vehicle {
     ts_day **days;
     uint32_t ndays, capdays;
     ts_capture *cap;         /* sorted by (start, end) once the pass ends */
     uint32_t ncap, capcap;
     ts_weighing *w;          /* weighings with events, in time order */
     uint32_t nw, capw;
-} ts_vehicle;
+    size_t bytes;            /* held for this vehicle */
+};
 
-typedef struct ts_store {
+struct ts_store {
     ts_vehicle *v;
     size_t nv;
-    size_t bytes;
-} ts_store;
+};
 
 /* Per-pass working state (priv of tracksample_state). */
 typedef struct ts_work {
-    ts_store *store;
-    bool keep_days;        /* report.html asked for */
-    bool keep_fixes;       /* report.html or events.geojson */
-    size_t seen_events;    /* run->events.n at the last look */
+    ts_vehicle *v;         /* the vehicle's slot, NULL: nothing kept */
+    size_t seen_events;    /* cx->events->n at the last look */
     ts_fix ring[TS_RING];  /* the last accepted fixes */
     uint32_t ring_head, ring_n;
     uint64_t fixes_seen;   /* accepted fixes so far (the ring lost the older) */
-    size_t first_event;    /* run->events.n when the pass began */
+    size_t first_event;    /* cx->events->n when the pass began */
     int64_t gap_s;
     bool have_prev;
     rl_fix prev;
@@ -75,37 +74,24 @@ typedef struct ts_work {
     ts_point cur[SLOTS_PER_DAY];
 } ts_work;
 
-static ts_store *store_of(rl_run *run, uint32_t vidx)
+ts_store *tracksample_store_new(size_t nvehicles)
 {
-    ts_store *st = run->samples;
-    if (!st)
-        st = run->samples = xcalloc(1, sizeof *st);
-    if (vidx >= st->nv) {
-        size_t n = vtable_count(run->vt);
-        if (n <= vidx)
-            n = (size_t)vidx + 1;
-        st->v = xrealloc(st->v, n * sizeof *st->v);
-        memset(st->v + st->nv, 0, (n - st->nv) * sizeof *st->v);
-        st->bytes += (n - st->nv) * sizeof *st->v;
-        st->nv = n;
-    }
+    ts_store *st = xcalloc(1, sizeof *st);
+    st->nv = nvehicles;
+    st->v = xcalloc(nvehicles ? nvehicles : 1, sizeof *st->v);
     return st;
 }
 
-void tracksample_begin(tracksample_state *s, struct rl_run *run, uint32_t vidx, int32_t tz)
+
+void tracksample_begin(tracksample_state *s, const vctx *cx)
 {
-    s->run = run;
-    s->vidx = vidx;
-    s->tz = tz;
+    s->cx = cx;
     ts_work *w = xmalloc(sizeof *w);
-    w->store = store_of(run, vidx);
-    w->keep_days = (run->opt.formats & (FMT_HTML | FMT_GEOJSON)) != 0;
-    w->keep_fixes = w->keep_days;
-    w->first_event = run->events.n;
-    w->seen_events = run->events.n;
+    w->v = cx->samples;
+    w->first_event = w->seen_events = cx->events->n;
     w->ring_head = w->ring_n = 0;
     w->fixes_seen = 0;
-    w->gap_s = (int64_t)run->rules.v[R_TRACK_GAP_S];
+    w->gap_s = (int64_t)cx->r->v[R_TRACK_GAP_S];
     w->have_prev = false;
     w->day = INT64_MIN;
     w->day_start = w->slot_end = INT64_MIN;
@@ -113,15 +99,15 @@ void tracksample_begin(tracksample_state *s, struct rl_run *run, uint32_t vidx, 
     s->priv = w;
 }
 
-static void add_day(ts_store *st, ts_vehicle *v, ts_day *d)
+/* Room for one more element in a slot's array, the bytes counted. */
+static void *grow(ts_vehicle *v, void *a, uint32_t *cap, uint32_t n, size_t size)
 {
-    if (v->ndays == v->capdays) {
-        size_t old = v->capdays;
-        v->capdays = v->capdays ? v->capdays * 2 : 4;
-        v->days = xrealloc(v->days, v->capdays * sizeof *v->days);
-        st->bytes += (v->capdays - old) * sizeof *v->days;
-    }
-    v->days[v->ndays++] = d;
+    if (n < *cap)
+        return a;
+    uint32_t old = *cap;
+    *cap = *cap ? *cap * 2 : 4;
+    v->bytes += (*cap - old) * size;
+    return xrealloc(a, *cap * size);
 }
 
 static ts_day *day_copy(const ts_point *p, uint32_t n, int64_t day, uint32_t slot_min)
@@ -134,17 +120,17 @@ static ts_day *day_copy(const ts_point *p, uint32_t n, int64_t day, uint32_t slo
     return d;
 }
 
-static void flush_day(tracksample_state *s, ts_work *w)
+static void flush_day(ts_work *w)
 {
-    if (!w->keep_days || w->n == 0)
+    if (!w->v || w->n == 0)
         return;
-    ts_vehicle *v = &w->store->v[s->vidx];
+    ts_vehicle *v = w->v;
     ts_day *d = day_copy(w->cur, w->n, w->day, 1);
-    w->store->bytes += sizeof *d + d->n * sizeof *d->p;
-    add_day(w->store, v, d);
+    v->bytes += sizeof *d + d->n * sizeof *d->p;
+    v->days = grow(v, v->days, &v->capdays, v->ndays, sizeof *v->days);
+    v->days[v->ndays++] = d;
     w->n = 0;
 }
-
 
 /* ---- the fixes of events ---- */
 
@@ -164,7 +150,7 @@ static bool captured_type(event_type t)
            t == EV_DSM_ALARM || t == EV_TPMS_ALARM || t == EV_BSD_ALARM;
 }
 
-static void capture_put(ts_store *st, ts_capture *c, const ts_fix *f)
+static void capture_put(ts_vehicle *v, ts_capture *c, const ts_fix *f)
 {
     ts_fix x = *f;
     if (x.time >= c->start && x.time <= c->end)
@@ -205,32 +191,27 @@ static void capture_put(ts_store *st, ts_capture *c, const ts_fix *f)
         if (c->cap > TS_CAPTURE_MAX)
             c->cap = TS_CAPTURE_MAX;
         c->f = xrealloc(c->f, c->cap * sizeof *c->f);
-        st->bytes += (c->cap - old) * sizeof *c->f;
+        v->bytes += (c->cap - old) * sizeof *c->f;
     }
     c->f[c->n++] = x;
     c->pending = 1;
 }
 
 /* New events of the pass get a capture, filled from the ring. */
-static void capture_new_events(ts_work *w, tracksample_state *s)
+static void capture_new_events(ts_work *w, const vctx *cx)
 {
-    rl_run *run = s->run;
-    ts_vehicle *v = &w->store->v[s->vidx];
-    for (; w->seen_events < run->events.n; w->seen_events++) {
-        const rl_event *e = &run->events.e[w->seen_events];
-        if (e->vehicle != s->vidx || !captured_type(e->type))
+    ts_vehicle *v = w->v;
+    const rl_events *evs = cx->events;
+    for (; w->seen_events < evs->n; w->seen_events++) {
+        const rl_event *e = &evs->e[w->seen_events];
+        if (e->vehicle != cx->vidx || !captured_type(e->type))
             continue;
         bool dup = false;
         for (uint32_t i = v->ncap; i-- > 0 && !dup;)
             dup = v->cap[i].start == e->start && v->cap[i].end == e->end;
         if (dup)
             continue;
-        if (v->ncap == v->capcap) {
-            uint32_t old = v->capcap;
-            v->capcap = v->capcap ? v->capcap * 2 : 4;
-            v->cap = xrealloc(v->cap, v->capcap * sizeof *v->cap);
-            w->store->bytes += (v->capcap - old) * sizeof *v->cap;
-        }
+        v->cap = grow(v, v->cap, &v->capcap, v->ncap, sizeof *v->cap);
         ts_capture *c = &v->cap[v->ncap++];
         memset(c, 0, sizeof *c);
         c->start = e->start;
@@ -246,19 +227,19 @@ static void capture_new_events(ts_work *w, tracksample_state *s)
         for (uint32_t i = 0; i < w->ring_n; i++) {
             const ts_fix *f = &w->ring[(first + i) % TS_RING];
             if (f->time >= c->want_from && f->time <= c->want_to)
-                capture_put(w->store, c, f);
+                capture_put(v, c, f);
         }
     }
 }
 
-static void capture_fix(ts_work *w, tracksample_state *s, const rl_fix *f, int64_t limit_mkmh, bool gap)
+static void capture_fix(ts_work *w, const vctx *cx, const rl_fix *f, int64_t limit_mkmh, bool gap)
 {
     int32_t sp = f->speed_mkmh < 0 ? 0 : f->speed_mkmh / 100;
     int64_t lim = limit_mkmh <= 0 ? 0 : limit_mkmh / 100;
     ts_fix x = {f->time, f->lat_e6, f->lon_e6, (uint16_t)(sp > 0xFFFF ? 0xFFFF : sp),
                 (uint16_t)(lim > 0xFFFF ? 0xFFFF : lim), (uint8_t)(gap ? TSF_GAP_BEFORE : 0)};
     /* the fix goes to the captures still open, then into the ring */
-    ts_vehicle *v = &w->store->v[s->vidx];
+    ts_vehicle *v = w->v;
     for (uint32_t i = v->ncap; i-- > 0;) {
         ts_capture *c = &v->cap[i];
         if (!c->open)
@@ -266,14 +247,14 @@ static void capture_fix(ts_work *w, tracksample_state *s, const rl_fix *f, int64
         if (x.time > c->want_to)
             c->open = false;
         else if (x.time >= c->want_from)
-            capture_put(w->store, c, &x);
+            capture_put(v, c, &x);
     }
     w->ring[w->ring_head] = x;
     w->ring_head = (w->ring_head + 1) % TS_RING;
     if (w->ring_n < TS_RING)
         w->ring_n++;
     w->fixes_seen++;
-    capture_new_events(w, s);
+    capture_new_events(w, cx);
 }
 
 static int cmp_capture(const void *a, const void *b)
@@ -289,14 +270,13 @@ void tracksample_fix(tracksample_state *s, const rl_fix *f, int64_t limit_mkmh)
     ts_work *w = s->priv;
     bool gap = false;
     if (w->have_prev && f->time - w->prev.time > w->gap_s) {
-        gap = true; /* the line breaks there */
+        gap = true; /* drawn dashed in the sketch, the line breaks on maps */
     }
     w->prev = *f;
     w->have_prev = true;
-    if (!w->keep_days)
+    if (!w->v)
         return;
-    if (w->keep_fixes)
-        capture_fix(w, s, f, limit_mkmh, gap);
+    capture_fix(w, s->cx, f, limit_mkmh, gap);
     int32_t sp = f->speed_mkmh < 0 ? 0 : f->speed_mkmh / 100;
     uint16_t speed = (uint16_t)(sp > 0xFFFF ? 0xFFFF : sp);
     /* the common case, a fix in the same minute as the one before: no
@@ -310,9 +290,9 @@ void tracksample_fix(tracksample_state *s, const rl_fix *f, int64_t limit_mkmh)
         return;
     }
     if (f->time >= w->day_start + RL_DAY_S || f->time < w->day_start) {
-        flush_day(s, w);
-        w->day = tu_local_day(f->time, s->tz);
-        w->day_start = w->day * RL_DAY_S - s->tz;
+        flush_day(w);
+        w->day = tu_local_day(f->time, s->cx->tz);
+        w->day_start = w->day * RL_DAY_S - s->cx->tz;
     }
     uint16_t slot = (uint16_t)((f->time - w->day_start) / 60);
     w->slot_end = w->day_start + ((int64_t)slot + 1) * 60;
@@ -340,12 +320,33 @@ static uint32_t thin(ts_point *p, uint32_t n)
     return k;
 }
 
-static bool day_has_driving(const rl_run *run, uint32_t vidx, int64_t day)
+static bool day_has_driving(const vctx *cx, int64_t day)
 {
-    for (size_t i = run->vday_first; i < run->nvdays; i++)
-        if (run->vdays[i].vehicle == vidx && run->vdays[i].day == day)
-            return run->vdays[i].driving_s > 0;
+    const vday_list *l = cx->days;
+    for (size_t i = l->first; i < l->n; i++)
+        if (l->d[i].vehicle == cx->vidx && l->d[i].day == day)
+            return l->d[i].driving_s > 0;
     return true; /* not found: keep rather than lose a chart */
+}
+
+/* The pass is over: captures at their exact size, in (start, end) order. */
+static void captures_close(ts_work *w, const vctx *cx)
+{
+    ts_vehicle *v = w->v;
+    /* events emitted when the detectors ended: from the ring */
+    capture_new_events(w, cx);
+    for (uint32_t i = 0; i < v->ncap; i++) {
+        ts_capture *c = &v->cap[i];
+        c->open = false;
+        if (c->n < c->cap) {
+            /* exact size: most captures are small */
+            v->bytes -= (c->cap - c->n) * sizeof *c->f;
+            c->cap = c->n;
+            c->f = c->n ? xrealloc(c->f, c->n * sizeof *c->f) : (free(c->f), NULL);
+        }
+    }
+    if (v->ncap > 1)
+        qsort(v->cap, v->ncap, sizeof *v->cap, cmp_capture);
 }
 
 void tracksample_end(tracksample_state *s)
@@ -353,82 +354,76 @@ void tracksample_end(tracksample_state *s)
     ts_work *w = s->priv;
     if (!w)
         return;
-    flush_day(s, w);
-    ts_store *st = w->store;
-    ts_vehicle *v = &st->v[s->vidx];
-    rl_run *run = s->run;
-    /* events emitted when the detectors ended: from the ring */
-    if (w->keep_fixes) {
-        capture_new_events(w, s);
-        for (uint32_t i = 0; i < v->ncap; i++) {
-            ts_capture *c = &v->cap[i];
-            c->open = false;
-            if (c->n < c->cap) {
-                /* exact size: most captures are small */
-                st->bytes -= (c->cap - c->n) * sizeof *c->f;
-                c->cap = c->n;
-                c->f = c->n ? xrealloc(c->f, c->n * sizeof *c->f) : (free(c->f), NULL);
-            }
-        }
-        if (v->ncap > 1)
-            qsort(v->cap, v->ncap, sizeof *v->cap, cmp_capture);
-    }
+    flush_day(w);
+    ts_vehicle *v = w->v;
+    const vctx *cx = s->cx;
+    const rl_events *evs = cx->events;
+    if (v)
+        captures_close(w, cx);
     /* days touched by this pass's events keep their minutes */
     uint32_t k = 0;
-    for (uint32_t i = 0; i < v->ndays; i++) {
+    for (uint32_t i = 0; v && i < v->ndays; i++) {
         ts_day *d = v->days[i];
         bool event_day = false;
-        for (size_t e = w->first_event; e < run->events.n && !event_day; e++) {
-            const rl_event *ev = &run->events.e[e];
-            event_day = ev->vehicle == s->vidx && tu_local_day(ev->start, s->tz) <= d->day &&
-                        tu_local_day(ev->end, s->tz) >= d->day;
+        for (size_t e = w->first_event; e < evs->n && !event_day; e++) {
+            const rl_event *ev = &evs->e[e];
+            event_day = ev->vehicle == cx->vidx && tu_local_day(ev->start, cx->tz) <= d->day &&
+                        tu_local_day(ev->end, cx->tz) >= d->day;
         }
         size_t had = sizeof *d + d->n * sizeof *d->p;
         if (event_day) {
             v->days[k++] = d;
             continue;
         }
-        st->bytes -= had;
-        if (!day_has_driving(run, s->vidx, d->day)) {
+        v->bytes -= had;
+        if (!day_has_driving(cx, d->day)) {
             free(d);
             continue;
         }
         uint32_t n = thin(d->p, d->n);
         ts_day *t = day_copy(d->p, n, d->day, THIN_MIN);
         free(d);
-        st->bytes += sizeof *t + n * sizeof *t->p;
+        v->bytes += sizeof *t + n * sizeof *t->p;
         v->days[k++] = t;
     }
-    v->ndays = k;
+    if (v)
+        v->ndays = k;
     free(w);
     s->priv = NULL;
 }
 
-void tracksample_free(struct rl_run *run)
+void tracksample_store_free(ts_store *st)
 {
-    ts_store *st = run->samples;
     if (!st)
         return;
     for (size_t i = 0; i < st->nv; i++) {
-        for (uint32_t k = 0; k < st->v[i].ndays; k++)
-            free(st->v[i].days[k]);
-        free(st->v[i].days);
-        for (uint32_t k = 0; k < st->v[i].ncap; k++)
-            free(st->v[i].cap[k].f);
-        free(st->v[i].cap);
-        free(st->v[i].w);
+        ts_vehicle *v = &st->v[i];
+        for (uint32_t k = 0; k < v->ndays; k++)
+            free(v->days[k]);
+        free(v->days);
+        for (uint32_t k = 0; k < v->ncap; k++)
+            free(v->cap[k].f);
+        free(v->cap);
+        free(v->w);
     }
     free(st->v);
     free(st);
-    run->samples = NULL;
 }
 
-bool tracksample_day(const struct rl_run *run, uint32_t vidx, int64_t local_day, tracksample_view *out)
+/* ---- what the writers read ---- */
+
+ts_vehicle *tracksample_slot(ts_store *st, uint32_t vidx)
 {
-    const ts_store *st = run->samples;
-    if (!st || vidx >= st->nv)
+    return st && vidx < st->nv ? &st->v[vidx] : NULL;
+}
+
+static const ts_vehicle *slot_of(const ts_store *st, uint32_t vidx) { return tracksample_slot((ts_store *)st, vidx); }
+
+bool tracksample_day(const ts_store *st, uint32_t vidx, int64_t local_day, tracksample_view *out)
+{
+    const ts_vehicle *v = slot_of(st, vidx);
+    if (!v)
         return false;
-    const ts_vehicle *v = &st->v[vidx];
     /* days are in time order: binary search */
     uint32_t lo = 0, hi = v->ndays;
     while (lo < hi) {
@@ -446,18 +441,21 @@ bool tracksample_day(const struct rl_run *run, uint32_t vidx, int64_t local_day,
     return true;
 }
 
-size_t tracksample_bytes(const struct rl_run *run)
+size_t tracksample_bytes(const ts_store *st)
 {
-    const ts_store *st = run->samples;
-    return st ? sizeof *st + st->bytes : 0;
+    if (!st)
+        return 0;
+    size_t bytes = sizeof *st + st->nv * sizeof *st->v;
+    for (size_t i = 0; i < st->nv; i++)
+        bytes += st->v[i].bytes;
+    return bytes;
 }
 
-bool tracksample_event(const struct rl_run *run, uint32_t vidx, int64_t start, int64_t end, tracksample_fixes *out)
+bool tracksample_event(const ts_store *st, uint32_t vidx, int64_t start, int64_t end, tracksample_fixes *out)
 {
-    const ts_store *st = run->samples;
-    if (!st || vidx >= st->nv)
+    const ts_vehicle *v = slot_of(st, vidx);
+    if (!v)
         return false;
-    const ts_vehicle *v = &st->v[vidx];
     uint32_t lo = 0, hi = v->ncap;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
@@ -477,39 +475,30 @@ bool tracksample_event(const struct rl_run *run, uint32_t vidx, int64_t start, i
     return true;
 }
 
-size_t tracksample_ndays(const struct rl_run *run, uint32_t vidx)
+size_t tracksample_ndays(const ts_store *st, uint32_t vidx)
 {
-    const ts_store *st = run->samples;
-    return st && vidx < st->nv ? st->v[vidx].ndays : 0;
+    const ts_vehicle *v = slot_of(st, vidx);
+    return v ? v->ndays : 0;
 }
 
-int64_t tracksample_day_at(const struct rl_run *run, uint32_t vidx, size_t k)
+int64_t tracksample_day_at(const ts_store *st, uint32_t vidx, size_t k)
 {
-    const ts_store *st = run->samples;
     return st->v[vidx].days[k]->day;
 }
 
-void tracksample_weighing(struct rl_run *run, uint32_t vidx, const ts_weighing *w)
+void tracksample_weighing(ts_vehicle *v, const ts_weighing *w)
 {
-    if (!(run->opt.formats & (FMT_HTML | FMT_GEOJSON)))
+    if (!v)
         return;
-    ts_store *st = store_of(run, vidx);
-    ts_vehicle *v = &st->v[vidx];
-    if (v->nw == v->capw) {
-        uint32_t old = v->capw;
-        v->capw = v->capw ? v->capw * 2 : 4;
-        v->w = xrealloc(v->w, v->capw * sizeof *v->w);
-        st->bytes += (v->capw - old) * sizeof *v->w;
-    }
+    v->w = grow(v, v->w, &v->capw, v->nw, sizeof *v->w);
     v->w[v->nw++] = *w;
 }
 
-const ts_weighing *tracksample_weighing_at(const struct rl_run *run, uint32_t vidx, int64_t time)
+const ts_weighing *tracksample_weighing_at(const ts_store *st, uint32_t vidx, int64_t time)
 {
-    const ts_store *st = run->samples;
-    if (!st || vidx >= st->nv)
+    const ts_vehicle *v = slot_of(st, vidx);
+    if (!v)
         return NULL;
-    const ts_vehicle *v = &st->v[vidx];
     uint32_t lo = 0, hi = v->nw;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
@@ -521,12 +510,12 @@ const ts_weighing *tracksample_weighing_at(const struct rl_run *run, uint32_t vi
     return lo < v->nw && v->w[lo].time == time ? &v->w[lo] : NULL;
 }
 
-void tracksample_span(const struct rl_run *run, uint32_t vidx, int64_t from, int64_t to, ts_span_fn fn, void *ud)
+void tracksample_span(const ts_store *st, int32_t tz, uint32_t vidx, int64_t from, int64_t to, ts_span_fn fn,
+                      void *ud)
 {
-    int32_t tz = run->opt.tz;
     for (int64_t d = tu_local_day(from, tz); d <= tu_local_day(to, tz); d++) {
         tracksample_view sv;
-        if (!tracksample_day(run, vidx, d, &sv))
+        if (!tracksample_day(st, vidx, d, &sv))
             continue;
         int64_t day0 = d * RL_DAY_S - tz;
         for (size_t i = 0; i < sv.n; i++) {

@@ -13,9 +13,8 @@
 # link, and printed to A4 no page with a title alone.  Screenshots and
 # PDFs are kept in build/browser-artifacts/.
 #
-# Installs chromium and chromium-driver (and a CJK font, so the
-# screenshots show Chinese) with apt-get when missing; when they cannot be
-# installed the test says SKIP and fails: it is required.
+# Needs chromium and chromium-driver (and a CJK font, so the screenshots
+# show Chinese), all in .ci/packages; without them it fails, saying so.
 # Usage: sh tests/browser.sh [ROADLOG]
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -25,30 +24,23 @@ if [ ! -x "$ROADLOG" ]; then
     ROADLOG=build/roadlog
 fi
 
-SUDO=""
-[ "$(id -u)" -ne 0 ] && SUDO=sudo
-apt_install() {
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "$@" >/dev/null 2>&1 ||
-        { $SUDO apt-get update >/dev/null 2>&1 &&
-          DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "$@" >/dev/null 2>&1; }
-}
-CHROME=$(command -v chromium || command -v chromium-browser || true)
-if [ -z "$CHROME" ]; then
-    echo "browser: installing chromium"
-    apt_install chromium
-    CHROME=$(command -v chromium || true)
+# chromium, a CJK font and python3 come from .ci/packages (`make deps`).
+# Without a browser the check cannot run: that is a failure, with the
+# way to get one, never a pass.
+# ROADLOG_CHROMIUM names another browser binary
+CHROME=${ROADLOG_CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
+if [ -z "$CHROME" ] || [ ! -x "$CHROME" ]; then
+    echo "SKIP browser: chromium is not installed; install it with 'make deps' (Debian package chromium)"
+    exit 1
 fi
-command -v chromedriver >/dev/null || apt_install chromium-driver
-if [ -z "$CHROME" ] || ! command -v chromedriver >/dev/null; then
-    echo "SKIP browser: chromium or chromium-driver unavailable (apt-get could not install them); required: FAIL"
+command -v python3 >/dev/null || { echo "SKIP browser: python3 is not installed ('make deps')"; exit 1; }
+if ! command -v chromedriver >/dev/null; then
+    echo "SKIP browser: chromedriver is not installed; install it with 'make deps' (Debian package chromium-driver)"
     exit 1
 fi
 ART=build/browser-artifacts
 rm -rf "$ART"
 mkdir -p "$ART"
-# Chinese glyphs (optional: the checks pass without, the pictures are nicer)
-fc-list 2>/dev/null | grep -qi -e wqy -e "noto sans cjk" -e droid || apt_install fonts-wqy-microhei || true
-command -v python3 >/dev/null || apt_install python3 || { echo "browser: python3 missing"; exit 1; }
 
 WORK=$(mktemp -d /tmp/roadlog-browser-XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
@@ -80,14 +72,15 @@ printf 'time,station,plate,plate_color,axles,gross_kg,axle_kg,speed,mode,lon,lat
 "$ROADLOG" summary --quiet --lang zh --registry fixtures/reports/summary/registry.csv --out "$WORK/sum" \
     fixtures/reports/summary >/dev/null || { echo "browser: FAIL summary"; exit 1; }
 PAGES="$WORK/out/report.html $WORK/sum/summary.html"
-# a large fleet's per-vehicle page, when the fleet generator is built
-if [ -x build/fixtures/genfleet ] &&
-    build/fixtures/genfleet --out "$WORK/fleet" --vehicles 520 --inject all --quiet >/dev/null 2>&1 &&
+# a large fleet's per-vehicle page (the generator is built by `make tools`,
+# which `make browser` depends on)
+[ -x build/fixtures/genfleet ] || make -s tools >/dev/null || { echo "browser: FAIL cannot build the generator"; exit 1; }
+build/fixtures/genfleet --out "$WORK/fleet" --vehicles 520 --inject all --quiet >"$WORK/gen.log" 2>&1 &&
     "$ROADLOG" analyze --quiet --registry "$WORK/fleet/registry.csv" --out "$WORK/fleet/out" \
-        "$WORK/fleet/gps.csv" >/dev/null 2>&1; then
-    first=$(ls "$WORK/fleet/out/vehicles/" | grep '\.html$' | grep -v '^index' | head -1)
-    [ -n "$first" ] && PAGES="$PAGES $WORK/fleet/out/vehicles/$first"
-fi
+        "$WORK/fleet/gps.csv" >>"$WORK/gen.log" 2>&1 || { echo "browser: FAIL generated fleet:"; cat "$WORK/gen.log"; exit 1; }
+first=$(ls "$WORK/fleet/out/vehicles/" | grep '\.html$' | grep -v '^index' | head -1)
+[ -n "$first" ] || { echo "browser: FAIL no per-vehicle page in $WORK/fleet/out/vehicles"; exit 1; }
+PAGES="$PAGES $WORK/fleet/out/vehicles/$first"
 
 # Non-blank: decode the PNG (zlib + the five PNG filters) and count the
 # distinct colours and the share of pixels that are not background.
@@ -188,9 +181,7 @@ run_py report "$WORK/out/report.html" report
 run_py print "$WORK/out/report.html" report-print
 run_py print "$WORK/out/drivers.html" drivers-print
 # a large fleet's vehicle page (the map code from vehicles/roadlog-map.js)
-if [ -n "${first:-}" ]; then
-    run_py print "$WORK/fleet/out/vehicles/$first" vehicle-page-print
-fi
+run_py print "$WORK/fleet/out/vehicles/$first" vehicle-page-print
 # zones on the maps: the report test_documents writes with a zone
 mkdir -p "$WORK/zones"
 if [ -x build/tests/test_documents ] && ROADLOG_TEST_REPORT_DIR="$WORK/zones" build/tests/test_documents >/dev/null 2>&1; then

@@ -265,7 +265,7 @@ static void weighing_evidence(void **state)
     h_finish(&h);
     assert_int_equal(h_count(&h, EV_OVER_LIMIT), 1);
     assert_int_equal(h_count(&h, EV_AXLE_OVERLOAD), 1); /* steer 7500 > 7000 x 1.05 */
-    const ts_weighing *tw = tracksample_weighing_at(&h.run, h.run.events.e[0].vehicle, w.time);
+    const ts_weighing *tw = tracksample_weighing_at(h.run.samples, h.run.events.e[0].vehicle, w.time);
     assert_non_null(tw);
     assert_int_equal(tw->speed_dkmh, 234);
     assert_true(tw->wim);
