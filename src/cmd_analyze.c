@@ -66,6 +66,7 @@ static bool write_outputs(const rl_run *run)
         {FMT_CSV, false, "events.csv", report_events_csv},
         {FMT_CSV, false, "vehicles.csv", report_vehicles_csv},
         {FMT_CSV, false, "vehicle_days.csv", report_vehicle_days_csv},
+        {FMT_CSV, false, "drivers.seg", report_driver_segments},
     };
     enum { NALL = sizeof all / sizeof all[0] };
     output_job jobs[NALL];
