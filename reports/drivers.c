@@ -41,11 +41,30 @@ typedef struct dtable {
     size_t nc;
 } dtable;
 
-static int cmp_dref(const void *a, const void *b)
+/* Drivers in the order of their ids' text, then "driver unknown" by
+ * vehicle: the same whatever order the strings were interned in (reading
+ * side by side, a merge of outputs). */
+static int cmp_key(const rl_run *run, uint64_t a, uint64_t b)
+{
+    if (a == b)
+        return 0;
+    if ((a >> 32) != (b >> 32))
+        return (a >> 32) ? 1 : -1;
+    if (!(a >> 32))
+        return strcmp(strtab_get(run->str, (uint32_t)a), strtab_get(run->str, (uint32_t)b));
+    const rl_vehicle *va = vtable_at(run->vt, (uint32_t)a), *vb = vtable_at(run->vt, (uint32_t)b);
+    int c = strcmp(run_vehicle_label(run, va), run_vehicle_label(run, vb));
+    if (c)
+        return c;
+    return va->color != vb->color ? (va->color < vb->color ? -1 : 1) : va->by_phone - vb->by_phone;
+}
+
+static int cmp_dref(const void *a, const void *b, void *ctx)
 {
     const dref *x = a, *y = b;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
+    int c = cmp_key(ctx, x->key, y->key);
+    if (c)
+        return c;
     if (x->start != y->start)
         return x->start < y->start ? -1 : 1;
     return x->event < y->event ? -1 : x->event > y->event;
@@ -71,7 +90,7 @@ static void dtable_build(dtable *t, const rl_run *run)
         uint64_t key = e->driver ? e->driver : (1ull << 32 | e->vehicle);
         t->r[t->n++] = (dref){key, e->start, (uint32_t)i};
     }
-    qsort(t->r, t->n, sizeof *t->r, cmp_dref);
+    qsort_r(t->r, t->n, sizeof *t->r, cmp_dref, (void *)run);
     t->c = xmalloc((t->n ? t->n : 1) * sizeof *t->c);
     int32_t tz = run->opt.tz;
     for (size_t i = 0; i < t->n; i++) {
@@ -135,14 +154,17 @@ static void put_cycle(FILE *f, int64_t day0, int64_t day1)
     fprintf(f, "%s – %s", a, b);
 }
 
-static int cmp_cycle_points(const void *a, const void *b)
+static int cmp_cycle_points(const void *a, const void *b, void *ctx)
 {
     const dcycle *x = *(dcycle *const *)a, *y = *(dcycle *const *)b;
     if (x->points != y->points)
         return x->points > y->points ? -1 : 1;
     if (x->events != y->events)
         return x->events > y->events ? -1 : 1;
-    return x->key < y->key ? -1 : x->key > y->key;
+    int c = cmp_key(ctx, x->key, y->key);
+    if (c)
+        return c;
+    return x->day0 < y->day0 ? -1 : x->day0 > y->day0;
 }
 
 static void cycle_row(FILE *f, const hctx *h, const dtable *t, const dcycle *c)
@@ -176,7 +198,7 @@ void html_driver_points(FILE *f, const hctx *h)
     dcycle **order = xmalloc((t.nc ? t.nc : 1) * sizeof *order);
     for (size_t i = 0; i < t.nc; i++)
         order[i] = &t.c[i];
-    qsort(order, t.nc, sizeof *order, cmp_cycle_points);
+    qsort_r(order, t.nc, sizeof *order, cmp_cycle_points, (void *)h->run);
     for (size_t i = 0; i < t.nc; i++)
         cycle_row(f, h, &t, order[i]);
     fputs("</tbody></table>\n", f);

@@ -13,8 +13,8 @@
  * from the merged ledger); rejects.csv in order; run.json's counts added
  * up.  The merged run is made an rl_run again, so every file analyze
  * writes is written by the same writers (events from events.jsonl, whose
- * strings are exact; report.html without track charts: the fixes are not
- * in the outputs).
+ * strings are exact; report.html without track charts or event fixes,
+ * tracks.geojson without tracks: the fixes are not in the outputs).
  */
 #include <errno.h>
 #include <jansson.h>
@@ -28,6 +28,7 @@
 #include "csvin.h"
 #include "csvout.h"
 #include "outfiles.h"
+#include "privacy.h"
 #include "reports.h"
 #include "timeutil.h"
 #include "u64map.h"
@@ -721,8 +722,21 @@ int cmd_merge(int argc, char **argv)
     for (size_t i = 0; i < nv; i++)
         run.order[run.norder++] = (uint32_t)i;
     uint32_t *rank = analyze_rank(&run);
-    if (!chain && have_segs)
+    if (!chain && have_segs) {
+        size_t walked = run.events.n;
         analyze_drivers(&run, rank);
+        /* the ledgers read back name drivers as they were written, their
+         * ID-card numbers masked unless --show-ids: the drivers walked
+         * again are named alike, so that a driver's events stay on one
+         * sheet (drivers.html) */
+        for (size_t i = walked; i < run.events.n && !run.opt.show_ids; i++) {
+            char masked[19];
+            const char *id = strtab_get(run.str, run.events.e[i].driver);
+            const char *shown = driver_shown(id, false, masked);
+            if (shown != id)
+                run.events.e[i].driver = strtab_intern(run.str, shown, strlen(shown));
+        }
+    }
     for (size_t i = 0; i < nv; i++) {
         rl_vstats *s = &run.vstats[i];
         memset(s->events, 0, sizeof s->events);
@@ -792,17 +806,24 @@ int cmd_merge(int argc, char **argv)
     {
         static const struct {
             unsigned format;
+            bool by_driver;          /* only with --by driver */
             const char *name;
             bool (*w)(const rl_run *, const char *);
         } all[] = {
-            {FMT_CSV, "events.csv", report_events_csv},      {FMT_CSV, "vehicles.csv", report_vehicles_csv},
-            {FMT_CSV, "vehicle_days.csv", report_vehicle_days_csv}, {FMT_CSV, "drivers.seg", report_driver_segments},
-            {FMT_JSONL, "events.jsonl", report_events_jsonl}, {FMT_GEOJSON, "events.geojson", report_geojson},
-            {FMT_XLSX, "events.xlsx", report_xlsx},           {FMT_HTML, "report.html", report_html},
+            {FMT_CSV, false, "events.csv", report_events_csv},
+            {FMT_CSV, false, "vehicles.csv", report_vehicles_csv},
+            {FMT_CSV, false, "vehicle_days.csv", report_vehicle_days_csv},
+            {FMT_CSV, false, "drivers.seg", report_driver_segments},
+            {FMT_JSONL, false, "events.jsonl", report_events_jsonl},
+            {FMT_GEOJSON, false, "events.geojson", report_geojson},
+            {FMT_GEOJSON, false, "tracks.geojson", report_tracks_geojson},
+            {FMT_XLSX, false, "events.xlsx", report_xlsx},
+            {FMT_HTML, false, "report.html", report_html},
+            {FMT_HTML, true, "drivers.html", report_drivers_html},
         };
         bool ok = true;
         for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
-            if (!(run.opt.formats & all[i].format))
+            if (!(run.opt.formats & all[i].format) || (all[i].by_driver && !run.opt.by_driver))
                 continue;
             char *p = outfiles_part(run.opt.out_dir, all[i].name);
             errno = 0;

@@ -3,7 +3,8 @@
 # of a generated 3-day fleet, cut at midnight and at 13:37 (GPS CSV and raw
 # JT/T 808), then `roadlog merge`, gives the one-run result: events.csv,
 # events.jsonl, vehicles.csv and vehicle_days.csv the same but for the
-# source column (the slices are other files), run.json's counts agree.
+# source column (the slices are other files), run.json's counts agree;
+# the driver sheets (drivers.html, --by driver) the same but for sources.
 # Late rows (blind-area uploads in the next dump) are merged into the
 # timeline; parts (1, 2 and 7, a driver on vehicles of two parts) merge
 # into the one run too.  A carry from other rules, another zone or a
@@ -70,6 +71,13 @@ def jrows(d):
     return out
 if jrows(a) != jrows(b):
     bad.append("events.jsonl")
+# drivers.html: every sheet, its events' sources left out
+import re
+def sheets(d):
+    t = open(d + "/drivers.html", encoding="utf-8").read()
+    return re.sub(r'<td class="small">[^<]*<br>', '<td class="small"><br>', t)
+if sheets(a) != sheets(b):
+    bad.append("drivers.html")
 ca = json.load(open(a + "/run.json"))["counts"]
 cb = json.load(open(b + "/run.json"))["counts"]
 for k in ca:
@@ -79,8 +87,8 @@ print(" ".join(bad))
 sys.exit(1 if bad else 0)
 EOF
 
-"$ROADLOG" analyze --quiet --registry in/registry.csv --out one in/gps.csv || fail "one run"
-"$ROADLOG" analyze --quiet --registry in/registry.csv --out one808 all.808 || fail "one run (JT/T 808)"
+"$ROADLOG" analyze --quiet --by driver --registry in/registry.csv --out one in/gps.csv || fail "one run"
+"$ROADLOG" analyze --quiet --by driver --registry in/registry.csv --out one808 all.808 || fail "one run (JT/T 808)"
 
 # chain NAME INPUT...: analyze each input resuming the one before, then merge
 chain() {
@@ -92,14 +100,14 @@ chain() {
     for in in "$@"; do
         out=$name/run$k
         # shellcheck disable=SC2086
-        "$ROADLOG" analyze --quiet --registry in/registry.csv ${prev:+--resume $prev} --out "$out" "$in" ||
+        "$ROADLOG" analyze --quiet --by driver --registry in/registry.csv ${prev:+--resume $prev} --out "$out" "$in" ||
             { fail "$name: analyze $in"; return 1; }
         prev=$out
         outs="$outs $out"
         k=$((k + 1))
     done
     # shellcheck disable=SC2086
-    "$ROADLOG" merge --quiet --out "$name/all" $outs || { fail "$name: merge"; return 1; }
+    "$ROADLOG" merge --quiet --by driver --out "$name/all" $outs || { fail "$name: merge"; return 1; }
 }
 
 python3 slice.py in/gps.csv mid 0 "2026-11-03 00:00:00" "2026-11-04 00:00:00"
@@ -170,12 +178,13 @@ for n in 1 2 7; do
     outs=""
     k=0
     while [ $k -lt $n ]; do
-        "$ROADLOG" analyze --quiet --registry in/registry.csv --out "parts$n/part-$k" "p${n}_$k.csv" || fail "part $k of $n"
+        "$ROADLOG" analyze --quiet --by driver --registry in/registry.csv --out "parts$n/part-$k" "p${n}_$k.csv" ||
+            fail "part $k of $n"
         outs="$outs parts$n/part-$k"
         k=$((k + 1))
     done
     # shellcheck disable=SC2086
-    "$ROADLOG" merge --quiet --out "parts$n/all" $outs &&
+    "$ROADLOG" merge --quiet --by driver --out "parts$n/all" $outs &&
         { d=$(python3 same.py one "parts$n/all") && pass "$n parts merged: the one-run result" || fail "$n parts: $d"; }
 done
 # a driver on vehicles of two parts: the parts alone miss events the merge has
@@ -191,6 +200,32 @@ EOF
 )
 [ "$drivers" -gt 0 ] && pass "drivers on vehicles of two parts: $drivers, their fatigue walked across the parts" ||
     fail "no driver spans two parts: the test fleet does not test it"
+
+# a driver known by an ID-card number with fatigue and other events, in a
+# part of two: the merge walks the fatigue again from drivers.seg (full
+# numbers) and reads the rest from the ledgers (masked); one sheet still
+awk 'BEGIN {
+    print "plate,plate_color,time,lon,lat,speed,driver";
+    for (m = 0; m < 330; m++) {
+        v = (m >= 120 && m < 130) ? 135 : 60;
+        printf "粤B60001,2,2026-11-02 %02d:%02d:00,%.6f,22.500000,%d,440301198203154417\n", 6 + int(m / 60), m % 60, 113.9 + m * 0.01, v;
+        printf "粤B60002,2,2026-11-02 %02d:%02d:00,114.000000,23.000000,0,\n", 6 + int(m / 60), m % 60;
+    }
+}' >idcard.csv
+grep -v 粤B60002 idcard.csv >idcard0.csv
+{ head -1 idcard.csv; grep 粤B60002 idcard.csv; } >idcard1.csv
+"$ROADLOG" analyze --quiet --by driver --out id/one idcard.csv &&
+    "$ROADLOG" analyze --quiet --by driver --out id/p0 idcard0.csv &&
+    "$ROADLOG" analyze --quiet --by driver --out id/p1 idcard1.csv &&
+    "$ROADLOG" merge --quiet --by driver --out id/all id/p0 id/p1 || fail "ID-card driver: a run failed"
+kinds=$(grep -c '440301\*\*\*\*\*\*\*\*4417' id/one/events.csv)
+sheets=$(grep -o '<h2>[^<]*440301\*\*\*\*\*\*\*\*4417' id/all/drivers.html | wc -l)
+if [ "$kinds" -ge 2 ] && grep -q fatigue id/one/events.csv && [ "$sheets" -eq 1 ] &&
+    d=$(python3 same.py id/one id/all); then
+    pass "a driver's ID-card number masked: fatigue walked again and the ledgers' events on one sheet"
+else
+    fail "ID-card driver: $kinds events, $sheets sheets in the merge; ${d:-}"
+fi
 
 # refusals: other rules, another zone, a damaged carry, merge of other rules
 printf 'speeding.hazmat = 70\n' >other.rules
