@@ -129,6 +129,18 @@ check "JT/T 808: a later registration names earlier positions (analyze)" sh -c "
 d="$WORK/base"
 check "stdin (-) reads like a file" sh -c "cd '$d' && '$ROADLOG' analyze --quiet --registry registry.csv --out out-file gps.csv && '$ROADLOG' analyze --quiet --registry registry.csv --out out-stdin - <gps.csv && sed 's/,gps.csv:/,stdin:/' out-file/events.csv | cmp - out-stdin/events.csv && cmp out-file/vehicle_days.csv out-stdin/vehicle_days.csv"
 
+# a weighing's station, kept for report.html's evidence, is a string of the
+# task that read its file: it names the station in the run too (the GPS
+# file before it fills the run's strings with other names)
+mkdir -p "$WORK/station"
+printf 'plate,plate_color,time,lon,lat,speed,driver\n粤B50001,2,2026-11-02 09:29:00,114.20,22.56,60,张三\n粤B50001,2,2026-11-02 09:31:00,114.21,22.56,60,李四\n' \
+    >"$WORK/station/gps.csv"
+printf 'time,station,plate,plate_color,axles,gross_kg,axle_kg,speed,mode,lon,lat\n2026-11-02 09:30:00,S-01 东站,粤B50001,2,3,36251,7500;9000;9751,23.4,wim,114.20,22.56\n' \
+    >"$WORK/station/weigh.csv"
+check "weighing evidence names its station (read by a task of its own)" sh -c "cd '$WORK/station' &&
+    '$ROADLOG' analyze --quiet --format csv,html --threads 2 --out out gps.csv weigh.csv &&
+    grep -q 'S-01 东站' out/report.html"
+
 # ---- 3. rejects: the generator's malformed rows, by line ----
 check "malformed rows are rejected with their line" python3 -c "
 import csv, sys
