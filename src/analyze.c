@@ -278,6 +278,7 @@ typedef struct {
     nightban_state nightban;
     fatigue_vstate fatigue;
     weigh_vstate weigh;
+    zone_vstate zone;
     tracksample_state sample;
 } vehicle_pass;
 
@@ -344,14 +345,18 @@ static void hook_accepted(void *ud, const rl_fix *f, const rl_interval *iv)
         if (det & DET_FATIGUE)
             fatigue_interval(&p->fatigue, iv);
     }
+    /* ZONES.md: the fix's zones first, the speeding detector reads their limit */
+    zone_verdict zv;
+    if (p->cx.zones)
+        zone_fix(&p->zone, f, iv, &zv);
     if (det & DET_SPEEDING)
-        speeding_fix(&p->speeding, f, iv);
+        speeding_fix(&p->speeding, f, iv, p->cx.zones ? &zv : NULL);
     if (det & DET_WEIGH)
         weigh_fix(&p->weigh, f);
     tracksample_fix(&p->sample, f);
 }
 
-static void analyse_vehicle(rl_run *run, uint32_t vidx)
+static void analyse_vehicle(rl_run *run, uint32_t vidx, zone_query *zq)
 {
     rl_vehicle *v = vtable_at(run->vt, vidx);
     rl_vstats *vs = &run->vstats[vidx];
@@ -371,6 +376,11 @@ static void analyse_vehicle(rl_run *run, uint32_t vidx)
                                                              : llround(run->rules.v[p.cx.speed_rule] * 1000.0);
     p.cx.night_limit_mkmh = llround((double)p.cx.limit_mkmh * run->rules.v[R_SPEEDING_NIGHT_FACTOR]);
     p.cx.events = &run->events;
+    p.cx.plate = run_vehicle_label(run, v);
+    p.cx.zones = run->zones;
+    p.cx.zq = zq;
+    if (run->zones)
+        zone_begin(&p.zone, &p.cx, run->opt.detect & DET_ZONE);
     speeding_begin(&p.speeding, &p.cx);
     nightban_begin(&p.nightban, &p.cx);
     fatigue_vehicle_begin(&p.fatigue, &p.cx, run);
@@ -381,6 +391,11 @@ static void analyse_vehicle(rl_run *run, uint32_t vidx)
     track_counts c = {0};
     track_run(v, &run->rules, &h, &c);
     speeding_end(&p.speeding);
+    if (run->zones) {
+        zone_end(&p.zone);
+        if (p.zone.dropped)
+            run_count(run, "zones.runs_over_capacity", p.zone.dropped);
+    }
     nightban_end(&p.nightban);
     fatigue_vehicle_end(&p.fatigue);
     if (run->opt.detect & DET_WEIGH)
@@ -478,8 +493,10 @@ void analyze_finish(rl_run *run)
     }
     if (run->norder > 1)
         qsort_r(run->order, run->norder, sizeof *run->order, vehicle_order, run);
+    zone_query *zq = run->zones ? zone_query_new(run->zones) : NULL;
     for (size_t i = 0; i < run->norder; i++)
-        analyse_vehicle(run, run->order[i]);
+        analyse_vehicle(run, run->order[i], zq);
+    zone_query_free(zq);
     /* fixes of vehicles left out by --plate/--company are not analysed */
     for (size_t i = 0; i < n; i++) {
         rl_vehicle *v = vtable_at(run->vt, i);

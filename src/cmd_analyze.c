@@ -69,6 +69,11 @@ int cmd_analyze(int argc, char **argv)
         run_free(&run);
         return EXIT_USAGE;
     }
+    /* zones before any input: a bad zone file stops the run at once */
+    if ((rc = run_load_zones(&run, "analyze")) != 0) {
+        run_free(&run);
+        return rc;
+    }
     if (!make_dirs(run.opt.out_dir)) {
         fprintf(stderr, "roadlog analyze: cannot create the output folder %s: %s\n", run.opt.out_dir,
                 strerror(errno));

@@ -119,8 +119,10 @@ void event_idgen_make(event_idgen *g, const char *plate, int color, event_type t
 /* Points of a severity text ("12 pts; ..." -> 12; "warning" -> 0). */
 int severity_points(const char *severity);
 
-/* Speeding severity (RULES.md §2, 记分办法 2022, 道交法 art. 90/99),
- * expressway assumed: points by group and excess, fine by excess. */
-void severity_speeding(vehicle_class c, int64_t value, int64_t limit, char out[48]);
+/* Speeding severity (RULES.md §2, 记分办法 2022, 道交法 art. 90/99):
+ * points by group, road type and excess, fine by excess.  Expressway and
+ * urban_expressway are one row (高速公路、城市快速路), `other` the other;
+ * ROAD_NONE counts as an expressway. */
+void severity_speeding(vehicle_class c, int64_t value, int64_t limit, road_type road, char out[48]);
 
 #endif

@@ -12,6 +12,7 @@
 #include "numparse.h"
 #include "tracksample.h"
 #include "util.h"
+#include "zones.h"
 
 void run_init(rl_run *run)
 {
@@ -22,6 +23,7 @@ void run_init(rl_run *run)
     run->opt.detect = DET_ALL;
     run->opt.out_dir = "roadlog-out";
     run->opt.repeat = 3;
+    run->opt.zones_coord = -1;
     run->str = strtab_new();
     registry_init(&run->reg);
     run->vt = vtable_new();
@@ -50,10 +52,30 @@ void run_free(rl_run *run)
     jt808_session_free(run->jt808_session);
     tracksample_free(run);
     u64map_free(&run->phone_plate);
+    zones_free(run->zones);
+    free(run->opt.zone_paths);
     vtable_free(run->vt);
     registry_free(&run->reg);
     strtab_free(run->str);
     memset(run, 0, sizeof *run);
+}
+
+int run_load_zones(rl_run *run, const char *cmd)
+{
+    if (!run->opt.nzone_paths)
+        return 0;
+    zone_set *zs = zones_new(&run->rules);
+    for (size_t i = 0; i < run->opt.nzone_paths; i++) {
+        char err[768];
+        if (!zones_load(zs, run->opt.zone_paths[i], run->opt.zones_coord, err, sizeof err)) {
+            fprintf(stderr, "roadlog %s: --zones %s\n", cmd, err);
+            zones_free(zs);
+            return 2;
+        }
+    }
+    zones_freeze(zs);
+    run->zones = zs;
+    return 0;
 }
 
 void run_count(rl_run *run, const char *name, uint64_t n)

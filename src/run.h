@@ -38,7 +38,8 @@ enum {
     DET_NIGHT_BAN = 1u << 2, /* night_ban */
     DET_GAP = 1u << 3,       /* gps_gap */
     DET_WEIGH = 1u << 4,     /* weighbridge checks, position_mismatch */
-    DET_ALL = 0x1F
+    DET_ZONE = 1u << 5,      /* zone_restricted, route_deviation (ZONES.md) */
+    DET_ALL = 0x3F
 };
 
 typedef struct rl_options {
@@ -57,6 +58,9 @@ typedef struct rl_options {
     unsigned detect;         /* DET_* */
     unsigned port;           /* --port, 0 = all */
     int repeat;              /* summary --repeat */
+    const char **zone_paths; /* --zones, in the order given */
+    size_t nzone_paths;
+    int zones_coord;         /* --zones-coord (cc_datum), -1: each file's own */
 } rl_options;
 
 typedef struct rl_input {
@@ -151,9 +155,14 @@ typedef struct rl_run {
     void *fatigue;           /* detect_fatigue.c state */
     void *samples;           /* tracksample.c: track samples for the charts */
     void *jt808_session;     /* parsers/jt808.c shared terminal state */
+    struct zone_set *zones;  /* --zones, loaded before the inputs, then read-only */
 } rl_run;
 
 void run_init(rl_run *run);
+/* Load the --zones files into run->zones (and freeze them).  Returns 0,
+ * or 2 after printing the problem (a bad zone file is a usage error,
+ * ZONES.md). */
+int run_load_zones(rl_run *run, const char *cmd);
 void run_free(rl_run *run);
 void run_count(rl_run *run, const char *name, uint64_t n);
 /* "file:line", "file@offset" or "file#packet" of an origin. */
