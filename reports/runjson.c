@@ -8,6 +8,7 @@
 #include "csvout.h"
 #include "reports.h"
 #include "timeutil.h"
+#include "zones.h"
 
 #ifndef RL_VERSION
 #define RL_VERSION "0.1.0"
@@ -85,6 +86,17 @@ bool report_run_json(const rl_run *run, const char *path, const char *command, i
         else
             fputs("null", f);
         fputc('}', f);
+    }
+    /* ZONES.md: each --zones file, its hash, the datum it was read in and
+     * how many zones it gave */
+    fputs("],\n\"zones\":[", f);
+    for (size_t i = 0; i < zones_nfiles(run->zones); i++) {
+        const zone_file_info *zf = zones_file(run->zones, i);
+        fputs(i ? ",\n  {" : "\n  {", f);
+        fputs("\"path\":", f);
+        json_str(f, zf->path);
+        fprintf(f, ",\"sha256\":\"%s\",\"coord\":\"%s\",\"zones\":%u}", zf->sha256, cc_datum_name(zf->coord),
+                zf->zones);
     }
     fputs("],\n\"counts\":{", f);
     kv_u(f, "positions", run->positions, false);
