@@ -621,47 +621,182 @@ static bool feature(zreader *r, json_t *f)
     return ok;
 }
 
+/* The collection is read one member and one feature at a time: jansson
+ * decodes each value (JSON_DISABLE_EOF_CHECK: it stops at the value's
+ * end and says where), and only the punctuation between values (the
+ * braces, brackets, colons and commas of the FeatureCollection and its
+ * feature list) is read here.  So a zone file's tree never exists whole:
+ * memory is one feature's (a whole-file tree is some nine bytes per byte
+ * of GeoJSON, 120 MB for the bench's 13 MB of zones), and each feature's
+ * geometry is built while its text is still in cache. */
+typedef struct jstream {
+    zreader *r;
+    const char *p;
+    size_t n, pos;
+} jstream;
+
+static void js_ws(jstream *s)
+{
+    while (s->pos < s->n && (s->p[s->pos] == ' ' || s->p[s->pos] == '\t' || s->p[s->pos] == '\n' ||
+                             s->p[s->pos] == '\r'))
+        s->pos++;
+}
+
+/* Is the next character (after white space) c?  Then it is consumed. */
+static bool js_char(jstream *s, char c)
+{
+    js_ws(s);
+    if (s->pos < s->n && s->p[s->pos] == c) {
+        s->pos++;
+        return true;
+    }
+    return false;
+}
+
+/* "line L, column C" of a byte offset, for messages. */
+static bool js_fail(jstream *s, size_t at, const char *what)
+{
+    unsigned line = 1, col = 1;
+    for (size_t i = 0; i < at && i < s->n; i++, col++)
+        if (s->p[i] == '\n') {
+            line++;
+            col = 0;
+        }
+    zreader *r = s->r;
+    uint32_t feature = r->feature;
+    r->feature = 0; /* a syntax error names its place, not a feature */
+    fail(r, "line %u, column %u: not valid JSON: %s", line, col, what);
+    r->feature = feature;
+    return false;
+}
+
+/* The next value, decoded by jansson; NULL (message given) when it is
+ * not valid JSON. */
+static json_t *js_value(jstream *s)
+{
+    js_ws(s);
+    json_error_t je;
+    json_t *v = json_loadb(s->p + s->pos, s->n - s->pos,
+                           JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &je);
+    if (!v) {
+        js_fail(s, s->pos + (size_t)(je.position > 0 ? je.position : 0), je.text);
+        return NULL;
+    }
+    s->pos += (size_t)je.position;
+    return v;
+}
+
+/* The feature list: each feature read and made a zone. */
+static bool js_features(jstream *s, uint32_t *nzones)
+{
+    zreader *r = s->r;
+    if (!js_char(s, '['))
+        return fail(r, "\"features\" must be a list of Features");
+    if (js_char(s, ']'))
+        return true;
+    for (uint32_t i = 1;; i++) {
+        if (i == UINT32_MAX)
+            return fail(r, "too many features");
+        json_t *f = js_value(s);
+        if (!f)
+            return false;
+        r->feature = i;
+        bool ok = feature(r, f);
+        r->feature = 0;
+        if (ok)
+            (*nzones)++;
+        json_decref(f);
+        if (!ok)
+            return false;
+        if (js_char(s, ','))
+            continue;
+        if (js_char(s, ']'))
+            return true;
+        return js_fail(s, s->pos, "expected ',' or ']' after a feature");
+    }
+}
+
 bool zonefile_read(zone_set *zs, uint32_t file, const char *data, size_t n, int coord_override, cc_datum *coord,
                    uint32_t *nzones, char *err, size_t errlen)
 {
+    static const char not_fc[] =
+        "not a GeoJSON FeatureCollection (ZONES.md: {\"type\": \"FeatureCollection\", \"features\": [...]})";
     zreader r = {zs, zones_geos(zs), CC_WGS84, file, 0, NULL, err, errlen};
+    jstream s = {&r, data, n, 0};
     *nzones = 0;
-    *coord = CC_WGS84;
-    json_error_t je;
-    json_t *root = json_loadb(data, n, JSON_REJECT_DUPLICATES, &je);
-    if (!root) {
-        snprintf(err, errlen, "line %d, column %d: not valid JSON: %s", je.line, je.column, je.text);
-        return false;
-    }
-    bool ok = false;
-    json_t *type = json_is_object(root) ? json_object_get(root, "type") : NULL;
-    json_t *features = json_is_object(root) ? json_object_get(root, "features") : NULL;
-    json_t *c = json_is_object(root) ? member(root, "coord") : NULL;
-    if (!json_is_string(type) || strcmp(json_string_value(type), "FeatureCollection") != 0 ||
-        !json_is_array(features)) {
-        fail(&r, "not a GeoJSON FeatureCollection (ZONES.md: {\"type\": \"FeatureCollection\", \"features\": [...]})");
-    } else if (c && (!json_is_string(c) || !cc_datum_parse(json_string_value(c), &r.coord))) {
-        fail(&r, "\"coord\" must be \"wgs84\", \"gcj02\" or \"bd09\"");
-    } else {
-        if (coord_override >= 0)
-            r.coord = (cc_datum)coord_override;
-        *coord = r.coord;
-        ok = true;
-        size_t i;
-        json_t *f;
-        json_array_foreach (features, i, f) {
-            if (i >= UINT32_MAX - 1) {
-                ok = fail(&r, "too many features");
-                break;
-            }
-            r.feature = (uint32_t)i + 1;
-            if (!feature(&r, f)) {
+    if (coord_override >= 0)
+        r.coord = (cc_datum)coord_override;
+    /* the features are read in the datum known when they come; a
+     * "coord" member after them (JSON members have no order) undoes them
+     * and they are read again */
+    uint32_t first_zone = zones_count(zs);
+    size_t features_at = SIZE_MAX;
+    cc_datum features_datum = r.coord;
+    bool is_fc = false, ok = true;
+    json_t *seen = json_object(); /* member names, to refuse a repeated one */
+    js_ws(&s);
+    if (s.pos == n) {
+        ok = js_fail(&s, s.pos, "the file is empty");
+    } else if (!js_char(&s, '{')) {
+        ok = fail(&r, not_fc);
+    } else if (!js_char(&s, '}')) {
+        while (ok) {
+            js_ws(&s);
+            size_t at = s.pos;
+            json_t *key = js_value(&s);
+            if (!key) {
                 ok = false;
                 break;
             }
-            (*nzones)++;
+            const char *k = json_is_string(key) ? json_string_value(key) : NULL;
+            if (!k)
+                ok = js_fail(&s, at, "expected a member name");
+            else if (json_object_get(seen, k))
+                ok = js_fail(&s, at, "a member name is repeated");
+            else if (!js_char(&s, ':'))
+                ok = js_fail(&s, s.pos, "expected ':'");
+            else if (json_object_set_new(seen, k, json_true()) == 0 && strcmp(k, "features") == 0) {
+                js_ws(&s);
+                features_at = s.pos;
+                features_datum = r.coord;
+                ok = js_features(&s, nzones);
+            } else {
+                json_t *v = js_value(&s);
+                if (!v) {
+                    ok = false;
+                } else if (strcmp(k, "type") == 0) {
+                    is_fc = json_is_string(v) && strcmp(json_string_value(v), "FeatureCollection") == 0;
+                } else if (strcmp(k, "coord") == 0 && !json_is_null(v)) {
+                    cc_datum d;
+                    if (!json_is_string(v) || !cc_datum_parse(json_string_value(v), &d))
+                        ok = fail(&r, "\"coord\" must be \"wgs84\", \"gcj02\" or \"bd09\"");
+                    else if (coord_override < 0)
+                        r.coord = d;
+                }
+                json_decref(v);
+            }
+            json_decref(key);
+            if (!ok || js_char(&s, ','))
+                continue;
+            if (js_char(&s, '}'))
+                break;
+            ok = js_fail(&s, s.pos, "expected ',' or '}' after a member");
         }
     }
-    json_decref(root);
+    if (ok) {
+        js_ws(&s);
+        if (s.pos != n)
+            ok = js_fail(&s, s.pos, "more after the FeatureCollection");
+        else if (!is_fc || features_at == SIZE_MAX)
+            ok = fail(&r, not_fc);
+    }
+    if (ok && r.coord != features_datum) {
+        zones_truncate(zs, first_zone);
+        *nzones = 0;
+        s.pos = features_at;
+        ok = js_features(&s, nzones);
+    }
+    json_decref(seen);
+    *coord = r.coord;
     return ok;
 }

@@ -356,6 +356,24 @@ fail:
     return false;
 }
 
+void zones_truncate(zone_set *zs, uint32_t keep)
+{
+    if (keep >= zs->n)
+        return;
+    for (uint32_t i = keep; i < zs->n; i++) {
+        if (zs->drawn[i])
+            GEOSGeom_destroy_r(zs->gh, zs->drawn[i]);
+        GEOSGeom_destroy_r(zs->gh, zs->tested[i]);
+        zone_clear(&zs->z[i]);
+    }
+    zs->n = keep;
+    /* ids name zone index + 1: intern the ones kept again */
+    strtab_free(zs->ids);
+    zs->ids = strtab_new();
+    for (uint32_t i = 0; i < zs->n; i++)
+        strtab_intern(zs->ids, zs->z[i].id, strlen(zs->z[i].id));
+}
+
 static int cmp_route_plate(const void *a, const void *b)
 {
     const route_plate *x = a, *y = b;

@@ -25,6 +25,9 @@ double zones_default_buffer_m(const zone_set *zs);
  * inside their shell...), buffers lines into corridors and keeps both
  * shapes.  False with the reason in why. */
 bool zones_add(zone_set *zs, rl_zone *z, GEOSGeometry *g, char *why, size_t whylen);
+/* Drop the zones from index `keep` on (a file read again in another
+ * datum). */
+void zones_truncate(zone_set *zs, uint32_t keep);
 /* Free what an rl_zone owns (a zone the reader gives up on). */
 void zone_clear(rl_zone *z);
 

@@ -163,7 +163,19 @@ static void test_reader_errors(void **st)
     load_bad("[1,2]", "not a GeoJSON FeatureCollection", NULL);
     load_bad("{\"type\":\"Feature\"}", "not a GeoJSON FeatureCollection", NULL);
     load_bad("{\"type\":\"FeatureCollection\",\"coord\":\"utm\",\"features\":[]}", "coord", NULL);
-    load_bad("{\"type\":\"FeatureCollection\",\"type\":\"x\",\"features\":[]}", "duplicate", NULL);
+    load_bad("{\"type\":\"FeatureCollection\",\"type\":\"x\",\"features\":[]}", "line 1, column 29",
+             "a member name is repeated");
+    load_bad("", "the file is empty", NULL);
+    load_bad("{\"type\":\"FeatureCollection\",\"features\":[]} x", "more after the FeatureCollection", NULL);
+    load_bad("{\"type\":\"FeatureCollection\" \"features\":[]}", "expected ',' or '}'", NULL);
+    load_bad("{\"type\":\"FeatureCollection\",\n\"features\":[\n {\"a\":1,\"a\":2}]}", "line 3, column",
+             "duplicate");
+    load_bad("{\"type\":\"FeatureCollection\",\"features\":[" FEAT("\"id\":\"a\",\"kind\":\"restricted\"", SQUARE) "}",
+             "expected ',' or ']' after a feature", NULL);
+    load_bad("{\"type\":\"FeatureCollection\",\"features\":{}}", "must be a list", NULL);
+    load_bad("{\"features\":[]}", "not a GeoJSON FeatureCollection", NULL);
+    load_bad("{\"type\":\"FeatureCollection\"}", "not a GeoJSON FeatureCollection", NULL);
+    load_bad("{3:1}", "expected a member name", NULL);
     load_bad(FC(FEAT("\"kind\":\"restricted\"", SQUARE)), "feature 1: no id", NULL);
     load_bad(FC(FEAT("\"id\":\"a\",\"kind\":\"restricted\"", SQUARE) "," FEAT("\"id\":\"a\",\"kind\":\"speed\",\"speed_limit_kmh\":30", SQUARE)),
              "feature 2 (id \"a\")", "used twice (also feature 1)");
@@ -331,6 +343,21 @@ static void test_reader_datum(void **st)
     const rl_zone *z = zones_get(zs, 0);
     assert_true(metres(z->minx, z->miny, 113.9, 22.5) < 0.5);
     assert_int_equal(zones_file(zs, 0)->coord, CC_GCJ02);
+    zones_free(zs);
+    /* "coord" after the features (members have no order): read again */
+    char late[1200];
+    snprintf(late, sizeof late,
+             "{\"type\":\"FeatureCollection\",\"features\":[" FEAT(
+                 "\"id\":\"a\",\"kind\":\"restricted\"",
+                 "{\"type\":\"Polygon\",\"coordinates\":[[[%.9f,%.9f],[%.9f,%.9f],[%.9f,%.9f],[%.9f,%.9f]]]}") "],"
+                 "\"coord\":\"gcj02\"}",
+             gx, gy, gx + 0.01, gy, gx, gy + 0.01, gx, gy);
+    zs = load_ok(late);
+    assert_int_equal(zones_count(zs), 1);
+    assert_int_equal(zones_find(zs, "a"), 0);
+    assert_true(metres(zones_get(zs, 0)->minx, zones_get(zs, 0)->miny, 113.9, 22.5) < 0.5);
+    assert_int_equal(zones_file(zs, 0)->coord, CC_GCJ02);
+    assert_int_equal(zones_file(zs, 0)->zones, 1);
     zones_free(zs);
     rl_rules r;
     rules_defaults(&r);
