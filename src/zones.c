@@ -551,13 +551,20 @@ bool zone_active(const rl_zone *z, const zone_when *w)
     return true;
 }
 
+/* A candidate of the last probe with its envelope at hand: the scan of a
+ * fix reads these in a row, not the zones themselves. */
+typedef struct zone_cand {
+    double minx, miny, maxx, maxy;
+    uint32_t zone;
+} zone_cand;
+
 struct zone_query {
     const zone_set *zs;
     GEOSContextHandle_t h;
     /* zones whose envelope meets the box of the last probe, ascending */
     bool have_box;
     double bminx, bminy, bmaxx, bmaxy;
-    uint32_t *cand;
+    zone_cand *cand;
     size_t ncand, capcand;
     uint32_t *hits;
     size_t caphits;
@@ -595,12 +602,14 @@ static void take_candidate(void *item, void *ud)
         q->capcand = q->capcand ? q->capcand * 2 : 64;
         q->cand = xrealloc(q->cand, q->capcand * sizeof *q->cand);
     }
-    q->cand[q->ncand++] = (uint32_t)(uintptr_t)item;
+    uint32_t k = (uint32_t)(uintptr_t)item;
+    const rl_zone *z = &q->zs->z[k];
+    q->cand[q->ncand++] = (zone_cand){z->minx, z->miny, z->maxx, z->maxy, k};
 }
 
-static int cmp_u32(const void *a, const void *b)
+static int cmp_cand(const void *a, const void *b)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    uint32_t x = ((const zone_cand *)a)->zone, y = ((const zone_cand *)b)->zone;
     return x < y ? -1 : x > y;
 }
 
@@ -617,7 +626,7 @@ static void probe(zone_query *q, double x, double y)
         GEOSGeom_destroy_r(q->h, box);
     }
     if (q->ncand > 1)
-        qsort(q->cand, q->ncand, sizeof *q->cand, cmp_u32);
+        qsort(q->cand, q->ncand, sizeof *q->cand, cmp_cand);
     q->have_box = box != NULL;
     q->probes++;
 }
@@ -635,10 +644,11 @@ size_t zone_query_at(zone_query *q, const zone_subject *s, const zone_when *w, i
     size_t n = 0;
     GEOSGeometry *pt = NULL;
     for (size_t i = 0; i < q->ncand; i++) {
-        uint32_t k = q->cand[i];
-        const rl_zone *z = &zs->z[k];
-        if (x < z->minx || x > z->maxx || y < z->miny || y > z->maxy)
+        const zone_cand *c = &q->cand[i];
+        if (x < c->minx || x > c->maxx || y < c->miny || y > c->maxy)
             continue;
+        uint32_t k = c->zone;
+        const rl_zone *z = &zs->z[k];
         if (!zone_binds(z, s) || !zone_active(z, w))
             continue;
         if (!pt && !(pt = GEOSGeom_createPointFromXY_r(q->h, x, y)))
