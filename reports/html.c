@@ -644,20 +644,21 @@ static bool event_on_day(const rl_event *e, int64_t day, int32_t tz)
  * polygon filled, a route or road as its line); outside the box SVG
  * clips them. */
 typedef struct zone_draw {
-    FILE *f;
     const proj *pj;
+    rl_buf rings, lines; /* path data: every ring in one path (even-odd: holes stay empty) */
 } zone_draw;
 
 static void draw_zone_part(void *ud, const int32_t *lonlat_e6, size_t n, bool closed)
 {
     zone_draw *d = ud;
-    fprintf(d->f, "<path class=\"%s\" d=\"", closed ? "zone" : "zline");
+    rl_buf *b = closed ? &d->rings : &d->lines;
     for (size_t i = 0; i < n; i++) {
         long x, y;
         proj_xy(d->pj, lonlat_e6[2 * i + 1], lonlat_e6[2 * i], &x, &y);
-        fprintf(d->f, "%c%ld %ld", i ? 'L' : 'M', x, y);
+        buf_printf(b, "%c%ld %ld", i ? 'L' : 'M', x, y);
     }
-    fputs(closed ? "Z\"/>" : "\"/>", d->f);
+    if (closed)
+        buf_putc(b, 'Z');
 }
 
 static void sketch_zones(FILE *f, const hctx *h, uint32_t vidx, int64_t day, const proj *pj)
@@ -679,8 +680,14 @@ static void sketch_zones(FILE *f, const hctx *h, uint32_t vidx, int64_t day, con
         fputs("<g><title>", f);
         html_str(f, ev->zone_name ? ev->zone_name : ev->zone_id);
         fputs("</title>", f);
-        zone_draw d = {f, pj};
+        zone_draw d = {pj, {0}, {0}};
         zones_outline(run->zones, z, 5.0, draw_zone_part, &d); /* 5 m: finer than the sketch shows */
+        if (d.rings.len)
+            fprintf(f, "<path class=\"zone\" fill-rule=\"evenodd\" d=\"%.*s\"/>", (int)d.rings.len, d.rings.p);
+        if (d.lines.len)
+            fprintf(f, "<path class=\"zline\" d=\"%.*s\"/>", (int)d.lines.len, d.lines.p);
+        buf_free(&d.rings);
+        buf_free(&d.lines);
         fputs("</g>", f);
     }
 }
