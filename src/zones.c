@@ -20,7 +20,7 @@
 #include <strings.h>
 
 #include "event.h"
-#include "input.h"
+#include "source.h"
 #include "strtab.h"
 #include "timeutil.h"
 #include "zones_build.h"
@@ -708,14 +708,18 @@ bool zones_route_applies(const zone_set *zs, const zone_subject *s, const zone_w
 /* ---- drawing ---- */
 
 /* The zone as drawn, simplified and rounded, in context h (the caller
- * destroys it); NULL when GEOS fails. */
+ * destroys it); NULL when GEOS fails.  The writers run side by side: the
+ * shared geometry is only copied (a read), the copy simplified. */
 static GEOSGeometry *drawable(GEOSContextHandle_t h, const zone_set *zs, uint32_t i, double tolerance_m)
 {
-    const GEOSGeometry *g = zs->drawn[i] ? zs->drawn[i] : zs->tested[i];
+    GEOSGeometry *g = GEOSGeom_clone_r(h, zs->drawn[i] ? zs->drawn[i] : zs->tested[i]);
+    if (!g)
+        return NULL;
     GEOSGeometry *s = tolerance_m > 0 ? GEOSTopologyPreserveSimplify_r(h, g, tolerance_m / M_PER_DEG) : NULL;
     GEOSGeometry *r = map_geom(h, s ? s : g, round_e6, NULL);
     if (s)
         GEOSGeom_destroy_r(h, s);
+    GEOSGeom_destroy_r(h, g);
     return r;
 }
 

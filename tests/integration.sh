@@ -76,23 +76,23 @@ for opts in "--shuffle" "--late 15" "--split 4 --shuffle" "--gzip" "--gzip --spl
     # the same disorder as JT/T 808 traffic (frames in the file's row order)
     case "$opts" in
     --shuffle|--late*)
-        if [ -x "$(dirname "$GEN")/gen808" ] && "$(dirname "$GEN")/gen808" "$d/gps.csv" "$d/fleet.808" "$d/fleet.pcap" >/dev/null 2>&1; then
+        if "$(dirname "$GEN")/gen808" "$d/gps.csv" "$d/fleet.808" "$d/fleet.pcap" >"$d/gen808.log" 2>&1; then
             check "JT/T 808 $opts: matches the truth" sh -c "cd '$d' && '$ROADLOG' analyze --quiet --registry registry.csv --out out-808 fleet.808 && python3 '$TOP/tests/compare_truth.py' truth.csv out-808/events.csv --types $GPS_TYPES && python3 '$TOP/tests/compare_days.py' truth_days.csv out-808/vehicle_days.csv"
+        else
+            fail "gen808 $opts: $(tail -1 "$d/gen808.log")"
         fi ;;
     esac
 done
 
 # the same fleet as raw JT/T 808 frames and as a pcap capture
-if [ -x "$(dirname "$GEN")/gen808" ]; then
-    d="$WORK/v-en"
-    if "$(dirname "$GEN")/gen808" "$d/gps.csv" "$d/fleet.808" "$d/fleet.pcap" >/dev/null 2>&1; then
-        for k in 808 pcap; do
-            check "JT/T 808 ($k): matches the truth" sh -c "cd '$d' && '$ROADLOG' analyze --quiet --registry registry.csv --out out-$k fleet.$k && python3 '$TOP/tests/compare_truth.py' truth.csv out-$k/events.csv --types $GPS_TYPES"
-            check "JT/T 808 ($k): decode gives every CSV position" sh -c "cd '$d' && test \$('$ROADLOG' decode --quiet fleet.$k | wc -l) -eq \$('$ROADLOG' decode --quiet gps.csv | wc -l)"
-        done
-    else
-        fail "gen808"
-    fi
+d="$WORK/v-en"
+if "$(dirname "$GEN")/gen808" "$d/gps.csv" "$d/fleet.808" "$d/fleet.pcap" >"$d/gen808.log" 2>&1; then
+    for k in 808 pcap; do
+        check "JT/T 808 ($k): matches the truth" sh -c "cd '$d' && '$ROADLOG' analyze --quiet --registry registry.csv --out out-$k fleet.$k && python3 '$TOP/tests/compare_truth.py' truth.csv out-$k/events.csv --types $GPS_TYPES"
+        check "JT/T 808 ($k): decode gives every CSV position" sh -c "cd '$d' && test \$('$ROADLOG' decode --quiet fleet.$k | wc -l) -eq \$('$ROADLOG' decode --quiet gps.csv | wc -l)"
+    done
+else
+    fail "gen808: $(tail -1 "$d/gen808.log")"
 fi
 
 # a terminal registered after its first positions: the plate holds for
@@ -203,6 +203,16 @@ printf '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{
 check "a self-intersecting zone: exit 2 naming the file, feature and reason" sh -c "'$ROADLOG' analyze --quiet --zones '$WORK/bow.geojson' --out '$WORK/out-bow' '$WORK/base/gps.csv' 2>'$WORK/err.txt'; test \$? -eq 2 && grep -q 'bow.geojson: feature 1 (id \"a\"): the polygon is not valid (Self-intersection' '$WORK/err.txt' && test ! -f '$WORK/out-bow/events.csv'"
 check "--zones-coord with an unknown datum: exit 2" sh -c "'$ROADLOG' analyze --quiet --zones-coord utm --zones '$WORK/zbase/zones.geojson' '$WORK/base/gps.csv' >/dev/null 2>&1; test \$? -eq 2"
 check "roadlog rules lists zone.min_s and speeding.default_road" sh -c "'$ROADLOG' rules | grep -q '^zone.min_s = 60 ' && '$ROADLOG' rules | grep -q '^speeding.default_road = expressway ' && '$ROADLOG' rules | grep -q '^zone.buffer_m = 25 '"
+
+# ---- the checks themselves: one that cannot run is never a pass ----
+UNIT_JT808=$(dirname "$ROADLOG")/tests/test_jt808
+if [ -x "$UNIT_JT808" ]; then
+    check "a unit case without its input (the JT/T 808 vectors) says SKIP and fails" sh -c "cd '$WORK' && ROADLOG_VECTORS=/nonexistent sh '$TOP/tests/run_unit.sh' '$UNIT_JT808' >skip.txt; rc=\$?; grep -q '^SKIP test_jt808: 1 case' skip.txt && grep -q 'ROADLOG_VECTORS' skip.txt && ! grep -q '^PASS' skip.txt && test \$rc -eq 1"
+    check "ROADLOG_ALLOW_SKIP=1: the SKIP stays, the run passes" sh -c "cd '$WORK' && ROADLOG_ALLOW_SKIP=1 ROADLOG_VECTORS=/nonexistent sh '$TOP/tests/run_unit.sh' '$UNIT_JT808' | grep -q '^SKIP test_jt808'"
+else
+    fail "$UNIT_JT808 is not built (make unit builds it)"
+fi
+check "the browser check without chromium says SKIP and fails" sh -c "cd '$WORK' && ROADLOG_CHROMIUM=/nonexistent/chromium sh '$TOP/tests/browser.sh' '$ROADLOG' >nobrowser.txt 2>&1; rc=\$?; grep -q '^SKIP browser: chromium is not installed' nobrowser.txt && test \$rc -eq 1"
 
 # ---- 6. hand-checked samples with expected outputs ----
 for c in "$TOP"/tests/expected/*/; do
