@@ -474,6 +474,14 @@ static GEOSCoordSequence *positions(zreader *r, json_t *a, size_t min, bool clos
     return cs;
 }
 
+/* The parts made so far of a geometry given up on. */
+static void free_parts(zreader *r, GEOSGeometry **g, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (g[i])
+            GEOSGeom_destroy_r(r->h, g[i]);
+}
+
 static GEOSGeometry *polygon(zreader *r, json_t *rings, const char *where)
 {
     if (!json_is_array(rings) || json_array_size(rings) == 0)
@@ -499,9 +507,7 @@ static GEOSGeometry *polygon(zreader *r, json_t *rings, const char *where)
         if (!p)
             fail(r, "%s: GEOS: %s", where, zones_geos_error(r->zs));
     } else {
-        for (size_t i = 0; i < n; i++)
-            if (g[i])
-                GEOSGeom_destroy_r(r->h, g[i]);
+        free_parts(r, g, n);
     }
     free(g);
     return p;
@@ -541,9 +547,7 @@ static GEOSGeometry *multi(zreader *r, json_t *parts, int type, part_fn *fn, con
         if (!c)
             fail(r, "geometry: GEOS: %s", zones_geos_error(r->zs));
     } else {
-        for (size_t i = 0; i < n; i++)
-            if (g[i])
-                GEOSGeom_destroy_r(r->h, g[i]);
+        free_parts(r, g, n);
     }
     free(g);
     return c;

@@ -37,17 +37,7 @@ static void close_run(speeding_state *s)
     if (duration < (int64_t)cx->r->v[R_SPEEDING_MIN_DURATION_S])
         return;
     rl_event e;
-    memset(&e, 0, sizeof e);
-    e.vehicle = cx->vidx;
-    e.driver = fix_driver(&s->first);
-    e.type = s->night ? EV_NIGHT_SPEEDING : EV_SPEEDING;
-    e.start = s->first.time;
-    e.end = s->last.time;
-    e.have_pos = true;
-    e.start_lat_e6 = s->first.lat_e6;
-    e.start_lon_e6 = s->first.lon_e6;
-    e.end_lat_e6 = s->last.lat_e6;
-    e.end_lon_e6 = s->last.lon_e6;
+    event_over_fixes(&e, cx->vidx, s->night ? EV_NIGHT_SPEEDING : EV_SPEEDING, &s->first, &s->last, s->n);
     e.value = s->max_speed;
     e.limit = s->limit;
     e.scale = 3;
@@ -65,8 +55,6 @@ static void close_run(speeding_state *s)
             e.rule = z->rule;
     }
     e.road_type = s->max_road;
-    e.origin = s->first.origin;
-    e.evidence_points = s->n;
     events_add(cx->events, &e);
 }
 

@@ -32,17 +32,7 @@ static void emit(zone_vstate *s, const zone_run *r, event_type type)
     if (!s->emit || duration < z->min_s)
         return;
     rl_event e;
-    memset(&e, 0, sizeof e);
-    e.vehicle = cx->vidx;
-    e.driver = fix_driver(&r->first);
-    e.type = type;
-    e.start = r->first.time;
-    e.end = r->last.time;
-    e.have_pos = true;
-    e.start_lat_e6 = r->first.lat_e6;
-    e.start_lon_e6 = r->first.lon_e6;
-    e.end_lat_e6 = r->last.lat_e6;
-    e.end_lon_e6 = r->last.lon_e6;
+    event_over_fixes(&e, cx->vidx, type, &r->first, &r->last, r->n);
     e.value = duration;
     e.limit = z->min_s;
     e.scale = 0;
@@ -53,8 +43,6 @@ static void emit(zone_vstate *s, const zone_run *r, event_type type)
     else /* art. 12: against a prohibition sign (禁令标志) */
         strcpy(e.severity, "1 pts; warning or 20-200 yuan");
     e.rule = z->rule;
-    e.origin = r->first.origin;
-    e.evidence_points = r->n;
     e.zone_id = z->id;
     e.zone_name = z->name;
     events_add(cx->events, &e);

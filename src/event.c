@@ -68,6 +68,24 @@ void events_add(rl_events *l, const rl_event *e)
     l->e[l->n++] = *e;
 }
 
+void event_over_fixes(rl_event *e, uint32_t vehicle, event_type t, const rl_fix *first, const rl_fix *last,
+                      uint32_t n)
+{
+    memset(e, 0, sizeof *e);
+    e->vehicle = vehicle;
+    e->driver = fix_driver(first);
+    e->type = t;
+    e->start = first->time;
+    e->end = last->time;
+    e->have_pos = true;
+    e->start_lat_e6 = first->lat_e6;
+    e->start_lon_e6 = first->lon_e6;
+    e->end_lat_e6 = last->lat_e6;
+    e->end_lon_e6 = last->lon_e6;
+    e->origin = first->origin;
+    e->evidence_points = n;
+}
+
 void events_free(rl_events *l)
 {
     free(l->e);

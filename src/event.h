@@ -15,6 +15,7 @@
 
 #include "record.h"
 #include "rules.h"
+#include "vehicle.h"
 
 typedef enum {
     EV_SPEEDING,
@@ -98,6 +99,11 @@ typedef struct rl_events {
 } rl_events;
 
 void events_add(rl_events *l, const rl_event *e);
+/* An event over the fixes first .. last (n of them): the vehicle, type,
+ * times and places, the first fix's driver and source; everything else
+ * zero, for the detector to fill (value, limit, scale, severity, rule). */
+void event_over_fixes(rl_event *e, uint32_t vehicle, event_type t, const rl_fix *first, const rl_fix *last,
+                      uint32_t n);
 void events_free(rl_events *l);
 
 /* excess_pct = (value - limit) / limit x 100. */
