@@ -27,9 +27,11 @@
 
 /* Metres per degree of latitude (R = 6371.0088 km, RULES.md §1). */
 #define M_PER_DEG (6371008.8 * M_PI / 180.0)
-/* A zone file larger than this is refused: jansson holds about eight
- * bytes of tree per byte of text. */
-#define ZONEFILE_MAX_BYTES (256u << 20)
+/* A zone file larger than this is refused.  The file is held whole and
+ * read a feature at a time, and jansson holds about nine bytes of tree
+ * per byte of a feature's text: a city's zones are a few MB, a
+ * province's roads as corridors a few tens. */
+#define ZONEFILE_MAX_BYTES (64u << 20)
 
 typedef struct route_plate {
     const char *plate;
