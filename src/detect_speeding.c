@@ -55,6 +55,8 @@ static void close_run(speeding_state *s)
             e.rule = z->rule;
     }
     e.road_type = s->max_road;
+    /* still above the limit where the vehicle's data ends (RUNS.md §2) */
+    e.status = s->ending ? EV_STATUS_OPEN : EV_STATUS_CLOSED;
     events_add(cx->events, &e);
 }
 
@@ -97,6 +99,7 @@ void speeding_fix(speeding_state *s, const rl_fix *f, const rl_interval *iv, con
 
 void speeding_end(speeding_state *s)
 {
+    s->ending = true;
     if (s->active)
         close_run(s);
 }

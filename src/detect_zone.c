@@ -24,7 +24,9 @@
 #include <math.h>
 #include <string.h>
 
-static void emit(zone_vstate *s, const zone_run *r, event_type type)
+/* `ending`: the run is still on where the vehicle's data ends (RUNS.md
+ * §2: an open event, reported with what is known so far). */
+static void emit(zone_vstate *s, const zone_run *r, event_type type, bool ending)
 {
     const vctx *cx = s->cx;
     const rl_zone *z = zones_get(cx->zones, r->zone);
@@ -45,6 +47,7 @@ static void emit(zone_vstate *s, const zone_run *r, event_type type)
     e.rule = z->rule;
     e.zone_id = z->id;
     e.zone_name = z->name;
+    e.status = ending ? EV_STATUS_OPEN : EV_STATUS_CLOSED;
     events_add(cx->events, &e);
 }
 
@@ -75,7 +78,7 @@ static void restricted(zone_vstate *s, const rl_fix *f, bool cut, const uint32_t
         if (zones_get(zs, h)->kind != ZONE_RESTRICTED)
             continue;
         while (j < s->nopen && s->open[j].zone < h)
-            emit(s, &s->open[j++], EV_ZONE_RESTRICTED);
+            emit(s, &s->open[j++], EV_ZONE_RESTRICTED, false);
         zone_run r;
         if (j < s->nopen && s->open[j].zone == h && !cut) {
             r = s->open[j++];
@@ -83,7 +86,7 @@ static void restricted(zone_vstate *s, const rl_fix *f, bool cut, const uint32_t
             r.n++;
         } else {
             if (j < s->nopen && s->open[j].zone == h) /* a gap ends the run; the fix starts another */
-                emit(s, &s->open[j++], EV_ZONE_RESTRICTED);
+                emit(s, &s->open[j++], EV_ZONE_RESTRICTED, false);
             r.zone = h;
             r.n = 1;
             r.first = r.last = *f;
@@ -94,7 +97,7 @@ static void restricted(zone_vstate *s, const rl_fix *f, bool cut, const uint32_t
             s->dropped++;
     }
     while (j < s->nopen)
-        emit(s, &s->open[j++], EV_ZONE_RESTRICTED);
+        emit(s, &s->open[j++], EV_ZONE_RESTRICTED, false);
     memcpy(s->open, next, nn * sizeof *next);
     s->nopen = nn;
 }
@@ -143,7 +146,7 @@ void zone_fix(zone_vstate *s, const rl_fix *f, const rl_interval *iv, zone_verdi
     bool moving = f->speed_mkmh >= llround(cx->r->v[R_TRACK_MOVING_KMH] * 1000.0);
     bool deviating = !on_route && moving && zones_route_applies(cx->zones, &subj, &w, &route);
     if (s->deviating && (cut || !deviating)) {
-        emit(s, &s->route, EV_ROUTE_DEVIATION);
+        emit(s, &s->route, EV_ROUTE_DEVIATION, false);
         s->deviating = false;
     }
     if (deviating) {
@@ -161,9 +164,9 @@ void zone_fix(zone_vstate *s, const rl_fix *f, const rl_interval *iv, zone_verdi
 void zone_end(zone_vstate *s)
 {
     for (uint32_t j = 0; j < s->nopen; j++)
-        emit(s, &s->open[j], EV_ZONE_RESTRICTED);
+        emit(s, &s->open[j], EV_ZONE_RESTRICTED, true);
     s->nopen = 0;
     if (s->deviating)
-        emit(s, &s->route, EV_ROUTE_DEVIATION);
+        emit(s, &s->route, EV_ROUTE_DEVIATION, true);
     s->deviating = false;
 }

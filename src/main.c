@@ -12,7 +12,7 @@
 #include "cli.h"
 
 #ifndef RL_VERSION
-#define RL_VERSION "0.1.0"
+#include "version.h"
 #endif
 
 int main(int argc, char **argv)
