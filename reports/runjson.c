@@ -129,7 +129,7 @@ bool report_run_json(const rl_run *run, const char *path, const char *command, i
     kv_u(f, "accepted", run->accepted, true);
     kv_u(f, "vehicles", run->vehicles_analysed, true);
     kv_u(f, "unregistered_vehicles", run->unregistered, true);
-    kv_u(f, "registry_rows", run->reg.n, true);
+    kv_u(f, "registry_rows", run->merged_registry_rows ? run->merged_registry_rows : run->reg.n, true);
     kv_u(f, "registration_conflicts", run->registration_conflicts, true);
     kv_u(f, "events", run->events.n, true);
     kv_u(f, "late_beyond_carry", counters_get(&run->counters, "late_beyond_carry"), true);

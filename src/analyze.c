@@ -947,7 +947,7 @@ static void *driver_work(void *arg)
     return NULL;
 }
 
-static void driver_pass_all(rl_run *run, const uint32_t *rank)
+void analyze_drivers(rl_run *run, const uint32_t *rank)
 {
     fatigue_segs *segs = &run->segs;
     fatigue_segs_sort(segs, rank);
@@ -1014,7 +1014,7 @@ static int event_order(const void *a, const void *b, void *ctx)
     return x->origin < y->origin ? -1 : x->origin > y->origin;
 }
 
-static void finish_events(rl_run *run, const uint32_t *vehicle_rank)
+void analyze_events(rl_run *run, const uint32_t *vehicle_rank)
 {
     /* drop events of vehicles not selected (a driver's fatigue may name
      * one), then order and give ids */
@@ -1046,6 +1046,19 @@ static void finish_events(rl_run *run, const uint32_t *vehicle_rank)
     event_idgen_free(ids);
 }
 
+uint32_t *analyze_rank(rl_run *run)
+{
+    size_t n = vtable_count(run->vt);
+    if (run->norder > 1)
+        qsort_r(run->order, run->norder, sizeof *run->order, vehicle_order, run);
+    uint32_t *rank = xmalloc((n ? n : 1) * sizeof *rank);
+    for (size_t i = 0; i < n; i++)
+        rank[i] = UINT32_MAX;
+    for (size_t i = 0; i < run->norder; i++)
+        rank[run->order[i]] = (uint32_t)i;
+    return rank;
+}
+
 void analyze_finish(rl_run *run)
 {
     if (run->weigh) {
@@ -1064,13 +1077,7 @@ void analyze_finish(rl_run *run)
         if (!v->dead && v->selected && (v->nfix || v->nspilled || v->nweigh || v->carry))
             run->order[run->norder++] = (uint32_t)i;
     }
-    if (run->norder > 1)
-        qsort_r(run->order, run->norder, sizeof *run->order, vehicle_order, run);
-    uint32_t *rank = xmalloc((n ? n : 1) * sizeof *rank);
-    for (size_t i = 0; i < n; i++)
-        rank[i] = UINT32_MAX;
-    for (size_t i = 0; i < run->norder; i++)
-        rank[run->order[i]] = (uint32_t)i;
+    uint32_t *rank = analyze_rank(run);
     if (run->opt.formats & FMT_HTML)
         run->samples = tracksample_store_new(n);
     if (run->spill)
@@ -1088,7 +1095,7 @@ void analyze_finish(rl_run *run)
     }
     run->vehicles_analysed = run->norder;
     if (run->opt.detect & DET_FATIGUE)
-        driver_pass_all(run, rank);
-    finish_events(run, rank);
+        analyze_drivers(run, rank);
+    analyze_events(run, rank);
     free(rank);
 }

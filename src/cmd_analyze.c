@@ -63,6 +63,7 @@ static bool write_outputs(const rl_run *run)
         {FMT_CSV, "events.csv", report_events_csv},
         {FMT_CSV, "vehicles.csv", report_vehicles_csv},
         {FMT_CSV, "vehicle_days.csv", report_vehicle_days_csv},
+        {FMT_CSV, "drivers.seg", report_driver_segments},
     };
     enum { NALL = sizeof all / sizeof all[0] };
     output_job jobs[NALL];

@@ -91,6 +91,7 @@ typedef struct rl_run {
     uint64_t positions, weighings, filtered, rejected;
     uint64_t duplicates, invalid, drift, points, accepted;
     uint64_t unregistered, vehicles_analysed;
+    uint64_t merged_registry_rows; /* merge: the registry's rows as the runs counted them */
     rl_events events;
     vday_list vdays;         /* in output order once the analysis is done */
     rl_vstats *vstats;       /* indexed like the vehicle table */

@@ -185,6 +185,70 @@ if "$(dirname "$GEN")/gen808" "$WORK/zbase/gps.csv" "$WORK/zbase/fleet.808" "$WO
     check "zones, JT/T 808: matches the truth" sh -c "cd '$WORK/zbase' && '$ROADLOG' analyze --quiet --registry registry.csv --zones zones.geojson --out out-808 fleet.808 && python3 '$TOP/tests/compare_truth.py' truth.csv out-808/events.csv --types $GPS_TYPES,zone_restricted,route_deviation"
 fi
 check "zones far from every vehicle change nothing" sh -c "cd '$WORK/base' && '$ROADLOG' analyze --quiet --registry registry.csv --zones '$WORK/zbase/zones.geojson' --out out-farzones gps.csv && '$ROADLOG' analyze --quiet --registry registry.csv --out out-nozones gps.csv && cmp out-farzones/events.csv out-nozones/events.csv"
+# a --resume chain cut anywhere (inside a restricted run, a route
+# deviation, across midnight in the festival zone), then merged: the
+# one-run ledger (RUNS.md §2), the zone runs carried across the cut
+(cd "$WORK/zbase" && "$ROADLOG" analyze --quiet --registry registry.csv --zones zones.geojson --out out-gps gps.csv) >/dev/null 2>&1
+strip_source "$WORK/zbase/out-gps/events.csv" >"$WORK/zbase-gps.events"
+for cut in "2026-11-02 09:14:00" "2026-11-02 10:10:00" "2026-11-02 21:50:30" "2026-11-02 23:55:00"; do
+    tag=$(echo "$cut" | tr -c '0-9' '_')
+    d="$WORK/zchain-$tag"
+    mkdir -p "$d"
+    python3 - "$WORK/zbase/gps.csv" "$d" "$cut" <<'PYEOF'
+import sys
+src, d, cut = sys.argv[1:4]
+lines = open(src, encoding="utf-8").read().splitlines(True)
+ti = lines[0].strip().split(",").index("time")
+with open(d + "/p1.csv", "w", encoding="utf-8") as a, open(d + "/p2.csv", "w", encoding="utf-8") as b:
+    a.write(lines[0])
+    b.write(lines[0])
+    for row in lines[1:]:
+        (a if row.split(",")[ti] < cut else b).write(row)
+PYEOF
+    (cd "$d" && "$ROADLOG" analyze --quiet --registry "$WORK/zbase/registry.csv" --zones "$WORK/zbase/zones.geojson" --out c1 p1.csv &&
+        "$ROADLOG" analyze --quiet --registry "$WORK/zbase/registry.csv" --zones "$WORK/zbase/zones.geojson" --resume c1 --out c2 p2.csv &&
+        "$ROADLOG" merge --quiet --zones "$WORK/zbase/zones.geojson" --out cm c1 c2) >"$d/log" 2>&1
+    strip_source "$d/cm/events.csv" >"$d.events" 2>/dev/null
+    check "zones, --resume cut at $cut, merged: the one-run ledger" cmp "$WORK/zbase-gps.events" "$d.events"
+done
+# runs longer than the carried 24 hours: the checkpoint falls inside
+# them, so the zone detector's state (and the speeding state's zone) goes
+# through the carry: a hazmat 30 h in the no-go area, the route truck
+# moving 30 h off its route, a truck 30 h over the urban road's 40 km/h
+d="$WORK/zlong"
+mkdir -p "$d"
+python3 - "$d" "$WORK/zbase/zones.geojson" <<'PYEOF'
+import json, sys
+d, zones = sys.argv[1:3]
+route = [f for f in json.load(open(zones, encoding="utf-8"))["features"] if f["properties"]["kind"] == "route"][0]
+rplate = route["properties"]["plates"][0]
+with open(d + "/registry.csv", "w", encoding="utf-8") as f:
+    f.write("plate,plate_color,class\n粤Z00001,2,hazmat\n%s,2,muck\n粤Z00003,2,truck\n" % rplate)
+with open(d + "/gps.csv", "w", encoding="utf-8") as f:
+    f.write("plate,plate_color,time,lon,lat,speed\n")
+    for m in range(0, 30 * 60):
+        t = "2026-11-%02d %02d:%02d:00" % (2 + m // 1440, m // 60 % 24, m % 60)
+        f.write("粤Z00001,2,%s,102.745000,25.030000,0\n" % t)
+        f.write("%s,2,%s,102.650000,24.960000,10\n" % (rplate, t))
+        f.write("粤Z00003,2,%s,102.650000,25.080100,45\n" % t)
+lines = open(d + "/gps.csv", encoding="utf-8").read().splitlines(True)
+with open(d + "/p1.csv", "w", encoding="utf-8") as a, open(d + "/p2.csv", "w", encoding="utf-8") as b:
+    a.write(lines[0])
+    b.write(lines[0])
+    for row in lines[1:]:
+        (a if row.split(",")[2] < "2026-11-03 05:00:00" else b).write(row)
+PYEOF
+(cd "$d" && "$ROADLOG" analyze --quiet --registry registry.csv --zones "$WORK/zbase/zones.geojson" --out one gps.csv &&
+    "$ROADLOG" analyze --quiet --registry registry.csv --zones "$WORK/zbase/zones.geojson" --out c1 p1.csv &&
+    "$ROADLOG" analyze --quiet --registry registry.csv --zones "$WORK/zbase/zones.geojson" --resume c1 --out c2 p2.csv &&
+    "$ROADLOG" merge --quiet --zones "$WORK/zbase/zones.geojson" --out cm c1 c2) >"$d/log" 2>&1
+# (the zone events and speeding: a fatigue stint open across the cut is
+# the per-driver pass's, not compared here)
+strip_source "$d/one/events.csv" 2>/dev/null | grep -E ',(zone_restricted|route_deviation|speeding),' >"$d/one.events"
+strip_source "$d/cm/events.csv" 2>/dev/null | grep -E ',(zone_restricted|route_deviation|speeding),' >"$d/cm.events"
+check "zones: runs of 30 h across a --resume checkpoint, merged: the one-run ledger" sh -c "test \$(wc -l <'$d/one.events') -eq 3 && cmp '$d/one.events' '$d/cm.events' && grep -q ',zone_restricted,2026-11-02 00:00:00,2026-11-03 05:59:00,' '$d/one/events.csv' && grep -q ',route_deviation,2026-11-02 00:00:00,2026-11-03 05:59:00,' '$d/one/events.csv' && grep -q ',speeding,2026-11-02 00:00:00,2026-11-03 05:59:00,.*,zone:urban-road,' '$d/one/events.csv' && grep -q ',zone_restricted,2026-11-02 00:00:00,2026-11-03 04:59:00,.*,open\$' '$d/c1/events.csv'"
+check "--resume with other zone files: exit 2" sh -c "cd '$WORK/zchain-2026_11_02_10_10_00_' && '$ROADLOG' analyze --quiet --registry '$WORK/zbase/registry.csv' --zones '$WORK/zbase/zones-gcj02.geojson' --resume c1 --out c3 p2.csv 2>err.txt; test \$? -eq 2 && grep -q 'zone.files' err.txt"
+check "merge of outputs with other zone files: exit 2" sh -c "cd '$WORK/zbase' && '$ROADLOG' merge --quiet --out out-mz out-gps out-gcj02 2>err.txt; test \$? -eq 2 && grep -q 'other zone files' err.txt"
 check "fixtures/zones/demo-city.geojson is the generator's demo city" cmp "$TOP/fixtures/zones/demo-city.geojson" "$WORK/zbase/zones.geojson"
 check "run.json lists the zone file (sha256, datum, zones)" python3 -c "
 import json, hashlib, sys
