@@ -27,6 +27,7 @@ void speeding_begin(speeding_state *s, const vctx *cx)
 {
     memset(s, 0, sizeof *s);
     s->cx = cx;
+    s->max_limit_zone = s->max_road_zone = ZONE_NONE;
 }
 
 static void close_run(speeding_state *s)
