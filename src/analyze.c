@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alarmcode.h"
 #include "detect.h"
 #include "dispatch.h"
 #include "timeutil.h"
@@ -120,6 +121,12 @@ static void on_position(void *ud, const rl_position *p)
     }
     if (track_is_invalid(&run->rules, p->lat_e6, p->lon_e6, p->speed_mkmh, p->have & RL_HAVE_STATUS, p->status))
         f.driver_flags |= FIX_INVALID;
+    /* RULES.md §8: what the terminal said, kept beside the fix (most
+     * positions have no alarm and cost nothing here) */
+    if (p->have & RL_HAVE_ALARM)
+        v->alarm_word = true;
+    if ((p->alarm & ACODE_EVENT_BITS) || p->safety)
+        alarm_store(run, v, p, &f);
     vehicle_add_fix(v, &f);
 }
 
@@ -278,12 +285,16 @@ typedef struct {
     nightban_state nightban;
     fatigue_vstate fatigue;
     weigh_vstate weigh;
+    alarm_vstate alarm;
+    alarm_feed alarm_feed;
     tracksample_state sample;
 } vehicle_pass;
 
 static void hook_point(void *ud, const rl_fix *f, point_kind k)
 {
     vehicle_pass *p = ud;
+    if (p->run->opt.detect & DET_ALARM)
+        alarm_point(&p->alarm, &p->alarm_feed, &p->cx, f);
     rl_vday *d = vday_get(p->run, p->cx.vidx, tu_local_day(f->time, p->cx.tz));
     d->points++;
     if (k != PT_INVALID)
@@ -375,6 +386,8 @@ static void analyse_vehicle(rl_run *run, uint32_t vidx)
     nightban_begin(&p.nightban, &p.cx);
     fatigue_vehicle_begin(&p.fatigue, &p.cx, run);
     weigh_vehicle_begin(&p.weigh, &p.cx, run, v);
+    alarm_state_init(&p.alarm);
+    alarm_feed_open(&p.alarm_feed, v);
     tracksample_begin(&p.sample, run, vidx, run->opt.tz);
     run->vday_first = run->nvdays;
     track_hooks h = {&p, hook_point, NULL, hook_accepted};
@@ -385,6 +398,11 @@ static void analyse_vehicle(rl_run *run, uint32_t vidx)
     fatigue_vehicle_end(&p.fatigue);
     if (run->opt.detect & DET_WEIGH)
         weigh_vehicle_end(&p.weigh);
+    if (run->opt.detect & DET_ALARM)
+        alarm_vehicle_end(&p.alarm, &p.alarm_feed, &p.cx);
+    free(p.alarm_feed.rec);
+    if (p.alarm.evicted)
+        run_count(run, "alarm.open_overflow", p.alarm.evicted);
     tracksample_end(&p.sample);
     vs->points = c.points;
     vs->duplicates = c.duplicates;
@@ -493,5 +511,6 @@ void analyze_finish(rl_run *run)
     run->vehicles_analysed = run->norder;
     if (run->opt.detect & DET_FATIGUE)
         fatigue_finish(run);
+    alarm_finish(run);
     finish_events(run);
 }

@@ -28,7 +28,7 @@ void cli_usage(FILE *f)
           "  --tz +HH:MM         analysis time zone (default +08:00)\n"
           "  --out DIR           output folder (default roadlog-out)\n"
           "  --format LIST       outputs: csv,jsonl,html,xlsx,geojson (default all)\n"
-          "  --detect LIST       detectors to run: speeding,fatigue,night_ban,gap,weigh (default all)\n"
+          "  --detect LIST       detectors to run: speeding,fatigue,night_ban,gap,weigh,alarm (default all)\n"
           "  --company NAME      only this company's vehicles (业户名称)\n"
           "  --plate PLATE       only this vehicle\n"
           "  --from TIME         only fixes at or after TIME (YYYY-MM-DD[ HH:MM:SS])\n"
@@ -64,7 +64,8 @@ static bool parse_detectors(const char *s, unsigned *out)
         const char *name;
         unsigned bit;
     } names[] = {{"speeding", DET_SPEEDING}, {"fatigue", DET_FATIGUE}, {"night_ban", DET_NIGHT_BAN},
-                 {"gap", DET_GAP},           {"weigh", DET_WEIGH},     {"all", DET_ALL}};
+                 {"gap", DET_GAP},           {"weigh", DET_WEIGH},     {"alarm", DET_ALARM},
+                 {"all", DET_ALL}};
     unsigned d = 0;
     char *dup = xstrdup(s), *save = NULL;
     bool ok = true;
@@ -149,7 +150,7 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
             break;
         case O_DETECT:
             if (!parse_detectors(optarg, &run->opt.detect)) {
-                fprintf(stderr, "roadlog %s: --detect '%s': expected a list of speeding,fatigue,night_ban,gap,weigh\n",
+                fprintf(stderr, "roadlog %s: --detect '%s': expected a list of speeding,fatigue,night_ban,gap,weigh,alarm\n",
                         cmd, optarg);
                 return EXIT_USAGE;
             }

@@ -126,4 +126,86 @@ void weigh_fix(weigh_vstate *s, const rl_fix *f);
 /* Check every weighing of the vehicle, emit events, fill vehicle days. */
 void weigh_vehicle_end(weigh_vstate *s);
 
+/* ---- what the terminal itself reported (RULES.md §8, JT808.md §14) ---- */
+/*
+ * Most positions carry no alarm, so nothing of an alarm is in the fix:
+ * alarm_store keeps a record, on the vehicle's own list of chunks, only
+ * for a position whose alarm word has an event bit (ACODE_EVENT_BITS)
+ * and for each active-safety item that is an alarm, and marks the fix
+ * FIX_ALARM when it kept the word.  The vehicle pass then sorts the
+ * records (time, then content, then input order: shuffled input gives
+ * the same result) and
+ *   - alarm_point, fed every point that survives duplicate removal (the
+ *     terminal reports its alarm word with invalid fixes too), follows
+ *     each bit: a held bit's run of consecutive positions is one
+ *     terminal_alarm from its first to its last position, an ack-cleared
+ *     bit gives one at its rising edge; value = positions with the bit;
+ *   - alarm_vehicle_end pairs the items' start and end flags by kind and
+ *     alarm id, at the items' own times (a point alarm, flag 0, is an
+ *     event of its own; a start whose end has not come within
+ *     alarm.pair_max_s of later data ends at its own time).
+ * What is still running when the data ends (a bit still set, a start
+ * still waiting) is emitted with status `open` and stays in the state,
+ * so a run continued from the state (--resume) finishes it.
+ */
+void alarm_store(struct rl_run *run, rl_vehicle *v, const rl_position *p, rl_fix *f);
+
+/* The alarm-word bits events come from (ACODE_EVENT_BITS): 16. */
+#define ALARM_EVENT_BITS_N 16
+/* Starts waiting for their end, per vehicle; past this the oldest ends
+ * at its own time (counted). */
+#define ALARM_OPEN_MAX 16
+
+/* A run of consecutive positions with one alarm-word bit. */
+typedef struct alarm_bitrun {
+    int64_t first, last;     /* times of the first and the latest position with the bit */
+    rl_origin origin;        /* of the first */
+    int32_t lat0, lon0, lat1, lon1;
+    uint32_t n;              /* positions with the bit */
+    uint32_t driver;         /* at the first position (strtab id, 0 none) */
+    bool first_ok, last_ok;  /* first / latest position is a valid fix */
+} alarm_bitrun;
+
+/* An active-safety start waiting for its end. */
+typedef struct alarm_open {
+    int64_t start;           /* the start item's own time */
+    rl_origin origin;        /* of the position that carried it */
+    int32_t lat_e6, lon_e6;  /* the item's base-block position */
+    uint32_t alarm_id;
+    uint32_t driver;
+    uint8_t kind;            /* rl_as_kind */
+    uint8_t type;            /* alarm type code; TPMS: the tyre alarm bit */
+    uint8_t value;           /* level, DSM fatigue degree, TPMS tyres */
+} alarm_open;
+
+/* The detector's state for one vehicle: plain data of fixed size (about
+ * 1.5 KB) without pointers, so a --resume carry can save and restore it
+ * as is.  What matters: run[] of the `active` bits (slot = rank of the
+ * bit in ACODE_EVENT_BITS), open[0..nopen), last_time. */
+typedef struct alarm_vstate {
+    uint32_t active;         /* event bits set at the previous position */
+    uint32_t nopen;
+    uint32_t evicted;        /* starts ended early because open[] was full (a counter) */
+    int64_t last_time;       /* latest position or item time seen */
+    alarm_bitrun run[ALARM_EVENT_BITS_N];
+    alarm_open open[ALARM_OPEN_MAX];
+} alarm_vstate;
+
+/* The vehicle's stored records in time order, for one pass (not state:
+ * they are the vehicle's data, like its fixes). */
+typedef struct alarm_feed {
+    struct alarm_rec *rec;
+    size_t n, next;          /* next: first record not before the last point */
+} alarm_feed;
+
+void alarm_state_init(alarm_vstate *s);
+/* Take the vehicle's records (its chunks are freed). */
+void alarm_feed_open(alarm_feed *fd, rl_vehicle *v);
+void alarm_point(alarm_vstate *s, alarm_feed *fd, const vctx *cx, const rl_fix *f);
+/* Pair the items, emit what is still running as open; frees the feed. */
+void alarm_vehicle_end(alarm_vstate *s, alarm_feed *fd, const vctx *cx);
+/* After every detector (fatigue needs all vehicles): the cross-check of
+ * each vehicle into its vstats, and terminal_silent events. */
+void alarm_finish(struct rl_run *run);
+
 #endif

@@ -21,6 +21,7 @@
 #include "strtab.h"
 #include "u64map.h"
 #include "vehicle.h"
+#include "xcheck.h"
 
 enum {
     FMT_CSV = 1u << 0,
@@ -38,7 +39,8 @@ enum {
     DET_NIGHT_BAN = 1u << 2, /* night_ban */
     DET_GAP = 1u << 3,       /* gps_gap */
     DET_WEIGH = 1u << 4,     /* weighbridge checks, position_mismatch */
-    DET_ALL = 0x1F
+    DET_ALARM = 1u << 5,     /* terminal_alarm, adas/dsm/tpms/bsd_alarm, terminal_silent (RULES.md §8) */
+    DET_ALL = 0x3F
 };
 
 typedef struct rl_options {
@@ -109,6 +111,7 @@ typedef struct rl_vstats {
     int64_t penalty_points;  /* sum of the events' severity points */
     uint32_t weighings;
     int64_t heaviest_gross_kg, worst_excess_kg;
+    alarm_xcheck xc;         /* the terminal cross-check (RULES.md §8) */
 } rl_vstats;
 
 typedef struct rl_run {
