@@ -34,6 +34,7 @@ void cli_usage(FILE *f)
           "  --from TIME         only fixes at or after TIME (YYYY-MM-DD[ HH:MM:SS])\n"
           "  --to TIME           only fixes at or before TIME (a bare date: through its end)\n"
           "  --port N            pcap: only TCP/UDP traffic on port N\n"
+          "  --alarms            decode: one row per alarm bit and alarm item instead of positions\n"
           "  --lang zh|en        language of report.html and summary.html (default from the locale)\n"
           "  --excel-csv         write CSV with a UTF-8 BOM so Excel shows Chinese text\n"
           "  --repeat N          summary: repeat offenders have at least N events (default 3)\n"
@@ -112,7 +113,7 @@ static bool parse_formats(const char *s, unsigned *out)
 int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args, int *nargs)
 {
     enum { O_REGISTRY = 256, O_RULES, O_TZ, O_OUT, O_FORMAT, O_COMPANY, O_PLATE, O_FROM, O_TO, O_STRICT, O_QUIET,
-           O_PORT, O_LANG, O_EXCEL, O_REPEAT, O_DETECT, O_HELP };
+           O_PORT, O_LANG, O_EXCEL, O_REPEAT, O_DETECT, O_ALARMS, O_HELP };
     static const struct option longopts[] = {
         {"registry", required_argument, 0, O_REGISTRY}, {"rules", required_argument, 0, O_RULES},
         {"tz", required_argument, 0, O_TZ},             {"out", required_argument, 0, O_OUT},
@@ -122,7 +123,7 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
         {"quiet", no_argument, 0, O_QUIET},             {"port", required_argument, 0, O_PORT},
         {"lang", required_argument, 0, O_LANG},         {"excel-csv", no_argument, 0, O_EXCEL},
         {"repeat", required_argument, 0, O_REPEAT},     {"detect", required_argument, 0, O_DETECT},
-        {"help", no_argument, 0, O_HELP},
+        {"alarms", no_argument, 0, O_ALARMS},           {"help", no_argument, 0, O_HELP},
         {0, 0, 0, 0},
     };
     const char *from = NULL, *to = NULL;
@@ -189,6 +190,7 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
             run->opt.lang = optarg;
             break;
         case O_EXCEL: run->opt.excel_csv = true; break;
+        case O_ALARMS: run->opt.alarms = true; break;
         case O_REPEAT: {
             char *end;
             long n = strtol(optarg, &end, 10);

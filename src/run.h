@@ -58,6 +58,7 @@ typedef struct rl_options {
     unsigned formats;
     unsigned detect;         /* DET_* */
     unsigned port;           /* --port, 0 = all */
+    bool alarms;             /* decode --alarms: the alarms listing instead of positions */
     int repeat;              /* summary --repeat */
 } rl_options;
 
