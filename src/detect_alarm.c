@@ -26,6 +26,7 @@
  *   - a start of an id already waiting ends the earlier one at its own
  *     time; so does alarm.pair_max_s of later data without its end.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -448,16 +449,9 @@ void alarm_vehicle_end(alarm_vstate *s, alarm_feed *fd, const vctx *cx)
 void alarm_finish(struct rl_run *run)
 {
     size_t nv = vtable_count(run->vt), ne = run->events.n;
-    /* the events of each vehicle: a counting sort of their indices */
-    size_t *first = xcalloc(nv + 2, sizeof *first);
-    for (size_t i = 0; i < ne; i++)
-        first[run->events.e[i].vehicle + 2]++;
-    for (size_t v = 0; v < nv; v++)
-        first[v + 2] += first[v + 1];
-    size_t *idx = xmalloc((ne ? ne : 1) * sizeof *idx);
-    for (size_t i = 0; i < ne; i++)
-        idx[first[run->events.e[i].vehicle + 1]++] = i;
-    /* now first[v] .. first[v + 1] are vehicle v's */
+    /* the events of each vehicle */
+    size_t *first, *idx;
+    group_by_key(run->events.e, ne, sizeof *run->events.e, offsetof(rl_event, vehicle), nv, &first, &idx);
     xc_span *sp = xmalloc((ne ? ne : 1) * sizeof *sp);
     int64_t min_events = (int64_t)run->rules.v[R_ALARM_SILENT_MIN_EVENTS];
     for (size_t v = 0; v < nv; v++) {
