@@ -687,7 +687,8 @@ static bool as_base(cursor *c, jt808_dialect d, rl_as_item *it, const uint8_t **
  * of the dialect, or whose time is not a date, is skipped and counted:
  * vendors reuse these ids for other things (quirk 5), and a guess would
  * invent alarms. */
-static void parse_safety(jt808_location *L, uint8_t id, const uint8_t *v, size_t len, jt808_dialect d)
+static void parse_safety(jt808_location *L, uint8_t id, const uint8_t *v, size_t len, jt808_dialect d,
+                         date_cache *dc)
 {
     unsigned tyres = 0;
     if (id == 0x66) {
@@ -734,7 +735,7 @@ static void parse_safety(jt808_location *L, uint8_t id, const uint8_t *v, size_t
         L->safety_bad_length++; /* cannot happen: the length was checked */
         return;
     }
-    if (!bcd_time(when, &it->time, NULL)) {
+    if (!bcd_time(when, &it->time, dc)) { /* mostly the position's date: the decoder's cache */
         L->safety_bad_time++;
         return;
     }
@@ -811,7 +812,7 @@ static bool parse_location(const uint8_t *b, size_t n, jt808_location *L, char *
         case 0x17: want = 2; break;
         case 0x18: want = len == 3 ? 3 : 2; break;
         case 0x64: case 0x65: case 0x66: case 0x67:
-            parse_safety(L, id, v, len, dialect);
+            parse_safety(L, id, v, len, dialect, dc);
             continue;
         default: continue;
         }
