@@ -150,6 +150,15 @@ void alarm_store(struct rl_run *run, rl_vehicle *v, const rl_position *p, rl_fix
     }
 }
 
+void alarm_remap_drivers(rl_vehicle *v, uint32_t (*remap)(void *ud, uint32_t id), void *ud)
+{
+    for (weigh_node *w = v->ahead; w; w = w->next) {
+        achunk *c = (achunk *)w;
+        for (uint32_t i = 0; i < c->n; i++)
+            c->rec[i].driver = remap(ud, c->rec[i].driver);
+    }
+}
+
 /* ---- the vehicle pass ---- */
 
 /* Time, then content (so duplicates are neighbours and the order does
@@ -406,7 +415,7 @@ static void item(alarm_vstate *s, const vctx *cx, const alarm_rec *r)
     if (s->nopen == ALARM_OPEN_MAX) {
         close_alone(cx, &s->open[0]); /* the oldest */
         drop_open(s, 0);
-        s->evicted++;
+        counters_add(cx->counters, "alarm.open_overflow", 1);
     }
     s->open[s->nopen++] = o;
 }

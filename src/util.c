@@ -3,12 +3,14 @@
  */
 #include "util.h"
 
+#include <errno.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static void oom(size_t n)
 {
@@ -129,4 +131,22 @@ void group_by_key(const void *base, size_t n, size_t stride, size_t key_offset, 
         idx[first[load_u32(b + i * stride + key_offset) + 1]++] = i;
     *first_out = first;
     *idx_out = idx;
+}
+
+_Noreturn void die(const char *what)
+{
+    fprintf(stderr, "roadlog: %s\n", what);
+    exit(3);
+}
+
+unsigned cpus_available(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+        int n = CPU_COUNT(&set);
+        if (n > 0)
+            return (unsigned)n;
+    }
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1;
 }

@@ -129,13 +129,7 @@ static size_t t_count(const tctx *c, event_type type, const char *rule)
     return n;
 }
 
-static uint64_t t_counter(const tctx *c, const char *name)
-{
-    for (size_t i = 0; i < c->h.run.ncounters; i++)
-        if (!strcmp(c->h.run.counters[i].name, name))
-            return c->h.run.counters[i].n;
-    return 0;
-}
+static uint64_t t_counter(const tctx *c, const char *name) { return counters_get(&c->h.run.counters, name); }
 
 #define BIT(n) (1u << (n))
 
