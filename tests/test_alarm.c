@@ -93,15 +93,7 @@ static void t_pos_of(tctx *c, const char *plate, int64_t t, double kmh, int64_t 
         p.alarm = (uint32_t)word;
     }
     p.safety = s;
-    if (h->hold) {
-        if (h->nheld == h->capheld) {
-            h->capheld = h->capheld ? h->capheld * 2 : 1024;
-            h->held = realloc(h->held, h->capheld * sizeof *h->held);
-        }
-        h->held[h->nheld++] = p;
-        return;
-    }
-    h->sink.position(h->sink.ud, &p);
+    h_put(h, &p);
 }
 
 static void t_pos(tctx *c, int64_t t, double kmh, int64_t word, const rl_safety *s)
