@@ -188,13 +188,18 @@ void weigh_vehicle_end(weigh_vstate *s);
  *     each bit: a held bit's run of consecutive positions is one
  *     terminal_alarm from its first to its last position, an ack-cleared
  *     bit gives one at its rising edge; value = positions with the bit;
- *   - alarm_vehicle_end pairs the items' start and end flags by kind and
- *     alarm id, at the items' own times (a point alarm, flag 0, is an
- *     event of its own; a start whose end has not come within
- *     alarm.pair_max_s of later data ends at its own time).
+ *   - alongside, the items' start and end flags are paired by kind and
+ *     alarm id, at the items' own times, up to each point's time (a point
+ *     alarm, flag 0, is an event of its own; a start whose end has not
+ *     come within alarm.pair_max_s of later data ends at its own time);
+ *     alarm_vehicle_end pairs those after the last point.
  * What is still running when the data ends (a bit still set, a start
  * still waiting) is emitted with status `open` and stays in the state,
- * so a run continued from the state (--resume) finishes it.
+ * so a run continued from the state (--resume) finishes it.  For a
+ * --resume carry: alarm_vstate as it is after the last point before the
+ * checkpoint, and the vehicle's records (positions' alarm words and items)
+ * from the checkpoint on; a record is a point's when its time and origin
+ * are the point's.
  */
 struct rl_run;
 void alarm_store(struct rl_run *run, rl_vehicle *v, const rl_position *p, rl_fix *f);
@@ -247,13 +252,19 @@ typedef struct alarm_vstate {
 typedef struct alarm_feed {
     struct alarm_rec *rec;
     size_t n, next;          /* next: first record not before the last point */
+    size_t next_item;        /* the first record not yet paired */
+    size_t prev_item;        /* the last item paired, when have_prev */
+    bool have_prev;
 } alarm_feed;
 
 void alarm_state_init(alarm_vstate *s);
 /* Take the vehicle's records (its chunks are freed). */
 void alarm_feed_open(alarm_feed *fd, rl_vehicle *v);
+/* A point (in time order): its alarm word's runs, and the items up to its
+ * time paired, so that the state after a point is that of the data up to
+ * it (a --resume checkpoint can take it there, as the other detectors'). */
 void alarm_point(alarm_vstate *s, alarm_feed *fd, const vctx *cx, const rl_fix *f);
-/* Pair the items, emit what is still running as open; frees the feed. */
+/* Pair the items left, emit what is still running as open; frees the feed. */
 void alarm_vehicle_end(alarm_vstate *s, alarm_feed *fd, const vctx *cx);
 /* After every detector (fatigue needs all vehicles): the cross-check of
  * each vehicle into its vstats, and terminal_silent events. */

@@ -280,10 +280,17 @@ static uint32_t word_at(alarm_feed *fd, const rl_fix *f)
     return 0;
 }
 
+static void items_until(alarm_vstate *s, alarm_feed *fd, const vctx *cx, int64_t t);
+static void expire(alarm_vstate *s, const vctx *cx, int64_t t, int64_t pair_max);
+
 void alarm_point(alarm_vstate *s, alarm_feed *fd, const vctx *cx, const rl_fix *f)
 {
     if (f->time > s->last_time)
         s->last_time = f->time;
+    if (fd->next_item < fd->n)
+        items_until(s, fd, cx, f->time);
+    if (s->nopen)
+        expire(s, cx, f->time, (int64_t)cx->r->v[R_ALARM_PAIR_MAX_S]);
     if (!(f->driver_flags & FIX_ALARM) && !s->active)
         return; /* the common case */
     uint32_t word = f->driver_flags & FIX_ALARM ? word_at(fd, f) & ACODE_EVENT_BITS : 0;
@@ -425,23 +432,31 @@ static bool same_item(const alarm_rec *a, const alarm_rec *b)
     return a->time == b->time && a->kind == b->kind && a->code == b->code && a->flag == b->flag && a->type == b->type;
 }
 
-void alarm_vehicle_end(alarm_vstate *s, alarm_feed *fd, const vctx *cx)
+/* The items up to time t (inclusive), in time order: pairing runs
+ * alongside the points, so the state at any moment of the pass is the
+ * state of the data up to it (what a --resume checkpoint takes). */
+static void items_until(alarm_vstate *s, alarm_feed *fd, const vctx *cx, int64_t t)
 {
     int64_t pair_max = (int64_t)cx->r->v[R_ALARM_PAIR_MAX_S];
-    const alarm_rec *prev = NULL;
-    for (size_t i = 0; i < fd->n; i++) {
-        const alarm_rec *r = &fd->rec[i];
+    for (; fd->next_item < fd->n && fd->rec[fd->next_item].time <= t; fd->next_item++) {
+        const alarm_rec *r = &fd->rec[fd->next_item];
         if (r->kind == REC_WORD)
             continue;
-        if (prev && same_item(prev, r))
+        if (fd->have_prev && same_item(&fd->rec[fd->prev_item], r))
             continue; /* the same item sent twice */
-        prev = r;
+        fd->prev_item = fd->next_item;
+        fd->have_prev = true;
         if (r->time > s->last_time)
             s->last_time = r->time;
         expire(s, cx, r->time, pair_max);
         item(s, cx, r);
     }
-    expire(s, cx, s->last_time, pair_max);
+}
+
+void alarm_vehicle_end(alarm_vstate *s, alarm_feed *fd, const vctx *cx)
+{
+    items_until(s, fd, cx, INT64_MAX);
+    expire(s, cx, s->last_time, (int64_t)cx->r->v[R_ALARM_PAIR_MAX_S]);
     /* still running: reported with what is known, kept in the state */
     for (uint32_t w = s->active; w; w &= w - 1) {
         unsigned b = (unsigned)__builtin_ctz(w);
