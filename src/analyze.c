@@ -546,7 +546,7 @@ static void analyse_vehicle(const rl_run *run, vpass_out *out, uint32_t vidx)
         weigh_vehicle_end(&p.weigh);
     if (run->opt.detect & DET_ALARM)
         alarm_vehicle_end(&p.alarm, &p.alarm_feed, &p.cx);
-    free(p.alarm_feed.rec);
+    alarm_feed_close(&p.alarm_feed);
     tracksample_end(&p.sample);
     vs->points = c.points;
     vs->duplicates = c.duplicates;

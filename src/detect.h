@@ -247,10 +247,26 @@ typedef struct alarm_vstate {
     alarm_open open[ALARM_OPEN_MAX];
 } alarm_vstate;
 
+/* A stored record, 40 bytes: only positions with an alarm have one.
+ * Plain data; `driver` is an id of the run's strings. */
+enum { ALARM_REC_WORD = 0 };      /* kind of a position's alarm word; items: 1 + rl_as_kind */
+#define ALARM_TYPE_CLOSER 0xFF    /* a TPMS end item without an alarm bit: it only ends */
+typedef struct alarm_rec {
+    int64_t time;            /* the position's time (word) or the item's own */
+    rl_origin origin;        /* of the position */
+    int32_t lat_e6, lon_e6;  /* the position's, or the item's base block */
+    uint32_t code;           /* the word's event bits, or the item's alarm id */
+    uint32_t driver;         /* strtab id of the position's driver, 0 none */
+    uint8_t kind;            /* ALARM_REC_WORD or 1 + rl_as_kind */
+    uint8_t flag;            /* RL_AS_FLAG_* */
+    uint8_t type;            /* alarm type code; TPMS: the tyre alarm bit; ALARM_TYPE_CLOSER */
+    uint8_t value;           /* level, DSM fatigue degree, TPMS tyres with the bit */
+} alarm_rec;
+
 /* The vehicle's stored records in time order, for one pass (not state:
  * they are the vehicle's data, like its fixes). */
 typedef struct alarm_feed {
-    struct alarm_rec *rec;
+    alarm_rec *rec;
     size_t n, next;          /* next: first record not before the last point */
     size_t next_item;        /* the first record not yet paired */
     size_t prev_item;        /* the last item paired, when have_prev */
@@ -264,8 +280,17 @@ void alarm_feed_open(alarm_feed *fd, rl_vehicle *v);
  * time paired, so that the state after a point is that of the data up to
  * it (a --resume checkpoint can take it there, as the other detectors'). */
 void alarm_point(alarm_vstate *s, alarm_feed *fd, const vctx *cx, const rl_fix *f);
-/* Pair the items left, emit what is still running as open; frees the feed. */
+/* Pair the items up to time t (inclusive; alarm_point does it up to each
+ * point): a checkpoint's state takes the items before it. */
+void alarm_items_until(alarm_vstate *s, alarm_feed *fd, const vctx *cx, int64_t t);
+/* Pair the items left, emit what is still running as open. */
 void alarm_vehicle_end(alarm_vstate *s, alarm_feed *fd, const vctx *cx);
+/* For a carry: the feed's records from time `since` on, in order; and a
+ * carried record put back on its vehicle before the next pass (FIX_ALARM
+ * stays on the carried fix it belongs to). */
+void alarm_each(const alarm_feed *fd, int64_t since, void (*fn)(void *ud, const alarm_rec *r), void *ud);
+void alarm_put(rl_vehicle *v, const alarm_rec *r);
+void alarm_feed_close(alarm_feed *fd);
 /* After every detector (fatigue needs all vehicles): the cross-check of
  * each vehicle into its vstats, and terminal_silent events. */
 void alarm_finish(struct rl_run *run);

@@ -38,21 +38,8 @@
 
 /* ---- the store ---- */
 
-enum { REC_WORD = 0 }; /* else 1 + rl_as_kind */
-#define TYPE_CLOSER 0xFF /* a TPMS end item without an alarm bit: it only closes */
-
-/* 40 bytes; only positions with an alarm have one. */
-typedef struct alarm_rec {
-    int64_t time;            /* the position's time (word) or the item's own */
-    rl_origin origin;        /* of the position */
-    int32_t lat_e6, lon_e6;  /* the position's, or the item's base block */
-    uint32_t code;           /* the word's event bits, or the item's alarm id */
-    uint32_t driver;         /* strtab id of the position's driver, 0 none */
-    uint8_t kind;            /* REC_WORD or 1 + rl_as_kind */
-    uint8_t flag;            /* RL_AS_FLAG_* */
-    uint8_t type;            /* alarm type code; TPMS: the tyre alarm bit; TYPE_CLOSER */
-    uint8_t value;           /* level, DSM fatigue degree, TPMS tyres with the bit */
-} alarm_rec;
+#define REC_WORD ALARM_REC_WORD
+#define TYPE_CLOSER ALARM_TYPE_CLOSER
 
 /* Chunks of records on the vehicle's list: 4 records, then twice as
  * many each time up to 256 (a vehicle with one alarm costs ~200 bytes). */
@@ -64,6 +51,8 @@ typedef struct achunk {
 
 #define ACHUNK_FIRST 4u
 #define ACHUNK_MAX 256u
+
+void alarm_put(rl_vehicle *v, const alarm_rec *r);
 
 static alarm_rec *new_rec(rl_vehicle *v)
 {
@@ -158,6 +147,8 @@ void alarm_remap_drivers(rl_vehicle *v, uint32_t (*remap)(void *ud, uint32_t id)
             c->rec[i].driver = remap(ud, c->rec[i].driver);
     }
 }
+
+void alarm_put(rl_vehicle *v, const alarm_rec *r) { *new_rec(v) = *r; }
 
 /* ---- the vehicle pass ---- */
 
@@ -280,7 +271,6 @@ static uint32_t word_at(alarm_feed *fd, const rl_fix *f)
     return 0;
 }
 
-static void items_until(alarm_vstate *s, alarm_feed *fd, const vctx *cx, int64_t t);
 static void expire(alarm_vstate *s, const vctx *cx, int64_t t, int64_t pair_max);
 
 void alarm_point(alarm_vstate *s, alarm_feed *fd, const vctx *cx, const rl_fix *f)
@@ -288,7 +278,7 @@ void alarm_point(alarm_vstate *s, alarm_feed *fd, const vctx *cx, const rl_fix *
     if (f->time > s->last_time)
         s->last_time = f->time;
     if (fd->next_item < fd->n)
-        items_until(s, fd, cx, f->time);
+        alarm_items_until(s, fd, cx, f->time);
     if (s->nopen)
         expire(s, cx, f->time, (int64_t)cx->r->v[R_ALARM_PAIR_MAX_S]);
     if (!(f->driver_flags & FIX_ALARM) && !s->active)
@@ -435,7 +425,7 @@ static bool same_item(const alarm_rec *a, const alarm_rec *b)
 /* The items up to time t (inclusive), in time order: pairing runs
  * alongside the points, so the state at any moment of the pass is the
  * state of the data up to it (what a --resume checkpoint takes). */
-static void items_until(alarm_vstate *s, alarm_feed *fd, const vctx *cx, int64_t t)
+void alarm_items_until(alarm_vstate *s, alarm_feed *fd, const vctx *cx, int64_t t)
 {
     int64_t pair_max = (int64_t)cx->r->v[R_ALARM_PAIR_MAX_S];
     for (; fd->next_item < fd->n && fd->rec[fd->next_item].time <= t; fd->next_item++) {
@@ -455,7 +445,7 @@ static void items_until(alarm_vstate *s, alarm_feed *fd, const vctx *cx, int64_t
 
 void alarm_vehicle_end(alarm_vstate *s, alarm_feed *fd, const vctx *cx)
 {
-    items_until(s, fd, cx, INT64_MAX);
+    alarm_items_until(s, fd, cx, INT64_MAX);
     expire(s, cx, s->last_time, (int64_t)cx->r->v[R_ALARM_PAIR_MAX_S]);
     /* still running: reported with what is known, kept in the state */
     for (uint32_t w = s->active; w; w &= w - 1) {
@@ -464,6 +454,17 @@ void alarm_vehicle_end(alarm_vstate *s, alarm_feed *fd, const vctx *cx)
     }
     for (uint32_t i = 0; i < s->nopen; i++)
         emit_item(cx, &s->open[i], s->open[i].start, s->open[i].lat_e6, s->open[i].lon_e6, 1, EV_STATUS_OPEN);
+}
+
+void alarm_each(const alarm_feed *fd, int64_t since, void (*fn)(void *ud, const alarm_rec *r), void *ud)
+{
+    for (size_t i = 0; i < fd->n; i++)
+        if (fd->rec[i].time >= since)
+            fn(ud, &fd->rec[i]);
+}
+
+void alarm_feed_close(alarm_feed *fd)
+{
     free(fd->rec);
     memset(fd, 0, sizeof *fd);
 }
