@@ -30,7 +30,7 @@ void cli_usage(FILE *f)
           "  --tz +HH:MM         analysis time zone (default +08:00)\n"
           "  --out DIR           output folder (default roadlog-out)\n"
           "  --format LIST       outputs: csv,jsonl,html,xlsx,geojson (default all)\n"
-          "  --detect LIST       detectors to run: speeding,fatigue,night_ban,gap,weigh,zone (default all)\n"
+          "  --detect LIST       detectors to run: speeding,fatigue,night_ban,gap,weigh,alarm,zone (default all)\n"
           "  --zones FILE        zones (GeoJSON, ZONES.md): restricted areas, speed zones, roads, routes;\n"
           "                      repeatable\n"
           "  --zones-coord C     datum of every zone file: wgs84, gcj02 (AMap, Tencent) or bd09 (Baidu);\n"
@@ -40,6 +40,7 @@ void cli_usage(FILE *f)
           "  --from TIME         only fixes at or after TIME (YYYY-MM-DD[ HH:MM:SS])\n"
           "  --to TIME           only fixes at or before TIME (a bare date: through its end)\n"
           "  --port N            pcap: only TCP/UDP traffic on port N\n"
+          "  --alarms            decode: one row per alarm bit and alarm item instead of positions\n"
           "  --lang zh|en        language of report.html and summary.html (default from the locale)\n"
           "  --excel-csv         write CSV with a UTF-8 BOM so Excel shows Chinese text\n"
           "  --repeat N          summary: repeat offenders have at least N events (default 3)\n"
@@ -70,7 +71,8 @@ static bool parse_detectors(const char *s, unsigned *out)
         const char *name;
         unsigned bit;
     } names[] = {{"speeding", DET_SPEEDING}, {"fatigue", DET_FATIGUE}, {"night_ban", DET_NIGHT_BAN},
-                 {"gap", DET_GAP},           {"weigh", DET_WEIGH},     {"zone", DET_ZONE},
+                 {"gap", DET_GAP},           {"weigh", DET_WEIGH},     {"alarm", DET_ALARM},
+                 {"zone", DET_ZONE},
                  {"all", DET_ALL}};
     unsigned d = 0;
     char *dup = xstrdup(s), *save = NULL;
@@ -144,8 +146,8 @@ bool cli_parse_size(const char *s, uint64_t *out)
 int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args, int *nargs)
 {
     enum { O_REGISTRY = 256, O_RULES, O_TZ, O_OUT, O_FORMAT, O_COMPANY, O_PLATE, O_FROM, O_TO, O_STRICT, O_QUIET,
-           O_PORT, O_LANG, O_EXCEL, O_REPEAT, O_DETECT, O_HELP, O_THREADS, O_MEMORY, O_TMP, O_RESUME, O_ZONES,
-           O_ZONES_COORD };
+           O_PORT, O_LANG, O_EXCEL, O_REPEAT, O_DETECT, O_HELP, O_THREADS, O_MEMORY, O_TMP, O_RESUME, O_ALARMS,
+           O_ZONES, O_ZONES_COORD };
     static const struct option longopts[] = {
         {"registry", required_argument, 0, O_REGISTRY}, {"rules", required_argument, 0, O_RULES},
         {"tz", required_argument, 0, O_TZ},             {"out", required_argument, 0, O_OUT},
@@ -159,6 +161,7 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
         {"help", no_argument, 0, O_HELP},
         {"threads", required_argument, 0, O_THREADS},   {"memory", required_argument, 0, O_MEMORY},
         {"tmp", required_argument, 0, O_TMP},           {"resume", required_argument, 0, O_RESUME},
+        {"alarms", no_argument, 0, O_ALARMS},
         {0, 0, 0, 0},
     };
     const char *from = NULL, *to = NULL;
@@ -187,7 +190,7 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
         case O_DETECT:
             if (!parse_detectors(optarg, &run->opt.detect)) {
                 fprintf(stderr,
-                        "roadlog %s: --detect '%s': expected a list of speeding,fatigue,night_ban,gap,weigh,zone\n",
+                        "roadlog %s: --detect '%s': expected a list of speeding,fatigue,night_ban,gap,weigh,alarm,zone\n",
                         cmd, optarg);
                 return EXIT_USAGE;
             }
@@ -240,6 +243,7 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
             run->opt.lang = optarg;
             break;
         case O_EXCEL: run->opt.excel_csv = true; break;
+        case O_ALARMS: run->opt.alarms = true; break;
         case O_REPEAT: {
             char *end;
             long n = strtol(optarg, &end, 10);

@@ -24,8 +24,9 @@
 #include <math.h>
 #include <string.h>
 
-/* `ending`: the run is still on where the vehicle's data ends (RUNS.md
- * §2: an open event, reported with what is known so far). */
+/* `ending`: the run is still on where the vehicle's data ends, and the
+ * run's data ends too soon after for a gap to have cut it (RUNS.md §2:
+ * an open event, reported with what is known so far). */
 static void emit(zone_vstate *s, const zone_run *r, event_type type, bool ending)
 {
     const vctx *cx = s->cx;
@@ -47,7 +48,8 @@ static void emit(zone_vstate *s, const zone_run *r, event_type type, bool ending
     e.rule = z->rule;
     e.zone_id = z->id;
     e.zone_name = z->name;
-    e.status = ending ? EV_STATUS_OPEN : EV_STATUS_CLOSED;
+    e.status = ending && cx->data_end - r->last.time < (int64_t)cx->r->v[R_TRACK_GAP_S] ? EV_STATUS_OPEN
+                                                                                         : EV_STATUS_CLOSED;
     events_add(cx->events, &e);
 }
 

@@ -28,9 +28,14 @@ typedef enum {
     R_WEIGH_WIM_TOLERANCE_PCT, R_WEIGH_STATIC_TOLERANCE_PCT,
     R_AXLE_STEER_KG, R_AXLE_OTHER_KG,
     R_WEIGH_GPS_WINDOW_S, R_WEIGH_MISMATCH_KM,
+    R_JT808_DIALECT, R_ALARM_SILENT_MIN_EVENTS, R_ALARM_PAIR_MAX_S,
     R_ZONE_MIN_S, R_ZONE_BUFFER_M,
     R_COUNT
 } rule_id;
+
+/* Values of R_JT808_DIALECT (a rule set by name: jsatl | gdrta), the
+ * active-safety dialect of JT808.md §14; equal to jt808_dialect. */
+enum { RULE_DIALECT_JSATL = 0, RULE_DIALECT_GDRTA = 1 };
 
 /* Rules without a number to set (the registry or the law gives it) that
  * weighbridge events name in their `rule` column; rules_print lists them
@@ -83,9 +88,14 @@ bool window_parse(const char *s, rl_window *w, bool *all_day);
 void rules_defaults(rl_rules *r);
 /* Id text of a rule ("speeding.hazmat"). */
 const char *rule_name(rule_id id);
+/* Rules whose value is text, not a number: the windows and the dialect
+ * (run.json quotes them). */
+bool rule_is_text(rule_id id);
 /* The regulation or practice behind a rule, by its id text
  * ("speeding.hazmat" -> "危险货物道路运输安全管理办法 (2019) art. 46");
- * NULL for an unknown id.  For the reports' "regulation" column. */
+ * also the ids terminal alarm events carry ("alarm.overspeed",
+ * "dsm.phone", "dsm.code_0x21": src/alarmcode.h); NULL for an unknown
+ * id.  For the reports' "regulation" column. */
 const char *rule_basis(const char *id_text);
 /* The speeding rule of a class. */
 rule_id rule_speeding_for(vehicle_class c);
@@ -98,9 +108,6 @@ bool rules_set(rl_rules *r, const char *id, const char *value, char *err, size_t
 void rules_print(const rl_rules *r, FILE *out);
 /* Format the value of a rule as the rules file writes it. */
 void rules_format_value(const rl_rules *r, rule_id id, char *out, size_t n);
-/* Is the value of the rule a word or a window rather than a number
- * (run.json quotes it)? */
-bool rules_value_is_text(rule_id id);
 /* speeding.default_road: the road type (event.h road_type) of fixes
  * outside every road zone (ZONES.md). */
 int rules_default_road(const rl_rules *r);
