@@ -94,6 +94,7 @@ typedef struct rl_run {
     uint64_t unregistered, vehicles_analysed;
     uint64_t merged_registry_rows; /* merge: the registry's rows as the runs counted them */
     int64_t data_end;        /* the latest fix of the run (and of the chain before it) */
+    struct zone_loader *zone_loader; /* run.c: the zones being loaded meanwhile */
     rl_events events;
     vday_list vdays;         /* in output order once the analysis is done */
     rl_vstats *vstats;       /* indexed like the vehicle table */
@@ -132,6 +133,10 @@ void run_init(rl_run *run);
  * or 2 after printing the problem (a bad zone file is a usage error,
  * ZONES.md). */
 int run_load_zones(rl_run *run, const char *cmd);
+/* The same in a thread of its own, while the inputs are read: started,
+ * then waited for (its exit status) before anything needs the zones. */
+void run_load_zones_start(rl_run *run, const char *cmd);
+int run_load_zones_wait(rl_run *run);
 void run_free(rl_run *run);
 void run_count(rl_run *run, const char *name, uint64_t n);
 /* "file:line", "file@offset" or "file#packet" of an origin. */
