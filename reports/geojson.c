@@ -8,9 +8,15 @@
  * day samples over their span), simplified; a Point for a point event (a
  * weighing) or one fix; null without a position.  The Feature "id" is
  * event_id and the properties are exactly the events.csv columns, typed
- * as in events.jsonl.  The zones follow as the zone module gives them
- * (run->zones_geojson: Features with properties id, name, kind; ZONES.md),
- * told from events by having no event_id.
+ * as in events.jsonl.
+ *
+ * After the events come the zones they name (ZONES.md: the zone of a
+ * zone_restricted or route_deviation, the speed or road zone of a
+ * speeding), one Feature each with "id" "zone:ID", the zone as drawn
+ * (a route as its line, in WGS-84 after the load's datum conversion) and
+ * the properties kind "zone", zone_id, zone_name, zone_kind, road_type,
+ * speed_limit_kmh, buffer_m (lines) and events (how many name it).
+ * report.html's maps draw the same Features (report_zone_features).
  *
  * tracks.geojson: each vehicle's track, one Feature a local day with a
  * MultiLineString broken at gaps, from the day samples (one position a
@@ -31,6 +37,7 @@
 #include "timeutil.h"
 #include "tracksample.h"
 #include "util.h"
+#include "zones.h"
 
 /* Tolerance of the simplification, degrees (about 5 m): the lines keep
  * every turn a street map shows and lose the points between. */
@@ -133,8 +140,8 @@ static void put_geometry(FILE *f, const rl_run *run, map_simplifier *s, const rl
 static void collection_begin(FILE *f, const rl_run *run)
 {
     fputs("{\"type\":\"FeatureCollection\",", f);
-    if (run->opt.map_coord != MAP_COORD_WGS84)
-        fprintf(f, "\"coord\":\"%s\",", map_coord_name(run->opt.map_coord));
+    if (run->opt.map_coord != CC_WGS84)
+        fprintf(f, "\"coord\":\"%s\",", cc_datum_name((cc_datum)run->opt.map_coord));
     fputs("\"features\":[", f);
 }
 
@@ -146,28 +153,60 @@ static bool close_file(FILE *f)
     return ok;
 }
 
-/* The zone features as one comma-separated list: "[...]" without its
- * brackets, each Feature given an id and the layer. */
-static void put_zones(FILE *f, const rl_run *run, bool first)
+size_t report_zone_features(const rl_run *run, FILE *f, bool comma)
 {
-    if (!run->zones_geojson)
-        return;
-    rl_buf b = {0};
-    map_shift_geojson(run->zones_geojson, run->opt.map_coord, &b);
-    const char *s = b.p ? b.p : "";
-    while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
-        s++;
-    if (*s == '[') {
-        size_t n = strlen(s);
-        while (n > 1 && s[n - 1] != ']')
-            n--;
-        /* the array's inside: Features, each already "type":"Feature" */
-        if (n > 2) {
-            fputs(first ? "\n" : ",\n", f);
-            fwrite(s + 1, 1, n - 2, f);
+    uint32_t nz = zones_count(run->zones);
+    if (!nz)
+        return 0;
+    uint32_t *uses = xcalloc(nz, sizeof *uses);
+    for (size_t i = 0; i < run->events.n; i++)
+        if (run->events.e[i].zone_id) {
+            uint32_t z = zones_find(run->zones, run->events.e[i].zone_id);
+            if (z != ZONE_NONE)
+                uses[z]++;
         }
+    rl_buf geom = {0}, shifted = {0};
+    size_t n = 0;
+    for (uint32_t z = 0; z < nz; z++) {
+        if (!uses[z])
+            continue;
+        const rl_zone *zone = zones_get(run->zones, z);
+        geom.len = 0;
+        zones_geometry_json(run->zones, z, 0, &geom);
+        buf_putc(&geom, '\0');
+        shifted.len = 0;
+        map_shift_geojson(geom.p, run->opt.map_coord, &shifted);
+        fputs(comma ? ",\n{\"type\":\"Feature\",\"id\":" : "\n{\"type\":\"Feature\",\"id\":", f);
+        comma = true;
+        n++;
+        json_str(f, zone->rule);
+        fputs(",\"geometry\":", f);
+        fwrite(shifted.p, 1, shifted.len, f);
+        fputs(",\"properties\":{\"kind\":\"zone\",\"zone_id\":", f);
+        json_str(f, zone->id);
+        fputs(",\"zone_name\":", f);
+        json_str(f, zone->name);
+        fprintf(f, ",\"zone_kind\":\"%s\",\"road_type\":", zone_kind_name(zone->kind));
+        if (zone->road != ROAD_NONE)
+            fprintf(f, "\"%s\"", road_type_name((road_type)zone->road));
+        else
+            fputs("null", f);
+        fputs(",\"speed_limit_kmh\":", f);
+        if (zone->limit_mkmh > 0)
+            json_fixed(f, zone->limit_mkmh, 3);
+        else
+            fputs("null", f);
+        fputs(",\"buffer_m\":", f);
+        if (zone->corridor)
+            fprintf(f, "%g", zone->buffer_m);
+        else
+            fputs("null", f);
+        fprintf(f, ",\"events\":%u}}", uses[z]);
     }
-    buf_free(&b);
+    buf_free(&geom);
+    buf_free(&shifted);
+    free(uses);
+    return n;
 }
 
 bool report_geojson(const rl_run *run, const char *path)
@@ -186,7 +225,7 @@ bool report_geojson(const rl_run *run, const char *path)
         report_event_json(f, run, e);
         fputc('}', f);
     }
-    put_zones(f, run, run->events.n == 0);
+    report_zone_features(run, f, run->events.n > 0);
     fputs("\n]}\n", f);
     free(l.xy);
     map_simplifier_free(s);

@@ -36,12 +36,14 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "alarmstats.h"
 #include "csvout.h"
 #include "html_int.h"
 #include "numparse.h"
 #include "privacy.h"
 #include "timeutil.h"
 #include "tracksample.h"
+#include "zones.h"
 #include "util.h"
 
 #define HTML_SINGLE_MAX 60   /* vehicles with events that still fit one page */
@@ -290,6 +292,10 @@ void put_rule(FILE *f, const rl_event *e, bool zh)
     fputs("<code>", f);
     html_str(f, e->rule ? e->rule : "");
     fputs("</code>", f);
+    if (e->zone_name) { /* the zone that gave the event or set the limit */
+        fputs(" ", f);
+        html_str(f, e->zone_name);
+    }
     const char *basis = rule_basis(e->rule, zh);
     if (basis) {
         fputs("<br>", f);
@@ -452,6 +458,48 @@ void put_vehicle_href(FILE *f, const hctx *h, size_t r, bool from_sub)
 
 /* ---- one vehicle ---- */
 
+/* What the terminal said against what roadlog found (RULES.md §8),
+ * for a vehicle whose terminal reports an alarm word or that has any. */
+static void vehicle_xcheck(FILE *f, const hctx *h, const rl_vehicle *v, const rl_vstats *s)
+{
+    const alarm_xcheck *x = &s->xc;
+    if (!v->alarm_word && !x->speeding && !x->overspeed_alarms && !x->fatigue && !x->fatigue_alarms)
+        return;
+    fprintf(f, "<dt>%s</dt><dd>", LBL(h, L_XC_TITLE));
+    fprintf(f, LBL(h, L_XC_VEHICLE), x->speeding, x->speeding_alarmed, x->overspeed_alarms, x->overspeed_confirmed,
+            x->fatigue, x->fatigue_alarmed, x->fatigue_alarms, x->fatigue_confirmed);
+    if (!v->alarm_word)
+        fprintf(f, " · %s", LBL(h, L_XC_NO_WORD));
+    fputs("</dd>", f);
+}
+
+/* Terminal alarms per 100 analysed vehicles, by kind and company
+ * (RULES.md §8), when the data has any alarm word or alarm. */
+static void alarm_section(FILE *f, const hctx *h)
+{
+    const rl_run *run = h->run;
+    bool any = false;
+    for (size_t i = 0; i < run->norder && !any; i++)
+        any = vtable_at(run->vt, run->order[i])->alarm_word;
+    for (int t = EV_TERMINAL_ALARM; t <= EV_TERMINAL_SILENT && !any; t++)
+        any = h->type_present[t];
+    if (!any)
+        return;
+    alarm_stats as;
+    astats_init(&as);
+    for (size_t i = 0; i < run->norder; i++) {
+        uint32_t vi = run->order[i];
+        const rl_vehicle *v = vtable_at(run->vt, vi);
+        uint32_t company = v->reg ? v->reg->company : 0;
+        astats_vehicle(&as, company, &run->vstats[vi].xc);
+        for (uint32_t e = h->ev_lo[vi]; e < h->ev_hi[vi]; e++)
+            astats_event(&as, vi, company, run->events.e[e].type, run->events.e[e].rule);
+    }
+    astats_finish(&as);
+    astats_html(f, &as, run->str, h->zh, true);
+    astats_free(&as);
+}
+
 static void vehicle_identity(FILE *f, const hctx *h, size_t r)
 {
     const rl_run *run = h->run;
@@ -498,6 +546,7 @@ static void vehicle_identity(FILE *f, const hctx *h, size_t r)
         fputs("—", f);
     }
     fprintf(f, "</dd><dt>%s</dt><dd>%llu</dd>", LBL(h, L_FIXES), (unsigned long long)s->points);
+    vehicle_xcheck(f, h, v, s);
     fprintf(f, "<dt>%s</dt><dd>", LBL(h, L_FIRST_LAST));
     if (s->points) {
         put_time(f, s->first, tz);
@@ -926,6 +975,7 @@ bool report_html(const rl_run *run, const char *path)
     html_map_overview(f, &h);
     index_table(f, &h, 0);
     html_driver_points(f, &h);
+    alarm_section(f, &h);
     if (!h.multi) {
         for (size_t r = 0; r < h.nwith; r++) {
             fputs("<section class=\"veh\">", f);

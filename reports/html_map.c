@@ -80,7 +80,7 @@ void html_map_conf(FILE *f, const hctx *h)
     else
         fputs("null", f);
     fputs(",\"coordName\":", f);
-    json_html(f, run->opt.map_coord == MAP_COORD_GCJ02 ? "GCJ-02" : run->opt.map_coord == MAP_COORD_BD09 ? "BD-09"
+    json_html(f, run->opt.map_coord == CC_GCJ02 ? "GCJ-02" : run->opt.map_coord == CC_BD09 ? "BD-09"
                                                                                                          : "WGS-84");
     static const struct {
         const char *key;
@@ -98,8 +98,8 @@ void html_map_conf(FILE *f, const hctx *h)
 static void map_note(FILE *f, const hctx *h)
 {
     const rl_run *run = h->run;
-    label_id c = run->opt.map_coord == MAP_COORD_GCJ02  ? L_MAP_COORD_GCJ
-                 : run->opt.map_coord == MAP_COORD_BD09 ? L_MAP_COORD_BD
+    label_id c = run->opt.map_coord == CC_GCJ02  ? L_MAP_COORD_GCJ
+                 : run->opt.map_coord == CC_BD09 ? L_MAP_COORD_BD
                                                         : L_MAP_COORD_WGS;
     fprintf(f, "<p class=\"small\">%s", LBL(h, c));
     if (!run->opt.tiles)
@@ -107,18 +107,27 @@ static void map_note(FILE *f, const hctx *h)
     fputs("</p>\n", f);
 }
 
-/* The zones of the run, shifted for the base map, as one block. */
+/* The zones that events name, shifted for the base map, as one block of
+ * the Features events.geojson has (report_zone_features). */
 static void zones_block(FILE *f, const hctx *h)
 {
     const rl_run *run = h->run;
-    if (!run->zones_geojson)
+    if (!run->zones)
         return;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    if (!m)
+        die("out of memory");
+    fputc('[', m);
+    report_zone_features(run, m, false);
+    fputc(']', m);
+    if (fclose(m) != 0)
+        die("out of memory");
     fputs("<script type=\"application/json\" id=\"rl-zones\">", f);
-    rl_buf b = {0};
-    map_shift_geojson(run->zones_geojson, run->opt.map_coord, &b);
-    json_raw_html(f, b.p ? b.p : "[]");
-    buf_free(&b);
+    json_raw_html(f, text);
     fputs("</script>\n", f);
+    free(text);
 }
 
 /* Weigh stations of a vehicle's weighings with events: [lat, lon, name]. */

@@ -219,7 +219,30 @@
     X(L_XLSX_LIMIT, "Limit", "限值")                                                                         \
     X(L_XLSX_EXCESS, "Excess (%)", "超出比例(%)")                                                            \
     X(L_XLSX_SOURCE, "Source", "数据来源")                                                                   \
-    X(L_XLSX_POINTS, "Evidence points", "证据点数")
+    X(L_XLSX_POINTS, "Evidence points", "证据点数")                                                          \
+    /* terminal alarms (RULES.md §8): report.html, summary.html */                                            \
+    X(L_AS_TITLE, "Terminal alarms per 100 vehicles", "终端报警（每百车）")                                   \
+    X(L_AS_KIND, "Kind", "报警类别")                                                                         \
+    X(L_AS_RULE, "Rule", "规则")                                                                             \
+    X(L_AS_ALARMS, "Alarms", "报警数")                                                                       \
+    X(L_AS_VEHICLES, "Vehicles", "车辆")                                                                     \
+    X(L_AS_PER100, "Per 100 vehicles", "每百车")                                                             \
+    X(L_AS_COMPANY_PER100, "Alarms per 100 vehicles", "报警每百车")                                          \
+    X(L_AS_SHARE, "Share", "比例")                                                                           \
+    X(L_AS_OF, "Of", "分子 / 分母")                                                                          \
+    X(L_XC_TITLE, "Terminal cross-check", "终端核验")                                                        \
+    X(L_XC_SPEEDING, "Speeding found with a terminal overspeed alarm", "超速（平台发现）有终端超速报警")      \
+    X(L_XC_OVERSPEED, "Terminal overspeed alarms with speeding found", "终端超速报警有平台发现的超速")        \
+    X(L_XC_FATIGUE, "Fatigue found with a terminal fatigue alarm", "疲劳驾驶（平台发现）有终端疲劳报警")      \
+    X(L_XC_FATIGUE_ALARMS, "Terminal fatigue alarms with fatigue found", "终端疲劳报警有平台发现的疲劳驾驶") \
+    X(L_XC_SILENT, "Vehicles with a silent terminal", "终端未报警车辆")                                       \
+    /* a vehicle's line: printf format of 8 counts, in the order of alarm_xcheck */                          \
+    X(L_XC_VEHICLE,                                                                                         \
+      "speeding %u (%u with a terminal alarm) · terminal overspeed alarms %u (%u with speeding) · fatigue %u "   \
+      "(%u with a terminal alarm) · terminal fatigue alarms %u (%u with fatigue)",                              \
+      "超速 %u 次（其中终端报警 %u）· 终端超速报警 %u 次（其中平台超速 %u）· 疲劳驾驶 %u 次（其中终端报警 %u）· " \
+      "终端疲劳报警 %u 次（其中平台疲劳 %u）")                                                                 \
+    X(L_XC_NO_WORD, "no alarm word in the data", "无终端报警字段")
 
 typedef enum {
 #define I18N_ENUM(id, en, zh) id,

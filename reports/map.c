@@ -1,6 +1,6 @@
 /*
  * map.c - Leaflet read at run time, the page's script and its CSP hash,
- * --tiles checks, GCJ-02/BD-09 for Chinese base maps, simplification
+ * --tiles checks, GCJ-02/BD-09 for Chinese base maps (coordconv.c), simplification
  * (see map.h).
  */
 #include "map.h"
@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coordconv.h"
 #include "util.h"
 
 /* roadlog's own code (reports/map.js, made a C string by the Makefile) */
@@ -233,66 +234,11 @@ void tiles_origin(const char *t, char *out, size_t n)
     snprintf(out, n, "%.*s", (int)len, t);
 }
 
-/* ---- coordinates for Chinese base maps ----
- * GCJ-02: the public formulas (Krasovsky a = 6378245, ee =
- * 0.00669342162296594323), applied inside China's box (ZONES.md:
- * 73.66-135.05 E, 3.86-53.55 N); BD-09 from GCJ-02 by Baidu's published
- * rotation. */
-
-static double gcj_dlat(double x, double y)
-{
-    double r = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * sqrt(fabs(x));
-    r += (20.0 * sin(6.0 * x * M_PI) + 20.0 * sin(2.0 * x * M_PI)) * 2.0 / 3.0;
-    r += (20.0 * sin(y * M_PI) + 40.0 * sin(y / 3.0 * M_PI)) * 2.0 / 3.0;
-    r += (160.0 * sin(y / 12.0 * M_PI) + 320.0 * sin(y * M_PI / 30.0)) * 2.0 / 3.0;
-    return r;
-}
-
-static double gcj_dlon(double x, double y)
-{
-    double r = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * sqrt(fabs(x));
-    r += (20.0 * sin(6.0 * x * M_PI) + 20.0 * sin(2.0 * x * M_PI)) * 2.0 / 3.0;
-    r += (20.0 * sin(x * M_PI) + 40.0 * sin(x / 3.0 * M_PI)) * 2.0 / 3.0;
-    r += (150.0 * sin(x / 12.0 * M_PI) + 300.0 * sin(x / 30.0 * M_PI)) * 2.0 / 3.0;
-    return r;
-}
-
-static void wgs_to_gcj(double lat, double lon, double *olat, double *olon)
-{
-    if (lon < 73.66 || lon > 135.05 || lat < 3.86 || lat > 53.55) {
-        *olat = lat;
-        *olon = lon;
-        return;
-    }
-    const double a = 6378245.0, ee = 0.00669342162296594323;
-    double dlat = gcj_dlat(lon - 105.0, lat - 35.0), dlon = gcj_dlon(lon - 105.0, lat - 35.0);
-    double radlat = lat / 180.0 * M_PI;
-    double magic = sin(radlat);
-    magic = 1 - ee * magic * magic;
-    double sqrtmagic = sqrt(magic);
-    dlat = (dlat * 180.0) / ((a * (1 - ee)) / (magic * sqrtmagic) * M_PI);
-    dlon = (dlon * 180.0) / (a / sqrtmagic * cos(radlat) * M_PI);
-    *olat = lat + dlat;
-    *olon = lon + dlon;
-}
-
-static void gcj_to_bd(double lat, double lon, double *olat, double *olon)
-{
-    const double x_pi = M_PI * 3000.0 / 180.0;
-    double z = sqrt(lon * lon + lat * lat) + 0.00002 * sin(lat * x_pi);
-    double theta = atan2(lat, lon) + 0.000003 * cos(lon * x_pi);
-    *olon = z * cos(theta) + 0.0065;
-    *olat = z * sin(theta) + 0.006;
-}
+/* ---- coordinates for Chinese base maps (coordconv.c's formulas) ---- */
 
 void map_coord(int coord, int32_t lat_e6, int32_t lon_e6, double *lat, double *lon)
 {
-    *lat = lat_e6 / 1e6;
-    *lon = lon_e6 / 1e6;
-    if (coord == 1 || coord == 2) /* MAP_COORD_GCJ02, MAP_COORD_BD09 */
-        wgs_to_gcj(*lat, *lon, lat, lon);
-    if (coord == 2 && !(*lon < 73.66 || *lon > 135.05 || *lat < 3.86 || *lat > 53.55))
-        gcj_to_bd(*lat, *lon, lat, lon);
+    cc_from_wgs84((cc_datum)coord, lon_e6 / 1e6, lat_e6 / 1e6, lon, lat);
 }
 
 static void put_deg_buf(rl_buf *out, double deg)
@@ -355,13 +301,20 @@ static const char *shift_value(const char *p, int coord, rl_buf *out, int depth)
     put_deg_buf(out, lon);
     buf_putc(out, ',');
     put_deg_buf(out, lat);
-    return end; /* a third number (altitude) and the ']' are copied on */
+    /* a third number (altitude) and the position's ']' copied as they are,
+     * so that the caller goes on with the next position of its array */
+    p = end;
+    while (*p && *p != ']' && *p != '[')
+        buf_putc(out, *p++);
+    if (*p == ']')
+        buf_putc(out, *p++);
+    return p;
 }
 
 void map_shift_geojson(const char *json, int coord, rl_buf *out)
 {
     const char *p = json;
-    if (coord == 0) {
+    if (coord == CC_WGS84) {
         buf_puts(out, json);
         return;
     }
@@ -389,8 +342,6 @@ void map_shift_geojson(const char *json, int coord, rl_buf *out)
         }
     }
 }
-
-const char *map_coord_name(int coord) { return coord == 1 ? "gcj02" : coord == 2 ? "bd09" : "wgs84"; }
 
 void map_put_deg(FILE *f, double deg)
 {

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "coordconv.h"
 #include "util.h"
 
 /* Where Debian installs Leaflet; ROADLOG_LEAFLET_DIR overrides (tests). */
@@ -40,15 +41,12 @@ bool tiles_template_ok(const char *t, char *why, size_t n);
 /* The origin (scheme://host[:port]) of a valid template. */
 void tiles_origin(const char *t, char *out, size_t n);
 
-/* A WGS-84 position as the maps draw it and GeoJSON exports it
- * (MAP_COORD_* of run.h): unchanged, GCJ-02 or BD-09 (the public
- * formulas, Krasovsky ellipsoid; no offset outside China's box). */
+/* A WGS-84 position as the maps draw it and GeoJSON exports it (coord:
+ * a cc_datum, coordconv.h): unchanged, GCJ-02 or BD-09. */
 void map_coord(int coord, int32_t lat_e6, int32_t lon_e6, double *lat, double *lon);
 /* GeoJSON text with every position of its "coordinates" shifted as
  * map_coord does (WGS-84 in); the rest copied as it is. */
 void map_shift_geojson(const char *json, int coord, rl_buf *out);
-/* "wgs84", "gcj02", "bd09" */
-const char *map_coord_name(int coord);
 
 /* Douglas-Peucker simplification of a line of n [lon, lat] pairs with a
  * tolerance in degrees (GEOS); returns the points kept, in place.  Lines

@@ -71,10 +71,15 @@
 
   function zonesLayer(zones) {
     return L.geoJSON(zones, {
-      style: function () { return {color: '#bf3989', weight: 2, fillOpacity: 0.08, dashArray: '6 4'}; },
+      /* a route or road as its line, a polygon outlined and lightly filled */
+      style: function (f) {
+        var line = f.geometry && /LineString/.test(f.geometry.type);
+        return line ? {color: '#0a7f55', weight: 5, opacity: 0.5}
+                    : {color: '#bf3989', weight: 2, fillOpacity: 0.08, dashArray: '6 4'};
+      },
       onEachFeature: function (f, layer) {
         var p = f.properties || {};
-        layer.bindTooltip(String(p.name || p.id || ''), {sticky: true});
+        layer.bindTooltip(String(p.zone_name || p.zone_id || ''), {sticky: true});
       }
     });
   }
@@ -92,7 +97,7 @@
   var allZones = data('rl-zones') || [];
   function zonesOf(ids) {
     if (!ids) return allZones;
-    return allZones.filter(function (z) { return z && z.properties && ids.indexOf(String(z.properties.id)) >= 0; });
+    return allZones.filter(function (z) { return z && z.properties && ids.indexOf(String(z.properties.zone_id)) >= 0; });
   }
 
   function fit(map, layers) {

@@ -7,6 +7,8 @@
 #define RL_REPORTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
 
 #include "i18n.h"
 #include "run.h"
@@ -37,6 +39,12 @@ void html_page_end(FILE *f);
 /* One event as the JSON object events.jsonl writes (the events.csv
  * columns), without a newline: GeoJSON properties use it. */
 void report_event_json(FILE *f, const rl_run *run, const rl_event *e);
+
+/* The zones that events name (ZONES.md), as RFC 7946 Features after
+ * one another ("\n" before each, "," too when comma), in --map-coord:
+ * the zone layer of events.geojson and of report.html's maps.  Returns
+ * how many. */
+size_t report_zone_features(const rl_run *run, FILE *f, bool comma);
 
 /* The columns of events.csv, in order (FORMATS.md), then the nearest GPS
  * fix of a weighing (more columns may follow, FORMATS.md says). */

@@ -10,6 +10,7 @@
 #include "reports.h"
 #include "spill.h"
 #include "timeutil.h"
+#include "zones.h"
 
 #ifndef RL_VERSION
 #include "version.h"
@@ -82,7 +83,7 @@ bool report_run_json(const rl_run *run, const char *path, const char *command, i
     }
     /* privacy (issue 17): whether drivers' ID-card numbers are in full */
     fprintf(f, ",\"driver_ids\":\"%s\",\"map_coord\":\"%s\",\"tiles\":", run->opt.show_ids ? "shown" : "masked",
-            map_coord_name(run->opt.map_coord));
+            cc_datum_name((cc_datum)run->opt.map_coord));
     if (run->opt.tiles)
         json_str(f, run->opt.tiles);
     else
@@ -112,6 +113,17 @@ bool report_run_json(const rl_run *run, const char *path, const char *command, i
         else
             fputs("null", f);
         fputc('}', f);
+    }
+    /* ZONES.md: each --zones file, its hash, the datum it was read in and
+     * how many zones it gave */
+    fputs("],\n\"zones\":[", f);
+    for (size_t i = 0; i < zones_nfiles(run->zones); i++) {
+        const zone_file_info *zf = zones_file(run->zones, i);
+        fputs(i ? ",\n  {" : "\n  {", f);
+        fputs("\"path\":", f);
+        json_str(f, zf->path);
+        fprintf(f, ",\"sha256\":\"%s\",\"coord\":\"%s\",\"zones\":%u}", zf->sha256, cc_datum_name(zf->coord),
+                zf->zones);
     }
     fprintf(f, "],\n\"carried_inputs\":%zu,\n\"counts\":{", carried);
     kv_u(f, "positions", run->positions, false);
@@ -147,7 +159,7 @@ bool report_run_json(const rl_run *run, const char *path, const char *command, i
         char v[64];
         rules_format_value(&run->rules, (rule_id)k, v, sizeof v);
         fprintf(f, "%s\"%s\":", k ? "," : "", rule_name((rule_id)k));
-        if (k == R_NIGHT_WINDOW || k == R_NIGHT_BAN_WINDOW)
+        if (rule_is_text((rule_id)k))
             json_str(f, v);
         else
             fputs(v, f);

@@ -18,6 +18,7 @@
 #include "privacy.h"
 #include "reports.h"
 #include "tracksample.h"
+#include "zones.h"
 
 static char *write_and_read(harness *h, bool (*w)(const rl_run *, const char *), const char *name, char dir[64])
 {
@@ -78,7 +79,14 @@ static void basis_in_chinese(void **state)
     assert_non_null(strstr(rule_basis("overlimit.axles_3", true), "第三条"));
     /* a rule that is practice, not law, says so */
     assert_non_null(strstr(rule_basis("speeding.min_duration_s", true), "非法定"));
-    assert_null(rule_basis("zone:nope", true));
+    assert_non_null(strstr(rule_basis("zone.min_s", true), "非法定"));
+    assert_non_null(strstr(rule_basis("speeding.default_road", true), "第七十八条"));
+    /* the ids zone and alarm events carry, in Chinese too */
+    assert_non_null(strstr(rule_basis("zone:z1", true), "《危险化学品安全管理条例》第四十九条"));
+    assert_null(strstr(rule_basis("zone:z1", true), "art."));
+    assert_non_null(strstr(rule_basis("dsm.phone", true), "苏标"));
+    assert_null(rule_basis("zone:", true));
+    assert_null(rule_basis("nope.nope", true));
 }
 
 /* ---- privacy ---- */
@@ -300,6 +308,16 @@ static void geojson_geometries(void **state)
     harness h;
     h_init(&h);
     h_register(&h, "粤B10003", 2, CLASS_HAZMAT);
+    /* a speed zone of 60 km/h (ZONES.md) over the whole episode, its name
+     * hostile to a page: the hazmat limit of 80 is lowered to 60 there */
+    static const char zones[] =
+        "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"id\":\"z1\","
+        "\"name\":\"</script><b>x\",\"kind\":\"speed\",\"speed_limit_kmh\":60},\"geometry\":{\"type\":\"Polygon\","
+        "\"coordinates\":[[[113.9,22.49],[114.2,22.49],[114.2,22.52],[113.9,22.52],[113.9,22.49]]]}}]}";
+    h.run.zones = zones_new(&h.run.rules);
+    char err[256];
+    assert_true(zones_load_buffer(h.run.zones, "city.geojson", zones, strlen(zones), -1, err, sizeof err));
+    zones_freeze(h.run.zones);
     /* a speeding episode along a zig-zag: its geometry is its fixes */
     int64_t t0 = T("2026-11-02 09:00:00");
     for (int k = 0; k <= 20; k++) {
@@ -316,10 +334,10 @@ static void geojson_geometries(void **state)
         h.sink.position(h.sink.ud, &p);
     }
     h_finish(&h);
+    /* one episode: 60 km/h (not above the zone's 60) before and after */
     assert_int_equal(h.run.events.n, 1);
-    h.run.zones_geojson = strdup("[{\"type\":\"Feature\",\"properties\":{\"id\":\"z1\",\"name\":\"</script><b>x\","
-                                 "\"kind\":\"restricted\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
-                                 "[[[113.9,22.5],[114.0,22.5],[114.0,22.6],[113.9,22.5]]]}}]");
+    assert_int_equal(h.run.events.e[0].limit, 60000);
+    assert_string_equal(h.run.events.e[0].zone_id, "z1");
     char dir[64];
     make_tmp(dir);
     char path[160];
@@ -334,14 +352,15 @@ static void geojson_geometries(void **state)
              "g=ev[0]['geometry']\n"
              "assert g['type']=='LineString' and len(g['coordinates'])==11, g\n"
              "assert all(abs(c[1]-22.5015)<0.002 and 113.9<c[0]<114.1 for c in g['coordinates'])\n"
-             "assert len(zs)==1 and zs[0]['properties']['id']=='z1'\n"
+             "assert len(zs)==1 and zs[0]['properties']['zone_id']=='z1' and zs[0]['id']=='zone:z1', zs\n"
+             "assert zs[0]['properties']['speed_limit_kmh']==60 and zs[0]['properties']['events']==1, zs\n"
              "assert 'coord' not in d\n"
              "\" %s",
              path);
     assert_int_equal(system(cmd), 0);
     /* GCJ-02: every position shifted by the offset of Shenzhen (about
      * -0.0030 lat, +0.0049 lon), the zones too, and said */
-    h.run.opt.map_coord = MAP_COORD_GCJ02;
+    h.run.opt.map_coord = CC_GCJ02;
     assert_true(report_geojson(&h.run, path));
     snprintf(cmd, sizeof cmd,
              "python3 -c \"import json,sys\n"
@@ -349,8 +368,9 @@ static void geojson_geometries(void **state)
              "assert d['coord']=='gcj02'\n"
              "c=d['features'][0]['geometry']['coordinates'][0]\n"
              "assert 0.002<22.5-c[1]<0.0035 and 0.004<c[0]-113.932<0.006, c\n"
-             "z=d['features'][1]['geometry']['coordinates'][0][0]\n"
-             "assert 0.002<22.5-z[1]<0.0035 and 0.004<z[0]-113.9<0.006, z\n"
+             "z=d['features'][1]['geometry']['coordinates'][0]\n"
+             "lat=min(p[1] for p in z); lon=min(p[0] for p in z)\n"
+             "assert 0.002<22.49-lat<0.0035 and 0.004<lon-113.9<0.006, z\n"
              "\" %s",
              path);
     assert_int_equal(system(cmd), 0);
@@ -367,11 +387,10 @@ static void geojson_geometries(void **state)
              "\" %s",
              path);
     assert_int_equal(system(cmd), 0);
-    /* the zone's name cannot close the page's data block; the event
-     * names its zone (the zone module sets it: ZONES.md) */
-    h.run.events.e[0].zone_id = "z1";
-    h.run.events.e[0].zone_name = "</script><b>x";
-    h.run.opt.map_coord = MAP_COORD_WGS84;
+    /* the zone's name cannot close the page's data block; the vehicle's
+     * map draws the zone its event names; every fix of the evidence has
+     * the zone's limit, not the class cap */
+    h.run.opt.map_coord = CC_WGS84;
     h.run.opt.quiet = true;
     char *s = write_and_read(&h, report_html, "report.html", dir);
     assert_non_null(strstr(s, "id=\"rl-zones\""));
@@ -379,6 +398,9 @@ static void geojson_geometries(void **state)
     assert_int_equal(count_of(s, "</script>"), count_of(s, "<script"));
     assert_non_null(strstr(s, "\"zi\":[\"z1\"]"));
     assert_non_null(strstr(s, "&lt;/script&gt;&lt;b&gt;x")); /* the evidence names the zone */
+    assert_non_null(strstr(s, "\"zone_id\":\"z1\""));
+    assert_int_equal(count_of(s, "<td class=\"n\">100</td><td class=\"n\">60</td><td>z1 &lt;/script&gt;"), 11);
+    assert_null(strstr(s, "<td class=\"n\">80</td>"));
     free(s);
     /* tests/browser.sh looks at this page in a browser (zones drawn) */
     const char *keep = getenv("ROADLOG_TEST_REPORT_DIR");
@@ -406,25 +428,35 @@ static void map_helpers(void **state)
     assert_false(tiles_template_ok("http:///{z}/{x}/{y}", why, sizeof why));
     /* no offset outside China */
     double lat, lon;
-    map_coord(MAP_COORD_GCJ02, 48856600, 2352200, &lat, &lon);
+    map_coord(CC_GCJ02, 48856600, 2352200, &lat, &lon);
     assert_true(fabs(lat - 48.8566) < 1e-9 && fabs(lon - 2.3522) < 1e-9);
     /* Beijing: GCJ-02 is a few hundred metres off, BD-09 farther */
-    map_coord(MAP_COORD_GCJ02, 39908700, 116397500, &lat, &lon);
+    map_coord(CC_GCJ02, 39908700, 116397500, &lat, &lon);
     assert_true(lat - 39.9087 > 0.0008 && lat - 39.9087 < 0.0020);
     assert_true(lon - 116.3975 > 0.0050 && lon - 116.3975 < 0.0070);
     double blat, blon;
-    map_coord(MAP_COORD_BD09, 39908700, 116397500, &blat, &blon);
+    map_coord(CC_BD09, 39908700, 116397500, &blat, &blon);
     assert_true(blat - lat > 0.004 && blon - lon > 0.005);
     rl_buf b = {0};
-    map_shift_geojson("{\"name\":\"coordinates\",\"coordinates\":[116.3975,39.9087,12]}", MAP_COORD_WGS84, &b);
+    map_shift_geojson("{\"name\":\"coordinates\",\"coordinates\":[116.3975,39.9087,12]}", CC_WGS84, &b);
     assert_string_equal(b.p, "{\"name\":\"coordinates\",\"coordinates\":[116.3975,39.9087,12]}");
     b.len = 0;
-    map_shift_geojson("{\"name\":\"coordinates\",\"coordinates\":[116.3975,39.9087,12]}", MAP_COORD_GCJ02, &b);
+    map_shift_geojson("{\"name\":\"coordinates\",\"coordinates\":[116.3975,39.9087,12]}", CC_GCJ02, &b);
     buf_putc(&b, 0);
     /* the published pair: Tiananmen 116.3975, 39.9087 -> 116.4037, 39.9101 */
     assert_true(strncmp(b.p, "{\"name\":\"coordinates\",\"coordinates\":[116.4037", 43) == 0);
     assert_non_null(strstr(b.p, ",39.910"));
     assert_non_null(strstr(b.p, ",12]}"));
+    /* every position of nested arrays (a polygon's ring), not only the first */
+    b.len = 0;
+    map_shift_geojson("{\"type\":\"Polygon\",\"coordinates\":[[[116.3975,39.9087],[116.3975,39.9087, 5],"
+                      "[116.3975,39.9087]],[]]}",
+                      CC_GCJ02, &b);
+    buf_putc(&b, 0);
+    assert_int_equal(count_of(b.p, "[116.4037"), 3);
+    assert_null(strstr(b.p, "116.3975"));
+    assert_non_null(strstr(b.p, ", 5]"));
+    assert_non_null(strstr(b.p, "]],[]]}"));
     buf_free(&b);
 }
 
