@@ -220,6 +220,14 @@
     X(L_XLSX_EXCESS, "Excess (%)", "超出比例(%)")                                                            \
     X(L_XLSX_SOURCE, "Source", "数据来源")                                                                   \
     X(L_XLSX_POINTS, "Evidence points", "证据点数")                                                          \
+    X(L_XLSX_GPS_TIME, "GPS fix time", "最近定位时间")                                                        \
+    X(L_XLSX_GPS_KM, "GPS fix to station (km)", "定位点距检测站(km)")                                        \
+    X(L_ZONE_ID, "Zone id", "区域编号")                                                                      \
+    X(L_ZONE_NAME, "Zone", "区域名称")                                                                       \
+    X(L_STATUS, "Status", "状态")                                                                            \
+    X(L_STATUS_CLOSED, "closed", "已结束")                                                                   \
+    X(L_STATUS_OPEN, "open", "持续中")                \
+    X(L_STATUS_WITHDRAWN, "withdrawn", "已撤销")                                                             \
     /* terminal alarms (RULES.md §8): report.html, summary.html */                                            \
     X(L_AS_TITLE, "Terminal alarms per 100 vehicles", "终端报警（每百车）")                                   \
     X(L_AS_KIND, "Kind", "报警类别")                                                                         \

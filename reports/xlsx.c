@@ -1,8 +1,8 @@
 /*
  * xlsx.c - events.xlsx: the violation ledger for Excel (libxlsxwriter).
  *
- * The events.csv columns in the same order, with Chinese titles, then a
- * 单位 column (the unit of 实测值/限值: km/h, 秒, kg, 人, km).  A second
+ * The events.csv columns in the same order (the weighing's GPS fix, the
+ * zone, the status included), with Chinese titles, then a 单位 column (the unit of 实测值/限值: km/h, 秒, kg, 人, km).  A second
  * sheet 规则依据 gives each rule id the events name with its basis
  * (《…》第…条): once per rule, not per row (150 000 rows of citations cost
  * a second).  For the
@@ -41,8 +41,11 @@ static const struct {
     {L_XLSX_END, 19},       {L_XLSX_DURATION, 11}, {L_XLSX_START_LON, 12}, {L_XLSX_START_LAT, 11},
     {L_XLSX_END_LON, 12},   {L_XLSX_END_LAT, 11},  {L_XLSX_VALUE, 10},    {L_XLSX_LIMIT, 10},
     {L_XLSX_EXCESS, 11},    {L_PENALTY, 22},       {L_XLSX_RULE, 24},     {L_XLSX_SOURCE, 28},
-    {L_XLSX_POINTS, 9},     {L_XLSX_UNIT, 7},
+    {L_XLSX_POINTS, 9},     {L_XLSX_GPS_TIME, 19}, {L_XLSX_GPS_KM, 10},   {L_ZONE_ID, 14},
+    {L_ZONE_NAME, 20},      {L_ROAD_TYPE, 12},     {L_STATUS, 8},         {L_XLSX_UNIT, 7},
 };
+/* columns holding date-times */
+enum { COL_START = 7, COL_END = 8, COL_GPS_TIME = 21 };
 #define NCOLS (sizeof cols / sizeof cols[0])
 
 /* Excel's limits: 32 767 characters a cell, 1 048 576 rows a sheet. */
@@ -151,7 +154,8 @@ bool report_xlsx(const rl_run *run, const char *path)
             }
             size_t rows = run->events.n - i < per_sheet ? run->events.n - i : per_sheet;
             for (lxw_col_t c = 0; c < NCOLS; c++)
-                worksheet_set_column(ws, c, c, cols[c].width, c == 7 || c == 8 ? when : NULL);
+                worksheet_set_column(ws, c, c, cols[c].width,
+                                     c == COL_START || c == COL_END || c == COL_GPS_TIME ? when : NULL);
             worksheet_freeze_panes(ws, 1, 0);
             worksheet_autofilter(ws, 0, 0, (lxw_row_t)rows, (lxw_col_t)(NCOLS - 1));
             for (lxw_col_t c = 0; c < NCOLS; c++)
@@ -179,8 +183,8 @@ bool report_xlsx(const rl_run *run, const char *path)
         char masked[19];
         PUT(input_text(ws, r, 5, driver_shown(strtab_get(run->str, e->driver), run->opt.show_ids, masked), &tmp));
         PUT(worksheet_write_string(ws, r, 6, report_type_label(e->type, zh), NULL));
-        PUT(worksheet_write_number(ws, r, 7, excel_time(e->start, tz), when));
-        PUT(worksheet_write_number(ws, r, 8, excel_time(e->end, tz), when));
+        PUT(worksheet_write_number(ws, r, COL_START, excel_time(e->start, tz), when));
+        PUT(worksheet_write_number(ws, r, COL_END, excel_time(e->end, tz), when));
         PUT(worksheet_write_number(ws, r, 9, (double)(e->end - e->start), NULL));
         if (e->have_pos) {
             PUT(worksheet_write_number(ws, r, 10, fixed(e->start_lon_e6, 6), coord));
@@ -197,7 +201,21 @@ bool report_xlsx(const rl_run *run, const char *path)
         run_format_origin(run, e->origin, text, sizeof text);
         PUT(input_text(ws, r, 19, text, &tmp));
         PUT(worksheet_write_number(ws, r, 20, e->evidence_points, NULL));
-        PUT(worksheet_write_string(ws, r, 21, report_unit(e->type, zh), NULL));
+        /* a weighing's nearest GPS fix (FORMATS.md's extra columns) */
+        if (e->have_gps)
+            PUT(worksheet_write_number(ws, r, COL_GPS_TIME, excel_time(e->gps_time, tz), when));
+        if (e->have_gps_distance)
+            PUT(worksheet_write_number(ws, r, 22, fixed(e->gps_distance_m, 3), NULL));
+        /* the zone (ZONES.md): ids and names come from the zone file */
+        PUT(input_text(ws, r, 23, e->zone_id, &tmp));
+        PUT(input_text(ws, r, 24, e->zone_name, &tmp));
+        if (e->road_type != ROAD_NONE)
+            PUT(worksheet_write_string(ws, r, 25, report_road_label(e->road_type, zh), NULL));
+        static const label_id status[] = {[EV_STATUS_CLOSED] = L_STATUS_CLOSED, [EV_STATUS_OPEN] = L_STATUS_OPEN,
+                                          [EV_STATUS_WITHDRAWN] = L_STATUS_WITHDRAWN};
+        PUT(worksheet_write_string(ws, r, 26, i18n_label(status[e->status <= EV_STATUS_WITHDRAWN ? e->status : 0], zh),
+                                   NULL));
+        PUT(worksheet_write_string(ws, r, 27, report_unit(e->type, zh), NULL));
 #undef PUT
         if (w != LXW_NO_ERROR && err == LXW_NO_ERROR)
             err = w;

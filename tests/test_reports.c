@@ -320,6 +320,12 @@ static void xlsx_ledger(void **state)
         skip();
     harness h;
     small_fleet(&h, "=HYPERLINK(\"http://x\")");
+    /* the zone columns as a zone file names them (its text is input:
+     * neutralised like the driver's) */
+    assert_true(h.run.events.n >= 1);
+    h.run.events.e[0].zone_id = "z-17";
+    h.run.events.e[0].zone_name = "@centre";
+    h.run.events.e[0].road_type = ROAD_URBAN_EXPRESSWAY;
     char dir[64], path[128], cmd[512];
     make_tmp(dir);
     snprintf(path, sizeof path, "%s/events.xlsx", dir);
@@ -333,8 +339,18 @@ static void xlsx_ledger(void **state)
     char *s = slurp(path, NULL);
     assert_non_null(s);
     assert_non_null(strstr(s, "state=\"frozen\""));
-    assert_non_null(strstr(s, "<autoFilter ref=\"A1:V2\"/>"));
+    /* events.csv's 27 columns then 单位 */
+    assert_non_null(strstr(s, "<autoFilter ref=\"A1:AB2\"/>"));
     assert_non_null(strstr(s, "车牌号"));
+    /* the zone columns and the status, in Chinese */
+    assert_non_null(strstr(s, "区域编号"));
+    assert_non_null(strstr(s, "区域名称"));
+    assert_non_null(strstr(s, "道路类型"));
+    assert_non_null(strstr(s, ">状态<"));
+    assert_non_null(strstr(s, ">已结束<"));
+    assert_non_null(strstr(s, ">z-17<"));
+    assert_non_null(strstr(s, ">'@centre<"));
+    assert_non_null(strstr(s, ">城市快速路<"));
     assert_non_null(strstr(s, "违规类型"));
     assert_non_null(strstr(s, "<cols>"));
     /* the driver cell is text with a leading ', never a formula */
