@@ -112,6 +112,14 @@ const char *report_unit(event_type t, bool zh)
     case EV_AXLE_OVERLOAD: return "kg";
     case EV_OVER_CAPACITY: return zh ? "人" : "persons";
     case EV_POSITION_MISMATCH: return "km";
+    /* terminal alarms: positions with the bit, a level, a count of
+     * events (RULES.md §8): no unit */
+    case EV_TERMINAL_ALARM:
+    case EV_ADAS_ALARM:
+    case EV_DSM_ALARM:
+    case EV_TPMS_ALARM:
+    case EV_BSD_ALARM:
+    case EV_TERMINAL_SILENT: return "";
     default: return zh ? "秒" : "s";
     }
 }

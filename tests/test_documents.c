@@ -40,6 +40,16 @@ static void labels_complete(void **state)
     }
     assert_string_equal(i18n_label(L_PLATE, true), "车牌号");
     assert_string_equal(i18n_label(L_PLATE, false), "Plate");
+    /* every event type named in both languages, the zone and alarm types
+     * included; a zone event's value is seconds, an alarm's a count */
+    for (int t = 0; t < EV_TYPE_COUNT; t++) {
+        assert_true(*report_type_label((event_type)t, true) != 0);
+        assert_true(*report_type_label((event_type)t, false) != 0);
+    }
+    assert_string_equal(report_type_label(EV_ROUTE_DEVIATION, false), "Off the approved route");
+    assert_string_equal(report_unit(EV_ZONE_RESTRICTED, true), "秒");
+    assert_string_equal(report_unit(EV_DSM_ALARM, true), "");
+    assert_string_equal(report_unit(EV_TERMINAL_SILENT, false), "");
     char b[128];
     report_severity_text("12 pts; 200-2000 yuan", true, b, sizeof b);
     assert_string_equal(b, "记12分；罚款200-2000元");
