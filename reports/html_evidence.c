@@ -295,6 +295,9 @@ static void rule_in_force(FILE *f, const hctx *h, const rl_event *e)
         }
         fputs("</td></tr>", f);
     }
+    if (e->status != EV_STATUS_CLOSED) /* RUNS.md §2: still running where the data ends, or undone */
+        fprintf(f, "<tr><th>%s</th><td>%s</td></tr>", LBL(h, L_STATUS),
+                LBL(h, e->status == EV_STATUS_OPEN ? L_STATUS_OPEN : L_STATUS_WITHDRAWN));
     char src[512];
     run_format_origin(run, e->origin, src, sizeof src);
     fprintf(f, "<tr><th>%s</th><td>", LBL(h, L_DRIVER));

@@ -412,6 +412,15 @@ static void geojson_geometries(void **state)
     assert_int_equal(count_of(s, "<td class=\"n\">100</td><td class=\"n\">60</td><td>z1 &lt;/script&gt;"), 11);
     assert_null(strstr(s, "<td class=\"n\">80</td>"));
     free(s);
+    /* an event still running where the data ends says so (RUNS.md §2) */
+    h.run.events.e[0].status = EV_STATUS_OPEN;
+    s = write_and_read(&h, report_html, "report.html", dir);
+    char want[128];
+    snprintf(want, sizeof want, "<th>%s</th><td>%s</td>", i18n_label(L_STATUS, report_lang_zh(h.run.opt.lang)),
+             i18n_label(L_STATUS_OPEN, report_lang_zh(h.run.opt.lang)));
+    assert_non_null(strstr(s, want));
+    h.run.events.e[0].status = EV_STATUS_CLOSED;
+    free(s);
     /* tests/browser.sh looks at this page in a browser (zones drawn) */
     const char *keep = getenv("ROADLOG_TEST_REPORT_DIR");
     if (keep && *keep) {
