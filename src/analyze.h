@@ -14,7 +14,10 @@
 #include "run.h"
 
 void analyze_sink(rl_run *run, rl_sink *sink);
-void analyze_finish(rl_run *run);
+/* False (nothing analysed, the reasons on stderr) when --plate or
+ * --company selects no vehicle, or --require-registry finds vehicles the
+ * registry does not know. */
+bool analyze_finish(rl_run *run);
 
 /* Day statistics of a vehicle (vehicle_days.csv), kept sorted by day in
  * run->vdays; the current vehicle's days are the last ones. */

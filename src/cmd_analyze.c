@@ -53,6 +53,32 @@ static void print_summary(const rl_run *run)
     fprintf(stderr, "roadlog: outputs in %s/\n", run->opt.out_dir);
 }
 
+/* Did any input (the registry aside) yield anything to read?  An input
+ * that cannot be opened or read through is "unreadable"; an empty file or
+ * one with nothing usable is a warning, and counts as read. */
+static bool any_input_read(const rl_run *run, size_t first)
+{
+    for (size_t i = first; i < run->ninputs; i++)
+        if (strcmp(run->inputs[i].kind, "unreadable") != 0)
+            return true;
+    return false;
+}
+
+/* rejects.csv was written to a temporary file while reading: it goes into
+ * the output folder with the other outputs. */
+static bool write_rejects(rl_run *run)
+{
+    char *p = out_path(run, "rejects.csv");
+    FILE *f = fopen(p, "w");
+    bool ok = f && !ferror(run->rejects) && copy_stream(run->rejects, f);
+    if (f && fclose(f) != 0)
+        ok = false;
+    if (!ok)
+        fprintf(stderr, "roadlog analyze: cannot write %s: %s\n", p, strerror(errno));
+    free(p);
+    return ok;
+}
+
 int cmd_analyze(int argc, char **argv)
 {
     rl_run run;
@@ -69,25 +95,31 @@ int cmd_analyze(int argc, char **argv)
         run_free(&run);
         return EXIT_USAGE;
     }
-    if (!make_dirs(run.opt.out_dir)) {
-        fprintf(stderr, "roadlog analyze: cannot create the output folder %s: %s\n", run.opt.out_dir,
-                strerror(errno));
+    if (run.opt.require_registry && !run.opt.registry_path) {
+        fprintf(stderr, "roadlog analyze: --require-registry needs --registry FILE\n");
+        run_free(&run);
+        return EXIT_USAGE;
+    }
+    /* The output folder is checked now and created only when there is
+     * something to write: nothing lands in it when no input can be read
+     * or the selection is empty. */
+    char why[1024];
+    if (out_dir_problem(run.opt.out_dir, why, sizeof why)) {
+        fprintf(stderr, "roadlog analyze: %s\n", why);
         run_free(&run);
         return EXIT_INPUT;
     }
-    char *rp = out_path(&run, "rejects.csv");
-    if (!run_open_rejects(&run, rp)) {
-        fprintf(stderr, "roadlog analyze: cannot write to the output folder: %s: %s\n", rp, strerror(errno));
-        free(rp);
+    if (!run_open_rejects(&run, NULL)) {
+        fprintf(stderr, "roadlog analyze: cannot create a temporary file for rejects.csv: %s\n", strerror(errno));
         run_free(&run);
         return EXIT_INPUT;
     }
-    free(rp);
     rl_sink sink;
     analyze_sink(&run, &sink);
     int status = 0;
     if (run.opt.registry_path && !dispatch_input(&run, run.opt.registry_path, &sink, WANT_REGISTRY))
         status = EXIT_INPUT;
+    size_t first_input = run.ninputs;
     run_plan_progress(&run, inputs, ninputs);
     for (int i = 0; i < ninputs && !run.stop && !(status && run.opt.strict); i++)
         if (!dispatch_input(&run, inputs[i], &sink, WANT_ANY))
@@ -95,9 +127,24 @@ int cmd_analyze(int argc, char **argv)
     run_progress_done(&run);
     if (run.stop)
         status = EXIT_INPUT;
+    if (!run.stop && !any_input_read(&run, first_input)) {
+        fprintf(stderr, "roadlog analyze: no input could be read: nothing written to %s/\n", run.opt.out_dir);
+        run_free(&run);
+        return EXIT_INPUT;
+    }
+    if (!run.stop && !analyze_finish(&run)) {
+        fprintf(stderr, "roadlog analyze: nothing written to %s/\n", run.opt.out_dir);
+        run_free(&run);
+        return EXIT_INPUT;
+    }
+    if (!make_dirs(run.opt.out_dir)) {
+        fprintf(stderr, "roadlog analyze: cannot create the output folder %s: %s\n", run.opt.out_dir,
+                strerror(errno));
+        run_free(&run);
+        return EXIT_INPUT;
+    }
     bool ok = true;
     if (!run.stop) {
-        analyze_finish(&run);
         unsigned fm = run.opt.formats;
         if (fm & FMT_CSV) {
             ok &= write_one(&run, "events.csv", report_events_csv);
@@ -114,14 +161,9 @@ int cmd_analyze(int argc, char **argv)
             ok &= write_one(&run, "report.html", report_html);
     }
     /* rejects.csv was written all along: a full disk shows up here */
-    bool rejects_ok = !ferror(run.rejects);
-    if (fclose(run.rejects) != 0)
-        rejects_ok = false;
+    ok &= write_rejects(&run);
+    fclose(run.rejects);
     run.rejects = NULL;
-    if (!rejects_ok) {
-        fprintf(stderr, "roadlog analyze: cannot write %s/rejects.csv: %s\n", run.opt.out_dir, strerror(errno));
-        ok = false;
-    }
     if (!ok && !status)
         status = EXIT_INPUT;
     char *jp = out_path(&run, "run.json");
@@ -131,8 +173,15 @@ int cmd_analyze(int argc, char **argv)
             status = EXIT_INPUT;
     }
     free(jp);
-    if (!run.opt.quiet && !run.stop)
+    if (!run.opt.quiet && !run.stop) {
+        report_unreg u;
+        report_unreg_of_run(&run, &u);
+        if (u.n) {
+            report_unregistered_text(&u, false, why, sizeof why);
+            fprintf(stderr, "roadlog analyze: warning: %s\n", why);
+        }
         print_summary(&run);
+    }
     run_free(&run);
     return status;
 }

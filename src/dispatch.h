@@ -27,7 +27,9 @@ bool run_sink_reject(void *ud, rl_origin where, const char *reason, const void *
 void run_sink_count(void *ud, const char *what, uint64_t n);
 void run_sink_registration(void *ud, const char *phone, size_t phone_len, const char *plate, size_t plate_len,
                            int color, rl_origin where);
-/* Open rejects.csv in the output folder and write its header. */
+/* Open rejects.csv in the output folder and write its header; path NULL:
+ * a temporary file (errno set on failure), copied into the output folder
+ * once there is something to write there. */
 bool run_open_rejects(rl_run *run, const char *path);
 /* Sum the sizes of the inputs for the progress bar. */
 void run_plan_progress(rl_run *run, char **paths, int n);

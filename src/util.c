@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static void oom(size_t n)
 {
@@ -113,4 +114,84 @@ bool make_dirs(const char *path)
     free(p);
     struct stat st;
     return ok && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+FILE *tmp_stream(char *err, size_t cap)
+{
+    const char *dir = getenv("TMPDIR");
+    if (!dir || !*dir)
+        dir = "/tmp";
+    rl_buf p = {0};
+    buf_printf(&p, "%s/roadlog-XXXXXX", dir);
+    int fd = mkstemp(p.p);
+    FILE *f = NULL;
+    if (fd >= 0) {
+        unlink(p.p); /* gone when closed, whatever happens */
+        f = fdopen(fd, "w+");
+        if (!f)
+            close(fd);
+    }
+    if (!f)
+        snprintf(err, cap, "cannot create a temporary file in %s: %s", dir, strerror(errno));
+    buf_free(&p);
+    return f;
+}
+
+bool copy_stream(FILE *from, FILE *to)
+{
+    if (fflush(from) != 0 || fseek(from, 0, SEEK_SET) != 0)
+        return false;
+    char buf[1 << 16];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, from)) > 0)
+        if (fwrite(buf, 1, n, to) != n)
+            return false;
+    return !ferror(from);
+}
+
+const char *out_dir_problem(const char *dir, char *why, size_t cap)
+{
+    struct stat st;
+    if (stat(dir, &st) == 0) {
+        if (!S_ISDIR(st.st_mode)) {
+            snprintf(why, cap, "cannot create the output folder %s: it is a file", dir);
+            return why;
+        }
+        if (access(dir, W_OK | X_OK) != 0) {
+            snprintf(why, cap, "cannot write to the output folder: %s/rejects.csv: %s", dir, strerror(errno));
+            return why;
+        }
+        return NULL;
+    }
+    /* not there yet: its nearest existing ancestor must take it */
+    char *p = xstrdup(dir);
+    const char *problem = NULL;
+    for (;;) {
+        char *slash = strrchr(p, '/');
+        while (slash && slash > p && slash[1] == 0) { /* trailing slashes */
+            *slash = 0;
+            slash = strrchr(p, '/');
+        }
+        if (!slash) {
+            strcpy(p, ".");
+        } else if (slash == p) {
+            p[1] = 0;
+        } else {
+            *slash = 0;
+        }
+        if (stat(p, &st) == 0) {
+            if (!S_ISDIR(st.st_mode)) {
+                snprintf(why, cap, "cannot create the output folder %s: %s is a file", dir, p);
+                problem = why;
+            } else if (access(p, W_OK | X_OK) != 0) {
+                snprintf(why, cap, "cannot create the output folder %s: %s", dir, strerror(errno));
+                problem = why;
+            }
+            break;
+        }
+        if (strcmp(p, ".") == 0 || strcmp(p, "/") == 0)
+            break;
+    }
+    free(p);
+    return problem;
 }

@@ -84,8 +84,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         run.opt.have_from = run.opt.have_to = true;
     }
     if (mode & 0x20) {
-        snprintf(run.opt.plate_norm, sizeof run.opt.plate_norm, "粤B12345");
-        run.opt.plate = run.opt.plate_norm;
+        char why[128];
+        if (sel_add_plates(&run.opt.plates, "粤B12345", why, sizeof why))
+            abort();
+        run.opt.plate = run.opt.plates.joined;
     }
     if (!run_open_rejects(&run, "/dev/null"))
         abort();
