@@ -614,6 +614,7 @@ bool summary_write_html(const summary *sm, const char *path)
     fprintf(f, "%s %zu (%s %llu)</p>", zh ? "违规事件" : "Events", nev,
             zh ? "跨批次重复、按事件编号只计一次" : "repeated across runs, counted once by event_id",
             (unsigned long long)sm->duplicate_events);
+    report_unregistered_banner(f, &sm->unreg, zh);
     fprintf(f, "<p class=\"meta\">%s</p></header>\n<main>\n",
             run->reg.n ? (zh ? "指标口径：车辆登记表中的车辆" : "Indicators over the vehicles of the registry")
                        : (zh ? "指标口径：数据中出现的车辆（未提供登记表）"

@@ -154,6 +154,62 @@ check "every input unreadable: no output folder made" "rc_is unread2 1 && nothin
 rl oneread analyze --quiet --out oneread /nonexistent.csv "$S/gps_en.csv"
 check "one input readable: exit 1 for the other, outputs written" "rc_is oneread 1 && test -f oneread/events.csv && test -f oneread/run.json"
 
+# ---- summary: periods, selections, damaged outputs, the registry ----
+FX=$TOP/fixtures/reports/summary
+SREG=$FX/registry.csv
+rl snodata summary --registry "$SREG" --from 2026-12-01 --out snodata "$FX"
+check "summary --from after the data: says the period has no data, exit 1, nothing written" \
+    "rc_is snodata 1 && err_has snodata 'no data in the period 2026-12-01 to (end): the outputs cover 2026-11-02 to 2026-11-03' && nothing_in snodata && ! grep -q 上线率 snodata.out"
+rl sok summary --quiet --registry "$SREG" --from 2026-11-01 --to 2026-11-30 --out sok "$FX"
+check "summary over the data's month: exit 0" "rc_is sok 0 && test -f sok/summary.csv && out_has sok '2 sources, 6 events'"
+rl scomp summary --registry "$SREG" --company 甲 --out scomp "$FX"
+check "summary --company by the part of one name: a note, the self-check" \
+    "rc_is scomp 0 && err_has scomp \"note: --company '甲' is taken as '甲运输公司'\" && out_has scomp 'company: 甲运输公司 (self-check)'"
+rl scnone summary --registry "$SREG" --company 丙运输 --out scnone "$FX"
+check "summary --company matching no company: exit 1, the names near it" \
+    "rc_is scnone 1 && err_has scnone \"--company '丙运输' matches no company\" && err_has scnone 'nearest: 甲运输公司' && nothing_in scnone"
+rl sctwo summary --quiet --registry "$SREG" --company 甲运输公司,乙物流公司 --out sctwo "$FX"
+check "summary --company A,B: both companies" "rc_is sctwo 0 && out_has sctwo 'company: 甲运输公司, 乙物流公司'"
+rl splate summary --quiet --registry "$SREG" --plate 粤B00002 --out splate "$FX"
+rl sptypo summary --registry "$SREG" --plate 粤B00020 --out sptypo "$FX"
+check "summary --plate: that vehicle; a plate matching none: exit 1" \
+    "rc_is splate 0 && out_has splate '2 sources, 2 events' && rc_is sptypo 1 && err_has sptypo '--plate 粤B00020 matches no vehicle'"
+rl snodata2 summary --registry "$SREG" --plate 粤B00004 --out snodata2 "$FX"
+check "summary of a registered vehicle without any data: exit 1" \
+    "rc_is snodata2 1 && err_has snodata2 'no data of the selected vehicles: the outputs cover 2026-11-02 to 2026-11-03'"
+rl sunread summary --out sunread /nonexistent/out
+check "summary with no readable input: exit 1, nothing written" "rc_is sunread 1 && nothing_in sunread"
+
+# damaged lines: named with file:line, counted, the rest read; --strict stops
+cp -r "$FX" dmg
+printf '00000000000000f1,粤B00002,2,coach,甲运输公司,D1,speeding,2026-11-03 16:00:00,,,,,,,1e309,100,,,,,,\n' >>dmg/day2/events.csv
+printf '00000000000000f2,粤B00002,2,coach,甲运输公司,D1,speeding,2026-11-31 16:00:00,,,,,,,120,100,,,,,,\n' >>dmg/day2/events.csv
+sed -n 2p "$FX/day2/vehicle_days.csv" | awk -F, 'BEGIN{OFS=","} {$3="2026-11-04"; $4="99999999999999999999"; print}' >>dmg/day2/vehicle_days.csv
+printf '{"tool":"roadlog","tz":"+08:00",' >dmg/day1/run.json
+rl sdmg summary --registry "$SREG" --out sdmg dmg
+check "summary: damaged lines named with file:line and reason, counted, the rest read (exit 0)" \
+    "rc_is sdmg 0 && err_has sdmg \"dmg/day2/events.csv:5: damaged line left out: value '1e309': number is out of range\" && err_has sdmg \"dmg/day2/events.csv:6: damaged line left out: start_time '2026-11-31 16:00:00': date does not exist\" && err_has sdmg "dmg/day2/vehicle_days.csv:5: damaged line left out: points '99999999999999999999': number is out of range" && err_has sdmg 'dmg/day1/run.json:1:' && err_has sdmg 'warning: 4 damaged lines in the outputs were left out' && out_has sdmg '2 sources, 6 events'"
+rl sdmgs summary --strict --registry "$SREG" --out sdmgs dmg
+check "summary --strict: the first damaged output stops it, exit 1, nothing written" \
+    "rc_is sdmgs 1 && err_has sdmgs '(stopping: --strict)' && nothing_in sdmgs"
+
+# chains (RUNS.md §2): the latest version of an event stands, withdrawn ones no longer count
+cp -r "$FX" chain
+mkdir chain/day3
+sed 's/"exit_status":0}/"exit_status":0,"run_id":"00000000000000d3","chain_seq":1}/' "$FX/day2/run.json" >chain/day3/run.json
+head -1 "$FX/day2/events.csv" | sed 's/$/,status/' >chain/day3/events.csv
+sed -n 2p "$FX/day2/events.csv" | sed 's/$/,withdrawn/' >>chain/day3/events.csv
+rl schain summary --quiet --registry "$SREG" --out schain chain
+check "summary: an event withdrawn by a later run of its chain no longer counts" \
+    "rc_is schain 0 && out_has schain '3 sources, 5 events' && grep -q '^by_type,fatigue_continuous,[^,]*,1,' schain/summary.csv"
+
+# the registry missing when the outputs were made: the summary's banner
+rl snoreg summary --quiet --out snoreg noreg
+check "summary.html: the banner counts the vehicles the outputs checked as class other" \
+    "rc_is snoreg 0 && grep -q \"<strong>$NV vehicles not in the registry were checked as class &#39;other&#39; (120 km/h)\" snoreg/summary.html"
+rl swithreg summary --quiet --out swithreg reqall
+check "summary.html: no banner when every vehicle was in the registry" "rc_is swithreg 0 && ! grep -q 'id=\"unregistered\"' swithreg/summary.html"
+
 echo
 if [ "$fails" -eq 0 ]; then echo "cli: all passed"; else echo "cli: $fails failed"; fi
 [ "$fails" -eq 0 ]
