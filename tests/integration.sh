@@ -90,6 +90,13 @@ if [ -x "$(dirname "$GEN")/gen808" ]; then
             check "JT/T 808 ($k): matches the truth" sh -c "cd '$d' && '$ROADLOG' analyze --quiet --registry registry.csv --out out-$k fleet.$k && python3 '$TOP/tests/compare_truth.py' truth.csv out-$k/events.csv --types $GPS_TYPES"
             check "JT/T 808 ($k): decode gives every CSV position" sh -c "cd '$d' && test \$('$ROADLOG' decode --quiet fleet.$k | wc -l) -eq \$('$ROADLOG' decode --quiet gps.csv | wc -l)"
         done
+        # the same capture as a pcapng of two link types (Ethernet + Linux
+        # cooked), which libpcap refuses at its second interface (issue 11);
+        # also big-endian, and in two sections of either byte order
+        for ng in "" "--big" "--sections"; do
+            python3 "$TOP/tests/pcap2ng.py" "$d/fleet.pcap" "$d/fleet$ng.pcapng" $ng || fail "pcap2ng $ng"
+            check "pcapng Ethernet + Linux cooked $ng: every position, the same events" sh -c "cd '$d' && test \$('$ROADLOG' decode --quiet fleet$ng.pcapng | wc -l) -eq \$('$ROADLOG' decode --quiet gps.csv | wc -l) && '$ROADLOG' analyze --quiet --registry registry.csv --format csv --out out-ng$ng fleet$ng.pcapng && python3 '$TOP/tests/compare_truth.py' truth.csv out-ng$ng/events.csv --types $GPS_TYPES && cmp out-pcap/vehicle_days.csv out-ng$ng/vehicle_days.csv && test \$(tail -n +2 out-ng$ng/rejects.csv | wc -l) -eq 0"
+        done
     else
         fail "gen808"
     fi
