@@ -210,6 +210,59 @@ check "summary.html: the banner counts the vehicles the outputs checked as class
 rl swithreg summary --quiet --out swithreg reqall
 check "summary.html: no banner when every vehicle was in the registry" "rc_is swithreg 0 && ! grep -q 'id=\"unregistered\"' swithreg/summary.html"
 
+# ---- pcapng of several link types, through the binary ----
+G808=$(dirname "$GEN")/gen808
+if "$G808" fleet/gps.csv fleet/fleet.808 fleet/fleet.pcap >/dev/null 2>&1 && python3 "$TOP/tests/pcap2ng.py" fleet/fleet.pcap mixed.pcapng; then
+    rl ngdec decode --quiet mixed.pcapng
+    rl ngpcap decode --quiet fleet/fleet.pcap
+    check "pcapng Ethernet + Linux cooked: every position decoded, as from the pcap" \
+        "rc_is ngdec 0 && test \$(tail -n +2 ngdec.out | wc -l) -eq \$(tail -n +2 ngpcap.out | wc -l) && test \$(tail -n +2 ngdec.out | wc -l) -gt 1000"
+    # a hostile block after the first packets: 2 GB long
+    python3 - mixed.pcapng hostile.pcapng <<'PYEOF'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+pos, n = 0, 0
+while pos < len(d):                       # the end of the 20th packet block
+    t, l = struct.unpack("<II", d[pos:pos + 8])
+    pos += l
+    n += t == 6
+    if n == 20:
+        break
+open(sys.argv[2], "wb").write(d[:pos] + struct.pack("<II", 6, 0x7FFFFFFC) + b"\0" * 24 + d[pos:])
+
+PYEOF
+    rl nghost analyze --quiet --out nghost hostile.pcapng
+    check "pcapng block of 2 GB: rejected with its packet, the packets before it analysed, nothing allocated for it" \
+        "rc_is nghost 0 && grep -q 'hostile.pcapng#21,.*capture cut short after packet 20: block at byte [0-9]* has a length of 2147483644, over the 16 MiB a block may have' nghost/rejects.csv && test \$(tail -n +2 nghost/rejects.csv | wc -l) -eq 1"
+    # an interface of a link type roadlog does not read, between the others
+    python3 - mixed.pcapng userlink.pcapng <<'PYEOF'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+shb_len = struct.unpack("<I", d[4:8])[0]
+idb = lambda lt: struct.pack("<IIHHII", 1, 20, lt, 0, 262144, 20)
+epb = lambda ifn: struct.pack("<IIIIIII", 6, 36, ifn, 0, 0, 4, 4) + b"junk" + struct.pack("<I", 36)
+# interface 2 is LINKTYPE_USER0 (147): three packets of it after the others' first blocks
+body = d[shb_len:]
+out, pos, n = [d[:shb_len]], 0, 0
+while pos < len(body):
+    t, l = struct.unpack("<II", body[pos:pos + 8])
+    out.append(body[pos:pos + l])
+    pos += l
+    if t == 1:
+        n += 1
+        if n == 2:
+            out.append(idb(147))
+    elif t == 6 and len(out) < 12:
+        out.append(epb(2))
+open(sys.argv[2], "wb").write(b"".join(out))
+PYEOF
+    rl nguser analyze --quiet --out nguser userlink.pcapng
+    check "pcapng interface of an unknown link type: its packets skipped and said once, the others analysed" \
+        "rc_is nguser 0 && grep -q 'packets of link type 147 ([a-zA-Z0-9_]*) skipped' nguser/rejects.csv && test \$(tail -n +2 nguser/rejects.csv | wc -l) -eq 1 && grep -q '\"pcap.unsupported_link_packets\":' nguser/run.json && test \$(tail -n +2 nguser/vehicles.csv | wc -l) -gt 10"
+else
+    fail "gen808 / pcap2ng for the pcapng cases"
+fi
+
 echo
 if [ "$fails" -eq 0 ]; then echo "cli: all passed"; else echo "cli: $fails failed"; fi
 [ "$fails" -eq 0 ]
