@@ -273,6 +273,20 @@ static void next_block(pcapng *p)
     p->block_off = p->off;
 }
 
+/* Copy into dst (holding *have of `want` bytes) what the input b[*i..n)
+ * has of the rest; the file offset follows.  True once dst is full. */
+static bool gather(pcapng *p, uint8_t *dst, size_t *have, size_t want, const uint8_t *b, size_t n, size_t *i)
+{
+    size_t take = want - *have;
+    if (take > n - *i)
+        take = n - *i;
+    memcpy(dst + *have, b + *i, take);
+    *have += take;
+    *i += take;
+    p->off += take;
+    return *have == want;
+}
+
 size_t pcapng_feed(pcapng *p, const void *buf, size_t n)
 {
     const uint8_t *b = buf;
@@ -282,14 +296,7 @@ size_t pcapng_feed(pcapng *p, const void *buf, size_t n)
         case PH_PREFIX: {
             if (p->npre == 0)
                 p->block_off = p->off;
-            size_t take = p->want - p->npre;
-            if (take > n - i)
-                take = n - i;
-            memcpy(p->pre + p->npre, b + i, take);
-            p->npre += take;
-            i += take;
-            p->off += take;
-            if (p->npre < p->want)
+            if (!gather(p, p->pre, &p->npre, p->want, b, n, &i))
                 break;
             if (!p->sized) {
                 uint32_t t = (uint32_t)p->pre[0] | (uint32_t)p->pre[1] << 8 | (uint32_t)p->pre[2] << 16 |
@@ -318,15 +325,10 @@ size_t pcapng_feed(pcapng *p, const void *buf, size_t n)
             break;
         }
         case PH_DATA: {
-            size_t take = p->caplen - p->have;
-            if (take > n - i)
-                take = n - i;
-            memcpy(p->data + p->have, b + i, take);
-            p->have += take;
-            i += take;
-            p->off += take;
-            p->left -= take;
-            if (p->have == p->caplen)
+            size_t had = p->have;
+            bool full = gather(p, p->data, &p->have, p->caplen, b, n, &i);
+            p->left -= p->have - had;
+            if (full)
                 p->ph = p->left ? PH_SKIP : PH_TRAILER;
             break;
         }
@@ -340,14 +342,7 @@ size_t pcapng_feed(pcapng *p, const void *buf, size_t n)
             break;
         }
         case PH_TRAILER: {
-            size_t take = 4 - p->ntrailer;
-            if (take > n - i)
-                take = n - i;
-            memcpy(p->trailer + p->ntrailer, b + i, take);
-            p->ntrailer += take;
-            i += take;
-            p->off += take;
-            if (p->ntrailer < 4)
+            if (!gather(p, p->trailer, &p->ntrailer, 4, b, n, &i))
                 break;
             uint32_t again = rd32(p, p->trailer);
             if (again != p->total) {

@@ -172,17 +172,13 @@ static inline const char *number(const char *s, size_t n, int scale, int64_t *ou
     return num_fixed(s ? s : "", n, scale, out);
 }
 
-/* A whole number ("3", also Excel's "3.0"). */
+/* A whole number ("3", also Excel's "3.0"): digits alone on the fast
+ * path, the rest through num_whole. */
 static const char *whole(const char *s, size_t n, int64_t *out)
 {
-    int64_t v;
-    const char *why = number(s, n, 3, &v);
-    if (why)
-        return why;
-    if (v % 1000 != 0)
-        return "not a whole number";
-    *out = v / 1000;
-    return NULL;
+    if (s && fast_fixed(s, n, 0, out))
+        return NULL;
+    return num_whole(s ? s : "", n, out);
 }
 
 /* The length of an axle-list separator at s (0 when none). */

@@ -185,19 +185,6 @@ static void unneutralise(const char **s, size_t *n)
     }
 }
 
-/* A whole number (counts, seconds): "12" (Excel's "12.0" too). */
-static const char *whole(const char *s, size_t n, int64_t *out)
-{
-    int64_t v;
-    const char *why = num_fixed(s, n, 3, &v);
-    if (why)
-        return why;
-    if (v % 1000 != 0)
-        return "not a whole number";
-    *out = v / 1000;
-    return NULL;
-}
-
 /* "YYYY-MM-DD..." -> local day number. */
 static const char *day_of(const char *s, size_t n, int32_t *day)
 {
@@ -230,10 +217,10 @@ static const char *parse_field(reader *r, size_t k, const char *s, size_t n)
         buf_putc(&r->scratch, 0);
         return NULL;
     case K_COUNT: {
-        const char *why = whole(s, n, &v->i);
+        const char *why = num_whole(s, n, &v->i);
         return why ? why : v->i < 0 ? "a count below zero" : NULL;
     }
-    case K_INT: return whole(s, n, &v->i);
+    case K_INT: return num_whole(s, n, &v->i);
     case K_FIXED3: return num_fixed(s, n, 3, &v->i);
     case K_COLOR: {
         int c;

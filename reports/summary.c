@@ -433,20 +433,11 @@ static bool select_vehicles(summary *sm)
     sel_list *companies = &run->opt.companies;
     if (companies->n) {
         const char **known = xmalloc((sm->nv ? sm->nv : 1) * sizeof *known);
-        size_t nknown = 0;
-        u64map seen;
-        u64map_init(&seen);
-        for (size_t i = 0; i < sm->nv; i++) {
-            uint32_t c = sm->v[i].company;
-            if (sm->v[i].alias || !c || !*strtab_get(run->str, c))
-                continue;
-            uint32_t *slot = u64map_put(&seen, (uint64_t)c + 1, 0);
-            if (!*slot) {
-                *slot = 1;
-                known[nknown++] = strtab_get(run->str, c);
-            }
-        }
-        u64map_free(&seen);
+        uint32_t *ids = xmalloc((sm->nv ? sm->nv : 1) * sizeof *ids);
+        for (size_t i = 0; i < sm->nv; i++)
+            ids[i] = sm->v[i].alias ? 0 : sm->v[i].company;
+        size_t nknown = sel_distinct_names(run->str, ids, sm->nv, known);
+        free(ids);
         bool ok = nknown > 0 && sel_resolve_companies(companies, known, nknown, "summary", run->opt.quiet, stderr);
         if (!nknown)
             fprintf(stderr, "roadlog summary: --company '%s': neither the outputs nor a registry name any company "

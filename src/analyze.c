@@ -211,21 +211,12 @@ static void resolve_identities(rl_run *run)
 /* The registry's company names (for --company), distinct. */
 static const char **registry_companies(const rl_run *run, size_t *n)
 {
+    uint32_t *ids = xmalloc((run->reg.n ? run->reg.n : 1) * sizeof *ids);
     const char **names = xmalloc((run->reg.n ? run->reg.n : 1) * sizeof *names);
-    u64map seen;
-    u64map_init(&seen);
-    *n = 0;
-    for (size_t i = 0; i < run->reg.n; i++) {
-        uint32_t c = run->reg.e[i].company;
-        if (!c || *strtab_get(run->str, c) == 0)
-            continue;
-        uint32_t *slot = u64map_put(&seen, (uint64_t)c + 1, 0);
-        if (!*slot) {
-            *slot = 1;
-            names[(*n)++] = strtab_get(run->str, c);
-        }
-    }
-    u64map_free(&seen);
+    for (size_t i = 0; i < run->reg.n; i++)
+        ids[i] = run->reg.e[i].company;
+    *n = sel_distinct_names(run->str, ids, run->reg.n, names);
+    free(ids);
     return names;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "plate.h"
+#include "u64map.h"
 #include "util.h"
 
 static void rejoin(sel_list *l)
@@ -199,6 +200,24 @@ static void list_names(FILE *msg, const char *const *known, const size_t *idx, s
 }
 
 /* ---- companies ---- */
+
+size_t sel_distinct_names(const strtab *str, const uint32_t *ids, size_t n, const char **out)
+{
+    u64map seen;
+    u64map_init(&seen);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!ids[i] || !*strtab_get(str, ids[i]))
+            continue;
+        uint32_t *slot = u64map_put(&seen, (uint64_t)ids[i] + 1, 0);
+        if (!*slot) {
+            *slot = 1;
+            out[k++] = strtab_get(str, ids[i]);
+        }
+    }
+    u64map_free(&seen);
+    return k;
+}
 
 bool sel_resolve_companies(sel_list *l, const char *const *known, size_t nknown, const char *cmd, bool quiet,
                            FILE *msg)

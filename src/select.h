@@ -28,6 +28,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "strtab.h"
+
 typedef struct sel_list {
     char **v;
     size_t n;
@@ -41,6 +43,10 @@ const char *sel_add_plates(sel_list *l, const char *arg, char *why, size_t cap);
 void sel_add_names(sel_list *l, const char *arg);
 bool sel_has(const sel_list *l, const char *s);
 void sel_free(sel_list *l);
+
+/* The distinct, non-empty names among n string ids (0 = none), in first
+ * seen order, into out (room for n); returns how many. */
+size_t sel_distinct_names(const strtab *str, const uint32_t *ids, size_t n, const char **out);
 
 /* Replace each company of l by the known name it stands for: the same
  * name, else the one known name containing it (a note on msg unless
