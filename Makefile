@@ -7,7 +7,7 @@ OPT     ?= -O2
 CFLAGS  ?=
 WARN     = -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 BASEFLAGS = -std=c11 -g $(OPT) $(WARN) -D_GNU_SOURCE -Isrc -Iparsers -Ireports
-LIBS     = -lcsv -lisal -lz -lpcap -lxlsxwriter -lcrypto -ljansson -lm
+LIBS     = -lcsv -lisal -lz -lpcap -lxlsxwriter -lcrypto -ljansson -llz4 -lm -lpthread
 SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 # Debian packages the build and the tests need (installed by `make deps`).
@@ -18,6 +18,8 @@ LIB_SRC  = $(filter-out src/main.c $(EXCLUDE),$(SRC))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 TESTS    = $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 TOOLS    = $(BUILD)/fixtures/genfleet $(patsubst fixtures/%.c,$(BUILD)/fixtures/%,$(filter-out fixtures/genfleet.c,$(wildcard fixtures/gen*.c)))
+# Benchmark programs (tests/bench_*.c), built with every tool so they cannot rot unseen
+BENCHES  = $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/bench_*.c))
 
 .PHONY: all deps test unit integration browser asan bench demo fuzz clean tools
 all: roadlog
@@ -44,7 +46,11 @@ $(BUILD)/fixtures/%: fixtures/%.c $(BUILD)/libroadlog.a
 	@mkdir -p $(dir $@)
 	$(CC) $(BASEFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libroadlog.a $(LIBS)
 
-tools: $(TOOLS)
+$(BUILD)/tests/bench_%: tests/bench_%.c $(BUILD)/libroadlog.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libroadlog.a $(LIBS)
+
+tools: $(TOOLS) $(BENCHES)
 
 -include $(LIB_OBJ:.o=.d) $(BUILD)/src/main.d
 
@@ -56,7 +62,7 @@ deps:
 unit: $(TESTS)
 	@sh tests/run_unit.sh $(TESTS)
 
-integration: $(BUILD)/roadlog tools
+integration: $(BUILD)/roadlog tools $(BUILD)/tests/test_jt808
 	@sh tests/integration.sh $(BUILD)/roadlog $(BUILD)/fixtures
 	@sh tests/baddata.sh $(BUILD)/roadlog
 	@sh tests/cli.sh $(BUILD)/roadlog $(BUILD)/fixtures

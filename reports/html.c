@@ -902,7 +902,7 @@ static void vehicle_body(FILE *f, const hctx *h, size_t r)
         tu_format_day(days[k], dayname);
         fprintf(f, "<h3>%s</h3>", dayname);
         tracksample_view sv;
-        if (!tracksample_day(run, vidx, days[k], &sv) || sv.n == 0) {
+        if (!tracksample_day(run->samples, vidx, days[k], &sv) || sv.n == 0) {
             fprintf(f, "<p class=\"small\">%s</p>\n", l->no_sample);
             continue;
         }

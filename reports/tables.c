@@ -104,8 +104,8 @@ bool report_vehicle_days_csv(const rl_run *run, const char *path)
                     "last_time,rests,longest_stint_s,accepted,gap_km,weighings,heaviest_gross_kg,worst_excess_kg");
     /* vdays are grouped by vehicle in analysis order, which is the output
      * order, and sorted by day within a vehicle */
-    for (size_t i = 0; i < run->nvdays; i++) {
-        const rl_vday *d = &run->vdays[i];
+    for (size_t i = 0; i < run->vdays.n; i++) {
+        const rl_vday *d = &run->vdays.d[i];
         const rl_vehicle *v = vtable_at(run->vt, d->vehicle);
         char day[11];
         tu_format_day(d->day, day);

@@ -3,6 +3,7 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,11 @@ static const cli_optdoc optdocs[] = {
     {"lang", "zh|en", C_ANALYZE | C_SUMMARY, "language of report.html / summary.html (default from the locale)"},
     {"excel-csv", NULL, C_ANALYZE | C_SUMMARY, "write CSV with a UTF-8 BOM so Excel shows Chinese text"},
     {"repeat", "N", C_SUMMARY, "repeat offenders have at least N events (default 3)"},
+    {"threads", "N", C_ANALYZE, "cores to use (default: the CPUs roadlog may run on; 1: one thread)"},
+    {"memory", "SIZE", C_ANALYZE,
+     "budget for buffered records (512M, 4G; default 4G or half the RAM);\n"
+     "past it sorted runs spill to --tmp"},
+    {"tmp", "DIR", C_ANALYZE, "where spills go (default $TMPDIR, else /tmp)"},
     {"strict", NULL, C_ANALYZE | C_DECODE | C_SUMMARY,
      "stop at the first bad record (summary: damaged line) with exit 1"},
     {"quiet", NULL, C_ANALYZE | C_DECODE | C_SUMMARY, "no progress bar, notes, warnings or summary on stderr"},
@@ -301,10 +307,36 @@ static const char *option_name(const struct option *longopts, int val)
     return "?";
 }
 
+bool cli_parse_size(const char *s, uint64_t *out)
+{
+    /* digits, then K, M, G or T (powers of 1024, an optional B or iB) */
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(s, &end, 10);
+    if (end == s || errno || *s == '-')
+        return false;
+    unsigned shift = 0;
+    switch (*end) {
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
+    case 't': case 'T': shift = 40; end++; break;
+    default: break;
+    }
+    if (shift && *end == 'i')
+        end++;
+    if (*end == 'B' || *end == 'b')
+        end++;
+    if (*end || n > (UINT64_MAX >> shift))
+        return false;
+    *out = (uint64_t)n << shift;
+    return true;
+}
+
 int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args, int *nargs)
 {
     enum { O_REGISTRY = 256, O_RULES, O_TZ, O_OUT, O_FORMAT, O_COMPANY, O_PLATE, O_FROM, O_TO, O_STRICT, O_QUIET,
-           O_PORT, O_LANG, O_EXCEL, O_REPEAT, O_DETECT, O_HELP, O_REQUIRE_REGISTRY };
+           O_PORT, O_LANG, O_EXCEL, O_REPEAT, O_DETECT, O_HELP, O_REQUIRE_REGISTRY, O_THREADS, O_MEMORY, O_TMP };
     static const struct option longopts[] = {
         {"registry", required_argument, 0, O_REGISTRY}, {"rules", required_argument, 0, O_RULES},
         {"tz", required_argument, 0, O_TZ},             {"out", required_argument, 0, O_OUT},
@@ -315,6 +347,8 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
         {"lang", required_argument, 0, O_LANG},         {"excel-csv", no_argument, 0, O_EXCEL},
         {"repeat", required_argument, 0, O_REPEAT},     {"detect", required_argument, 0, O_DETECT},
         {"help", no_argument, 0, O_HELP},               {"require-registry", no_argument, 0, O_REQUIRE_REGISTRY},
+        {"threads", required_argument, 0, O_THREADS},   {"memory", required_argument, 0, O_MEMORY},
+        {"tmp", required_argument, 0, O_TMP},
         {0, 0, 0, 0},
     };
     const cli_command *command = command_named(cmd);
@@ -437,6 +471,24 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
             run->opt.repeat = (int)n;
             break;
         }
+        case O_THREADS: {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end || end == optarg || n < 1 || n > 1024) {
+                fprintf(stderr, "roadlog %s: --threads '%s': expected a number of threads, 1 to 1024\n", cmd, optarg);
+                return EXIT_USAGE;
+            }
+            run->opt.threads = (unsigned)n;
+            break;
+        }
+        case O_MEMORY:
+            if (!cli_parse_size(optarg, &run->opt.memory) || run->opt.memory < (1u << 20)) {
+                fprintf(stderr, "roadlog %s: --memory '%s': expected a size of 1M or more, like 512M or 4G\n", cmd,
+                        optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case O_TMP: run->opt.tmp_dir = optarg; break;
         case 'h':
         case O_HELP:
             if (!cli_help(stdout, cmd))

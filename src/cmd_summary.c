@@ -12,7 +12,7 @@
 
 #include "analyze.h"
 #include "cli.h"
-#include "dispatch.h"
+#include "ingest.h"
 #include "summary.h"
 #include "util.h"
 
@@ -36,7 +36,7 @@ int cmd_summary(int argc, char **argv)
     if (run.opt.registry_path) {
         rl_sink sink;
         analyze_sink(&run, &sink);
-        if (!dispatch_input(&run, run.opt.registry_path, &sink, WANT_REGISTRY)) {
+        if (!ingest_input(&run, run.opt.registry_path, &sink, WANT_REGISTRY)) {
             run_free(&run);
             return EXIT_INPUT;
         }

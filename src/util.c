@@ -3,10 +3,11 @@
  */
 #include "util.h"
 
+#include <errno.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -194,4 +195,22 @@ const char *out_dir_problem(const char *dir, char *why, size_t cap)
     }
     free(p);
     return problem;
+}
+
+_Noreturn void die(const char *what)
+{
+    fprintf(stderr, "roadlog: %s\n", what);
+    exit(3);
+}
+
+unsigned cpus_available(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+        int n = CPU_COUNT(&set);
+        if (n > 0)
+            return (unsigned)n;
+    }
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1;
 }
