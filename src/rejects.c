@@ -18,7 +18,7 @@ bool run_open_rejects(rl_run *run, const char *path)
         run->rejects = csvw_open(path, run->opt.excel_csv);
     } else {
         char err[256];
-        run->rejects = tmp_stream(err, sizeof err);
+        run->rejects = tmp_stream(run->opt.tmp_dir, err, sizeof err);
         if (run->rejects && run->opt.excel_csv)
             fputs("\xEF\xBB\xBF", run->rejects);
     }

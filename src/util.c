@@ -117,9 +117,10 @@ bool make_dirs(const char *path)
     return ok && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-FILE *tmp_stream(char *err, size_t cap)
+FILE *tmp_stream(const char *dir, char *err, size_t cap)
 {
-    const char *dir = getenv("TMPDIR");
+    if (!dir || !*dir)
+        dir = getenv("TMPDIR");
     if (!dir || !*dir)
         dir = "/tmp";
     rl_buf p = {0};

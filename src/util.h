@@ -50,9 +50,9 @@ bool make_dirs(const char *path);
  * creating nothing: NULL, or the reason (as the later failure would say
  * it). */
 const char *out_dir_problem(const char *dir, char *why, size_t cap);
-/* An anonymous temporary file in $TMPDIR (else /tmp), removed when
- * closed; NULL with the reason in err. */
-FILE *tmp_stream(char *err, size_t cap);
+/* An anonymous temporary file in dir (NULL: $TMPDIR, else /tmp), removed
+ * when closed; NULL with the reason in err. */
+FILE *tmp_stream(const char *dir, char *err, size_t cap);
 /* Copy all of `from` (rewound) to `to`; false on a read or write error. */
 bool copy_stream(FILE *from, FILE *to);
 
