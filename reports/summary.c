@@ -693,7 +693,8 @@ size_t summary_repeat_drivers(const summary *sm, sm_driver **out)
     for (size_t i = 0; i < nd; i++)
         if (d[i].events >= (uint32_t)n)
             d[k++] = d[i];
-    qsort_r(d, k, sizeof *d, drivers_desc, (void *)sm);
+    if (k > 1) /* d is NULL when no event names a driver */
+        qsort_r(d, k, sizeof *d, drivers_desc, (void *)sm);
     u64map_free(&idx);
     u64map_free(&pairs);
     *out = d;

@@ -170,8 +170,7 @@ int cmd_analyze(int argc, char **argv)
     /* every file of --out is written as NAME.part and renamed at the end,
      * so a run that fails or is stopped leaves --out as it was */
     outfiles_guard();
-    if (!run_open_rejects(&run, NULL)) {
-        fprintf(stderr, "roadlog analyze: cannot create a temporary file for rejects.csv: %s\n", strerror(errno));
+    if (!run_open_rejects(&run, NULL)) { /* the reason is said */
         run_free(&run);
         return EXIT_INPUT;
     }

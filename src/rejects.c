@@ -17,8 +17,10 @@ bool run_open_rejects(rl_run *run, const char *path)
     if (path) {
         run->rejects = csvw_open(path, run->opt.excel_csv);
     } else {
-        char err[256];
+        char err[512];
         run->rejects = tmp_stream(run->opt.tmp_dir, err, sizeof err);
+        if (!run->rejects)
+            fprintf(stderr, "roadlog: %s\n", err);
         if (run->rejects && run->opt.excel_csv)
             fputs("\xEF\xBB\xBF", run->rejects);
     }

@@ -134,14 +134,14 @@ FILE *tmp_stream(const char *dir, char *err, size_t cap)
             close(fd);
     }
     if (!f)
-        snprintf(err, cap, "cannot create a temporary file in %s: %s", dir, strerror(errno));
+        snprintf(err, cap, "cannot write temporary data to %s: %s", dir, strerror(errno)); /* RUNS.md §1 */
     buf_free(&p);
     return f;
 }
 
 bool copy_stream(FILE *from, FILE *to)
 {
-    if (fflush(from) != 0 || fseek(from, 0, SEEK_SET) != 0)
+    if (ferror(from) || fflush(from) != 0 || fseek(from, 0, SEEK_SET) != 0)
         return false;
     char buf[1 << 16];
     size_t n;
