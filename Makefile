@@ -21,7 +21,7 @@ TOOLS    = $(BUILD)/fixtures/genfleet $(patsubst fixtures/%.c,$(BUILD)/fixtures/
 # Benchmark programs (tests/bench_*.c), built with every tool so they cannot rot unseen
 BENCHES  = $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/bench_*.c))
 
-.PHONY: all deps test unit integration browser asan bench demo fuzz clean tools
+.PHONY: all deps test unit integration threads browser asan tsan bench demo fuzz clean tools
 all: roadlog
 
 roadlog: $(BUILD)/roadlog
@@ -67,6 +67,10 @@ integration: $(BUILD)/roadlog tools $(BUILD)/tests/test_jt808
 	@sh tests/baddata.sh $(BUILD)/roadlog
 	@sh tests/cli.sh $(BUILD)/roadlog $(BUILD)/fixtures
 
+# one run however it is cut: --threads, --memory, byte ranges, temporary files
+threads: $(BUILD)/roadlog tools
+	@sh tests/threads.sh $(BUILD)/roadlog $(BUILD)/fixtures
+
 # report.html and summary.html rendered in headless chromium
 browser: $(BUILD)/roadlog tools
 	@sh tests/browser.sh $(BUILD)/roadlog
@@ -75,12 +79,18 @@ browser: $(BUILD)/roadlog tools
 # integration again under ASan + UBSan, then a short smoke run of every
 # fuzz target.
 test: deps
-	$(MAKE) unit integration browser
+	$(MAKE) unit integration threads browser
 	$(MAKE) asan
+	$(MAKE) tsan
 	@sh tests/fuzz.sh smoke
 
 asan:
 	$(MAKE) BUILD=build-asan OPT=-O1 CFLAGS="$(SAN)" unit integration
+
+# the parallel paths under ThreadSanitizer (a shorter threads.sh)
+tsan:
+	$(MAKE) BUILD=build-tsan OPT=-O1 CFLAGS="-fsanitize=thread -fno-omit-frame-pointer" build-tsan/roadlog tools
+	@TSAN_OPTIONS="halt_on_error=1 exitcode=66" sh tests/threads.sh build-tsan/roadlog build-tsan/fixtures quick
 
 bench: deps
 	$(MAKE) roadlog tools
@@ -94,4 +104,4 @@ demo: deps
 	@sh fixtures/demo.sh $(BUILD)/roadlog $(BUILD)/fixtures
 
 clean:
-	rm -rf build build-asan build-fuzz roadlog roadlog-out
+	rm -rf build build-asan build-tsan build-fuzz roadlog roadlog-out

@@ -129,7 +129,7 @@ static void on_position(void *ud, const rl_position *p)
         f.driver_flags |= FIX_INVALID;
     size_t grew = vehicle_add_fix(v, &f);
     if (grew && run->spill && spill_charge(run->spill, &run->fix_bytes, grew))
-        spill_out(run->spill, run->vt, run->str, &run->fix_bytes);
+        spill_out(run->spill, run->vt, run->str, &run->fix_bytes, run->spill_owner);
 }
 
 static void on_weighing(void *ud, const rl_weighing *w)
@@ -183,6 +183,7 @@ static rl_run *shadow_open(void *ud, rl_run *run, rl_sink *sink)
     s->started = run->started;
     s->started_wall = run->started_wall;
     s->spill = run->spill;
+    s->spill_owner = run->spill ? spill_owner(run->spill) : 0;
     analyze_sink(s, sink);
     return s;
 }
@@ -193,7 +194,7 @@ static void shadow_done(void *ud, rl_run *s)
 {
     (void)ud;
     if (s->spill && spill_at_end(s->spill, s->fix_bytes))
-        spill_out(s->spill, s->vt, s->str, &s->fix_bytes);
+        spill_out(s->spill, s->vt, s->str, &s->fix_bytes, s->spill_owner);
 }
 
 /* A fix's driver is an id of the shadow's strings: the run's from here. */
@@ -248,6 +249,11 @@ static void shadow_close(void *ud, rl_run *run, rl_run *s, bool keep)
         run->filtered += s->filtered;
         run->rejected += s->rejected;
         run->registration_conflicts += s->registration_conflicts;
+    } else {
+        /* what it spilled goes with it */
+        spill_forget(s->spill, s->spill_owner);
+        if (s->spill)
+            spill_release(s->spill, &s->fix_bytes);
     }
     counters_free(&s->counters);
     free(s->inputs); /* the names and messages are the run's, or moved */
@@ -465,24 +471,31 @@ static void hook_point(void *ud, const rl_fix *f, point_kind k)
 static void account_interval(vehicle_pass *p, const rl_interval *iv)
 {
     int32_t tz = p->cx.tz;
+    int64_t mm = vdays_mm(iv->dist_km);
     if (iv->gap) {
         rl_vday *d = vdays_get(p->cx.days, p->cx.vidx, tu_local_day(iv->b.time, tz));
         d->gaps++;
-        d->distance_km += iv->dist_km;
-        d->gap_km += iv->dist_km;
+        d->distance_mm += mm;
+        d->gap_mm += mm;
     }
+    /* split at midnight in proportion to time, the last part taking what
+     * rounding left, so the parts add up to the interval */
+    int64_t left = mm;
     for (int64_t t = iv->a.time; t < iv->b.time;) {
         int64_t day = tu_local_day(t, tz);
         int64_t next_midnight = (day + 1) * RL_DAY_S - tz;
         int64_t seg_end = next_midnight < iv->b.time ? next_midnight : iv->b.time;
         rl_vday *d = vdays_get(p->cx.days, p->cx.vidx, day);
-        if (!iv->gap)
-            d->distance_km += iv->dist_km * (double)(seg_end - t) / (double)iv->dt;
+        if (!iv->gap) {
+            int64_t part = seg_end == iv->b.time ? left : (int64_t)llround((double)mm * (double)(seg_end - t) / (double)iv->dt);
+            d->distance_mm += part;
+            left -= part;
+        }
         if (iv->driving)
             d->driving_s += seg_end - t;
         t = seg_end;
     }
-    p->cx.vs->distance_km += iv->dist_km;
+    p->cx.vs->distance_mm += mm;
     if (iv->driving)
         p->cx.vs->driving_s += iv->dt;
 }

@@ -114,6 +114,7 @@ typedef struct rl_run {
     ts_store *samples;       /* tracksample.c: track samples for report.html */
     struct spill *spill;     /* spill.c: the memory budget, shared by every reader */
     uint64_t fix_bytes;      /* bytes of fix chunks this run's readers hold (spill_charge) */
+    uint32_t spill_owner;    /* tag of the blocks this run spills (spill_out) */
     struct jt808_session *jt808_session; /* parsers/jt808.c: terminals' state across inputs */
 } rl_run;
 

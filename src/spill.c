@@ -33,6 +33,7 @@ typedef struct {
     uint32_t n;              /* fixes */
     uint64_t offset;
     uint32_t clen;           /* compressed bytes */
+    uint32_t owner;          /* the reader that wrote it (spill_forget) */
 } block_ref;
 
 typedef struct {
@@ -55,6 +56,7 @@ struct spill {
     size_t nlists;
     uint32_t *driver_map;        /* after spill_settle: str id -> the run's id */
     size_t ndriver_map;
+    atomic_uint owners;          /* spill_owner */
 };
 
 spill *spill_new(uint64_t budget, const char *tmp_dir, unsigned readers)
@@ -65,6 +67,7 @@ spill *spill_new(uint64_t budget, const char *tmp_dir, unsigned readers)
     const char *dir = tmp_dir && *tmp_dir ? tmp_dir : getenv("TMPDIR");
     sp->dir = xstrdup(dir && *dir ? dir : "/tmp");
     atomic_init(&sp->held, 0);
+    atomic_init(&sp->owners, 1);
     pthread_mutex_init(&sp->lock, NULL);
     sp->str = strtab_new();
     u64map_init(&sp->keys);
@@ -100,6 +103,12 @@ bool spill_charge(spill *sp, uint64_t *own, uint64_t bytes)
      * at once; the other half for readers done and waiting to be put
      * together (spill_at_end) */
     return held > sp->budget || *own > sp->budget / 2 / sp->readers;
+}
+
+void spill_release(spill *sp, uint64_t *own)
+{
+    atomic_fetch_sub_explicit(&sp->held, *own, memory_order_relaxed);
+    *own = 0;
 }
 
 bool spill_at_end(const spill *sp, uint64_t own)
@@ -166,7 +175,25 @@ static void write_all(spill *sp, int fd, const void *p, size_t n)
     }
 }
 
-void spill_out(spill *sp, vtable *vt, const strtab *str, uint64_t *own)
+uint32_t spill_owner(spill *sp) { return atomic_fetch_add(&sp->owners, 1); }
+
+void spill_forget(spill *sp, uint32_t owner)
+{
+    if (!sp || !owner)
+        return;
+    pthread_mutex_lock(&sp->lock);
+    for (size_t i = 0; i < sp->nlists; i++) {
+        block_list *l = &sp->lists[i];
+        size_t k = 0;
+        for (size_t j = 0; j < l->n; j++)
+            if (l->b[j].owner != owner)
+                l->b[k++] = l->b[j];
+        l->n = k;
+    }
+    pthread_mutex_unlock(&sp->lock);
+}
+
+void spill_out(spill *sp, vtable *vt, const strtab *str, uint64_t *own, uint32_t owner)
 {
     int fd = new_file(sp);
     pthread_mutex_lock(&sp->lock);
@@ -214,7 +241,7 @@ void spill_out(spill *sp, vtable *vt, const strtab *str, uint64_t *own)
                 die("cannot compress temporary data");
             write_all(sp, fd, cbuf, (size_t)clen);
             pthread_mutex_lock(&sp->lock);
-            list_add(list_for(sp, label, v->color, v->by_phone), (block_ref){file, n, offset, (uint32_t)clen});
+            list_add(list_for(sp, label, v->color, v->by_phone), (block_ref){file, n, offset, (uint32_t)clen, owner});
             sp->written += (uint64_t)clen;
             pthread_mutex_unlock(&sp->lock);
             offset += (uint64_t)clen;

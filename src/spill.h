@@ -40,13 +40,20 @@ void spill_free(spill *sp);
 /* A reader buffered `bytes` more (its own count in *own): true when it
  * should spill what it holds now. */
 bool spill_charge(spill *sp, uint64_t *own, uint64_t bytes);
+/* A reader's buffered fixes were freed (a reading thrown away). */
+void spill_release(spill *sp, uint64_t *own);
 /* A reader is done: true when what it still holds should go too (the
  * readers together are past half the budget). */
 bool spill_at_end(const spill *sp, uint64_t own);
 /* Write every buffered fix of the table's vehicles (strings of `str`) to
  * a new temporary file and free them; the vehicles count them in
- * nspilled.  *own goes back to 0.  Thread-safe. */
-void spill_out(spill *sp, vtable *vt, const strtab *str, uint64_t *own);
+ * nspilled.  *own goes back to 0.  `owner` tags the blocks with the
+ * reader that wrote them (spill_owner; 0 for the run itself), so that a
+ * reading thrown away (a byte range a quoted row ran into) takes its
+ * blocks with it (spill_forget).  Thread-safe. */
+void spill_out(spill *sp, vtable *vt, const strtab *str, uint64_t *own, uint32_t owner);
+uint32_t spill_owner(spill *sp);
+void spill_forget(spill *sp, uint32_t owner);
 
 /* After reading, single-threaded: the blocks of vehicle `from` belong to
  * vehicle `to` (an identity resolved: terminal to plate, unknown colour
