@@ -135,3 +135,37 @@ bool report_vehicle_days_csv(const rl_run *run, const char *path)
     }
     return finish(f);
 }
+
+bool report_driver_segments(const rl_run *run, const char *path)
+{
+    /* RUNS.md §3: fatigue follows drivers across vehicles, so `merge`
+     * walks each driver's timeline again from every part's segments.
+     * Times in UTC seconds: a file for roadlog, exact. */
+    FILE *f = csvw_open(path, false);
+    if (!f)
+        return false;
+    csvw w;
+    csvw_init(&w, f);
+    csvw_header(&w, "driver,plate,plate_color,start,end,npoints,start_lon,start_lat,end_lon,end_lat,source");
+    for (size_t i = 0; i < run->segs.n; i++) {
+        const fatigue_seg *g = &run->segs.s[i];
+        const rl_vehicle *v = vtable_at(run->vt, g->vehicle);
+        if (!v || !v->selected)
+            continue;
+        char src[512];
+        run_format_origin(run, g->origin, src, sizeof src);
+        csvw_text(&w, (g->key & FATIGUE_NO_DRIVER) ? "" : strtab_get(run->str, (uint32_t)g->key));
+        csvw_text(&w, run_vehicle_label(run, v));
+        csvw_int(&w, v->color);
+        csvw_int(&w, g->start);
+        csvw_int(&w, g->end);
+        csvw_int(&w, g->npoints);
+        csvw_fixed(&w, g->lon0, 6);
+        csvw_fixed(&w, g->lat0, 6);
+        csvw_fixed(&w, g->lon1, 6);
+        csvw_fixed(&w, g->lat1, 6);
+        csvw_text(&w, src);
+        csvw_end(&w);
+    }
+    return finish(f);
+}

@@ -14,7 +14,7 @@
 
 /* ---- what each subcommand takes: one table for parsing and --help ---- */
 
-enum { C_ANALYZE = 1, C_DECODE = 2, C_SUMMARY = 4, C_RULES = 8, C_ALL = 15 };
+enum { C_ANALYZE = 1, C_DECODE = 2, C_SUMMARY = 4, C_RULES = 8, C_MERGE = 16, C_ALL = 31 };
 
 typedef struct {
     const char *name;
@@ -57,6 +57,14 @@ static const cli_command commands[] = {
      "      --out 2026-11-summary/ daily/\n",
      "nothing could be read, no data in the period, a --plate or --company that\n"
      "     matches no vehicle, a damaged line under --strict, an output that cannot be written"},
+    {"merge", C_MERGE, "[OPTIONS] --out OUT DIR...", "one output from parts or a --resume chain",
+     "Combines outputs of `roadlog analyze` (parts of one run, or the runs of a --resume\n"
+     "chain) into one output, as one run over all the data would have written it\n"
+     "(RUNS.md §2-3): the latest version of each event, withdrawn ones dropped, drivers'\n"
+     "fatigue walked again across parts, tables combined, every file analyze writes.\n",
+     "roadlog merge --out OUT/all OUT/part-*\n",
+     "an output cannot be read, outputs analysed with other rules or zones,\n"
+     "     an output that cannot be written"},
     {"rules", C_RULES, "[--rules FILE]", "print the rules in force (rules-file syntax)",
      "Prints every rule id with the value in force (the default of RULES.md, or what\n"
      "--rules FILE sets) and its legal basis, in the syntax a rules file takes.\n",
@@ -79,8 +87,9 @@ static const cli_optdoc optdocs[] = {
      "checking it as class 'other'"},
     {"rules", "FILE", C_ANALYZE | C_RULES, "override rules (id = value; see `roadlog rules`)"},
     {"tz", "+HH:MM", C_ANALYZE | C_DECODE | C_SUMMARY, "analysis time zone (default +08:00)"},
-    {"out", "DIR", C_ANALYZE | C_SUMMARY, "output folder (default roadlog-out)"},
-    {"format", "LIST", C_ANALYZE, "outputs: csv,jsonl,html,xlsx,geojson (default all)"},
+    {"out", "DIR", C_ANALYZE | C_SUMMARY | C_MERGE, "output folder (default roadlog-out)"},
+    {"resume", "DIR", C_ANALYZE, "go on from an earlier run's output (its carry/, RUNS.md §2)"},
+    {"format", "LIST", C_ANALYZE | C_MERGE, "outputs: csv,jsonl,html,xlsx,geojson (default all)"},
     {"detect", "LIST", C_ANALYZE, "detectors: speeding,fatigue,night_ban,gap,weigh (default all)"},
     {"company", "NAME", C_ANALYZE | C_SUMMARY,
      "only this company's vehicles (业户名称; the whole name, or a part of\n"
@@ -89,8 +98,9 @@ static const cli_optdoc optdocs[] = {
     {"from", "TIME", C_ANALYZE | C_DECODE | C_SUMMARY, "only data at or after TIME (YYYY-MM-DD[ HH:MM:SS])"},
     {"to", "TIME", C_ANALYZE | C_DECODE | C_SUMMARY, "only data at or before TIME (a bare date: through its end)"},
     {"port", "N", C_ANALYZE | C_DECODE, "pcap: only TCP/UDP traffic on port N"},
-    {"lang", "zh|en", C_ANALYZE | C_SUMMARY, "language of report.html / summary.html (default from the locale)"},
-    {"excel-csv", NULL, C_ANALYZE | C_SUMMARY, "write CSV with a UTF-8 BOM so Excel shows Chinese text"},
+    {"lang", "zh|en", C_ANALYZE | C_SUMMARY | C_MERGE,
+     "language of report.html / summary.html (default from the locale)"},
+    {"excel-csv", NULL, C_ANALYZE | C_SUMMARY | C_MERGE, "write CSV with a UTF-8 BOM so Excel shows Chinese text"},
     {"repeat", "N", C_SUMMARY, "repeat offenders have at least N events (default 3)"},
     {"threads", "N", C_ANALYZE, "cores to use (default: the CPUs roadlog may run on; 1: one thread)"},
     {"memory", "SIZE", C_ANALYZE,
@@ -99,7 +109,8 @@ static const cli_optdoc optdocs[] = {
     {"tmp", "DIR", C_ANALYZE, "where spills go (default $TMPDIR, else /tmp)"},
     {"strict", NULL, C_ANALYZE | C_DECODE | C_SUMMARY,
      "stop at the first bad record (summary: damaged line) with exit 1"},
-    {"quiet", NULL, C_ANALYZE | C_DECODE | C_SUMMARY, "no progress bar, notes, warnings or summary on stderr"},
+    {"quiet", NULL, C_ANALYZE | C_DECODE | C_SUMMARY | C_MERGE,
+     "no progress bar, notes, warnings or summary on stderr"},
     {"help", NULL, C_ALL, "this help"},
 };
 #define NOPTDOCS (sizeof optdocs / sizeof optdocs[0])
@@ -336,7 +347,8 @@ bool cli_parse_size(const char *s, uint64_t *out)
 int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args, int *nargs)
 {
     enum { O_REGISTRY = 256, O_RULES, O_TZ, O_OUT, O_FORMAT, O_COMPANY, O_PLATE, O_FROM, O_TO, O_STRICT, O_QUIET,
-           O_PORT, O_LANG, O_EXCEL, O_REPEAT, O_DETECT, O_HELP, O_REQUIRE_REGISTRY, O_THREADS, O_MEMORY, O_TMP };
+           O_PORT, O_LANG, O_EXCEL, O_REPEAT, O_DETECT, O_HELP, O_REQUIRE_REGISTRY, O_THREADS, O_MEMORY, O_TMP,
+           O_RESUME };
     static const struct option longopts[] = {
         {"registry", required_argument, 0, O_REGISTRY}, {"rules", required_argument, 0, O_RULES},
         {"tz", required_argument, 0, O_TZ},             {"out", required_argument, 0, O_OUT},
@@ -348,7 +360,7 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
         {"repeat", required_argument, 0, O_REPEAT},     {"detect", required_argument, 0, O_DETECT},
         {"help", no_argument, 0, O_HELP},               {"require-registry", no_argument, 0, O_REQUIRE_REGISTRY},
         {"threads", required_argument, 0, O_THREADS},   {"memory", required_argument, 0, O_MEMORY},
-        {"tmp", required_argument, 0, O_TMP},
+        {"tmp", required_argument, 0, O_TMP},           {"resume", required_argument, 0, O_RESUME},
         {0, 0, 0, 0},
     };
     const cli_command *command = command_named(cmd);
@@ -489,6 +501,7 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
             }
             break;
         case O_TMP: run->opt.tmp_dir = optarg; break;
+        case O_RESUME: run->resumed_from = optarg; break;
         case 'h':
         case O_HELP:
             if (!cli_help(stdout, cmd))

@@ -30,6 +30,7 @@ void cli_time_problem(const char *s, char *why, size_t cap);
 
 int cmd_analyze(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 

@@ -7,14 +7,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "analyze.h"
 #include "cli.h"
 #include "ingest.h"
 #include "outfiles.h"
 #include "reports.h"
+#include "carry.h"
+#include "resume.h"
 #include "spill.h"
 #include "util.h"
+
+static char *out_path(const rl_run *run, const char *name)
+{
+    rl_buf b = {0};
+    buf_printf(&b, "%s/%s", run->opt.out_dir, name);
+    return b.p;
+}
 
 typedef bool (*writer)(const rl_run *, const char *);
 
@@ -54,6 +64,7 @@ static bool write_outputs(const rl_run *run)
         {FMT_CSV, "events.csv", report_events_csv},
         {FMT_CSV, "vehicles.csv", report_vehicles_csv},
         {FMT_CSV, "vehicle_days.csv", report_vehicle_days_csv},
+        {FMT_CSV, "drivers.seg", report_driver_segments},
     };
     enum { NALL = sizeof all / sizeof all[0] };
     output_job jobs[NALL];
@@ -177,6 +188,22 @@ int cmd_analyze(int argc, char **argv)
     rl_sink sink;
     analyze_sink(&run, &sink);
     run.spill = spill_new(run.opt.memory, run.opt.tmp_dir, run.opt.threads);
+    /* a --resume chain (RUNS.md §2): the carry read, and the one left */
+    run_new_id(run.run_id);
+    resume *rs = NULL;
+    char err[768];
+    if (run.resumed_from) {
+        bool usage;
+        rs = resume_open(&run, run.resumed_from, err, sizeof err, &usage);
+        if (!rs) {
+            fprintf(stderr, "roadlog analyze: --resume: %s\n", err);
+            outfiles_discard();
+            run_free(&run);
+            return usage ? EXIT_USAGE : EXIT_INPUT;
+        }
+        run.chain_seq = resume_chain_seq(rs) + 1;
+        snprintf(run.resumed_run_id, sizeof run.resumed_run_id, "%s", resume_prev_run_id(rs));
+    }
     int status = 0;
     if (run.opt.registry_path && !ingest_input(&run, run.opt.registry_path, &sink, WANT_REGISTRY))
         status = EXIT_INPUT;
@@ -191,18 +218,44 @@ int cmd_analyze(int argc, char **argv)
         status = EXIT_INPUT;
     if (!run.stop && !any_input_read(&run, first_input)) {
         fprintf(stderr, "roadlog analyze: no input could be read: nothing written to %s/\n", run.opt.out_dir);
+        resume_free(rs);
         run_free(&run);
         return EXIT_INPUT;
+    }
+    /* the carry the next run resumes from is written during the analysis
+     * (the folders made now, removed again if the selection is empty) */
+    struct stat st;
+    bool out_existed = stat(run.opt.out_dir, &st) == 0;
+    if (!make_dirs(run.opt.out_dir)) {
+        fprintf(stderr, "roadlog analyze: cannot create the output folder %s: %s\n", run.opt.out_dir,
+                strerror(errno));
+        run_free(&run);
+        return EXIT_INPUT;
+    }
+    {
+        char *cdir = out_path(&run, "carry");
+        outfiles_dir(cdir);
+        for (unsigned i = 0;; i++) {
+            char name[64];
+            if (!carry_file_name(run.opt.threads, i, name, sizeof name))
+                break;
+            free(outfiles_part(cdir, name));
+        }
+        run.resume = resume_for_output(rs, &run, cdir, run.opt.threads, err, sizeof err);
+        free(cdir);
+        if (!run.resume) {
+            fprintf(stderr, "roadlog analyze: cannot write the carry: %s\n", err);
+            outfiles_discard();
+            run_free(&run);
+            return EXIT_INPUT;
+        }
     }
     double t0 = run_clock();
     if (!run.stop && !analyze_finish(&run)) {
         fprintf(stderr, "roadlog analyze: nothing written to %s/\n", run.opt.out_dir);
-        run_free(&run);
-        return EXIT_INPUT;
-    }
-    if (!make_dirs(run.opt.out_dir)) {
-        fprintf(stderr, "roadlog analyze: cannot create the output folder %s: %s\n", run.opt.out_dir,
-                strerror(errno));
+        outfiles_discard();
+        if (!out_existed)
+            rmdir(run.opt.out_dir); /* made for the carry, empty again */
         run_free(&run);
         return EXIT_INPUT;
     }
@@ -210,6 +263,10 @@ int cmd_analyze(int argc, char **argv)
     if (!run.stop) {
         double t1 = run_clock();
         ok = write_outputs(&run);
+        if (!resume_finish(run.resume, &run)) {
+            fprintf(stderr, "roadlog analyze: cannot write %s/carry: %s\n", run.opt.out_dir, strerror(errno));
+            ok = false;
+        }
         /* ROADLOG_PHASES=1: where the time went, for the benchmarks */
         if (getenv("ROADLOG_PHASES"))
             fprintf(stderr, "roadlog: phases: read %.3f s, analyse %.3f s, write %.3f s\n", t_read, t1 - t0,
