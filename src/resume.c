@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "jt808.h"
 #include "run.h"
 #include "version.h"
 #include "strtab.h"
@@ -882,6 +883,17 @@ resume *resume_open(rl_run *run, const char *prev_dir, char *err, size_t errlen,
         if (!r.bad)
             run_register_terminal(run, phone, strlen(phone), plate, strlen(plate), color);
     }
+    uint32_t nj = cr_u32(&r);
+    if (nj > rest->n)
+        r.bad = true;
+    for (uint32_t i = 0; i < nj && !r.bad; i++) {
+        const char *phone = run_str(rs, run, cr_u32(&r));
+        const char *driver = run_str(rs, run, cr_u32(&r));
+        if (!run->jt808_session)
+            run->jt808_session = jt808_session_new();
+        if (!r.bad)
+            jt808_session_put_driver(run->jt808_session, phone, driver);
+    }
     /* what is left is the drivers: read at bind, when the vehicles are */
     if (r.bad) {
         snprintf(err, errlen, "%s: the carry is damaged (its strings and files cannot be read)", prev_dir);
@@ -966,6 +978,20 @@ resume *resume_for_output(resume *rs, rl_run *run, const char *carry_dir, unsign
     return rs;
 }
 
+typedef struct {
+    resume *rs;
+    cbuf b;
+    uint32_t n;
+} jdrv_ctx;
+
+static void put_terminal_driver(void *ud, const char *phone, const char *driver)
+{
+    jdrv_ctx *c = ud;
+    cb_u32(&c->b, cs_id(c->rs, phone));
+    cb_u32(&c->b, cs_id(c->rs, driver));
+    c->n++;
+}
+
 bool resume_finish(resume *rs, rl_run *run)
 {
     /* strings last seen first: the table is complete once the drivers are
@@ -988,6 +1014,13 @@ bool resume_finish(resume *rs, rl_run *run)
         cb_u32(&tail, cs_id(rs, strtab_get(run->str, packed >> 4)));
         cb_u8(&tail, (uint8_t)(packed & 15));
     }
+    /* the driver each JT/T 808 terminal last named (0x0702): its
+     * positions in the next dump are still theirs (FORMATS.md §2) */
+    jdrv_ctx jc = {rs, {0}, 0};
+    jt808_session_each_driver(run->jt808_session, put_terminal_driver, &jc);
+    cb_u32(&tail, jc.n);
+    cb_bytes(&tail, jc.b.p, jc.b.n);
+    cb_free(&jc.b);
     cb_u32(&tail, rs->ndrivers_out);
     cb_bytes(&tail, rs->drivers_out.p, rs->drivers_out.n);
     uint32_t ns = strtab_count(rs->cs);
