@@ -4,6 +4,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -123,12 +124,19 @@ FILE *tmp_stream(const char *dir, char *err, size_t cap)
         dir = getenv("TMPDIR");
     if (!dir || !*dir)
         dir = "/tmp";
+    /* O_TMPFILE: a file without a name, so nothing is left behind
+     * whatever happens (a SIGINT between mkstemp and unlink left one);
+     * mkstemp + unlink where the filesystem cannot */
     rl_buf p = {0};
-    buf_printf(&p, "%s/roadlog-XXXXXX", dir);
-    int fd = mkstemp(p.p);
+    int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        buf_printf(&p, "%s/roadlog-XXXXXX", dir);
+        fd = mkstemp(p.p);
+        if (fd >= 0)
+            unlink(p.p); /* gone when closed */
+    }
     FILE *f = NULL;
     if (fd >= 0) {
-        unlink(p.p); /* gone when closed, whatever happens */
         f = fdopen(fd, "w+");
         if (!f)
             close(fd);
