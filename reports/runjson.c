@@ -9,6 +9,7 @@
 #include "reports.h"
 #include "spill.h"
 #include "timeutil.h"
+#include "zones.h"
 
 #ifndef RL_VERSION
 #include "version.h"
@@ -105,6 +106,17 @@ bool report_run_json(const rl_run *run, const char *path, const char *command, i
             fputs("null", f);
         fputc('}', f);
     }
+    /* ZONES.md: each --zones file, its hash, the datum it was read in and
+     * how many zones it gave */
+    fputs("],\n\"zones\":[", f);
+    for (size_t i = 0; i < zones_nfiles(run->zones); i++) {
+        const zone_file_info *zf = zones_file(run->zones, i);
+        fputs(i ? ",\n  {" : "\n  {", f);
+        fputs("\"path\":", f);
+        json_str(f, zf->path);
+        fprintf(f, ",\"sha256\":\"%s\",\"coord\":\"%s\",\"zones\":%u}", zf->sha256, cc_datum_name(zf->coord),
+                zf->zones);
+    }
     fprintf(f, "],\n\"carried_inputs\":%zu,\n\"counts\":{", carried);
     kv_u(f, "positions", run->positions, false);
     kv_u(f, "weighings", run->weighings, true);
@@ -139,7 +151,7 @@ bool report_run_json(const rl_run *run, const char *path, const char *command, i
         char v[64];
         rules_format_value(&run->rules, (rule_id)k, v, sizeof v);
         fprintf(f, "%s\"%s\":", k ? "," : "", rule_name((rule_id)k));
-        if (k == R_NIGHT_WINDOW || k == R_NIGHT_BAN_WINDOW)
+        if (rule_is_text((rule_id)k))
             json_str(f, v);
         else
             fputs(v, f);

@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -29,6 +30,7 @@ void summary_init(summary *sm, rl_run *run)
     u64map_init(&sm->vmap);
     u64map_init(&sm->emap);
     u64map_init(&sm->dmap);
+    astats_init(&sm->alarms);
     sm->all_gap_km = sm->all_accepted = true;
 }
 
@@ -45,6 +47,7 @@ void summary_free(summary *sm)
     u64map_free(&sm->vmap);
     u64map_free(&sm->emap);
     u64map_free(&sm->dmap);
+    astats_free(&sm->alarms);
     memset(sm, 0, sizeof *sm);
 }
 
@@ -79,6 +82,7 @@ typedef struct reading {
     summary *sm;
     size_t src;              /* index in sm->src (the array may move) */
     int64_t chain_seq;       /* of the output being read (RUNS.md §2) */
+    int32_t tz;              /* the zone its times are written in */
 } reading;
 
 static sm_source *cur_src(const reading *rd) { return &rd->sm->src[rd->src]; }
@@ -159,6 +163,11 @@ static bool on_event(void *ud, const outr_event *x)
     e->day = x->start_day;
     e->points = severity_points(x->severity);
     e->excess = x->have_value && x->have_limit ? x->value_milli - x->limit_milli : 0;
+    /* for the terminal cross-check and the alarm kinds (RULES.md §8):
+     * times on the run's local clock, only compared with each other */
+    e->start = x->start + rd->tz;
+    e->end = x->end + rd->tz;
+    e->rule = *x->rule ? strtab_intern(sm->run->str, x->rule, strlen(x->rule)) : 0;
     e->chain_seq = rd->chain_seq;
     e->withdrawn = x->status == EV_STATUS_WITHDRAWN;
     return true;
@@ -259,7 +268,7 @@ static bool read_events(summary *sm, reading *rd, const char *path, int32_t tz)
 static bool add_folder(summary *sm, const char *dir)
 {
     rl_buf p = {0};
-    reading rd = {sm, new_source(sm, dir), 0};
+    reading rd = {sm, new_source(sm, dir), 0, 8 * 3600};
     char why[600];
     /* run.json first: its zone reads the times, its chain_seq orders the
      * versions of an event */
@@ -287,7 +296,7 @@ static bool add_folder(summary *sm, const char *dir)
         sm->have_run_limits = true;
         sm->other_kmh = (int)lround(kmh);
     }
-    int32_t tz = run.have_tz ? run.tz : 8 * 3600;
+    int32_t tz = rd.tz = run.have_tz ? run.tz : 8 * 3600;
     outr_run_free(&run);
     p.len = 0;
     buf_printf(&p, "%s/events.csv", dir);
@@ -324,7 +333,7 @@ bool summary_add_path(summary *sm, const char *path)
     if (sm->stopped)
         return false;
     if (is_file(path)) {
-        reading rd = {sm, new_source(sm, path), 0};
+        reading rd = {sm, new_source(sm, path), 0, sm->run->opt.tz};
         ok = read_events(sm, &rd, path, sm->run->opt.tz) && !sm->stopped;
     } else if (is_dir(path)) {
         buf_printf(&p, "%s/events.csv", path);
@@ -381,6 +390,36 @@ static void ind(summary *sm, int k, const char *key, const char *zh, const char 
     i->den = den;
     i->available = available && den > 0;
     i->value = i->available ? num / den : NAN;
+}
+
+/* RULES.md §8 over the population: alarm kinds and companies per 100
+ * vehicles, and the terminal cross-check of each vehicle's events. */
+static void summary_alarms(summary *sm)
+{
+    size_t *first, *idx;
+    group_by_key(sm->e, sm->ne, sizeof *sm->e, offsetof(sm_event, vehicle), sm->nv, &first, &idx);
+    xc_span *sp = xmalloc((sm->ne ? sm->ne : 1) * sizeof *sp);
+    for (size_t v = 0; v < sm->nv; v++) {
+        const sm_vehicle *veh = &sm->v[v];
+        if (!veh->in_pop)
+            continue;
+        size_t n = 0;
+        for (size_t k = first[v]; k < first[v + 1]; k++) {
+            const sm_event *e = &sm->e[idx[k]];
+            const char *rule = e->rule ? strtab_get(sm->run->str, e->rule) : NULL;
+            astats_event(&sm->alarms, (uint32_t)v, veh->company, e->type, rule);
+            xc_kind kind = xcheck_kind(e->type, rule);
+            if (kind != XC_NONE)
+                sp[n++] = (xc_span){e->start, e->end, (uint8_t)kind};
+        }
+        alarm_xcheck xc;
+        xcheck_count(sp, n, &xc);
+        astats_vehicle(&sm->alarms, veh->company, &xc);
+    }
+    astats_finish(&sm->alarms);
+    free(sp);
+    free(idx);
+    free(first);
 }
 
 /* The days the outputs cover (before --from/--to), for the message of
@@ -602,6 +641,7 @@ bool summary_compute(summary *sm)
         speeding, online, vd);
     ind(sm, SM_FATIGUE, "avg_fatigue_excess_s", "平均疲劳驾驶时长", "Fatigue time over the limit per online vehicle",
         "s", fatigue_excess_s, online, vd);
+    summary_alarms(sm);
     sm->zh = report_lang_zh(run->opt.lang);
     /* the banner: selected vehicles an output analysed as class other */
     report_unreg_of_run(run, &sm->unreg);
@@ -693,7 +733,7 @@ size_t summary_repeat_drivers(const summary *sm, sm_driver **out)
     for (size_t i = 0; i < nd; i++)
         if (d[i].events >= (uint32_t)n)
             d[k++] = d[i];
-    if (k > 1) /* d is NULL when no event names a driver */
+    if (k > 1) /* no driver at all: d is NULL, which qsort_r may not be given */
         qsort_r(d, k, sizeof *d, drivers_desc, (void *)sm);
     u64map_free(&idx);
     u64map_free(&pairs);

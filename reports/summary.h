@@ -31,6 +31,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "alarmstats.h"
 #include "event.h"
 #include "reports.h"
 #include "run.h"
@@ -65,6 +66,8 @@ typedef struct sm_event {
     int32_t day;             /* local day of its start */
     int32_t points;
     int64_t excess;          /* value - limit, in the column's unit x 1000 */
+    int64_t start, end;      /* local time as read, seconds (for the terminal cross-check) */
+    uint32_t rule;           /* strtab id of the rule, 0 = none */
     int64_t chain_seq;       /* of the output it was read from (the latest version stands) */
     bool withdrawn;          /* its latest version says withdrawn: it no longer counts */
 } sm_event;
@@ -118,6 +121,7 @@ typedef struct summary {
     size_t pop, online;
     int32_t day_lo, day_hi;  /* period covered (local days) */
     sm_indicator ind[SM_NIND];
+    alarm_stats alarms;      /* RULES.md §8 over the population */
     bool zh;
 } summary;
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coordconv.h"
 #include "plate.h"
 #include "timeutil.h"
 #include "util.h"
@@ -90,7 +91,13 @@ static const cli_optdoc optdocs[] = {
     {"out", "DIR", C_ANALYZE | C_SUMMARY | C_MERGE, "output folder (default roadlog-out)"},
     {"resume", "DIR", C_ANALYZE, "go on from an earlier run's output (its carry/, RUNS.md §2)"},
     {"format", "LIST", C_ANALYZE | C_MERGE, "outputs: csv,jsonl,html,xlsx,geojson (default all)"},
-    {"detect", "LIST", C_ANALYZE, "detectors: speeding,fatigue,night_ban,gap,weigh (default all)"},
+    {"detect", "LIST", C_ANALYZE, "detectors: speeding,fatigue,night_ban,gap,weigh,alarm,zone (default all)"},
+    {"zones", "FILE", C_ANALYZE | C_MERGE,
+     "zones (GeoJSON, ZONES.md): restricted areas, speed zones, roads, routes;\n"
+     "repeatable"},
+    {"zones-coord", "C", C_ANALYZE | C_MERGE,
+     "datum of every zone file: wgs84, gcj02 (AMap, Tencent) or bd09 (Baidu);\n"
+     "default: each file's \"coord\" member, else wgs84"},
     {"company", "NAME", C_ANALYZE | C_SUMMARY,
      "only this company's vehicles (业户名称; the whole name, or a part of\n"
      "only one name); repeat it or give a comma list"},
@@ -98,6 +105,7 @@ static const cli_optdoc optdocs[] = {
     {"from", "TIME", C_ANALYZE | C_DECODE | C_SUMMARY, "only data at or after TIME (YYYY-MM-DD[ HH:MM:SS])"},
     {"to", "TIME", C_ANALYZE | C_DECODE | C_SUMMARY, "only data at or before TIME (a bare date: through its end)"},
     {"port", "N", C_ANALYZE | C_DECODE, "pcap: only TCP/UDP traffic on port N"},
+    {"alarms", NULL, C_DECODE, "one row per alarm bit and alarm item instead of positions"},
     {"lang", "zh|en", C_ANALYZE | C_SUMMARY | C_MERGE,
      "language of report.html / summary.html (default from the locale)"},
     {"excel-csv", NULL, C_ANALYZE | C_SUMMARY | C_MERGE, "write CSV with a UTF-8 BOM so Excel shows Chinese text"},
@@ -265,7 +273,9 @@ static bool parse_detectors(const char *s, unsigned *out)
         const char *name;
         unsigned bit;
     } names[] = {{"speeding", DET_SPEEDING}, {"fatigue", DET_FATIGUE}, {"night_ban", DET_NIGHT_BAN},
-                 {"gap", DET_GAP},           {"weigh", DET_WEIGH},     {"all", DET_ALL}};
+                 {"gap", DET_GAP},           {"weigh", DET_WEIGH},     {"alarm", DET_ALARM},
+                 {"zone", DET_ZONE},
+                 {"all", DET_ALL}};
     unsigned d = 0;
     char *dup = xstrdup(s), *save = NULL;
     bool ok = true;
@@ -348,7 +358,7 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
 {
     enum { O_REGISTRY = 256, O_RULES, O_TZ, O_OUT, O_FORMAT, O_COMPANY, O_PLATE, O_FROM, O_TO, O_STRICT, O_QUIET,
            O_PORT, O_LANG, O_EXCEL, O_REPEAT, O_DETECT, O_HELP, O_REQUIRE_REGISTRY, O_THREADS, O_MEMORY, O_TMP,
-           O_RESUME };
+           O_RESUME, O_ALARMS, O_ZONES, O_ZONES_COORD };
     static const struct option longopts[] = {
         {"registry", required_argument, 0, O_REGISTRY}, {"rules", required_argument, 0, O_RULES},
         {"tz", required_argument, 0, O_TZ},             {"out", required_argument, 0, O_OUT},
@@ -358,9 +368,11 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
         {"quiet", no_argument, 0, O_QUIET},             {"port", required_argument, 0, O_PORT},
         {"lang", required_argument, 0, O_LANG},         {"excel-csv", no_argument, 0, O_EXCEL},
         {"repeat", required_argument, 0, O_REPEAT},     {"detect", required_argument, 0, O_DETECT},
+        {"zones", required_argument, 0, O_ZONES},       {"zones-coord", required_argument, 0, O_ZONES_COORD},
         {"help", no_argument, 0, O_HELP},               {"require-registry", no_argument, 0, O_REQUIRE_REGISTRY},
         {"threads", required_argument, 0, O_THREADS},   {"memory", required_argument, 0, O_MEMORY},
         {"tmp", required_argument, 0, O_TMP},           {"resume", required_argument, 0, O_RESUME},
+        {"alarms", no_argument, 0, O_ALARMS},
         {0, 0, 0, 0},
     };
     const cli_command *command = command_named(cmd);
@@ -429,11 +441,26 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
             break;
         case O_DETECT:
             if (!parse_detectors(optarg, &run->opt.detect)) {
-                fprintf(stderr, "roadlog %s: --detect '%s': expected a list of speeding,fatigue,night_ban,gap,weigh\n",
+                fprintf(stderr,
+                        "roadlog %s: --detect '%s': expected a list of speeding,fatigue,night_ban,gap,weigh,alarm,zone\n",
                         cmd, optarg);
                 return EXIT_USAGE;
             }
             break;
+        case O_ZONES:
+            run->opt.zone_paths =
+                xrealloc(run->opt.zone_paths, (run->opt.nzone_paths + 1) * sizeof *run->opt.zone_paths);
+            run->opt.zone_paths[run->opt.nzone_paths++] = optarg;
+            break;
+        case O_ZONES_COORD: {
+            cc_datum d;
+            if (!cc_datum_parse(optarg, &d)) {
+                fprintf(stderr, "roadlog %s: --zones-coord '%s': expected wgs84, gcj02 or bd09\n", cmd, optarg);
+                return EXIT_USAGE;
+            }
+            run->opt.zones_coord = (int)d;
+            break;
+        }
         case O_COMPANY:
             sel_add_names(&run->opt.companies, optarg);
             if (!run->opt.companies.n) {
@@ -473,6 +500,7 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
             run->opt.lang = optarg;
             break;
         case O_EXCEL: run->opt.excel_csv = true; break;
+        case O_ALARMS: run->opt.alarms = true; break;
         case O_REPEAT: {
             char *end;
             long n = strtol(optarg, &end, 10);

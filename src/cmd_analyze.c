@@ -169,6 +169,9 @@ int cmd_analyze(int argc, char **argv)
         run_free(&run);
         return EXIT_USAGE;
     }
+    /* the zones load while the inputs are read (a bad zone file is a
+     * usage error all the same, once it is known) */
+    run_load_zones_start(&run, "analyze");
     /* The output folder is checked now and created only when there is
      * something to write: nothing lands in it when no input can be read
      * or the selection is empty (issue 11). */
@@ -193,6 +196,12 @@ int cmd_analyze(int argc, char **argv)
     resume *rs = NULL;
     char err[768];
     if (run.resumed_from) {
+        /* the carry names the zone files it was made with */
+        if ((rc = run_load_zones_wait(&run)) != 0) {
+            outfiles_discard();
+            run_free(&run);
+            return rc;
+        }
         bool usage;
         rs = resume_open(&run, run.resumed_from, err, sizeof err, &usage);
         if (!rs) {
@@ -216,6 +225,11 @@ int cmd_analyze(int argc, char **argv)
     run_progress_done(&run);
     if (run.stop)
         status = EXIT_INPUT;
+    if ((rc = run_load_zones_wait(&run)) != 0) {
+        resume_free(rs);
+        run_free(&run);
+        return rc;
+    }
     if (!run.stop && !any_input_read(&run, first_input)) {
         fprintf(stderr, "roadlog analyze: no input could be read: nothing written to %s/\n", run.opt.out_dir);
         resume_free(rs);

@@ -27,11 +27,13 @@
 #include "cli.h"
 #include "csvin.h"
 #include "csvout.h"
+#include "detect.h"
 #include "outfiles.h"
 #include "reports.h"
 #include "timeutil.h"
 #include "u64map.h"
 #include "util.h"
+#include "zones.h"
 
 typedef struct {
     char *dir;
@@ -324,6 +326,30 @@ typedef struct {
 
 static int cmp_strp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
+/* ZONES.md: the zone files a run used, "sha256/datum ..." ("" without):
+ * outputs of one zone set merge, and --zones (to draw the zones in the
+ * merged report.html and events.geojson) must be that set. */
+static char *zone_key_json(const json_t *rj)
+{
+    rl_buf b = {0};
+    buf_puts(&b, "");
+    size_t i;
+    const json_t *z;
+    json_array_foreach (json_object_get(rj, "zones"), i, z)
+        buf_printf(&b, "%s%s/%s", i ? " " : "", jstr(z, "sha256") ? jstr(z, "sha256") : "?",
+                   jstr(z, "coord") ? jstr(z, "coord") : "?");
+    return b.p;
+}
+
+static char *zone_key_set(const zone_set *zs)
+{
+    rl_buf b = {0};
+    buf_puts(&b, "");
+    for (size_t i = 0; i < zones_nfiles(zs); i++)
+        buf_printf(&b, "%s%s/%s", i ? " " : "", zones_file(zs, i)->sha256, cc_datum_name(zones_file(zs, i)->coord));
+    return b.p;
+}
+
 int cmd_merge(int argc, char **argv)
 {
     rl_run run;
@@ -394,6 +420,16 @@ int cmd_merge(int argc, char **argv)
                 goto done;
             }
         }
+        char *za = zone_key_json(o[0].rj), *zb = zone_key_json(o[i].rj);
+        bool same_zones = strcmp(za, zb) == 0;
+        free(za);
+        free(zb);
+        if (!same_zones) {
+            fprintf(stderr, "roadlog merge: %s and %s were analysed with other zone files (run.json \"zones\"): "
+                    "outputs of one zone set merge\n", dirs[0], dirs[i]);
+            status = EXIT_USAGE;
+            goto done;
+        }
     }
     /* the rules, for the drivers walked again */
     {
@@ -405,6 +441,21 @@ int cmd_merge(int argc, char **argv)
             char err[256];
             rules_set(&run.rules, k, val, err, sizeof err);
             free(val);
+        }
+    }
+    /* the zones, when given, to draw them (after the rules: zone.buffer_m) */
+    if (run.opt.nzone_paths) {
+        if ((status = run_load_zones(&run, "merge")) != 0)
+            goto done;
+        char *za = zone_key_json(o[0].rj), *zb = zone_key_set(run.zones);
+        bool same_zones = strcmp(za, zb) == 0;
+        free(za);
+        free(zb);
+        if (!same_zones) {
+            fprintf(stderr, "roadlog merge: --zones are not the zone files %s was analysed with (run.json \"zones\")\n",
+                    dirs[0]);
+            status = EXIT_USAGE;
+            goto done;
         }
     }
     tu_parser_init(&m.tp, run.opt.tz);
@@ -517,6 +568,8 @@ int cmd_merge(int argc, char **argv)
             const char *cls = fld(&t, r, ccl);
             if (class_parse(cls, strlen(cls), &c))
                 v->cls = c;
+            if (strcmp(fld(&t, r, col(&t, "terminal_alarm_word")), "yes") == 0)
+                v->alarm_word = true;
             const char *phone = unneutralise(fld(&t, r, cph));
             if (*phone)
                 v->phone = strtab_intern(run.str, phone, strlen(phone));
@@ -547,6 +600,8 @@ int cmd_merge(int argc, char **argv)
         }
         if (e.status == EV_STATUS_WITHDRAWN)
             continue;
+        if (e.type == EV_TERMINAL_SILENT)
+            continue; /* a judgement on the whole period: made again below */
         if (!chain && is_fatigue(e.type))
             continue; /* walked again below, across the parts */
         events_add(&run.events, &e);
@@ -721,6 +776,10 @@ int cmd_merge(int argc, char **argv)
     for (size_t i = 0; i < nv; i++)
         run.order[run.norder++] = (uint32_t)i;
     uint32_t *rank = analyze_rank(&run);
+    /* where the runs' data ends: the latest fix of any vehicle */
+    for (size_t i = 0; i < nv; i++)
+        if (run.vstats[i].last != INT64_MIN && run.vstats[i].last > run.data_end)
+            run.data_end = run.vstats[i].last;
     if (!chain && have_segs)
         analyze_drivers(&run, rank);
     for (size_t i = 0; i < nv; i++) {
@@ -728,7 +787,10 @@ int cmd_merge(int argc, char **argv)
         memset(s->events, 0, sizeof s->events);
         s->nevents = 0;
         s->penalty_points = 0;
+        memset(&s->xc, 0, sizeof s->xc);
     }
+    /* the terminal cross-check and terminal_silent over the whole ledger */
+    alarm_finish(&run);
     analyze_events(&run, rank);
     /* days in output order */
     {

@@ -56,6 +56,13 @@ FILE *tmp_stream(const char *dir, char *err, size_t cap);
 /* Copy all of `from` (rewound) to `to`; false on a read or write error. */
 bool copy_stream(FILE *from, FILE *to);
 
+/* The n records at base (stride bytes apart) grouped by the uint32_t at
+ * key_offset in each (< nkeys): idx[first[k] .. first[k + 1]) are the
+ * indices of key k, in record order.  A counting sort; both arrays are
+ * allocated (first has nkeys + 2 entries). */
+void group_by_key(const void *base, size_t n, size_t stride, size_t key_offset, size_t nkeys, size_t **first,
+                  size_t **idx);
+
 /* Trim spaces and tabs at both ends (in place on the pointer/length). */
 static inline void trim_span(const char **s, size_t *n)
 {
