@@ -72,6 +72,7 @@ unit: $(TESTS)
 integration: $(BUILD)/roadlog tools $(BUILD)/tests/test_jt808
 	@sh tests/integration.sh $(BUILD)/roadlog $(BUILD)/fixtures
 	@sh tests/baddata.sh $(BUILD)/roadlog
+	@sh tests/cli.sh $(BUILD)/roadlog $(BUILD)/fixtures
 	@sh tests/chain.sh $(BUILD)/roadlog $(BUILD)/fixtures
 
 # one run however it is cut: --threads, --memory, byte ranges, temporary files

@@ -449,26 +449,12 @@ typedef struct ingest_task {
 /* A temporary file in --tmp ($TMPDIR, else /tmp), gone when closed. */
 static FILE *temp_file(const rl_run *run)
 {
-    const char *dir = run->opt.tmp_dir;
-    if (!dir || !*dir)
-        dir = getenv("TMPDIR");
-    if (!dir || !*dir)
-        dir = "/tmp";
-    rl_buf b = {0};
-    buf_printf(&b, "%s/roadlog-XXXXXX", dir);
-    int fd = mkstemp(b.p);
-    FILE *f = NULL;
-    if (fd >= 0) {
-        unlink(b.p);
-        f = fdopen(fd, "w+b");
-        if (!f)
-            close(fd);
-    }
+    char err[512];
+    FILE *f = tmp_stream(run->opt.tmp_dir, err, sizeof err);
     if (!f) {
-        fprintf(stderr, "roadlog: cannot write temporary data to %s: %s\n", dir, strerror(errno));
+        fprintf(stderr, "roadlog: %s\n", err);
         exit(1); /* RUNS.md §1: no temporary space is exit 1 */
     }
-    buf_free(&b);
     return f;
 }
 
@@ -477,13 +463,7 @@ static bool copy_rejects(FILE *to, FILE *from)
 {
     if (!from)
         return true;
-    bool ok = !ferror(from) && fflush(from) == 0 && fseek(from, 0, SEEK_SET) == 0;
-    char buf[1 << 16];
-    size_t n;
-    while (ok && (n = fread(buf, 1, sizeof buf, from)) > 0)
-        ok = !to || fwrite(buf, 1, n, to) == n;
-    if (ferror(from))
-        ok = false;
+    bool ok = to ? copy_stream(from, to) : !ferror(from);
     fclose(from);
     return ok;
 }

@@ -9,9 +9,12 @@
  */
 #include "pcapin.h"
 
+#include <errno.h>
 #include <pcap/pcap.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "pcapng.h"
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2 276
@@ -25,7 +28,8 @@
 
 enum {
     P_PACKETS, P_NON_IP, P_FRAGMENTS, P_NOT_TCP_UDP, P_PORT_FILTERED, P_BAD_HEADERS, P_SNAPPED,
-    P_STREAMS, P_RETRANS_BYTES, P_OOO_SEGMENTS, P_GAPS, P_LOST_BYTES, P_UDP, P_EVICTED, P_UNTRACKED, P_SEQ_JUMPS, P_N
+    P_STREAMS, P_RETRANS_BYTES, P_OOO_SEGMENTS, P_GAPS, P_LOST_BYTES, P_UDP, P_EVICTED, P_UNTRACKED, P_SEQ_JUMPS,
+    P_UNSUPPORTED_LINK, P_NG_OWN, P_N
 };
 
 static const char *const pcnt_name[P_N] = {
@@ -45,6 +49,8 @@ static const char *const pcnt_name[P_N] = {
     [P_EVICTED] = "pcap.tcp.streams_evicted",
     [P_UNTRACKED] = "pcap.tcp.untracked_packets",
     [P_SEQ_JUMPS] = "pcap.tcp.sequence_jumps",
+    [P_UNSUPPORTED_LINK] = "pcap.unsupported_link_packets",
+    [P_NG_OWN] = "pcap.pcapng_packets_read_without_libpcap",
 };
 
 /* ------------------------------------------------------------------ */
@@ -92,6 +98,14 @@ typedef struct pin {
     jt808_dec *udp;
     bool stopped;
     uint64_t cnt[P_N];
+    /* pcapng read without libpcap: link types it does not decode, with the
+     * first packet and the count of each (said once each, at the end) */
+    struct {
+        int linktype;
+        uint64_t first, n;
+    } skipped[16];
+    size_t nskipped;
+    uint64_t own_supported;   /* packets of a link type decoded */
 } pin;
 
 static uint64_t key_hash(const uint8_t *k)
@@ -634,6 +648,158 @@ static bool say_reject(pin *P, uint64_t pos, const char *why)
     return true;
 }
 
+/* ------------------------------------------------------------------ */
+/* pcapng that libpcap cannot read whole.                              */
+
+/* A pcapng interface's LINKTYPE_ value as the DLT_ value packet() takes
+ * (they differ for raw IP only: LINKTYPE_RAW 101, DLT_RAW 12 or 14). */
+static int dlt_of(int linktype) { return linktype == 101 ? DLT_RAW : linktype; }
+
+static bool supported(int dlt);
+
+static bool first_ok(void *ud, int linktype)
+{
+    (void)ud;
+    return supported(dlt_of(linktype));
+}
+
+static void own_packet(void *ud, int linktype, const uint8_t *data, size_t caplen, uint64_t pkt)
+{
+    pin *P = ud;
+    if (P->stopped)
+        return;
+    int dlt = dlt_of(linktype);
+    P->cnt[P_NG_OWN]++;
+    if (supported(dlt)) {
+        P->own_supported++;
+        packet(P, dlt, data, caplen, pkt);
+        return;
+    }
+    P->cnt[P_PACKETS]++;
+    P->cnt[P_UNSUPPORTED_LINK]++;
+    size_t i = 0;
+    while (i < P->nskipped && P->skipped[i].linktype != linktype)
+        i++;
+    if (i == P->nskipped && i < sizeof P->skipped / sizeof P->skipped[0]) {
+        P->skipped[i].linktype = linktype;
+        P->skipped[i].first = pkt;
+        P->nskipped++;
+    }
+    if (i < P->nskipped)
+        P->skipped[i].n++;
+}
+
+/*
+ * The gate: libpcap reads a pcapng through this stream, and the pcapng
+ * reader, in watch mode, frames the same bytes first.  Bytes go to libpcap
+ * only once the block they belong to is known to be one libpcap accepts;
+ * at the first block it would refuse (an interface of another link type
+ * or snap length, a section in the other byte order, or a first interface
+ * roadlog does not decode), the stream ends there, on a block boundary,
+ * so libpcap sees a clean end of file after the last packet it can read.
+ * The pcapng reader then goes on from that block by itself (read mode),
+ * every packet with its own interface's link type.  A file libpcap reads
+ * whole never leaves libpcap; memory is the 64 KiB buffer here.
+ */
+#define GATE_BUF (64u << 10)
+
+typedef struct gate {
+    FILE *under;
+    pcapng *ng;              /* NULL: classic pcap, everything passes */
+    uint8_t buf[GATE_BUF];
+    size_t start, len;       /* buf[start..len) not given to libpcap yet */
+    size_t fed;              /* buf[..fed) framed by the watcher */
+    uint64_t given;          /* file offset of buf[start] */
+    bool eof;
+} gate;
+
+static ssize_t gate_read(void *cookie, char *out, size_t size)
+{
+    gate *g = cookie;
+    for (;;) {
+        uint64_t vetted = g->ng ? pcapng_vetted(g->ng) : UINT64_MAX;
+        uint64_t room = vetted > g->given ? vetted - g->given : 0;
+        size_t can = g->len - g->start;
+        if (can > room)
+            can = (size_t)room;
+        if (can > size)
+            can = size;
+        if (can) {
+            memcpy(out, g->buf + g->start, can);
+            g->start += can;
+            g->given += can;
+            return (ssize_t)can;
+        }
+        if (g->eof || (g->ng && pcapng_handoff(g->ng)))
+            return 0;
+        memmove(g->buf, g->buf + g->start, g->len - g->start);
+        g->len -= g->start;
+        g->fed -= g->start;
+        g->start = 0;
+        size_t n = fread(g->buf + g->len, 1, GATE_BUF - g->len, g->under);
+        if (n == 0) {
+            /* the end: what is left (a block cut short) is libpcap's to report */
+            g->eof = true;
+            if (g->ng)
+                pcapng_give_up(g->ng);
+            if (ferror(g->under)) {
+                errno = EIO;
+                return -1;
+            }
+            continue;
+        }
+        g->len += n;
+        if (g->ng && !pcapng_given_up(g->ng))
+            g->fed += pcapng_feed(g->ng, g->buf + g->fed, g->len - g->fed);
+        else
+            g->fed = g->len;
+    }
+}
+
+static int gate_close(void *cookie)
+{
+    (void)cookie; /* the gate and the file under it are pcapin_read's */
+    return 0;
+}
+
+/* From the block libpcap refused on, without libpcap; a reading cut
+ * short is rejected as libpcap's are ("capture cut short after packet N"). */
+static void read_rest(pin *P, gate *g)
+{
+    pcapng_read_on(g->ng);
+    const uint8_t *p = g->buf + g->fed;
+    size_t n = g->len - g->fed;
+    uint8_t *chunk = NULL;
+    bool end = false;
+    while (!P->stopped && !pcapng_error(g->ng)) {
+        if (n) {
+            size_t took = pcapng_feed(g->ng, p, n);
+            if (took < n)
+                break;
+        }
+        if (end)
+            break;
+        if (!chunk && !(chunk = malloc(GATE_BUF)))
+            break;
+        n = fread(chunk, 1, GATE_BUF, g->under);
+        p = chunk;
+        if (n == 0)
+            end = true;
+    }
+    free(chunk);
+    const char *why = pcapng_error(g->ng);
+    if (!why && !P->stopped)
+        why = pcapng_finish(g->ng);
+    if (!why && !P->stopped && ferror(g->under))
+        why = "read error";
+    if (why && !P->stopped) {
+        char msg[320];
+        uint64_t pkt = pcapng_packets(g->ng);
+        snprintf(msg, sizeof msg, "capture cut short after packet %llu: %s", (unsigned long long)pkt, why);
+        say_reject(P, pkt + 1, msg);
+    }
+}
+
 int pcapin_read(FILE *fp, const char *name, unsigned file_index, jt808_session *session, const rl_sink *sink,
                 const pcapin_opts *opts)
 {
@@ -647,43 +813,99 @@ int pcapin_read(FILE *fp, const char *name, unsigned file_index, jt808_session *
     P.total_max = opts && opts->total_buffer_max ? opts->total_buffer_max : (size_t)256 << 20;
     P.max_open = opts && opts->max_open_streams ? opts->max_open_streams : MAX_OPEN_STREAMS;
 
+    /* a pcapng starts with a Section Header Block: its bytes go through
+     * the watcher on their way to libpcap */
+    gate *g = calloc(1, sizeof *g);
+    if (!g) {
+        fclose(fp);
+        say_reject(&P, 0, "out of memory");
+        return -1;
+    }
+    g->under = fp;
+    g->len = fread(g->buf, 1, 4, fp);
+    static const uint8_t shb[4] = {0x0A, 0x0D, 0x0D, 0x0A};
+    pcapng_handler nh = {&P, own_packet, first_ok};
+    if (g->len == 4 && memcmp(g->buf, shb, 4) == 0)
+        g->ng = pcapng_new(true, &nh);
+    if (g->ng)
+        g->fed = pcapng_feed(g->ng, g->buf, g->len);
+    FILE *lib = fopencookie(g, "r", (cookie_io_functions_t){gate_read, NULL, NULL, gate_close});
+
     char err[PCAP_ERRBUF_SIZE];
     err[0] = 0;
-    pcap_t *pc = pcap_fopen_offline(fp, err);
-    if (!pc) {
-        fclose(fp); /* libpcap keeps it only on success */
-        char msg[PCAP_ERRBUF_SIZE + 128];
-        snprintf(msg, sizeof msg, "%s is not a readable pcap or pcapng capture: %s", name ? name : "input", err);
-        say_reject(&P, 0, msg);
-        return -1;
-    }
-    int dlt = pcap_datalink(pc);
-    if (!supported(dlt)) {
-        char msg[256];
-        const char *dn = pcap_datalink_val_to_name(dlt);
-        snprintf(msg, sizeof msg, "link type %d (%s) of %s is not supported: Ethernet, Linux cooked, raw IP "
-                 "and loopback are", dlt, dn ? dn : "unknown", name ? name : "input");
-        say_reject(&P, 0, msg);
-        pcap_close(pc);
-        return -1;
-    }
-    struct pcap_pkthdr *h;
-    const u_char *data;
+    pcap_t *pc = lib ? pcap_fopen_offline(lib, err) : NULL;
     uint64_t pkt = 0;
     int r = 0;
-    while (!P.stopped && (r = pcap_next_ex(pc, &h, &data)) >= 0) {
-        if (r == 0)
-            continue; /* live-capture timeout; not for files */
-        pkt++;
-        packet(&P, dlt, data, h->caplen, pkt);
+    bool own_whole = false;  /* libpcap read none of it: its first interface is not decoded */
+    bool refused = false;
+    if (!pc) {
+        if (lib)
+            fclose(lib); /* libpcap keeps it only on success */
+        if (!(g->ng && pcapng_handoff(g->ng))) {
+            char msg[PCAP_ERRBUF_SIZE + 128];
+            snprintf(msg, sizeof msg, "%s is not a readable pcap or pcapng capture: %s", name ? name : "input", err);
+            say_reject(&P, 0, msg);
+            pcapng_free(g->ng);
+            fclose(fp);
+            free(g);
+            return -1;
+        }
+        own_whole = true;
+    } else {
+        int dlt = pcap_datalink(pc);
+        if (!supported(dlt)) {
+            char msg[256];
+            const char *dn = pcap_datalink_val_to_name(dlt);
+            snprintf(msg, sizeof msg, "link type %d (%s) of %s is not supported: Ethernet, Linux cooked, raw IP "
+                     "and loopback are", dlt, dn ? dn : "unknown", name ? name : "input");
+            say_reject(&P, 0, msg);
+            pcap_close(pc);
+            pcapng_free(g->ng);
+            fclose(fp);
+            free(g);
+            return -1;
+        }
+        struct pcap_pkthdr *h;
+        const u_char *data;
+        while (!P.stopped && (r = pcap_next_ex(pc, &h, &data)) >= 0) {
+            if (r == 0)
+                continue; /* live-capture timeout; not for files */
+            pkt++;
+            packet(&P, dlt, data, h->caplen, pkt);
+        }
+        if (!P.stopped && r == -1) {
+            char msg[PCAP_ERRBUF_SIZE + 64];
+            snprintf(msg, sizeof msg, "capture cut short after packet %llu: %s", (unsigned long long)pkt,
+                     pcap_geterr(pc));
+            say_reject(&P, pkt + 1, msg);
+        }
+        pcap_close(pc);
     }
-    if (!P.stopped && r == -1) {
-        char msg[PCAP_ERRBUF_SIZE + 64];
-        snprintf(msg, sizeof msg, "capture cut short after packet %llu: %s", (unsigned long long)pkt,
-                 pcap_geterr(pc));
-        say_reject(&P, pkt + 1, msg);
+    /* libpcap stopped at a block it would refuse: the rest without it */
+    if (g->ng && pcapng_handoff(g->ng) && !P.stopped && r != -1)
+        read_rest(&P, g);
+    if (own_whole && !P.own_supported && P.nskipped) {
+        /* nothing in it roadlog decodes: the file is refused, as libpcap's
+         * files of such a link type are */
+        char msg[256];
+        const char *dn = pcap_datalink_val_to_name(dlt_of(P.skipped[0].linktype));
+        snprintf(msg, sizeof msg, "link type %d (%s) of %s is not supported: Ethernet, Linux cooked, raw IP "
+                 "and loopback are", dlt_of(P.skipped[0].linktype), dn ? dn : "unknown", name ? name : "input");
+        say_reject(&P, 0, msg);
+        P.nskipped = 0;
+        refused = true;
     }
-    pcap_close(pc);
+    for (size_t i = 0; i < P.nskipped && !P.stopped; i++) {
+        char msg[256];
+        int dlt = dlt_of(P.skipped[i].linktype);
+        const char *dn = pcap_datalink_val_to_name(dlt);
+        snprintf(msg, sizeof msg, "%llu packets of link type %d (%s) skipped: Ethernet, Linux cooked, raw IP and "
+                 "loopback are read", (unsigned long long)P.skipped[i].n, dlt, dn ? dn : "unknown");
+        say_reject(&P, P.skipped[i].first, msg);
+    }
+    pcapng_free(g->ng);
+    fclose(fp);
+    free(g);
 
     /* End of capture: every direction delivers what waits and finishes. */
     for (flow *f = P.first; f; f = f->onext)
@@ -709,5 +931,5 @@ int pcapin_read(FILE *fp, const char *name, unsigned file_index, jt808_session *
         free(f);
     }
     free(P.bucket);
-    return P.stopped ? 1 : 0;
+    return refused ? -1 : P.stopped ? 1 : 0;
 }

@@ -1,8 +1,15 @@
 /*
  * pcapin.h - JT/T 808 traffic out of pcap / pcapng captures.
  *
- * libpcap reads the capture (pcap_fopen_offline: classic pcap and pcapng);
- * this module peels the link layer (Ethernet with 802.1Q/QinQ tags, Linux
+ * libpcap reads the capture (pcap_fopen_offline: classic pcap and pcapng),
+ * except what it cannot: a pcapng whose interfaces have different link
+ * types or snap lengths (dumpcap on two interfaces, merged captures), or
+ * sections in both byte orders, is read by libpcap up to the block it
+ * would refuse and by parsers/pcapng.c from there on, every packet with
+ * its own interface's link type (counted as
+ * pcap.pcapng_packets_read_without_libpcap; packets of an interface whose
+ * link type roadlog does not decode as pcap.unsupported_link_packets,
+ * rejected once per link type).  This module peels the link layer (Ethernet with 802.1Q/QinQ tags, Linux
  * cooked SLL and SLL2, raw IPv4/IPv6, BSD loopback), IPv4 (options) and
  * IPv6 (extension headers), reassembles each TCP direction in sequence
  * order and feeds the bytes to one jt808 decoder per direction; UDP
@@ -58,7 +65,7 @@ typedef struct pcapin_opts {
 } pcapin_opts;
 
 /*
- * Read the capture in `f` (closed by this call: libpcap owns it) and push
+ * Read the capture in `f` (closed by this call) and push
  * everything into `sink`.  `name` only appears in the message when the
  * file is not a capture.  opts may be NULL.
  * Returns 0 when the capture was read to its end (a capture cut short is

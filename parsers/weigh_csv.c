@@ -3,7 +3,9 @@
  * weigh_csv.h).
  *
  * Required: plate, time, axles, gross.  A bad required field rejects the
- * row with the field named.  So does a mode that is neither static nor
+ * row with the field named.  The axle count's column is required but its
+ * value is not (RULES.md §5): an empty one is a weighing of unknown axle
+ * count (axles = 0), which over_limit takes from the registry.  So does a mode that is neither static nor
  * WIM: the mode picks the tolerance (JJG 907 class 5 for WIM scales), so
  * guessing it could turn a compliant reading into a violation.  The other
  * optional columns (axle weights, speed, passengers, station position)
@@ -170,17 +172,13 @@ static inline const char *number(const char *s, size_t n, int scale, int64_t *ou
     return num_fixed(s ? s : "", n, scale, out);
 }
 
-/* A whole number ("3", also Excel's "3.0"). */
+/* A whole number ("3", also Excel's "3.0"): digits alone on the fast
+ * path, the rest through num_whole. */
 static const char *whole(const char *s, size_t n, int64_t *out)
 {
-    int64_t v;
-    const char *why = number(s, n, 3, &v);
-    if (why)
-        return why;
-    if (v % 1000 != 0)
-        return "not a whole number";
-    *out = v / 1000;
-    return NULL;
+    if (s && fast_fixed(s, n, 0, out))
+        return NULL;
+    return num_whole(s ? s : "", n, out);
 }
 
 /* The length of an axle-list separator at s (0 when none). */
@@ -325,11 +323,14 @@ bool weighcsv_row(weighcsv *w, const csv_row *row)
 
     int64_t v;
     s = csv_field(row, w->col[C_AXLES], &n);
-    if ((why = whole(s, n, &v)))
-        return bad_field(w, row, "axle count", s, n, why);
-    if (v < 1 || v > AXLES_MAX)
-        return bad_field(w, row, "axle count", s, n, "not an axle count (1-99)");
-    r.axles = (int)v;
+    r.axles = 0; /* empty: not read by the scale (RULES.md §5) */
+    if (csv_present(s, n)) {
+        if ((why = whole(s, n, &v)))
+            return bad_field(w, row, "axle count", s, n, why);
+        if (v < 1 || v > AXLES_MAX)
+            return bad_field(w, row, "axle count", s, n, "not an axle count (1-99)");
+        r.axles = (int)v;
+    }
 
     s = csv_field(row, w->col[C_GROSS], &n);
     if ((why = number(s, n, w->gross_scale, &v)))

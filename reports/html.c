@@ -801,6 +801,9 @@ static void page_header(FILE *f, const hctx *h)
 {
     fprintf(f, "<header><h1>%s</h1>", LBL(h, L_TITLE));
     put_run_meta(f, h);
+    report_unreg u;
+    report_unreg_of_run(h->run, &u);
+    report_unregistered_banner(f, &u, h->zh);
     fputs("</header>\n<main>\n", f);
 }
 

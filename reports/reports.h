@@ -46,6 +46,21 @@ void report_event_json(FILE *f, const rl_run *run, const rl_event *e);
  * how many. */
 size_t report_zone_features(const rl_run *run, FILE *f, bool comma);
 
+/* Vehicles the registry did not know, checked as class other (notice.c). */
+typedef struct report_unreg {
+    uint64_t n;              /* vehicles checked as 'other' for want of a registry row */
+    uint64_t yellow;         /* of which with yellow plates (large vehicles) */
+    bool have_registry;      /* a registry was read at all */
+    int other_kmh;           /* speeding.other in force */
+    int large_kmh;           /* the highest class limit of a large vehicle */
+} report_unreg;
+void report_unreg_of_run(const rl_run *run, report_unreg *u);
+/* "N vehicles not in the registry were checked as class 'other' (120
+ * km/h)" and, for yellow plates, the warning; "" when n is 0. */
+void report_unregistered_text(const report_unreg *u, bool zh, char *out, size_t cap);
+/* The same as a banner at the top of a page (nothing when n is 0). */
+void report_unregistered_banner(FILE *f, const report_unreg *u, bool zh);
+
 /* The columns of events.csv, in order (FORMATS.md), then the nearest GPS
  * fix of a weighing (more columns may follow, FORMATS.md says). */
 #define EVENTS_CSV_COLUMNS                                                                                        \

@@ -2,9 +2,10 @@
  * summary.c - reading and merging earlier outputs, and the indicators of
  * RULES.md §7 (see summary.h).  The writers are in summary_write.c.
  *
- * Files are read with the project's CSV reader (parsers/csvin, libcsv
- * underneath), by column name, so columns added later (FORMATS.md: "more
- * may follow") and older outputs without accepted/gap_km both read.
+ * Outputs are read through reports/outread (run.json with jansson, the
+ * tables by column name with the checked number parsers), so columns
+ * added later (FORMATS.md: "more may follow") and older outputs without
+ * accepted/gap_km both read, and a damaged line is named, not dropped.
  */
 #include "summary.h"
 
@@ -16,9 +17,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "csvin.h"
 #include "csvout.h"
-#include "numparse.h"
+#include "outread.h"
 #include "reports.h"
 #include "timeutil.h"
 #include "util.h"
@@ -75,168 +75,36 @@ static uint32_t vehicle_of(summary *sm, const char *plate, size_t n, int color)
     return (uint32_t)(sm->nv - 1);
 }
 
-/* ---- reading a CSV file by column names ---- */
+/* ---- reading outputs (reports/outread: run.json with jansson, the
+ * tables with the CSV reader and the checked number parsers) ---- */
 
-enum { MAXCOL = 24 };
-
-typedef struct table {
+typedef struct reading {
     summary *sm;
-    sm_source *src;
-    const char *const *want; /* column names, NULL-terminated */
-    int col[MAXCOL];         /* index in the row, -1 when absent */
-    void (*row)(struct table *t, const csv_row *r);
-    uint64_t rows;
-} table;
+    size_t src;              /* index in sm->src (the array may move) */
+    int64_t chain_seq;       /* of the output being read (RUNS.md §2) */
+    int32_t tz;              /* the zone its times are written in */
+} reading;
 
-static bool on_header(void *ud, const csv_row *r)
+static sm_source *cur_src(const reading *rd) { return &rd->sm->src[rd->src]; }
+
+static bool on_damaged(void *ud, const char *path, uint64_t line, const char *why)
 {
-    table *t = ud;
-    for (int k = 0; t->want[k]; k++) {
-        t->col[k] = -1;
-        for (size_t i = 0; i < r->n; i++) {
-            const char *s = r->f[i];
-            size_t n = r->len[i];
-            trim_span(&s, &n);
-            if (strlen(t->want[k]) == n && memcmp(s, t->want[k], n) == 0) {
-                t->col[k] = (int)i;
-                break;
-            }
-        }
-    }
-    return true;
+    reading *rd = ud;
+    summary *sm = rd->sm;
+    cur_src(rd)->damaged++;
+    sm->damaged++;
+    /* each one named (up to a point: a file of junk would bury the rest) */
+    if (sm->damaged <= 20)
+        fprintf(stderr, "roadlog summary: %s:%llu: damaged line left out: %s%s\n", path, (unsigned long long)line, why,
+                sm->run->opt.strict ? " (stopping: --strict)" : "");
+    else if (sm->damaged == 21)
+        fprintf(stderr, "roadlog summary: more damaged lines (counted, not listed)\n");
+    return !sm->run->opt.strict;
 }
 
-static bool on_row(void *ud, const csv_row *r)
+static uint64_t event_key(const char *s)
 {
-    table *t = ud;
-    t->rows++;
-    t->row(t, r);
-    return true;
-}
-
-static bool on_reject(void *ud, uint64_t line, const char *reason, const void *raw, size_t raw_len)
-{
-    (void)ud;
-    (void)line;
-    (void)reason;
-    (void)raw;
-    (void)raw_len;
-    return true; /* a damaged line of an output is skipped */
-}
-
-/* Field k of the row (by wanted column), "" when absent. */
-static const char *fld(const table *t, const csv_row *r, int k, size_t *n)
-{
-    int c = t->col[k];
-    if (c < 0 || (size_t)c >= r->n) {
-        *n = 0;
-        return "";
-    }
-    *n = r->len[c];
-    return r->f[c];
-}
-
-static bool has(const table *t, int k) { return t->col[k] >= 0; }
-
-static int64_t fld_int(const table *t, const csv_row *r, int k)
-{
-    size_t n;
-    const char *s = fld(t, r, k, &n);
-    int64_t v = 0;
-    bool neg = n > 0 && s[0] == '-';
-    for (size_t i = neg; i < n && s[i] >= '0' && s[i] <= '9'; i++)
-        v = v * 10 + (s[i] - '0');
-    return neg ? -v : v;
-}
-
-static double fld_double(const table *t, const csv_row *r, int k)
-{
-    size_t n;
-    const char *s = fld(t, r, k, &n);
-    char b[64];
-    if (n == 0 || n >= sizeof b)
-        return 0;
-    memcpy(b, s, n);
-    b[n] = 0;
-    double v = strtod(b, NULL);
-    return isfinite(v) ? v : 0;
-}
-
-/* "YYYY-MM-DD..." -> local day number; false when not a date. */
-static bool parse_day(const char *s, size_t n, int32_t *day)
-{
-    if (n < 10 || s[4] != '-' || s[7] != '-')
-        return false;
-    int y = 0, m = 0, d = 0;
-    for (int i = 0; i < 4; i++)
-        y = y * 10 + (s[i] - '0');
-    m = (s[5] - '0') * 10 + (s[6] - '0');
-    d = (s[8] - '0') * 10 + (s[9] - '0');
-    if (!tu_valid_date(y, (unsigned)m, (unsigned)d))
-        return false;
-    *day = (int32_t)tu_days_from_civil(y, (unsigned)m, (unsigned)d);
-    return true;
-}
-
-/* "YYYY-MM-DD HH:MM:SS" -> seconds on the local clock (only compared
- * with each other); false when not such a time. */
-static bool parse_local(const char *s, size_t n, int64_t *out)
-{
-    int32_t day;
-    if (n < 19 || !parse_day(s, n, &day) || s[10] != ' ' || s[13] != ':' || s[16] != ':')
-        return false;
-    int v[3];
-    for (int i = 0; i < 3; i++) {
-        const char *q = s + 11 + 3 * i;
-        if (q[0] < '0' || q[0] > '9' || q[1] < '0' || q[1] > '9')
-            return false;
-        v[i] = (q[0] - '0') * 10 + (q[1] - '0');
-    }
-    *out = (int64_t)day * 86400 + v[0] * 3600 + v[1] * 60 + v[2];
-    return true;
-}
-
-/* Text that was neutralised on the way out (a leading ' before = + - @)
- * is read back as it was. */
-static void unneutralise(const char **s, size_t *n)
-{
-    if (*n >= 2 && (*s)[0] == '\'' && text_is_formula((*s) + 1, *n - 1)) {
-        (*s)++;
-        (*n)--;
-    }
-}
-
-static bool read_table(table *t, const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return false;
-    csvin_handler h = {t, on_header, on_row, on_reject};
-    csvin *r = csvin_new(&h);
-    char *buf = xmalloc(1 << 20);
-    size_t n;
-    bool ok = true;
-    while ((n = fread(buf, 1, 1 << 20, f)) > 0)
-        if (!csvin_feed(r, buf, n))
-            break;
-    if (ferror(f))
-        ok = false;
-    csvin_finish(r);
-    csvin_free(r);
-    free(buf);
-    fclose(f);
-    return ok;
-}
-
-/* ---- events.csv ---- */
-
-static const char *const EV_COLS[] = {"event_id", "plate", "plate_color", "class", "company", "driver", "type",
-                                      "start_time", "value", "limit", "severity", "end_time", "rule", NULL};
-enum { E_ID, E_PLATE, E_COLOR, E_CLASS, E_COMPANY, E_DRIVER, E_TYPE, E_START, E_VALUE, E_LIMIT, E_SEVERITY, E_END,
-       E_RULE };
-
-static uint64_t event_key(const char *s, size_t n)
-{
+    size_t n = strlen(s);
     uint64_t k = 0;
     bool hex = n == 16;
     for (size_t i = 0; i < n && hex; i++) {
@@ -252,162 +120,94 @@ static uint64_t event_key(const char *s, size_t n)
     return k ? k : 1; /* key 0 is reserved by u64map */
 }
 
-/* Fixed-point text ("12.5") to a scaled integer with 3 decimals, so
- * value - limit stays exact. */
-static int64_t milli(const char *s, size_t n)
+/* Class and company of a vehicle: the first output that names them. */
+static void vehicle_names(summary *sm, sm_vehicle *v, const char *company, bool have_cls, vehicle_class cls)
 {
-    char b[64];
-    if (n == 0 || n >= sizeof b)
-        return 0;
-    memcpy(b, s, n);
-    b[n] = 0;
-    double v = strtod(b, NULL);
-    return isfinite(v) ? llround(v * 1000.0) : 0;
+    if (!v->company)
+        v->company = strtab_intern(sm->run->str, company, strlen(company));
+    if (!v->have_cls && have_cls) {
+        v->have_cls = true;
+        v->cls = cls;
+    }
 }
 
-static void event_row(table *t, const csv_row *r)
+static bool on_event(void *ud, const outr_event *x)
 {
-    summary *sm = t->sm;
-    size_t n, pn;
-    const char *id = fld(t, r, E_ID, &n);
-    const char *plate = fld(t, r, E_PLATE, &pn);
-    unneutralise(&plate, &pn);
-    if (n == 0 || pn == 0)
-        return;
-    t->src->events_read++;
-    uint32_t *seen = u64map_put(&sm->emap, event_key(id, n), 0);
-    if (*seen) {
+    reading *rd = ud;
+    summary *sm = rd->sm;
+    cur_src(rd)->events_read++;
+    /* one event_id, one event: the version of the latest run of a chain
+     * stands (ties: the one read later), and a withdrawn one no longer
+     * counts (BRIEF "shared contracts", RUNS.md §2) */
+    uint32_t *slot = u64map_put(&sm->emap, event_key(x->event_id), 0);
+    sm_event *e;
+    if (*slot) {
         sm->duplicate_events++;
-        return;
+        e = &sm->e[*slot - 1];
+        if (rd->chain_seq < e->chain_seq)
+            return true;
+    } else {
+        if (sm->ne == sm->cape) {
+            sm->cape = sm->cape ? sm->cape * 2 : 4096;
+            sm->e = xrealloc(sm->e, sm->cape * sizeof *sm->e);
+        }
+        e = &sm->e[sm->ne++];
+        *slot = (uint32_t)sm->ne;
+        cur_src(rd)->events_new++;
     }
-    *seen = 1;
-    size_t tn;
-    const char *ty = fld(t, r, E_TYPE, &tn);
-    char tb[32];
-    event_type type;
-    if (tn == 0 || tn >= sizeof tb)
-        return;
-    memcpy(tb, ty, tn);
-    tb[tn] = 0;
-    if (!event_type_parse(tb, &type))
-        return;
-    size_t sn;
-    const char *st = fld(t, r, E_START, &sn);
-    int32_t day;
-    if (!parse_day(st, sn, &day))
-        return;
-    t->src->events_new++;
-    uint32_t vi = vehicle_of(sm, plate, pn, (int)fld_int(t, r, E_COLOR));
-    sm_vehicle *v = &sm->v[vi];
-    if (!v->company) {
-        size_t cn;
-        const char *c = fld(t, r, E_COMPANY, &cn);
-        unneutralise(&c, &cn);
-        v->company = strtab_intern(sm->run->str, c, cn);
-    }
-    if (!v->have_cls) {
-        size_t cn;
-        const char *c = fld(t, r, E_CLASS, &cn);
-        v->have_cls = cn > 0 && class_parse(c, cn, &v->cls);
-    }
-    if (sm->ne == sm->cape) {
-        sm->cape = sm->cape ? sm->cape * 2 : 4096;
-        sm->e = xrealloc(sm->e, sm->cape * sizeof *sm->e);
-    }
-    sm_event *e = &sm->e[sm->ne++];
-    size_t dn;
-    const char *drv = fld(t, r, E_DRIVER, &dn);
-    unneutralise(&drv, &dn);
+    uint32_t vi = vehicle_of(sm, x->plate, strlen(x->plate), x->color);
+    vehicle_names(sm, &sm->v[vi], x->company, x->have_cls, x->cls);
     e->vehicle = vi;
-    e->driver = dn ? strtab_intern(sm->run->str, drv, dn) : 0;
-    e->type = type;
-    e->day = day;
-    size_t svn;
-    const char *sev = fld(t, r, E_SEVERITY, &svn);
-    char sb[64];
-    if (svn >= sizeof sb)
-        svn = sizeof sb - 1;
-    memcpy(sb, sev, svn);
-    sb[svn] = 0;
-    e->points = severity_points(sb);
-    size_t vn, ln;
-    const char *val = fld(t, r, E_VALUE, &vn);
-    const char *lim = fld(t, r, E_LIMIT, &ln);
-    e->excess = milli(val, vn) - milli(lim, ln);
-    /* for the terminal cross-check and the alarm kinds (RULES.md §8) */
-    size_t en, rn;
-    const char *et = fld(t, r, E_END, &en);
-    if (!parse_local(st, sn, &e->start))
-        e->start = (int64_t)day * 86400;
-    if (!parse_local(et, en, &e->end))
-        e->end = e->start;
-    const char *rule = fld(t, r, E_RULE, &rn);
-    e->rule = rn ? strtab_intern(sm->run->str, rule, rn) : 0;
+    e->driver = *x->driver ? strtab_intern(sm->run->str, x->driver, strlen(x->driver)) : 0;
+    e->type = x->type;
+    e->day = x->start_day;
+    e->points = severity_points(x->severity);
+    e->excess = x->have_value && x->have_limit ? x->value_milli - x->limit_milli : 0;
+    /* for the terminal cross-check and the alarm kinds (RULES.md §8):
+     * times on the run's local clock, only compared with each other */
+    e->start = x->start + rd->tz;
+    e->end = x->end + rd->tz;
+    e->rule = *x->rule ? strtab_intern(sm->run->str, x->rule, strlen(x->rule)) : 0;
+    e->chain_seq = rd->chain_seq;
+    e->withdrawn = x->status == EV_STATUS_WITHDRAWN;
+    return true;
 }
 
-/* ---- vehicles.csv: class and company of vehicles without events ---- */
-
-static const char *const VEH_COLS[] = {"plate", "plate_color", "class", "company", NULL};
-enum { V_PLATE, V_COLOR, V_CLASS, V_COMPANY };
-
-static void vehicle_row(table *t, const csv_row *r)
+static bool on_vehicle(void *ud, const outr_vehicle *x)
 {
-    summary *sm = t->sm;
-    size_t pn;
-    const char *plate = fld(t, r, V_PLATE, &pn);
-    unneutralise(&plate, &pn);
-    if (pn == 0)
-        return;
-    sm_vehicle *v = &sm->v[vehicle_of(sm, plate, pn, (int)fld_int(t, r, V_COLOR))];
-    if (!v->company) {
-        size_t cn;
-        const char *c = fld(t, r, V_COMPANY, &cn);
-        unneutralise(&c, &cn);
-        v->company = strtab_intern(sm->run->str, c, cn);
-    }
-    if (!v->have_cls) {
-        size_t cn;
-        const char *c = fld(t, r, V_CLASS, &cn);
-        v->have_cls = cn > 0 && class_parse(c, cn, &v->cls);
-    }
+    reading *rd = ud;
+    summary *sm = rd->sm;
+    sm_vehicle *v = &sm->v[vehicle_of(sm, x->plate, strlen(x->plate), x->color)];
+    vehicle_names(sm, v, x->company, x->have_cls, x->cls);
+    /* analysed as class other for want of a registry row (the banner) */
+    if (x->registered == 0)
+        v->checked_as_other = true;
+    return true;
 }
 
-/* ---- vehicle_days.csv ---- */
-
-static const char *const DAY_COLS[] = {"plate", "plate_color", "day", "points", "valid", "drift", "distance_km",
-                                       "driving_s", "accepted", "gap_km", NULL};
-enum { D_PLATE, D_COLOR, D_DAY, D_POINTS, D_VALID, D_DRIFT, D_KM, D_DRIVING, D_ACCEPTED, D_GAPKM };
-
-static void day_row(table *t, const csv_row *r)
+static bool on_vday(void *ud, const outr_vday *x)
 {
-    summary *sm = t->sm;
-    size_t pn, dn;
-    const char *plate = fld(t, r, D_PLATE, &pn);
-    unneutralise(&plate, &pn);
-    const char *ds = fld(t, r, D_DAY, &dn);
-    int32_t day;
-    if (pn == 0 || !parse_day(ds, dn, &day))
-        return;
-    t->src->vdays_read++;
+    reading *rd = ud;
+    summary *sm = rd->sm;
+    cur_src(rd)->vdays_read++;
     sm_vday row;
-    row.vehicle = vehicle_of(sm, plate, pn, (int)fld_int(t, r, D_COLOR));
-    row.day = day;
-    row.points = (uint64_t)fld_int(t, r, D_POINTS);
-    row.drift = (uint64_t)fld_int(t, r, D_DRIFT);
+    row.vehicle = vehicle_of(sm, x->plate, strlen(x->plate), x->color);
+    row.day = x->day;
+    row.points = x->points;
+    row.drift = x->drift;
     /* accepted = valid - drift (a re-anchored fix is not drift) when an
      * older output has no accepted column */
-    row.accepted = has(t, D_ACCEPTED) ? (uint64_t)fld_int(t, r, D_ACCEPTED)
-                                      : (uint64_t)(fld_int(t, r, D_VALID) - fld_int(t, r, D_DRIFT));
-    row.km = fld_double(t, r, D_KM);
-    row.gap_km = fld_double(t, r, D_GAPKM);
-    row.driving_s = fld_int(t, r, D_DRIVING);
-    uint32_t *slot = u64map_put(&sm->dmap, (uint64_t)row.vehicle << 32 | (uint32_t)day, 0);
+    row.accepted = x->have_accepted ? x->accepted : x->valid >= x->drift ? x->valid - x->drift : 0;
+    row.km = (double)x->distance_m / 1000.0;
+    row.gap_km = (double)x->gap_m / 1000.0;
+    row.driving_s = x->driving_s;
+    uint32_t *slot = u64map_put(&sm->dmap, (uint64_t)row.vehicle << 32 | (uint32_t)row.day, 0);
     if (*slot) {
         /* the same vehicle-day in another run: keep the fuller one */
         sm->duplicate_vdays++;
         if (row.points > sm->d[*slot - 1].points)
             sm->d[*slot - 1] = row;
-        return;
+        return true;
     }
     if (sm->nd == sm->capd) {
         sm->capd = sm->capd ? sm->capd * 2 : 4096;
@@ -415,32 +215,7 @@ static void day_row(table *t, const csv_row *r)
     }
     sm->d[sm->nd] = row;
     *slot = (uint32_t)++sm->nd;
-}
-
-/* ---- run.json: the zone the run used (a summary mixing zones says so) ---- */
-
-static char *json_string_field(const char *text, const char *key)
-{
-    char pat[64];
-    snprintf(pat, sizeof pat, "\"%s\":\"", key);
-    const char *p = strstr(text, pat);
-    if (!p)
-        return NULL;
-    p += strlen(pat);
-    const char *e = strchr(p, '"');
-    return e && e - p < 64 ? xstrndup(p, (size_t)(e - p)) : NULL;
-}
-
-static void read_run_json(sm_source *src, const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return;
-    char head[4096];
-    size_t n = fread(head, 1, sizeof head - 1, f);
-    head[n] = 0;
-    fclose(f);
-    src->tz = json_string_field(head, "tz");
+    return true;
 }
 
 /* ---- folders ---- */
@@ -457,56 +232,96 @@ static bool is_dir(const char *p)
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static sm_source *new_source(summary *sm, const char *path)
+static size_t new_source(summary *sm, const char *path)
 {
     sm->src = xrealloc(sm->src, (sm->nsrc + 1) * sizeof *sm->src);
-    sm_source *s = &sm->src[sm->nsrc++];
+    sm_source *s = &sm->src[sm->nsrc];
     memset(s, 0, sizeof *s);
     s->path = xstrdup(path);
-    return s;
+    return sm->nsrc++;
 }
 
-static bool read_events(summary *sm, sm_source *src, const char *path)
+/* A table that could not be read at all is said on stderr; false then. */
+static bool table_ok(summary *sm, int rc, const char *why)
 {
-    table t = {sm, src, EV_COLS, {0}, event_row, 0};
-    if (!read_table(&t, path))
-        return false;
-    if (t.rows && (!has(&t, E_ID) || !has(&t, E_PLATE) || !has(&t, E_TYPE) || !has(&t, E_START))) {
-        fprintf(stderr, "roadlog summary: %s: not an events.csv (needs event_id, plate, type, start_time)\n", path);
+    if (rc == OUTR_OK)
+        return true;
+    if (rc == OUTR_STOPPED) {
+        sm->stopped = true;
         return false;
     }
-    return true;
+    fprintf(stderr, "roadlog summary: %s\n", why);
+    return false;
+}
+
+static bool read_events(summary *sm, reading *rd, const char *path, int32_t tz)
+{
+    outr_handler h = {rd, on_event, NULL, NULL, on_damaged};
+    outr_info info;
+    char why[600];
+    int rc = outr_read_events(path, tz, &h, &info, why, sizeof why);
+    if (rc == OUTR_NOT_THIS)
+        snprintf(why + strlen(why), sizeof why - strlen(why), " (needs event_id, plate, type, start_time)");
+    return table_ok(sm, rc, why);
 }
 
 static bool add_folder(summary *sm, const char *dir)
 {
     rl_buf p = {0};
+    reading rd = {sm, new_source(sm, dir), 0, 8 * 3600};
+    char why[600];
+    /* run.json first: its zone reads the times, its chain_seq orders the
+     * versions of an event */
+    buf_printf(&p, "%s/run.json", dir);
+    outr_run run;
+    int rc = outr_read_run(p.p, &run, why, sizeof why);
+    if (rc == OUTR_DAMAGED || rc == OUTR_UNREADABLE) {
+        cur_src(&rd)->damaged++;
+        sm->damaged++;
+        fprintf(stderr, "roadlog summary: %s: damaged, %s\n", why,
+                sm->run->opt.strict ? "(stopping: --strict)" : "read without it (zone +08:00, first in its chain)");
+        if (sm->run->opt.strict) {
+            sm->stopped = true;
+            outr_run_free(&run);
+            buf_free(&p);
+            return false;
+        }
+    }
+    rd.chain_seq = run.chain_seq;
+    if (run.have_tz)
+        cur_src(&rd)->tz = xstrdup(run.tz_text);
+    double kmh;
+    if (!sm->have_run_limits && outr_run_rule(&run, "speeding.other", &kmh)) {
+        /* the limit the banner names: that of the runs read */
+        sm->have_run_limits = true;
+        sm->other_kmh = (int)lround(kmh);
+    }
+    int32_t tz = rd.tz = run.have_tz ? run.tz : 8 * 3600;
+    outr_run_free(&run);
+    p.len = 0;
     buf_printf(&p, "%s/events.csv", dir);
-    sm_source *src = new_source(sm, dir);
-    bool ok = read_events(sm, src, p.p);
+    bool ok = read_events(sm, &rd, p.p, tz);
     if (ok) {
+        outr_handler h = {&rd, NULL, on_vehicle, on_vday, on_damaged};
+        outr_info info;
         p.len = 0;
         buf_printf(&p, "%s/vehicles.csv", dir);
-        table tv = {sm, src, VEH_COLS, {0}, vehicle_row, 0};
         if (is_file(p.p))
-            read_table(&tv, p.p);
+            table_ok(sm, outr_read_vehicles(p.p, &h, &info, why, sizeof why), why);
         p.len = 0;
         buf_printf(&p, "%s/vehicle_days.csv", dir);
-        table td = {sm, src, DAY_COLS, {0}, day_row, 0};
-        if (is_file(p.p) && read_table(&td, p.p)) {
+        if (!sm->stopped && is_file(p.p) && table_ok(sm, outr_read_vdays(p.p, &h, &info, why, sizeof why), why)) {
+            sm_source *src = cur_src(&rd);
             src->have_vdays = true;
-            src->have_accepted = has(&td, D_ACCEPTED);
-            src->have_gap_km = has(&td, D_GAPKM);
+            src->have_accepted = info.have_accepted;
+            src->have_gap_km = info.have_gap;
             sm->any_vdays = true;
             sm->all_gap_km &= src->have_gap_km;
             sm->all_accepted &= src->have_accepted;
         }
-        p.len = 0;
-        buf_printf(&p, "%s/run.json", dir);
-        read_run_json(src, p.p);
     }
     buf_free(&p);
-    return ok;
+    return ok && !sm->stopped;
 }
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -515,9 +330,11 @@ bool summary_add_path(summary *sm, const char *path)
 {
     rl_buf p = {0};
     bool ok = false;
+    if (sm->stopped)
+        return false;
     if (is_file(path)) {
-        sm_source *src = new_source(sm, path);
-        ok = read_events(sm, src, path);
+        reading rd = {sm, new_source(sm, path), 0, sm->run->opt.tz};
+        ok = read_events(sm, &rd, path, sm->run->opt.tz) && !sm->stopped;
     } else if (is_dir(path)) {
         buf_printf(&p, "%s/events.csv", path);
         if (is_file(p.p)) {
@@ -544,7 +361,8 @@ bool summary_add_path(summary *sm, const char *path)
             for (size_t i = 0; i < n; i++) {
                 p.len = 0;
                 buf_printf(&p, "%s/%s", path, names[i]);
-                ok |= add_folder(sm, p.p);
+                if (!sm->stopped)
+                    ok |= add_folder(sm, p.p);
                 free(names[i]);
             }
             free(names);
@@ -604,25 +422,100 @@ static void summary_alarms(summary *sm)
     free(first);
 }
 
-void summary_compute(summary *sm)
+/* The days the outputs cover (before --from/--to), for the message of
+ * a period without data. */
+static void coverage(const summary *sm, int32_t *lo, int32_t *hi)
+{
+    *lo = INT32_MAX;
+    *hi = INT32_MIN;
+    for (size_t i = 0; i < sm->nd; i++) {
+        *lo = sm->d[i].day < *lo ? sm->d[i].day : *lo;
+        *hi = sm->d[i].day > *hi ? sm->d[i].day : *hi;
+    }
+    for (size_t i = 0; i < sm->ne; i++) {
+        *lo = sm->e[i].day < *lo ? sm->e[i].day : *lo;
+        *hi = sm->e[i].day > *hi ? sm->e[i].day : *hi;
+    }
+}
+
+/* Nothing of the selected vehicles in the period: say what the outputs
+ * do cover, rather than indicators of nothing (上线率 0/305). */
+static void no_data(const summary *sm, int32_t cov_lo, int32_t cov_hi)
+{
+    const rl_run *run = sm->run;
+    char from[32] = "", to[32] = "", a[11], b[11];
+    if (run->opt.have_from)
+        tu_format_day(tu_local_day(run->opt.from, run->opt.tz), from);
+    if (run->opt.have_to)
+        tu_format_day(tu_local_day(run->opt.to, run->opt.tz), to);
+    fprintf(stderr, "roadlog summary: no data");
+    if (run->opt.company || run->opt.plate)
+        fprintf(stderr, " of the selected vehicles");
+    if (run->opt.have_from || run->opt.have_to)
+        fprintf(stderr, " in the period %s to %s", run->opt.have_from ? from : "(start)",
+                run->opt.have_to ? to : "(end)");
+    if (cov_lo <= cov_hi) {
+        tu_format_day(cov_lo, a);
+        tu_format_day(cov_hi, b);
+        fprintf(stderr, ": the outputs cover %s to %s", a, b);
+    } else {
+        fprintf(stderr, ": the outputs hold no event and no vehicle-day");
+    }
+    fputs("; nothing written\n", stderr);
+}
+
+/* --company (resolved against the companies of the vehicles known: the
+ * registry's, or the outputs') and --plate: which vehicles count. */
+static bool select_vehicles(summary *sm)
 {
     rl_run *run = sm->run;
-    const char *company = run->opt.company;
-    /* --from / --to: whole local days of the period */
-    if (run->opt.have_from || run->opt.have_to) {
-        int64_t lo = run->opt.have_from ? tu_local_day(run->opt.from, run->opt.tz) : INT64_MIN;
-        int64_t hi = run->opt.have_to ? tu_local_day(run->opt.to, run->opt.tz) : INT64_MAX;
-        size_t k = 0;
-        for (size_t i = 0; i < sm->ne; i++)
-            if (sm->e[i].day >= lo && sm->e[i].day <= hi)
-                sm->e[k++] = sm->e[i];
-        sm->ne = k;
-        k = 0;
-        for (size_t i = 0; i < sm->nd; i++)
-            if (sm->d[i].day >= lo && sm->d[i].day <= hi)
-                sm->d[k++] = sm->d[i];
-        sm->nd = k; /* dmap is not used after loading */
+    sel_list *companies = &run->opt.companies;
+    if (companies->n) {
+        const char **known = xmalloc((sm->nv ? sm->nv : 1) * sizeof *known);
+        uint32_t *ids = xmalloc((sm->nv ? sm->nv : 1) * sizeof *ids);
+        for (size_t i = 0; i < sm->nv; i++)
+            ids[i] = sm->v[i].alias ? 0 : sm->v[i].company;
+        size_t nknown = sel_distinct_names(run->str, ids, sm->nv, known);
+        free(ids);
+        bool ok = nknown > 0 && sel_resolve_companies(companies, known, nknown, "summary", run->opt.quiet, stderr);
+        if (!nknown)
+            fprintf(stderr, "roadlog summary: --company '%s': neither the outputs nor a registry name any company "
+                            "(give --registry FILE)\n", companies->joined);
+        free(known);
+        run->opt.company = companies->joined;
+        if (!ok)
+            return false;
     }
+    sel_ctx sel;
+    sel_begin(&sel, &run->opt.plates, companies);
+    for (size_t i = 0; i < sm->nv; i++) {
+        sm_vehicle *v = &sm->v[i];
+        v->selected = !v->alias && sel_check(&sel, sm_plate(sm, v), v->company ? sm_company(sm, v) : NULL);
+    }
+    bool ok = sel_end(&sel, "summary", stderr);
+    sel_ctx_free(&sel);
+    return ok;
+}
+
+bool summary_compute(summary *sm)
+{
+    rl_run *run = sm->run;
+    int32_t cov_lo, cov_hi;
+    coverage(sm, &cov_lo, &cov_hi);
+    /* --from / --to: whole local days of the period; events whose latest
+     * version is withdrawn no longer count */
+    int64_t lo = run->opt.have_from ? tu_local_day(run->opt.from, run->opt.tz) : INT64_MIN;
+    int64_t hi = run->opt.have_to ? tu_local_day(run->opt.to, run->opt.tz) : INT64_MAX;
+    size_t k = 0;
+    for (size_t i = 0; i < sm->ne; i++)
+        if (sm->e[i].day >= lo && sm->e[i].day <= hi && !sm->e[i].withdrawn)
+            sm->e[k++] = sm->e[i];
+    sm->ne = k;
+    k = 0;
+    for (size_t i = 0; i < sm->nd; i++)
+        if (sm->d[i].day >= lo && sm->d[i].day <= hi)
+            sm->d[k++] = sm->d[i];
+    sm->nd = k; /* dmap and emap are not used after loading */
     /* registry: every registered vehicle is in the population, with the
      * registry's class and company */
     if (run->have_registry || run->reg.n) {
@@ -659,9 +552,10 @@ void summary_compute(summary *sm)
         }
     }
     bool by_registry = run->reg.n > 0;
+    if (!select_vehicles(sm))
+        return false;
     for (size_t i = 0; i < sm->nv; i++) {
         sm_vehicle *v = &sm->v[i];
-        v->selected = !v->alias && (!company || strcmp(sm_company(sm, v), company) == 0);
         v->in_pop = v->selected && (!by_registry || v->registered);
     }
     /* data of an aliased vehicle counts on its registered twin */
@@ -693,6 +587,13 @@ void summary_compute(summary *sm)
         }
     }
     double fatigue_excess_s = 0, speeding = 0;
+    bool any_event = false;
+    for (size_t i = 0; i < sm->ne && !any_event; i++)
+        any_event = sm->v[sm->e[i].vehicle].selected;
+    if (sm->day_lo > sm->day_hi && !any_event) {
+        no_data(sm, cov_lo, cov_hi);
+        return false;
+    }
     for (size_t i = 0; i < sm->ne; i++) {
         const sm_event *e = &sm->e[i];
         sm_vehicle *v = &sm->v[e->vehicle];
@@ -742,6 +643,20 @@ void summary_compute(summary *sm)
         "s", fatigue_excess_s, online, vd);
     summary_alarms(sm);
     sm->zh = report_lang_zh(run->opt.lang);
+    /* the banner: selected vehicles an output analysed as class other */
+    report_unreg_of_run(run, &sm->unreg);
+    sm->unreg.n = sm->unreg.yellow = 0;
+    sm->unreg.have_registry = true; /* the outputs name the vehicles they lacked */
+    if (sm->have_run_limits)
+        sm->unreg.other_kmh = sm->other_kmh;
+    for (size_t i = 0; i < sm->nv; i++) {
+        const sm_vehicle *v = &sm->v[i];
+        if (v->selected && v->checked_as_other) {
+            sm->unreg.n++;
+            sm->unreg.yellow += v->color == 2;
+        }
+    }
+    return true;
 }
 
 /* ---- repeat offenders ---- */

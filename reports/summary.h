@@ -4,9 +4,14 @@
  *
  * Inputs are output folders of `roadlog analyze` (events.csv,
  * vehicles.csv, vehicle_days.csv, run.json), a folder whose sub-folders
- * are such outputs (a month of daily runs), or events.csv files alone.
+ * are such outputs (a month of daily runs), or events.csv files alone,
+ * read through reports/outread (a damaged line is named on stderr,
+ * counted and left out; under --strict it stops the summary).
  * Merging:
- *   - an event is counted once per event_id, whichever runs repeat it;
+ *   - an event is counted once per event_id, whichever runs repeat it:
+ *     the version of the output with the highest chain_seq stands (ties:
+ *     the one read later), and one whose latest version is withdrawn no
+ *     longer counts;
  *   - a vehicle-day (plate, colour, day) seen in several runs (re-runs,
  *     overlapping inputs) counts once: the row with the most points wins,
  *     as the most complete analysis of that day;
@@ -28,6 +33,7 @@
 
 #include "alarmstats.h"
 #include "event.h"
+#include "reports.h"
 #include "run.h"
 #include "u64map.h"
 
@@ -41,6 +47,7 @@ typedef struct sm_vehicle {
     bool in_pop;             /* counted in the indicators */
     bool selected;           /* passes --company */
     uint32_t alias;          /* index + 1 of the registered vehicle this one is (colour 0 resolved) */
+    bool checked_as_other;   /* an output analysed it as class other, for want of a registry row */
     /* from vehicle_days.csv, merged */
     uint64_t points, accepted, drift;
     double km, gap_km;
@@ -58,9 +65,11 @@ typedef struct sm_event {
     event_type type;
     int32_t day;             /* local day of its start */
     int32_t points;
-    int64_t excess;          /* value - limit, in the column's unit */
+    int64_t excess;          /* value - limit, in the column's unit x 1000 */
     int64_t start, end;      /* local time as read, seconds (for the terminal cross-check) */
     uint32_t rule;           /* strtab id of the rule, 0 = none */
+    int64_t chain_seq;       /* of the output it was read from (the latest version stands) */
+    bool withdrawn;          /* its latest version says withdrawn: it no longer counts */
 } sm_event;
 
 typedef struct sm_vday {
@@ -75,6 +84,7 @@ typedef struct sm_source {
     char *path;              /* folder or file */
     char *tz;                /* from run.json, NULL when none */
     uint64_t events_read, events_new, vdays_read;
+    uint64_t damaged;        /* lines (and a run.json) refused as damaged */
     bool have_vdays, have_gap_km, have_accepted;
 } sm_source;
 
@@ -101,7 +111,12 @@ typedef struct summary {
     sm_source *src;
     size_t nsrc;
     uint64_t duplicate_events, duplicate_vdays;
+    uint64_t damaged;        /* damaged lines of all outputs, each named on stderr */
+    bool stopped;            /* --strict met a damaged line */
     bool any_vdays, all_gap_km, all_accepted;
+    bool have_run_limits;
+    int other_kmh;           /* speeding.other of the runs read (the banner) */
+    report_unreg unreg;      /* selected vehicles analysed as class other (computed) */
     /* computed by summary_compute */
     size_t pop, online;
     int32_t day_lo, day_hi;  /* period covered (local days) */
@@ -115,8 +130,11 @@ void summary_free(summary *sm);
 /* Read one argument: an output folder, a folder of output folders, or an
  * events.csv file.  False (message on stderr) when nothing could be read. */
 bool summary_add_path(summary *sm, const char *path);
-/* Apply --registry and --company, then count and compute the indicators. */
-void summary_compute(summary *sm);
+/* Apply --registry, --company/--plate and --from/--to, then count and
+ * compute the indicators.  False, with the reason on stderr, when a
+ * selector matches no vehicle or the period holds no data of the
+ * selected vehicles (a summary of nothing would read as a clean record). */
+bool summary_compute(summary *sm);
 
 /* Writers (summary_write.c). */
 bool summary_write_csv(const summary *sm, const char *path);

@@ -681,6 +681,7 @@ bool summary_write_html(const summary *sm, const char *path)
     fprintf(f, "%s %zu (%s %llu)</p>", LBL_SM(L_EVENTS), nev,
             LBL_SM(L_SUM_ONCE),
             (unsigned long long)sm->duplicate_events);
+    report_unregistered_banner(f, &sm->unreg, zh);
     fprintf(f, "<p class=\"meta\">%s</p></header>\n<main>\n",
             run->reg.n ? LBL_SM(L_SUM_POP_REG) : LBL_SM(L_SUM_POP_SEEN));
 

@@ -391,24 +391,80 @@ static void resolve_identities(rl_run *run)
     u64map_free(&known);
 }
 
-static void join_registry(rl_run *run)
+/* The registry's company names (for --company), distinct. */
+static const char **registry_companies(const rl_run *run, size_t *n)
+{
+    uint32_t *ids = xmalloc((run->reg.n ? run->reg.n : 1) * sizeof *ids);
+    const char **names = xmalloc((run->reg.n ? run->reg.n : 1) * sizeof *names);
+    for (size_t i = 0; i < run->reg.n; i++)
+        ids[i] = run->reg.e[i].company;
+    *n = sel_distinct_names(run->str, ids, run->reg.n, names);
+    free(ids);
+    return names;
+}
+
+/* --require-registry: the vehicles the registry does not know, named. */
+static bool registry_required(const rl_run *run)
+{
+    if (!run->unregistered)
+        return true;
+    fprintf(stderr, "roadlog analyze: --require-registry: %llu vehicles are not in the registry%s",
+            (unsigned long long)run->unregistered, run->reg.n ? "" : " (no registry was read)");
+    size_t shown = 0, n = vtable_count(run->vt);
+    for (size_t i = 0; i < n && shown < 10; i++) {
+        const rl_vehicle *v = vtable_at(run->vt, i);
+        if (!v->dead && v->selected && !v->reg && (v->nfix || v->nspilled || v->nweigh))
+            fprintf(stderr, "%s%s", shown++ ? ", " : ": ", run_vehicle_label(run, v));
+    }
+    fputs(run->unregistered > shown ? ", ...\n" : "\n", stderr);
+    return false;
+}
+
+/* Join the registry and apply --plate/--company (select.h).  False, with
+ * the reasons on stderr, when a selector matches no vehicle or
+ * --require-registry finds vehicles the registry does not know. */
+static bool join_registry(rl_run *run)
 {
     size_t n = vtable_count(run->vt);
-    const char *want_plate = run->opt.plate;
+    sel_list *companies = &run->opt.companies;
+    if (companies->n) {
+        if (!run->reg.n) {
+            fprintf(stderr, "roadlog analyze: --company '%s': no registry was read, so no vehicle has a company "
+                            "(give --registry FILE)\n", companies->joined);
+            return false;
+        }
+        size_t nknown;
+        const char **known = registry_companies(run, &nknown);
+        bool ok = sel_resolve_companies(companies, known, nknown, "analyze", run->opt.quiet, stderr);
+        free(known);
+        run->opt.company = companies->joined;
+        if (!ok)
+            return false;
+    }
+    sel_ctx sel;
+    sel_begin(&sel, &run->opt.plates, companies);
     for (size_t i = 0; i < n; i++) {
         rl_vehicle *v = vtable_at(run->vt, i);
         if (v->dead)
             continue;
         v->reg = v->by_phone ? NULL : registry_lookup(&run->reg, v->plate, v->color);
         v->cls = v->reg ? v->reg->cls : CLASS_OTHER;
-        v->selected = true;
-        if (want_plate && strcmp(run_vehicle_label(run, v), want_plate) != 0)
-            v->selected = false;
-        if (run->opt.company && strcmp(run_vehicle_company(run, v), run->opt.company) != 0)
-            v->selected = false;
-        if (!v->reg && v->selected && (v->nfix || v->nspilled || v->nweigh))
+        bool data = v->nfix || v->nspilled || v->nweigh;
+        /* a vehicle carried from the run resumed (--resume) is selected
+         * as one with data is */
+        v->selected = !(data || v->carry) ||
+                      sel_check(&sel, run_vehicle_label(run, v), v->reg ? run_vehicle_company(run, v) : NULL);
+        if (!v->reg && v->selected && data) {
             run->unregistered++;
+            if (v->color == 2) /* yellow: a large vehicle (GA 36) */
+                run->unregistered_yellow++;
+        }
     }
+    bool ok = sel_end(&sel, "analyze", stderr);
+    sel_ctx_free(&sel);
+    if (ok && run->opt.require_registry)
+        ok = registry_required(run);
+    return ok;
 }
 
 static int vehicle_order(const void *a, const void *b, void *ctx)
@@ -1134,7 +1190,7 @@ uint32_t *analyze_rank(rl_run *run)
     return rank;
 }
 
-void analyze_finish(rl_run *run)
+bool analyze_finish(rl_run *run)
 {
     if (run->weigh) {
         weigh_store_close(run->weigh, run->vt);
@@ -1142,7 +1198,8 @@ void analyze_finish(rl_run *run)
     }
     resolve_identities(run);
     resume_bind(run->resume, run); /* carried vehicles, by their settled names */
-    join_registry(run);
+    if (!join_registry(run))
+        return false;
     size_t n = vtable_count(run->vt);
     run->vstats = xcalloc(n ? n : 1, sizeof *run->vstats);
     run->order = xmalloc((n ? n : 1) * sizeof *run->order);
@@ -1182,4 +1239,5 @@ void analyze_finish(rl_run *run)
     alarm_finish(run);
     analyze_events(run, rank);
     free(rank);
+    return true;
 }

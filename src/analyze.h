@@ -18,8 +18,11 @@ void analyze_sink(rl_run *run, rl_sink *sink);
 struct ingest_reader;
 const struct ingest_reader *analyze_reader(void);
 /* The per-vehicle pass runs on run->opt.threads workers, the per-driver
- * pass too; the results are put in output order whatever the threads. */
-void analyze_finish(rl_run *run);
+ * pass too; the results are put in output order whatever the threads.
+ * False (nothing analysed, the reasons on stderr) when --plate or
+ * --company selects no vehicle, or --require-registry finds vehicles the
+ * registry does not know. */
+bool analyze_finish(rl_run *run);
 
 /* The pieces of analyze_finish that `merge` uses on a run made from
  * outputs: sort run->order (output order) and give each vehicle its rank

@@ -16,11 +16,17 @@
  * status after printing the problem. */
 int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args, int *nargs);
 void cli_usage(FILE *f);
+/* `roadlog CMD --help`: the command's options, an example and its exit
+ * statuses.  False when there is no such command. */
+bool cli_help(FILE *f, const char *cmd);
 
 /* Parse a --from/--to time: a date (whole day), a date and time, ISO
  * 8601 or epoch, in the analysis zone.  `end` picks the day's last second
  * for a bare date. */
 bool cli_parse_time(const char *s, int32_t tz, bool end, int64_t *out);
+/* What is wrong with a time cli_parse_time refused, in words ("month 13
+ * does not exist"). */
+void cli_time_problem(const char *s, char *why, size_t cap);
 
 int cmd_analyze(int argc, char **argv);
 int cmd_decode(int argc, char **argv);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "analyze.h"
 #include "cli.h"
@@ -121,6 +122,35 @@ static void print_summary(const rl_run *run)
     fprintf(stderr, "roadlog: outputs in %s/\n", run->opt.out_dir);
 }
 
+/* Did any input (the registry aside) yield anything to read?  An input
+ * that cannot be opened or read through is "unreadable"; an empty file or
+ * one with nothing usable is a warning, and counts as read. */
+static bool any_input_read(const rl_run *run, size_t first)
+{
+    for (size_t i = first; i < run->ninputs; i++)
+        if (strcmp(run->inputs[i].kind, "unreadable") != 0)
+            return true;
+    return false;
+}
+
+/* rejects.csv was written to a temporary file while reading (nothing goes
+ * into --out before there is something to write): now it joins the other
+ * outputs as a part.  A full disk shows up here. */
+static bool write_rejects(rl_run *run)
+{
+    char *p = outfiles_part(run->opt.out_dir, "rejects.csv");
+    FILE *f = fopen(p, "w");
+    bool ok = f && !ferror(run->rejects) && copy_stream(run->rejects, f);
+    if (f && fclose(f) != 0)
+        ok = false;
+    if (!ok)
+        fprintf(stderr, "roadlog analyze: cannot write %s/rejects.csv: %s\n", run->opt.out_dir, strerror(errno));
+    fclose(run->rejects);
+    run->rejects = NULL;
+    free(p);
+    return ok;
+}
+
 int cmd_analyze(int argc, char **argv)
 {
     rl_run run;
@@ -137,30 +167,30 @@ int cmd_analyze(int argc, char **argv)
         run_free(&run);
         return EXIT_USAGE;
     }
+    if (run.opt.require_registry && !run.opt.registry_path) {
+        fprintf(stderr, "roadlog analyze: --require-registry needs --registry FILE\n");
+        run_free(&run);
+        return EXIT_USAGE;
+    }
     /* the zones load while the inputs are read (a bad zone file is a
      * usage error all the same, once it is known) */
     run_load_zones_start(&run, "analyze");
-    if (!make_dirs(run.opt.out_dir)) {
-        fprintf(stderr, "roadlog analyze: cannot create the output folder %s: %s\n", run.opt.out_dir,
-                strerror(errno));
+    /* The output folder is checked now and created only when there is
+     * something to write: nothing lands in it when no input can be read
+     * or the selection is empty (issue 11). */
+    char why[1024];
+    if (out_dir_problem(run.opt.out_dir, why, sizeof why)) {
+        fprintf(stderr, "roadlog analyze: %s\n", why);
         run_free(&run);
         return EXIT_INPUT;
     }
     /* every file of --out is written as NAME.part and renamed at the end,
      * so a run that fails or is stopped leaves --out as it was */
     outfiles_guard();
-    char *rp = outfiles_part(run.opt.out_dir, "rejects.csv");
-    if (!run_open_rejects(&run, rp)) {
-        int err = errno;
-        char *final = out_path(&run, "rejects.csv");
-        fprintf(stderr, "roadlog analyze: cannot write to the output folder: %s: %s\n", final, strerror(err));
-        free(final);
-        free(rp);
-        outfiles_discard();
+    if (!run_open_rejects(&run, NULL)) { /* the reason is said */
         run_free(&run);
         return EXIT_INPUT;
     }
-    free(rp);
     rl_sink sink;
     analyze_sink(&run, &sink);
     run.spill = spill_new(run.opt.memory, run.opt.tmp_dir, run.opt.threads);
@@ -186,6 +216,39 @@ int cmd_analyze(int argc, char **argv)
         run.chain_seq = resume_chain_seq(rs) + 1;
         snprintf(run.resumed_run_id, sizeof run.resumed_run_id, "%s", resume_prev_run_id(rs));
     }
+    int status = 0;
+    if (run.opt.registry_path && !ingest_input(&run, run.opt.registry_path, &sink, WANT_REGISTRY))
+        status = EXIT_INPUT;
+    size_t first_input = run.ninputs;
+    run_plan_progress(&run, inputs, ninputs);
+    double t_read = run_clock();
+    if (!(status && run.opt.strict) && !ingest_all(&run, &sink, analyze_reader(), inputs, ninputs))
+        status = EXIT_INPUT;
+    t_read = run_clock() - t_read;
+    run_progress_done(&run);
+    if (run.stop)
+        status = EXIT_INPUT;
+    if ((rc = run_load_zones_wait(&run)) != 0) {
+        resume_free(rs);
+        run_free(&run);
+        return rc;
+    }
+    if (!run.stop && !any_input_read(&run, first_input)) {
+        fprintf(stderr, "roadlog analyze: no input could be read: nothing written to %s/\n", run.opt.out_dir);
+        resume_free(rs);
+        run_free(&run);
+        return EXIT_INPUT;
+    }
+    /* the carry the next run resumes from is written during the analysis
+     * (the folders made now, removed again if the selection is empty) */
+    struct stat st;
+    bool out_existed = stat(run.opt.out_dir, &st) == 0;
+    if (!make_dirs(run.opt.out_dir)) {
+        fprintf(stderr, "roadlog analyze: cannot create the output folder %s: %s\n", run.opt.out_dir,
+                strerror(errno));
+        run_free(&run);
+        return EXIT_INPUT;
+    }
     {
         char *cdir = out_path(&run, "carry");
         outfiles_dir(cdir);
@@ -204,26 +267,17 @@ int cmd_analyze(int argc, char **argv)
             return EXIT_INPUT;
         }
     }
-    int status = 0;
-    if (run.opt.registry_path && !ingest_input(&run, run.opt.registry_path, &sink, WANT_REGISTRY))
-        status = EXIT_INPUT;
-    run_plan_progress(&run, inputs, ninputs);
-    double t_read = run_clock();
-    if (!(status && run.opt.strict) && !ingest_all(&run, &sink, analyze_reader(), inputs, ninputs))
-        status = EXIT_INPUT;
-    t_read = run_clock() - t_read;
-    run_progress_done(&run);
-    if (run.stop)
-        status = EXIT_INPUT;
-    bool ok = true;
-    if ((rc = run_load_zones_wait(&run)) != 0) {
+    double t0 = run_clock();
+    if (!run.stop && !analyze_finish(&run)) {
+        fprintf(stderr, "roadlog analyze: nothing written to %s/\n", run.opt.out_dir);
         outfiles_discard();
+        if (!out_existed)
+            rmdir(run.opt.out_dir); /* made for the carry, empty again */
         run_free(&run);
-        return rc;
+        return EXIT_INPUT;
     }
+    bool ok = true;
     if (!run.stop) {
-        double t0 = run_clock();
-        analyze_finish(&run);
         double t1 = run_clock();
         ok = write_outputs(&run);
         if (!resume_finish(run.resume, &run)) {
@@ -235,15 +289,8 @@ int cmd_analyze(int argc, char **argv)
             fprintf(stderr, "roadlog: phases: read %.3f s, analyse %.3f s, write %.3f s\n", t_read, t1 - t0,
                     run_clock() - t1);
     }
-    /* rejects.csv was written all along: a full disk shows up here */
-    bool rejects_ok = !ferror(run.rejects);
-    if (fclose(run.rejects) != 0)
-        rejects_ok = false;
-    run.rejects = NULL;
-    if (!rejects_ok) {
-        fprintf(stderr, "roadlog analyze: cannot write %s/rejects.csv: %s\n", run.opt.out_dir, strerror(errno));
+    if (!write_rejects(&run))
         ok = false;
-    }
     if (!ok && !status)
         status = EXIT_INPUT;
     char *jp = outfiles_part(run.opt.out_dir, "run.json");
@@ -264,8 +311,15 @@ int cmd_analyze(int argc, char **argv)
         if (!status)
             status = EXIT_INPUT;
     }
-    if (!run.opt.quiet && !run.stop)
+    if (!run.opt.quiet && !run.stop) {
+        report_unreg u;
+        report_unreg_of_run(&run, &u);
+        if (u.n) {
+            report_unregistered_text(&u, false, why, sizeof why);
+            fprintf(stderr, "roadlog analyze: warning: %s\n", why);
+        }
         print_summary(&run);
+    }
     run_free(&run);
     return status;
 }

@@ -205,9 +205,42 @@ static void print_alarms(rl_run *run, const rl_position *p, const char *plate, s
     }
 }
 
+/* The run, and for --plate the plates seen (string ids), so that a
+ * --plate that matches none can be named with the nearest ones. */
+typedef struct decode_ctx {
+    rl_run run;              /* first: the run_sink_* callbacks take the context as the run */
+    u64map seen;
+} decode_ctx;
+
+static bool decode_selected(decode_ctx *d, const char *plate, size_t plate_len)
+{
+    if (!plate || !plate_len)
+        return false;
+    uint32_t id = strtab_intern(d->run.str, plate, plate_len);
+    uint32_t *hit = u64map_put(&d->seen, (uint64_t)id + 1, 2);
+    if (*hit == 2)
+        *hit = sel_has(&d->run.opt.plates, strtab_get(d->run.str, id));
+    return *hit;
+}
+
+/* False, with the reasons on stderr, when a --plate matched no position. */
+static bool decode_selection_ok(decode_ctx *d)
+{
+    sel_ctx sel;
+    sel_list none = {0};
+    sel_begin(&sel, &d->run.opt.plates, &none);
+    for (size_t i = 0; i < d->seen.cap; i++)
+        if (d->seen.keys[i])
+            sel_check(&sel, strtab_get(d->run.str, (uint32_t)(d->seen.keys[i] - 1)), NULL);
+    bool ok = sel_end(&sel, "decode", stderr);
+    sel_ctx_free(&sel);
+    return ok;
+}
+
 static void on_position(void *ud, const rl_position *p)
 {
-    rl_run *run = ud;
+    decode_ctx *d = ud;
+    rl_run *run = &d->run;
     run->positions++;
     if (!run_in_window(run, p->time)) {
         run->filtered++;
@@ -226,7 +259,7 @@ static void on_position(void *ud, const rl_position *p)
             plate_len = strlen(plate);
         }
     }
-    if (run->opt.plate && (!plate || plate_len != strlen(run->opt.plate) || memcmp(plate, run->opt.plate, plate_len)))
+    if (run->opt.plates.n && !decode_selected(d, plate, plate_len))
         return;
     if (run->opt.alarms) {
         print_alarms(run, p, plate, plate_len, color);
@@ -265,9 +298,9 @@ static void on_position(void *ud, const rl_position *p)
 
 static void on_weighing(void *ud, const rl_weighing *w)
 {
-    rl_run *run = ud;
+    decode_ctx *d = ud;
     (void)w;
-    run->weighings++;
+    d->run.weighings++;
 }
 
 /* The first pass over JT/T 808 inputs: registrations only (into the main
@@ -316,43 +349,48 @@ static void learn_registrations(rl_run *run, char **inputs, int ninputs)
 
 int cmd_decode(int argc, char **argv)
 {
-    rl_run run;
-    run_init(&run);
-    run.decode = true;
-    run.decode_out = stdout;
+    decode_ctx d;
+    memset(&d, 0, sizeof d);
+    rl_run *run = &d.run;
+    run_init(run);
+    u64map_init(&d.seen);
+    run->decode = true;
+    run->decode_out = stdout;
     char **inputs;
     int ninputs;
-    int rc = cli_parse(&run, "decode", argc, argv, &inputs, &ninputs);
-    if (rc) {
-        run_free(&run);
-        return rc;
-    }
-    if (ninputs == 0) {
+    int status = cli_parse(run, "decode", argc, argv, &inputs, &ninputs);
+    if (!status && ninputs == 0) {
         fprintf(stderr, "roadlog decode: no input files (give files, or - for stdin)\n");
-        run_free(&run);
-        return EXIT_USAGE;
+        status = EXIT_USAGE;
+    }
+    if (status) {
+        u64map_free(&d.seen);
+        run_free(run);
+        return status;
     }
     static char obuf[1 << 16];
     setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
-    rl_sink sink = {&run, on_position, run_sink_registration, on_weighing, run_sink_reject, run_sink_count};
-    int status = 0;
-    if (run.opt.registry_path && !ingest_input(&run, run.opt.registry_path, &sink, WANT_REGISTRY))
+    rl_sink sink = {&d, on_position, run_sink_registration, on_weighing, run_sink_reject, run_sink_count};
+    if (run->opt.registry_path && !ingest_input(run, run->opt.registry_path, &sink, WANT_REGISTRY))
         status = EXIT_INPUT;
-    learn_registrations(&run, inputs, ninputs);
-    fputs(run.opt.alarms ? DECODE_ALARM_COLUMNS "\n" : DECODE_COLUMNS "\n", stdout);
-    run_plan_progress(&run, inputs, ninputs);
-    for (int i = 0; i < ninputs && !run.stop; i++)
-        if (!ingest_input(&run, inputs[i], &sink, WANT_ANY))
+    learn_registrations(run, inputs, ninputs);
+    fputs(run->opt.alarms ? DECODE_ALARM_COLUMNS "\n" : DECODE_COLUMNS "\n", stdout);
+    run_plan_progress(run, inputs, ninputs);
+    for (int i = 0; i < ninputs && !run->stop; i++)
+        if (!ingest_input(run, inputs[i], &sink, WANT_ANY))
             status = EXIT_INPUT;
-    run_progress_done(&run);
-    if (run.stop)
+    run_progress_done(run);
+    if (run->stop)
         status = EXIT_INPUT;
     if (fflush(stdout) != 0) {
         fprintf(stderr, "roadlog decode: cannot write the output\n");
         status = EXIT_INPUT;
     }
-    if (!run.opt.quiet && run.rejected)
-        fprintf(stderr, "roadlog decode: %llu records rejected\n", (unsigned long long)run.rejected);
-    run_free(&run);
+    if (!run->stop && run->opt.plates.n && !decode_selection_ok(&d))
+        status = EXIT_INPUT;
+    if (!run->opt.quiet && run->rejected)
+        fprintf(stderr, "roadlog decode: %llu records rejected\n", (unsigned long long)run->rejected);
+    u64map_free(&d.seen);
+    run_free(run);
     return status;
 }

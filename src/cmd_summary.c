@@ -51,12 +51,16 @@ int cmd_summary(int argc, char **argv)
         else
             status = EXIT_INPUT;
     }
-    if (!any) {
+    if (sm.stopped)
+        fprintf(stderr, "roadlog summary: stopped at a damaged line (--strict): nothing written\n");
+    if (!any || sm.stopped || !summary_compute(&sm)) {
         summary_free(&sm);
         run_free(&run);
         return EXIT_INPUT;
     }
-    summary_compute(&sm);
+    if (sm.damaged && !run.opt.quiet)
+        fprintf(stderr, "roadlog summary: warning: %llu damaged lines in the outputs were left out (named above)\n",
+                (unsigned long long)sm.damaged);
     if (!make_dirs(run.opt.out_dir)) {
         fprintf(stderr, "roadlog summary: cannot create the output folder %s: %s\n", run.opt.out_dir,
                 strerror(errno));

@@ -13,7 +13,9 @@
  * (weigh.static_tolerance_pct / weigh.wim_tolerance_pct, JJG 907):
  *   over_limit    超限, freight rule (not coach/charter), >= 2 axles:
  *                 gross against overlimit.axles_N (令62号 art. 3), or the
- *                 registry's max_gross_kg when lower;
+ *                 registry's max_gross_kg when lower; a weighing whose
+ *                 axle count is empty takes the registry's axles, and is
+ *                 not checked when the registry has none (RULES.md §5);
  *   overload      超载: payload (gross - curb_kg) against rated_load_kg
  *                 (道交法 art. 92), else gross against max_gross_kg;
  *   axle_overload per-axle weights against axle.steer_kg (first axle) and
@@ -667,11 +669,22 @@ static void check_over_limit(wcheck *c, int mode)
 {
     const vctx *cx = c->s->cx;
     const wrec *w = c->w;
-    /* 超限 is a freight rule (令62号 applies to 货运车辆); fewer than two
-     * axles is no configuration the table knows. */
-    if (class_is_passenger(cx->cls) || w->axles < 2)
+    /* 超限 is a freight rule (令62号 applies to 货运车辆) */
+    if (class_is_passenger(cx->cls))
         return;
-    int axles = w->axles > 6 ? 6 : w->axles;
+    /* An empty axle count is still a weighing (RULES.md §5): the
+     * registry's axles stand in for it; without them it is not checked. */
+    int axles = w->axles;
+    if (axles == 0) {
+        const reg_entry *reg = cx->v->reg;
+        axles = reg && reg->axles > 0 ? reg->axles : 0;
+        counters_add(cx->counters, axles ? "weighbridge.axles_from_registry" : "weighbridge.axles_unknown", 1);
+    }
+    /* fewer than two axles is no configuration the table knows */
+    if (axles < 2)
+        return;
+    if (axles > 6)
+        axles = 6;
     if (w->gross_kg <= c->lim->overlimit_max[mode][axles])
         return;
     int64_t limit = c->lim->overlimit_kg[axles];
@@ -698,7 +711,9 @@ static void check_axles(wcheck *c, int mode)
     const wrec *w = c->w;
     if (w->naxle == 0)
         return;
-    if (w->naxle != w->axles) {
+    /* the list is checked against the axle count when the scale read
+     * one; with the count empty the list is the measurement itself */
+    if (w->axles != 0 && w->naxle != w->axles) {
         counters_add(c->s->cx->counters, "weighbridge.axle_weights_ignored", 1);
         return;
     }

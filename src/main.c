@@ -35,7 +35,14 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-        cli_usage(stdout);
+        /* `roadlog help analyze` as `roadlog analyze --help` */
+        if (argc > 2 && !cli_help(stdout, argv[2])) {
+            fprintf(stderr, "roadlog: no command '%s'\n", argv[2]);
+            cli_usage(stderr);
+            return EXIT_USAGE;
+        }
+        if (argc <= 2)
+            cli_usage(stdout);
         return 0;
     }
     fprintf(stderr, "roadlog: unknown command '%s'\n", cmd);

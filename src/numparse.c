@@ -105,6 +105,18 @@ const char *num_fixed(const char *s, size_t n, int scale, int64_t *out)
     return NULL;
 }
 
+const char *num_whole(const char *s, size_t n, int64_t *out)
+{
+    int64_t v;
+    const char *why = num_fixed(s, n, 3, &v);
+    if (why)
+        return why;
+    if (v % 1000 != 0)
+        return "not a whole number";
+    *out = v / 1000;
+    return NULL;
+}
+
 const char *num_word(const char *s, size_t n, uint32_t *out)
 {
     trim_span(&s, &n);

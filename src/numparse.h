@@ -17,6 +17,11 @@
  * not a number, NaN/infinity, too large. */
 const char *num_fixed(const char *s, size_t n, int scale, int64_t *out);
 
+/* A whole number (a count, seconds): "12", also Excel's "12.0"; a
+ * fraction is refused ("not a whole number"), as is all num_fixed
+ * refuses. */
+const char *num_whole(const char *s, size_t n, int64_t *out);
+
 /* A JT/T 808 word: decimal or 0x-hex, 0 .. 2^32-1. */
 const char *num_word(const char *s, size_t n, uint32_t *out);
 

@@ -10,10 +10,20 @@
 
 #include "csvout.h"
 #include "plate.h"
+#include "util.h"
 
 bool run_open_rejects(rl_run *run, const char *path)
 {
-    run->rejects = csvw_open(path, run->opt.excel_csv);
+    if (path) {
+        run->rejects = csvw_open(path, run->opt.excel_csv);
+    } else {
+        char err[512];
+        run->rejects = tmp_stream(run->opt.tmp_dir, err, sizeof err);
+        if (!run->rejects)
+            fprintf(stderr, "roadlog: %s\n", err);
+        if (run->rejects && run->opt.excel_csv)
+            fputs("\xEF\xBB\xBF", run->rejects);
+    }
     if (!run->rejects)
         return false;
     fputs("source,file,line,offset,reason,excerpt\n", run->rejects);

@@ -9,7 +9,9 @@
 
 #include "run.h"
 
-/* Open rejects.csv in the output folder and write its header. */
+/* Open rejects.csv in the output folder and write its header; path NULL:
+ * a temporary file (errno set on failure), copied into the output folder
+ * once there is something to write there. */
 bool run_open_rejects(rl_run *run, const char *path);
 /* The common reject path: counts, writes rejects.csv (or stderr when
  * there is none), and under --strict reports and stops (returns false). */

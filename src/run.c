@@ -48,6 +48,10 @@ void run_init(rl_run *run)
 void run_free(rl_run *run)
 {
     run_load_zones_wait(run);
+    if (run->rejects)
+        fclose(run->rejects);
+    sel_free(&run->opt.plates);
+    sel_free(&run->opt.companies);
     for (size_t i = 0; i < run->ninputs; i++) {
         free(run->inputs[i].name);
         free(run->inputs[i].error);

@@ -18,6 +18,7 @@
 #include "event.h"
 #include "registry.h"
 #include "rules.h"
+#include "select.h"
 #include "sink.h"
 #include "source.h"
 #include "strtab.h"
@@ -39,9 +40,11 @@ typedef struct rl_options {
     const char *registry_path;
     const char *rules_path;
     const char *out_dir;
-    const char *company;     /* --company */
-    const char *plate;       /* --plate (normalised), points to plate_norm */
-    char plate_norm[64];
+    sel_list plates;         /* --plate, normalised (select.h) */
+    sel_list companies;      /* --company; the registry's names once resolved */
+    const char *company;     /* the selected companies, joined ("A, B"), NULL = all */
+    const char *plate;       /* the selected plates, joined, NULL = all */
+    bool require_registry;   /* --require-registry */
     const char *lang;        /* --lang zh|en */
     int32_t tz;              /* --tz, seconds east of UTC */
     bool strict, quiet, excel_csv, progress;
@@ -97,6 +100,7 @@ typedef struct rl_run {
     uint64_t positions, weighings, filtered, rejected;
     uint64_t duplicates, invalid, drift, points, accepted;
     uint64_t unregistered, vehicles_analysed;
+    uint64_t unregistered_yellow;   /* of which with yellow plates (large vehicles) */
     uint64_t merged_registry_rows; /* merge: the registry's rows as the runs counted them */
     int64_t data_end;        /* the latest fix of the run (and of the chain before it) */
     struct zone_loader *zone_loader; /* run.c: the zones being loaded meanwhile */

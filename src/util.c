@@ -4,6 +4,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -115,6 +116,94 @@ bool make_dirs(const char *path)
     free(p);
     struct stat st;
     return ok && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+FILE *tmp_stream(const char *dir, char *err, size_t cap)
+{
+    if (!dir || !*dir)
+        dir = getenv("TMPDIR");
+    if (!dir || !*dir)
+        dir = "/tmp";
+    /* O_TMPFILE: a file without a name, so nothing is left behind
+     * whatever happens (a SIGINT between mkstemp and unlink left one);
+     * mkstemp + unlink where the filesystem cannot */
+    rl_buf p = {0};
+    int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        buf_printf(&p, "%s/roadlog-XXXXXX", dir);
+        fd = mkstemp(p.p);
+        if (fd >= 0)
+            unlink(p.p); /* gone when closed */
+    }
+    FILE *f = NULL;
+    if (fd >= 0) {
+        f = fdopen(fd, "w+");
+        if (!f)
+            close(fd);
+    }
+    if (!f)
+        snprintf(err, cap, "cannot write temporary data to %s: %s", dir, strerror(errno)); /* RUNS.md §1 */
+    buf_free(&p);
+    return f;
+}
+
+bool copy_stream(FILE *from, FILE *to)
+{
+    if (ferror(from) || fflush(from) != 0 || fseek(from, 0, SEEK_SET) != 0)
+        return false;
+    char buf[1 << 16];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, from)) > 0)
+        if (fwrite(buf, 1, n, to) != n)
+            return false;
+    return !ferror(from);
+}
+
+const char *out_dir_problem(const char *dir, char *why, size_t cap)
+{
+    struct stat st;
+    if (stat(dir, &st) == 0) {
+        if (!S_ISDIR(st.st_mode)) {
+            snprintf(why, cap, "cannot create the output folder %s: it is a file", dir);
+            return why;
+        }
+        if (access(dir, W_OK | X_OK) != 0) {
+            snprintf(why, cap, "cannot write to the output folder: %s/rejects.csv: %s", dir, strerror(errno));
+            return why;
+        }
+        return NULL;
+    }
+    /* not there yet: its nearest existing ancestor must take it */
+    char *p = xstrdup(dir);
+    const char *problem = NULL;
+    for (;;) {
+        char *slash = strrchr(p, '/');
+        while (slash && slash > p && slash[1] == 0) { /* trailing slashes */
+            *slash = 0;
+            slash = strrchr(p, '/');
+        }
+        if (!slash) {
+            strcpy(p, ".");
+        } else if (slash == p) {
+            p[1] = 0;
+        } else {
+            *slash = 0;
+        }
+        if (stat(p, &st) == 0) {
+            if (!S_ISDIR(st.st_mode)) {
+                snprintf(why, cap, "cannot create the output folder %s: %s is a file", dir, p);
+                problem = why;
+            } else if (access(p, W_OK | X_OK) != 0) {
+                snprintf(why, cap, "cannot create the output folder %s: %s", dir, strerror(errno));
+                problem = why;
+            }
+            break;
+        }
+        if (strcmp(p, ".") == 0 || strcmp(p, "/") == 0)
+            break;
+    }
+    free(p);
+    return problem;
 }
 
 void group_by_key(const void *base, size_t n, size_t stride, size_t key_offset, size_t nkeys, size_t **first_out,

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 void *xmalloc(size_t n);
@@ -45,6 +46,15 @@ static inline void store_u64(void *p, uint64_t v) { memcpy(p, &v, 8); }
 
 /* mkdir -p: true when path is (now) a directory. */
 bool make_dirs(const char *path);
+/* Can --out be created or written?  Checked before any input is read,
+ * creating nothing: NULL, or the reason (as the later failure would say
+ * it). */
+const char *out_dir_problem(const char *dir, char *why, size_t cap);
+/* An anonymous temporary file in dir (NULL: $TMPDIR, else /tmp), removed
+ * when closed; NULL with the reason in err. */
+FILE *tmp_stream(const char *dir, char *err, size_t cap);
+/* Copy all of `from` (rewound) to `to`; false on a read or write error. */
+bool copy_stream(FILE *from, FILE *to);
 
 /* The n records at base (stride bytes apart) grouped by the uint32_t at
  * key_offset in each (< nkeys): idx[first[k] .. first[k + 1]) are the

@@ -348,6 +348,15 @@ echo $? >weigh.rc
 check "weighbridge: too few/many fields, 1e309, NaN, impossible time rejected, the rest analysed" \
     "rc_is weigh 0 && rejects_are weigh 'weigh_bad.csv:2|^row has 5 fields but the header has 12' 'weigh_bad.csv:3|^row has 14 fields' \"weigh_bad.csv:7|^gross weight '1e309': number is out of range$\" \"weigh_bad.csv:8|^gross weight 'NaN': not a number$\" \"weigh_bad.csv:9|^time '2026-02-30 25:61:00': date does not exist$\" \"weigh_bad.csv:[0-9]+|^axle count 'x3'\" && same_analysis weigh weigh_ref"
 
+# an empty axle count (RULES.md §5): the column is required, the value is
+# not; over_limit takes the registry's axles, overload needs none
+printf 'plate,plate_color,class,company,axles,rated_load_kg,curb_kg,max_gross_kg\n\347\262\244A00009,2,truck,co,3,14500,10000,25000\n' >noaxle_reg.csv
+printf 'time,station,plate,plate_color,axles,gross_kg\n2026-11-02 08:00:00,S001,\347\262\244A00009,2,,26001\n2026-11-02 08:10:00,S001,\347\262\244A00010,2,,60000\n' >noaxle.csv
+"$ROADLOG" analyze --registry noaxle_reg.csv --out noaxle noaxle.csv >/dev/null 2>noaxle.err
+echo $? >noaxle.rc
+check "weighbridge: an empty axle count is no reject; over_limit takes the registry's axles" \
+    "rc_is noaxle 0 && rejects_are noaxle && grep -q ',over_limit,.*,26001,25000,.*overlimit.axles_3' noaxle/events.csv && grep -q ',overload,.*,16001,14500,' noaxle/events.csv && test \$(grep -c 'A00010' noaxle/events.csv) -eq 0 && grep -q '\"weighbridge.axles_unknown\":1' noaxle/run.json"
+
 # ---- output safety: hostile text in every output ----
 python3 - <<'EOF'
 import csv

@@ -183,6 +183,27 @@ static void test_word(void **st)
     assert_int_equal(word_ok("0xffffffff"), UINT32_MAX);
 }
 
+/* num_whole: counts and seconds read back from our own outputs. */
+static void test_whole(void **st)
+{
+    (void)st;
+    int64_t v = -1;
+    assert_null(num_whole("12", 2, &v));
+    assert_int_equal(v, 12);
+    assert_null(num_whole("12.0", 4, &v)); /* Excel */
+    assert_int_equal(v, 12);
+    assert_null(num_whole("-7", 2, &v));
+    assert_int_equal(v, -7);
+    assert_null(num_whole("123456789012345", 15, &v));
+    assert_int_equal(v, 123456789012345);
+    assert_string_equal(num_whole("5.5", 3, &v), "not a whole number");
+    assert_non_null(num_whole("99999999999999999999", 20, &v)); /* past int64 once scaled */
+    assert_non_null(num_whole("1e309", 5, &v));
+    assert_non_null(num_whole("NaN", 3, &v));
+    assert_non_null(num_whole("", 0, &v));
+    assert_non_null(num_whole("12x", 3, &v));
+}
+
 static void test_word_bad(void **st)
 {
     (void)st;
@@ -257,6 +278,7 @@ int main(void)
         cmocka_unit_test(test_too_large),
         cmocka_unit_test(test_length_honoured),
         cmocka_unit_test(test_word),
+        cmocka_unit_test(test_whole),
         cmocka_unit_test(test_word_bad),
         cmocka_unit_test(test_format),
         cmocka_unit_test(test_format_roundtrip),

@@ -636,9 +636,140 @@ static void test_udp_ports_and_more(void **st)
     unlink(m.path);
 }
 
-/* pcapng written by hand: SHB, IDB (Ethernet), EPBs. */
-static void le32(FILE *f, uint32_t v) { fwrite(&v, 4, 1, f); }
-static void le16(FILE *f, uint16_t v) { fwrite(&v, 2, 1, f); }
+/* ------------------------------------------------------------------ */
+/* pcapng written by hand, in either byte order.                       */
+
+typedef struct ngw {
+    FILE *f;
+    bool big;                /* the current section's byte order */
+} ngw;
+
+static void ng32(ngw *w, uint32_t v)
+{
+    uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+    if (w->big) {
+        uint8_t t = b[0]; b[0] = b[3]; b[3] = t;
+        t = b[1]; b[1] = b[2]; b[2] = t;
+    }
+    fwrite(b, 1, 4, w->f);
+}
+static void ng16(ngw *w, uint16_t v)
+{
+    uint8_t b[2] = {(uint8_t)(w->big ? v >> 8 : v), (uint8_t)(w->big ? v : v >> 8)};
+    fwrite(b, 1, 2, w->f);
+}
+static void ng_pad(ngw *w, size_t n)
+{
+    for (size_t k = n; k % 4; k++)
+        fputc(0, w->f);
+}
+
+/* A Section Header Block in the byte order `big`. */
+static void ng_shb(ngw *w, bool big)
+{
+    w->big = big;
+    ng32(w, 0x0A0D0D0A); ng32(w, 28); ng32(w, 0x1A2B3C4D); ng16(w, 1); ng16(w, 0);
+    ng32(w, 0xFFFFFFFF); ng32(w, 0xFFFFFFFF); ng32(w, 28);
+}
+/* An Interface Description Block with an if_name option. */
+static void ng_idb(ngw *w, uint16_t linktype, uint32_t snaplen)
+{
+    ng32(w, 1); ng32(w, 32); ng16(w, linktype); ng16(w, 0); ng32(w, snaplen);
+    ng16(w, 2); ng16(w, 3); fwrite("if0", 1, 4, w->f); /* if_name "if0" and its padding */
+    ng16(w, 0); ng16(w, 0);                             /* opt_endofopt */
+    ng32(w, 32);
+}
+/* An Enhanced Packet Block with an opt_comment. */
+static void ng_epb(ngw *w, uint32_t ifn, const uint8_t *d, uint32_t caplen)
+{
+    uint32_t padded = (caplen + 3) & ~3u, blen = 32 + padded + 12;
+    ng32(w, 6); ng32(w, blen); ng32(w, ifn); ng32(w, 0); ng32(w, 0); ng32(w, caplen); ng32(w, caplen);
+    fwrite(d, 1, caplen, w->f);
+    ng_pad(w, caplen);
+    ng16(w, 1); ng16(w, 2); fwrite("ok\0\0", 1, 4, w->f); /* opt_comment "ok" and its padding */
+    ng16(w, 0); ng16(w, 0);                               /* opt_endofopt */
+    ng32(w, blen);
+}
+/* A Simple Packet Block (interface 0). */
+static void ng_spb(ngw *w, const uint8_t *d, uint32_t len)
+{
+    uint32_t padded = (len + 3) & ~3u, blen = 16 + padded;
+    ng32(w, 3); ng32(w, blen); ng32(w, len);
+    fwrite(d, 1, len, w->f);
+    ng_pad(w, len);
+    ng32(w, blen);
+}
+/* The obsolete Packet Block. */
+static void ng_pb(ngw *w, uint16_t ifn, const uint8_t *d, uint32_t caplen)
+{
+    uint32_t padded = (caplen + 3) & ~3u, blen = 32 + padded;
+    ng32(w, 2); ng32(w, blen); ng16(w, ifn); ng16(w, 0); ng32(w, 0); ng32(w, 0); ng32(w, caplen); ng32(w, caplen);
+    fwrite(d, 1, caplen, w->f);
+    ng_pad(w, caplen);
+    ng32(w, blen);
+}
+/* Any other block (a Name Resolution Block, 4): skipped. */
+static void ng_other(ngw *w)
+{
+    ng32(w, 4); ng32(w, 16); ng32(w, 0); ng32(w, 16);
+}
+
+/* The packets of a capture written by the builder, in memory. */
+typedef struct pkts {
+    uint8_t *d[512];
+    uint32_t n[512];
+    size_t count;
+} pkts;
+
+static void pkts_load(pkts *p, const char *path)
+{
+    char errbuf[PCAP_ERRBUF_SIZE];
+    pcap_t *in = pcap_open_offline(path, errbuf);
+    assert_non_null(in);
+    struct pcap_pkthdr *h;
+    const u_char *data;
+    p->count = 0;
+    while (pcap_next_ex(in, &h, &data) == 1) {
+        assert_true(p->count < 512);
+        p->d[p->count] = malloc(h->caplen);
+        memcpy(p->d[p->count], data, h->caplen);
+        p->n[p->count++] = h->caplen;
+    }
+    pcap_close(in);
+}
+
+static void pkts_free(pkts *p)
+{
+    for (size_t i = 0; i < p->count; i++)
+        free(p->d[i]);
+    p->count = 0;
+}
+
+/* A capture of terminal `term` sending n positions over TCP (segments of
+ * 100 bytes) on link type dlt. */
+static void terminal_capture(pkts *out, int dlt, int term, int n, const char *tag)
+{
+    net c = {0};
+    net_open(&c, dlt, tag);
+    static buf s;
+    s.n = 0;
+    stream(&s, term, n, NULL);
+    packet(&c, term, 40000 + (uint16_t)term, 7611, true, 1, SYN, NULL, 0, false);
+    for (size_t off = 0; off < s.n; off += 100)
+        packet(&c, term, 40000 + (uint16_t)term, 7611, true, 2 + (uint32_t)off, ACK, s.b + off,
+               s.n - off < 100 ? s.n - off : 100, false);
+    net_close(&c);
+    pkts_load(out, c.path);
+    unlink(c.path);
+}
+
+static size_t positions_of(const rec *r, const char *phone)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < r->npos; i++)
+        k += strcmp(r->pos[i].phone, phone) == 0;
+    return k;
+}
 
 static void test_pcapng_and_bad_files(void **st)
 {
@@ -658,32 +789,23 @@ static void test_pcapng_and_bad_files(void **st)
     assert_non_null(in);
     char ng[160];
     snprintf(ng, sizeof ng, "/tmp/roadlog_test_pcapin_%d.pcapng", (int)getpid());
-    FILE *f = fopen(ng, "wb");
-    assert_non_null(f);
-    le32(f, 0x0A0D0D0A); le32(f, 28); le32(f, 0x1A2B3C4D); le16(f, 1); le16(f, 0);
-    le32(f, 0xFFFFFFFF); le32(f, 0xFFFFFFFF); le32(f, 28);
-    le32(f, 1); le32(f, 20); le16(f, DLT_EN10MB); le16(f, 0); le32(f, 262144); le32(f, 20);
+    ngw w = {fopen(ng, "wb"), false};
+    assert_non_null(w.f);
+    ng_shb(&w, false);
+    ng_idb(&w, DLT_EN10MB, 262144);
     struct pcap_pkthdr *h;
     const u_char *data;
-    int npk = 0;
-    while (pcap_next_ex(in, &h, &data) == 1) {
-        uint32_t padded = (h->caplen + 3) & ~3u;
-        uint32_t blen = 32 + padded;
-        le32(f, 6); le32(f, blen); le32(f, 0); le32(f, 0); le32(f, (uint32_t)npk);
-        le32(f, h->caplen); le32(f, h->len);
-        fwrite(data, 1, h->caplen, f);
-        for (uint32_t k = h->caplen; k < padded; k++)
-            fputc(0, f);
-        le32(f, blen);
-        npk++;
-    }
+    while (pcap_next_ex(in, &h, &data) == 1)
+        ng_epb(&w, 0, data, h->caplen);
     pcap_close(in);
-    fclose(f);
+    fclose(w.f);
     static rec r;
     memset(&r, 0, sizeof r);
     assert_int_equal(read_file(ng, &r, 0, 0), 0);
     assert_int_equal(r.npos, 10);
     assert_int_equal(r.nrej, 0);
+    /* one link type: libpcap reads it all */
+    assert_int_equal(cnt(&r, "pcap.pcapng_packets_read_without_libpcap"), 0);
 
     /* cut the pcapng in the middle of a block: earlier packets still count */
     FILE *g = fopen(ng, "r+b");
@@ -701,7 +823,7 @@ static void test_pcapng_and_bad_files(void **st)
     /* not a capture at all */
     char junk[160];
     snprintf(junk, sizeof junk, "/tmp/roadlog_test_pcapin_%d.junk", (int)getpid());
-    f = fopen(junk, "wb");
+    FILE *f = fopen(junk, "wb");
     fputs("plate,time\nA,1\n", f);
     fclose(f);
     memset(&r, 0, sizeof r);
@@ -811,6 +933,238 @@ static void test_fuzz_packets(void **st)
     }
 }
 
+
+/* ------------------------------------------------------------------ */
+/* pcapng whose interfaces have different link types (issue 11).       */
+
+static const char *ng_path(const char *tag)
+{
+    static char p[160];
+    snprintf(p, sizeof p, "/tmp/roadlog_test_pcapin_%d_%s.pcapng", (int)getpid(), tag);
+    return p;
+}
+
+/* dumpcap on two interfaces, or mergecap of an Ethernet and a Linux
+ * cooked capture: libpcap refuses the file at its second interface; every
+ * position must come out all the same, each packet read with its own
+ * interface's link type. */
+static void test_pcapng_two_link_types(void **st)
+{
+    (void)st;
+    static pkts eth, sll, sll2;
+    terminal_capture(&eth, DLT_EN10MB, 31, 60, "ng_eth");
+    terminal_capture(&sll, DLT_LINUX_SLL, 32, 50, "ng_sll");
+    terminal_capture(&sll2, DLT_LINUX_SLL2, 33, 40, "ng_sll2");
+    const char *path = ng_path("two");
+    ngw w = {fopen(path, "wb"), false};
+    assert_non_null(w.f);
+    ng_shb(&w, false);
+    ng_idb(&w, 1, 262144);   /* LINKTYPE_ETHERNET */
+    ng_idb(&w, 113, 65535);  /* LINKTYPE_LINUX_SLL, another snap length too */
+    ng_other(&w);
+    /* interleaved as a merge writes them */
+    size_t total = 0;
+    for (size_t i = 0; i < eth.count || i < sll.count; i++) {
+        if (i < eth.count)
+            ng_epb(&w, 0, eth.d[i], eth.n[i]), total++;
+        if (i < sll.count)
+            ng_epb(&w, 1, sll.d[i], sll.n[i]), total++;
+    }
+    /* a third interface described after packets: SLL2 */
+    ng_idb(&w, 276, 262144);
+    for (size_t i = 0; i < sll2.count; i++)
+        ng_epb(&w, 2, sll2.d[i], sll2.n[i]), total++;
+    fclose(w.f);
+
+    /* libpcap alone: refused at the second interface */
+    char errbuf[PCAP_ERRBUF_SIZE];
+    pcap_t *lp = pcap_open_offline(path, errbuf);
+    assert_non_null(lp);
+    struct pcap_pkthdr *h;
+    const u_char *data;
+    assert_int_equal(pcap_next_ex(lp, &h, &data), -1);
+    assert_non_null(strstr(pcap_geterr(lp), "different from the type of the first interface"));
+    pcap_close(lp);
+
+    static rec r;
+    memset(&r, 0, sizeof r);
+    assert_int_equal(read_file(path, &r, 0, 0), 0);
+    assert_int_equal(r.nrej, 0);
+    assert_int_equal(positions_of(&r, "13800000031"), 60);
+    assert_int_equal(positions_of(&r, "13800000032"), 50);
+    assert_int_equal(positions_of(&r, "13800000033"), 40);
+    assert_int_equal(r.npos, 150);
+    assert_int_equal(cnt(&r, "pcap.packets"), total);
+    assert_int_equal(cnt(&r, "pcap.pcapng_packets_read_without_libpcap"), total);
+    /* origins: packet numbers of the file, in order within a terminal */
+    for (size_t i = 0; i < r.npos; i++) {
+        assert_true(r.pos[i].pkt >= 1 && r.pos[i].pkt <= total);
+        for (size_t j = i + 1; j < r.npos; j++)
+            if (strcmp(r.pos[i].phone, r.pos[j].phone) == 0)
+                assert_true(r.pos[j].pkt >= r.pos[i].pkt);
+    }
+    unlink(path);
+    pkts_free(&eth);
+    pkts_free(&sll);
+    pkts_free(&sll2);
+}
+
+/* Several sections, in both byte orders, with Simple and (obsolete)
+ * Packet Blocks: libpcap reads the first section, this reader the rest. */
+static void test_pcapng_sections_and_byte_orders(void **st)
+{
+    (void)st;
+    static pkts eth, sll, raw;
+    terminal_capture(&eth, DLT_EN10MB, 41, 30, "sec_eth");
+    terminal_capture(&sll, DLT_LINUX_SLL, 42, 30, "sec_sll");
+    terminal_capture(&raw, DLT_RAW, 43, 30, "sec_raw");
+    const char *path = ng_path("sections");
+    ngw w = {fopen(path, "wb"), false};
+    ng_shb(&w, false);
+    ng_idb(&w, 1, 262144);
+    for (size_t i = 0; i < eth.count; i++)
+        ng_epb(&w, 0, eth.d[i], eth.n[i]);
+    /* a big-endian section: its own interfaces, numbered from 0 again */
+    ng_shb(&w, true);
+    ng_idb(&w, 113, 262144);
+    ng_idb(&w, 101, 262144); /* LINKTYPE_RAW */
+    for (size_t i = 0; i < sll.count; i++) {
+        if (i % 3 == 0)
+            ng_spb(&w, sll.d[i], sll.n[i]);
+        else if (i % 3 == 1)
+            ng_pb(&w, 0, sll.d[i], sll.n[i]);
+        else
+            ng_epb(&w, 0, sll.d[i], sll.n[i]);
+    }
+    for (size_t i = 0; i < raw.count; i++)
+        ng_epb(&w, 1, raw.d[i], raw.n[i]);
+    /* and little-endian again */
+    ng_shb(&w, false);
+    ng_idb(&w, 1, 262144);
+    ng_epb(&w, 0, eth.d[1], eth.n[1]); /* a retransmission: nothing new */
+    fclose(w.f);
+    static rec r;
+    memset(&r, 0, sizeof r);
+    assert_int_equal(read_file(path, &r, 0, 0), 0);
+    if (r.nrej)
+        fprintf(stderr, "%s\n", r.rej[0].why);
+    assert_int_equal(r.nrej, 0);
+    assert_int_equal(positions_of(&r, "13800000041"), 30);
+    assert_int_equal(positions_of(&r, "13800000042"), 30);
+    assert_int_equal(positions_of(&r, "13800000043"), 30);
+    /* the first section was libpcap's */
+    assert_int_equal(cnt(&r, "pcap.pcapng_packets_read_without_libpcap"), sll.count + raw.count + 1);
+    unlink(path);
+    pkts_free(&eth);
+    pkts_free(&sll);
+    pkts_free(&raw);
+}
+
+/* An interface of a link type roadlog does not decode: its packets are
+ * skipped, counted and said once; the others read.  A file of nothing
+ * else is refused as libpcap's are. */
+static void test_pcapng_unsupported_interface(void **st)
+{
+    (void)st;
+    static pkts eth;
+    terminal_capture(&eth, DLT_EN10MB, 51, 20, "uns_eth");
+    const char *path = ng_path("unsupported");
+    for (int first_unsupported = 0; first_unsupported < 2; first_unsupported++) {
+        ngw w = {fopen(path, "wb"), false};
+        ng_shb(&w, false);
+        ng_idb(&w, first_unsupported ? 147 : 1, 262144); /* 147: LINKTYPE_USER0 */
+        ng_idb(&w, first_unsupported ? 1 : 147, 262144);
+        uint32_t eth_if = first_unsupported ? 1 : 0, user_if = 1 - eth_if;
+        for (size_t i = 0; i < eth.count; i++) {
+            ng_epb(&w, eth_if, eth.d[i], eth.n[i]);
+            ng_epb(&w, user_if, (const uint8_t *)"\x7e\x02\x00\x00", 4);
+        }
+        fclose(w.f);
+        static rec r;
+        memset(&r, 0, sizeof r);
+        assert_int_equal(read_file(path, &r, 0, 0), 0);
+        assert_int_equal(positions_of(&r, "13800000051"), 20);
+        assert_int_equal(cnt(&r, "pcap.unsupported_link_packets"), eth.count);
+        assert_int_equal(r.nrej, 1);
+        assert_non_null(strstr(r.rej[0].why, "packets of link type 147"));
+        assert_non_null(strstr(r.rej[0].why, "skipped"));
+        assert_int_equal(r.rej[0].pkt, 2); /* its first packet */
+    }
+    /* nothing decodable at all: refused */
+    ngw w = {fopen(path, "wb"), false};
+    ng_shb(&w, false);
+    ng_idb(&w, 147, 262144);
+    ng_epb(&w, 0, (const uint8_t *)"abcd", 4);
+    fclose(w.f);
+    static rec r;
+    memset(&r, 0, sizeof r);
+    assert_int_equal(read_file(path, &r, 0, 0), -1);
+    assert_int_equal(r.nrej, 1);
+    assert_true(has_reject(&r, "link type 147"));
+    assert_true(has_reject(&r, "not supported"));
+    unlink(path);
+    pkts_free(&eth);
+}
+
+/* Hostile blocks after the hand-over: each stops the reading with the
+ * reason, libpcap's way ("capture cut short after packet N"), the
+ * positions before it kept, nothing read past a buffer or allocated by a
+ * lying length. */
+static void test_pcapng_hostile_blocks(void **st)
+{
+    (void)st;
+    static pkts eth, sll;
+    terminal_capture(&eth, DLT_EN10MB, 61, 10, "h_eth");
+    terminal_capture(&sll, DLT_LINUX_SLL, 62, 10, "h_sll");
+    const char *path = ng_path("hostile");
+    static const struct {
+        const char *what;
+        uint32_t words[12];
+        size_t nwords;
+    } bad[] = {
+        {"a length of 2147483644", {6, 0x7FFFFFFC, 0, 0, 0, 0, 0}, 7},
+        {"not a multiple of 4", {6, 33, 0, 0, 0, 0, 0, 0, 0}, 9},
+        {"< 12", {4, 8, 8}, 3},
+        {"too short for its type", {6, 28, 0, 0, 0, 0, 28}, 7},
+        {"interface 9", {6, 32, 9, 0, 0, 0, 0, 32}, 8},
+        {"bigger than the snap length of 65535", {6, 32 + 65536 + 4, 1, 0, 0, 65536 + 4, 65536 + 4}, 7},
+        {"too short for its 64 captured", {6, 36, 1, 0, 0, 64, 64, 0, 36}, 9},
+        {"header 32 and trailer 36", {6, 32, 1, 0, 0, 0, 0, 36}, 8},
+        {"byte-order magic", {0x0A0D0D0A, 28, 0x11223344, 1, 0, 0, 28}, 7},
+        {"cut short", {6, 64, 1, 0, 0}, 5},
+    };
+    for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
+        ngw w = {fopen(path, "wb"), false};
+        ng_shb(&w, false);
+        ng_idb(&w, 1, 262144);
+        ng_idb(&w, 113, 65535);
+        for (size_t i = 0; i < eth.count; i++)
+            ng_epb(&w, 0, eth.d[i], eth.n[i]);
+        for (size_t i = 0; i < bad[b].nwords; i++)
+            ng32(&w, bad[b].words[i]);
+        /* what follows the bad block is not read (the cut file ends in it) */
+        if (strcmp(bad[b].what, "cut short") != 0)
+            for (size_t i = 0; i < sll.count; i++)
+                ng_epb(&w, 1, sll.d[i], sll.n[i]);
+        fclose(w.f);
+        static rec r;
+        memset(&r, 0, sizeof r);
+        assert_int_equal(read_file(path, &r, 0, 0), 0);
+        if (r.nrej != 1 || !strstr(r.rej[0].why, bad[b].what))
+            fail_msg("%s: %zu rejects: %s", bad[b].what, r.nrej, r.nrej ? r.rej[0].why : "");
+        char want[64];
+        snprintf(want, sizeof want, "capture cut short after packet %zu: ", eth.count);
+        if (!strstr(r.rej[0].why, want))
+            fail_msg("%s: '%s' lacks '%s'", bad[b].what, r.rej[0].why, want);
+        assert_int_equal(r.rej[0].pkt, eth.count + 1);
+        assert_int_equal(positions_of(&r, "13800000061"), 10);
+        assert_int_equal(positions_of(&r, "13800000062"), 0);
+    }
+    unlink(path);
+    pkts_free(&eth);
+    pkts_free(&sll);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -819,6 +1173,10 @@ int main(void)
         cmocka_unit_test(test_mid_stream_and_loss),
         cmocka_unit_test(test_udp_ports_and_more),
         cmocka_unit_test(test_pcapng_and_bad_files),
+        cmocka_unit_test(test_pcapng_two_link_types),
+        cmocka_unit_test(test_pcapng_sections_and_byte_orders),
+        cmocka_unit_test(test_pcapng_unsupported_interface),
+        cmocka_unit_test(test_pcapng_hostile_blocks),
         cmocka_unit_test(test_stream_limit),
         cmocka_unit_test(test_fuzz_packets),
     };

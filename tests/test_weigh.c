@@ -805,6 +805,55 @@ static void csv_english_kg(void **state)
     h_free(&h);
 }
 
+/* RULES.md §5: the axle-count column is required, its value is not.  A
+ * weighing with the count empty keeps its overload and over_capacity;
+ * over_limit takes the registry's axles, and is not checked when the
+ * registry has none.  Through the CSV reader, so the row is not rejected. */
+static void csv_empty_axle_count(void **state)
+{
+    (void)state;
+    harness h;
+    h_init(&h);
+    /* 4 axles in the registry, curb 8000 + rated 10000: 31 t limit, overload over 18 t */
+    h_register_masses(&h, "粤B90001", CLASS_TRUCK, 10000, 8000, -1, -1);
+    h.run.reg.e[h.run.reg.n - 1].axles = 4;
+    /* no axles in the registry: over_limit cannot be checked */
+    h_register_masses(&h, "粤B90002", CLASS_TRUCK, 10000, 8000, -1, -1);
+    h_register_masses(&h, "粤B90003", CLASS_COACH, -1, -1, -1, 40);
+    rec_sink rs;
+    read_text(&h, &rs,
+              "time,plate,plate_color,axles,gross_kg,axle_kg,passengers\n"
+              "2026-11-02 08:00:00,粤B90001,2,,31001,,\n"            /* 2: over 31 t (4 axles) and overloaded */
+              "2026-11-02 08:01:00,粤B90001,2, ,30000,,\n"           /* 3: only overloaded */
+              "2026-11-02 08:02:00,粤B90002,2,,50000,,\n"            /* 4: overload; over_limit unknown */
+              "2026-11-02 08:03:00,粤B90003,2,,15000,,49\n"          /* 5: coach over capacity */
+              "2026-11-02 08:04:00,粤B90002,2,,17000,7000;12000,\n"  /* 6: the list is the measurement */
+              "2026-11-02 08:05:00,粤B90001,2,0,20000,,\n");         /* 7: zero is no axle count */
+    h_finish(&h);
+    assert_int_equal(rs.nrej, 1);
+    assert_true(rejected(&rs, 7, "axle count '0': not an axle count"));
+    assert_int_equal(h.run.weighings, 5);
+    const rl_event *e = find(&h, EV_OVER_LIMIT, T(D0 "08:00:00"));
+    assert_non_null(e);
+    assert_int_equal(e->value, 31001);
+    assert_int_equal(e->limit, 31000);
+    assert_string_equal(e->rule, "overlimit.axles_4");
+    assert_null(find(&h, EV_OVER_LIMIT, T(D0 "08:01:00")));
+    assert_null(find(&h, EV_OVER_LIMIT, T(D0 "08:02:00")));
+    assert_int_equal(h_count(&h, EV_OVER_LIMIT), 1);
+    /* overload needs no axle count */
+    assert_non_null(find(&h, EV_OVERLOAD, T(D0 "08:00:00")));
+    assert_non_null(find(&h, EV_OVERLOAD, T(D0 "08:01:00")));
+    assert_non_null(find(&h, EV_OVERLOAD, T(D0 "08:02:00")));
+    assert_non_null(find(&h, EV_OVER_CAPACITY, T(D0 "08:03:00")));
+    e = find(&h, EV_AXLE_OVERLOAD, T(D0 "08:04:00"));
+    assert_non_null(e);
+    assert_int_equal(e->value, 12000);
+    assert_int_equal(counter(&h, "weighbridge.axles_from_registry"), 2);
+    assert_int_equal(counter(&h, "weighbridge.axles_unknown"), 2);
+    h_free(&h);
+}
+
 static void csv_chinese_tonnes(void **state)
 {
     (void)state;
@@ -1057,6 +1106,7 @@ int main(void)
         cmocka_unit_test(no_weighings),
         cmocka_unit_test(csv_english_kg),
         cmocka_unit_test(csv_chinese_tonnes),
+        cmocka_unit_test(csv_empty_axle_count),
         cmocka_unit_test(csv_bad_headers),
         cmocka_unit_test(store_round_trip),
         cmocka_unit_test(plate_cache_keys),

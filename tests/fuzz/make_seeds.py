@@ -152,6 +152,30 @@ with open(os.path.join(d, "gen808.pcap"), "wb") as f:
 with open(os.path.join(d, "gen808_cut.pcap"), "wb") as f:
     f.write(cap[: len(cap) * 2 // 3])
 
+# ---- pcapng of two link types (Ethernet + Linux cooked, issue 11): what
+# libpcap refuses at its second interface, in both byte orders and in two
+# sections; pcapin reads it raw, pcapng takes a mode byte (chunk size) ----
+with tempfile.TemporaryDirectory() as t:
+    src = os.path.join(t, "s.pcap")
+    with open(src, "wb") as f:
+        f.write(cap)
+    for tag, opts in (("mixed", []), ("mixed_be", ["--big"]), ("mixed_sections", ["--sections"])):
+        ng = os.path.join(t, tag + ".pcapng")
+        subprocess.run([sys.executable, os.path.join(TOP, "tests", "pcap2ng.py"), src, ng] + opts, check=True)
+        data = open(ng, "rb").read()
+        with open(os.path.join(d, tag + ".pcapng"), "wb") as f:
+            f.write(data)
+        put("pcapng", tag, 0x03, data)
+        put("pcapng", tag + "_bytewise", 0x00, data[:2000])
+        put("pcapng", tag + "_cut", 0x07, data[: len(data) // 2 + 5])
+# hostile lengths after two interfaces: 16 MiB + 4, not a multiple of 4, a trailer that lies
+HEAD = (b"\x0a\x0d\x0d\x0a\x1c\x00\x00\x00\x4d\x3c\x2b\x1a\x01\x00\x00\x00" + b"\xff" * 8 + b"\x1c\x00\x00\x00"
+        + b"\x01\x00\x00\x00\x14\x00\x00\x00\x01\x00\x00\x00\x00\x00\x04\x00\x14\x00\x00\x00"
+        + b"\x01\x00\x00\x00\x14\x00\x00\x00\x71\x00\x00\x00\xff\xff\x00\x00\x14\x00\x00\x00")
+put("pcapng", "huge_block", 0x05, HEAD + b"\x06\x00\x00\x00\x04\x00\x00\x01" + b"\x00" * 20)
+put("pcapng", "odd_length", 0x05, HEAD + b"\x06\x00\x00\x00\x21\x00\x00\x00" + b"\x00" * 28)
+put("pcapng", "trailer_lies", 0x01, HEAD + b"\x06\x00\x00\x00\x20\x00\x00\x00" + b"\x01\x00\x00\x00" + b"\x00" * 16 + b"\x24\x00\x00\x00")
+
 # ---- jt808: one seed per alarm item (JT808.md §14), both dialects ----
 # mode: the target reads items in the GDRTA dialect when (mode & 0x3F) is odd
 import struct
