@@ -6,8 +6,9 @@ BUILD   ?= build
 OPT     ?= -O2
 CFLAGS  ?=
 WARN     = -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
-BASEFLAGS = -std=c11 -g $(OPT) $(WARN) -D_GNU_SOURCE -Isrc -Iparsers -Ireports
-LIBS     = -lcsv -lisal -lz -lpcap -lxlsxwriter -lcrypto -lm
+PQ_CFLAGS := $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
+BASEFLAGS = -std=c11 -g $(OPT) $(WARN) -D_GNU_SOURCE -Isrc -Iparsers -Ireports $(PQ_CFLAGS)
+LIBS     = -lcsv -lisal -lz -lpcap -lxlsxwriter -lcrypto -lsqlite3 -lpq -ljansson -lm
 SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 # Debian packages the build and the tests need (installed by `make deps`).

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "csvin.h"
+#include "csvtable.h"
 #include "csvout.h"
 #include "numparse.h"
 #include "reports.h"
@@ -72,79 +73,25 @@ static uint32_t vehicle_of(summary *sm, const char *plate, size_t n, int color)
     return (uint32_t)(sm->nv - 1);
 }
 
-/* ---- reading a CSV file by column names ---- */
-
-enum { MAXCOL = 24 };
+/* ---- reading a CSV file by column names (parsers/csvtable) ---- */
 
 typedef struct table {
+    csvtable ct;             /* first: the row callback gets it */
     summary *sm;
     sm_source *src;
-    const char *const *want; /* column names, NULL-terminated */
-    int col[MAXCOL];         /* index in the row, -1 when absent */
     void (*row)(struct table *t, const csv_row *r);
-    uint64_t rows;
 } table;
 
-static bool on_header(void *ud, const csv_row *r)
+static bool table_row(csvtable *ct, const csv_row *r)
 {
-    table *t = ud;
-    for (int k = 0; t->want[k]; k++) {
-        t->col[k] = -1;
-        for (size_t i = 0; i < r->n; i++) {
-            const char *s = r->f[i];
-            size_t n = r->len[i];
-            trim_span(&s, &n);
-            if (strlen(t->want[k]) == n && memcmp(s, t->want[k], n) == 0) {
-                t->col[k] = (int)i;
-                break;
-            }
-        }
-    }
-    return true;
-}
-
-static bool on_row(void *ud, const csv_row *r)
-{
-    table *t = ud;
-    t->rows++;
+    table *t = (table *)ct;
     t->row(t, r);
     return true;
 }
 
-static bool on_reject(void *ud, uint64_t line, const char *reason, const void *raw, size_t raw_len)
-{
-    (void)ud;
-    (void)line;
-    (void)reason;
-    (void)raw;
-    (void)raw_len;
-    return true; /* a damaged line of an output is skipped */
-}
-
-/* Field k of the row (by wanted column), "" when absent. */
-static const char *fld(const table *t, const csv_row *r, int k, size_t *n)
-{
-    int c = t->col[k];
-    if (c < 0 || (size_t)c >= r->n) {
-        *n = 0;
-        return "";
-    }
-    *n = r->len[c];
-    return r->f[c];
-}
-
-static bool has(const table *t, int k) { return t->col[k] >= 0; }
-
-static int64_t fld_int(const table *t, const csv_row *r, int k)
-{
-    size_t n;
-    const char *s = fld(t, r, k, &n);
-    int64_t v = 0;
-    bool neg = n > 0 && s[0] == '-';
-    for (size_t i = neg; i < n && s[i] >= '0' && s[i] <= '9'; i++)
-        v = v * 10 + (s[i] - '0');
-    return neg ? -v : v;
-}
+static const char *fld(const table *t, const csv_row *r, int k, size_t *n) { return csvtable_field(&t->ct, r, k, n); }
+static bool has(const table *t, int k) { return csvtable_has(&t->ct, k); }
+static int64_t fld_int(const table *t, const csv_row *r, int k) { return csvtable_int(&t->ct, r, k); }
 
 static double fld_double(const table *t, const csv_row *r, int k)
 {
@@ -162,49 +109,20 @@ static double fld_double(const table *t, const csv_row *r, int k)
 /* "YYYY-MM-DD..." -> local day number; false when not a date. */
 static bool parse_day(const char *s, size_t n, int32_t *day)
 {
-    if (n < 10 || s[4] != '-' || s[7] != '-')
+    int64_t d;
+    if (!tu_parse_date(s, n, &d))
         return false;
-    int y = 0, m = 0, d = 0;
-    for (int i = 0; i < 4; i++)
-        y = y * 10 + (s[i] - '0');
-    m = (s[5] - '0') * 10 + (s[6] - '0');
-    d = (s[8] - '0') * 10 + (s[9] - '0');
-    if (!tu_valid_date(y, (unsigned)m, (unsigned)d))
-        return false;
-    *day = (int32_t)tu_days_from_civil(y, (unsigned)m, (unsigned)d);
+    *day = (int32_t)d;
     return true;
 }
 
-/* Text that was neutralised on the way out (a leading ' before = + - @)
- * is read back as it was. */
-static void unneutralise(const char **s, size_t *n)
-{
-    if (*n >= 2 && (*s)[0] == '\'' && text_is_formula((*s) + 1, *n - 1)) {
-        (*s)++;
-        (*n)--;
-    }
-}
+static void unneutralise(const char **s, size_t *n) { csvtable_unneutralise(s, n); }
 
-static bool read_table(table *t, const char *path)
+static bool read_table(table *t, const char *path, const char *const *want)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return false;
-    csvin_handler h = {t, on_header, on_row, on_reject};
-    csvin *r = csvin_new(&h);
-    char *buf = xmalloc(1 << 20);
-    size_t n;
-    bool ok = true;
-    while ((n = fread(buf, 1, 1 << 20, f)) > 0)
-        if (!csvin_feed(r, buf, n))
-            break;
-    if (ferror(f))
-        ok = false;
-    csvin_finish(r);
-    csvin_free(r);
-    free(buf);
-    fclose(f);
-    return ok;
+    t->ct.want = want;
+    t->ct.row = table_row;
+    return csvtable_read(&t->ct, path);
 }
 
 /* ---- events.csv ---- */
@@ -437,10 +355,10 @@ static sm_source *new_source(summary *sm, const char *path)
 
 static bool read_events(summary *sm, sm_source *src, const char *path)
 {
-    table t = {sm, src, EV_COLS, {0}, event_row, 0};
-    if (!read_table(&t, path))
+    table t = {.sm = sm, .src = src, .row = event_row};
+    if (!read_table(&t, path, EV_COLS))
         return false;
-    if (t.rows && (!has(&t, E_ID) || !has(&t, E_PLATE) || !has(&t, E_TYPE) || !has(&t, E_START))) {
+    if (t.ct.rows && (!has(&t, E_ID) || !has(&t, E_PLATE) || !has(&t, E_TYPE) || !has(&t, E_START))) {
         fprintf(stderr, "roadlog summary: %s: not an events.csv (needs event_id, plate, type, start_time)\n", path);
         return false;
     }
@@ -456,13 +374,13 @@ static bool add_folder(summary *sm, const char *dir)
     if (ok) {
         p.len = 0;
         buf_printf(&p, "%s/vehicles.csv", dir);
-        table tv = {sm, src, VEH_COLS, {0}, vehicle_row, 0};
+        table tv = {.sm = sm, .src = src, .row = vehicle_row};
         if (is_file(p.p))
-            read_table(&tv, p.p);
+            read_table(&tv, p.p, VEH_COLS);
         p.len = 0;
         buf_printf(&p, "%s/vehicle_days.csv", dir);
-        table td = {sm, src, DAY_COLS, {0}, day_row, 0};
-        if (is_file(p.p) && read_table(&td, p.p)) {
+        table td = {.sm = sm, .src = src, .row = day_row};
+        if (is_file(p.p) && read_table(&td, p.p, DAY_COLS)) {
             src->have_vdays = true;
             src->have_accepted = has(&td, D_ACCEPTED);
             src->have_gap_km = has(&td, D_GAPKM);
@@ -478,52 +396,28 @@ static bool add_folder(summary *sm, const char *dir)
     return ok;
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
 bool summary_add_path(summary *sm, const char *path)
 {
-    rl_buf p = {0};
+    char **outs;
+    errno = 0;
+    size_t n = csvtable_outputs(path, &outs);
     bool ok = false;
-    if (is_file(path)) {
-        sm_source *src = new_source(sm, path);
-        ok = read_events(sm, src, path);
-    } else if (is_dir(path)) {
-        buf_printf(&p, "%s/events.csv", path);
-        if (is_file(p.p)) {
-            ok = add_folder(sm, path);
+    for (size_t i = 0; i < n; i++) {
+        if (is_file(outs[i])) {
+            sm_source *src = new_source(sm, outs[i]);
+            ok |= read_events(sm, src, outs[i]);
         } else {
-            /* a folder of daily output folders, read in name order */
-            DIR *d = opendir(path);
-            char **names = NULL;
-            size_t n = 0;
-            struct dirent *de;
-            while (d && (de = readdir(d)) != NULL) {
-                if (de->d_name[0] == '.')
-                    continue;
-                p.len = 0;
-                buf_printf(&p, "%s/%s/events.csv", path, de->d_name);
-                if (!is_file(p.p))
-                    continue;
-                names = xrealloc(names, (n + 1) * sizeof *names);
-                names[n++] = xstrdup(de->d_name);
-            }
-            if (d)
-                closedir(d);
-            qsort(names, n, sizeof *names, cmp_str);
-            for (size_t i = 0; i < n; i++) {
-                p.len = 0;
-                buf_printf(&p, "%s/%s", path, names[i]);
-                ok |= add_folder(sm, p.p);
-                free(names[i]);
-            }
-            free(names);
-            if (!n)
-                fprintf(stderr, "roadlog summary: %s: no events.csv in it or in its sub-folders\n", path);
+            ok |= add_folder(sm, outs[i]);
         }
-    } else {
-        fprintf(stderr, "roadlog summary: %s: %s\n", path, strerror(errno ? errno : ENOENT));
+        free(outs[i]);
     }
-    buf_free(&p);
+    free(outs);
+    if (!n) {
+        if (is_dir(path))
+            fprintf(stderr, "roadlog summary: %s: no events.csv in it or in its sub-folders\n", path);
+        else
+            fprintf(stderr, "roadlog summary: %s: %s\n", path, strerror(errno ? errno : ENOENT));
+    }
     return ok;
 }
 

@@ -18,6 +18,8 @@ void cli_usage(FILE *f)
           "  roadlog decode  [OPTIONS] INPUT...    normalised positions as CSV on stdout\n"
           "  roadlog summary [OPTIONS] DIR|FILE... period summary from earlier outputs\n"
           "  roadlog rules   [--rules FILE]        print the rules in force (rules-file syntax)\n"
+          "  roadlog ledger  [--db DB] COMMAND     the case ledger: import, list, show, set, blacklist, report\n"
+          "                                        (`roadlog ledger --help`)\n"
           "\n"
           "INPUT: GPS CSV, weighbridge CSV, registry CSV, raw JT/T 808 frames, pcap/pcapng;\n"
           "       plain or .gz; '-' reads stdin.  The kind is told from the content.\n"

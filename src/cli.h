@@ -26,5 +26,6 @@ int cmd_analyze(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
+int cmd_ledger(int argc, char **argv);
 
 #endif

@@ -112,6 +112,21 @@ static const rule_def defs[R_COUNT] = {
                               "a GPS fix within this many seconds of a weighing is compared with the station"},
     [R_WEIGH_MISMATCH_KM] = {"weigh.mismatch_km", K_NUM, 5, NULL, 0, 100000, NULL,
                              "nearest fix farther than this from the station: position_mismatch (cloned or misread plate)"},
+    [R_LEDGER_DEADLINE_DAYS] = {"ledger.deadline_days", K_INT, 15, NULL, 1, 3650,
+                                "LEDGER.md the case ledger (roadlog ledger): deadlines and blacklists, recomputed from the cases\n"
+                                "a case past its deadline and not rectified, closed or dismissed is overdue",
+                                "限期整改: a case's default deadline, days after the event's day (挂牌督办 without --deadline: after that day)"},
+    [R_BLACKLIST_VEHICLE_EVENTS_12M] = {"blacklist.vehicle_events_12m", K_INT, 3, NULL, 1, 100000, NULL,
+                                        "道路旅客运输企业安全管理规范: >= N speeding, night_speeding or fatigue cases (not "
+                                        "dismissed) of a vehicle in any 12 months; 3 such records bar a coach driver"},
+    [R_BLACKLIST_DRIVER_POINTS_12M] = {"blacklist.driver_points_12m", K_INT, 12, NULL, 1, 100000, NULL,
+                                       "记分办法 2022: a driver whose cases' points reach N in 12 months (a full 记分周期)"},
+    [R_BLACKLIST_COMPANY_RATE_MONTH] = {"blacklist.company_rate_month", K_NUM, 1.0, NULL, 0.001, 100000, NULL,
+                                        "local 考核 practice: a company with >= N cases (not dismissed) per vehicle in a month"},
+    [R_BLACKLIST_MONTHS] = {"blacklist.months", K_INT, 36, NULL, 1, 1200, NULL,
+                            "应急管理部令第11号 (失信名单): a listing lasts this many months"},
+    [R_BLACKLIST_REVIEW_MONTHS] = {"blacklist.review_months", K_INT, 12, NULL, 1, 1200, NULL,
+                                   "应急管理部令第11号: early removal once this many months pass without a new trigger"},
 };
 
 static const struct {
