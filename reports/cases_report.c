@@ -869,6 +869,28 @@ void cases_report_print(const cases_month_report *r, FILE *out)
     fprintf(out, "blacklists: %zu in force at the end of the month, %zu listed during it\n", in_force, added);
 }
 
+/* ---- analyze --ledger ---- */
+
+const char *cases_status_text(uint8_t code, bool zh, char *buf, size_t n)
+{
+    unsigned s = code & 0x7f;
+    if (s == 0 || s > CASE_NSTATUS) {
+        snprintf(buf, n, "%s", zh ? "未入台账" : "not in the ledger");
+        return buf;
+    }
+    case_status st = (case_status)(s - 1);
+    snprintf(buf, n, "%s%s", zh ? case_status_zh(st) : case_status_name(st),
+             code & 0x80 ? (zh ? "（逾期）" : " (overdue)") : "");
+    return buf;
+}
+
+void cases_html_badge(FILE *f, uint8_t code, bool zh)
+{
+    char b[64];
+    fprintf(f, "<br><span class=\"case\">%s: <b>%s</b></span>", zh ? "案件状态" : "Case",
+            cases_status_text(code, zh, b, sizeof b));
+}
+
 /* ---- summary --by company ---- */
 
 bool cases_company_tables(const cases_stats *st, const rl_registry *reg, bool zh, bool bom, const char *dir,

@@ -66,6 +66,15 @@ void cases_report_print(const cases_month_report *r, FILE *out);
 void cases_listing_evidence(const cases_stats *st, const cs_blacklists *bl, const bl_listing *l, rl_buf *out,
                             size_t max);
 
+/* ---- analyze --ledger ---- */
+
+/* A case status code (rl_run.case_status: status + 1, 0 = not in the
+ * ledger, bit 7 = overdue) as text: "挂牌督办（逾期）", "supervised
+ * (overdue)", "未入台账" / "not in the ledger". */
+const char *cases_status_text(uint8_t code, bool zh, char *buf, size_t n);
+/* The same as a line in report.html's evidence cell. */
+void cases_html_badge(FILE *f, uint8_t code, bool zh);
+
 /* ---- summary --by company ---- */
 
 /* The 考核 of every month in st (each against the one before) as

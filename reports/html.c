@@ -41,6 +41,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "cases_report.h"
 #include "csvout.h"
 #include "numparse.h"
 #include "reports.h"
@@ -868,7 +869,10 @@ static void vehicle_body(FILE *f, const hctx *h, size_t r)
         run_format_origin(run, ev->origin, src, sizeof src);
         fputs("</td><td class=\"small\">", f);
         html_str(f, src);
-        fprintf(f, "<br>%s %u · <code>%s</code></td></tr>\n", l->fixes, ev->evidence_points, ev->id);
+        fprintf(f, "<br>%s %u · <code>%s</code>", l->fixes, ev->evidence_points, ev->id);
+        if (run->case_status)
+            cases_html_badge(f, run->case_status[e], h->zh);
+        fputs("</td></tr>\n", f);
     }
     fputs("</tbody></table>\n", f);
 

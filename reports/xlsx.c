@@ -21,6 +21,7 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
+#include "cases_report.h"
 #include "csvout.h"
 #include "plate.h"
 #include "reports.h"
@@ -109,6 +110,8 @@ bool report_xlsx(const rl_run *run, const char *path)
     lxw_error err = LXW_NO_ERROR;
     lxw_worksheet *ws = NULL;
     size_t per_sheet = XLSX_ROWS_MAX - 1, sheet = 0;
+    /* --ledger: the case status as a last column */
+    lxw_col_t ncols = (lxw_col_t)(NCOLS + (run->case_status != NULL));
     for (size_t i = 0; i < run->events.n || (i == 0 && !ws); i++) {
         if (i % per_sheet == 0) {
             /* a ledger longer than a sheet goes on in 违规事件 (2), ... */
@@ -126,9 +129,11 @@ bool report_xlsx(const rl_run *run, const char *path)
             for (lxw_col_t c = 0; c < NCOLS; c++)
                 worksheet_set_column(ws, c, c, cols[c].width, c == 7 || c == 8 ? when : NULL);
             worksheet_freeze_panes(ws, 1, 0);
-            worksheet_autofilter(ws, 0, 0, (lxw_row_t)rows, (lxw_col_t)(NCOLS - 1));
+            worksheet_autofilter(ws, 0, 0, (lxw_row_t)rows, ncols - 1);
             for (lxw_col_t c = 0; c < NCOLS; c++)
                 worksheet_write_string(ws, 0, c, cols[c].title, head);
+            if (run->case_status)
+                worksheet_write_string(ws, 0, NCOLS, "案件状态", head);
             if (run->events.n == 0)
                 break;
         }
@@ -170,6 +175,9 @@ bool report_xlsx(const rl_run *run, const char *path)
         PUT(input_text(ws, r, 19, text, &tmp));
         PUT(worksheet_write_number(ws, r, 20, e->evidence_points, NULL));
         PUT(worksheet_write_string(ws, r, 21, unit_zh(e->type), NULL));
+        if (run->case_status)
+            PUT(worksheet_write_string(ws, r, NCOLS, cases_status_text(run->case_status[i], zh, text, sizeof text),
+                                       NULL));
 #undef PUT
         if (w != LXW_NO_ERROR && err == LXW_NO_ERROR)
             err = w;

@@ -66,6 +66,23 @@ void case_transitions_from(case_status from, char *out, size_t n)
             k += (size_t)snprintf(out + k, n - k, "%s%s", k ? ", " : "", status_names[i].en);
 }
 
+bool cases_key(const char *event_id, int64_t *key)
+{
+    uint64_t v = 0;
+    size_t n = strlen(event_id);
+    if (n != 16)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = event_id[i];
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        if (d < 0)
+            return false;
+        v = v << 4 | (uint64_t)d;
+    }
+    memcpy(key, &v, sizeof v);
+    return true;
+}
+
 /* ---- calendar months in a fixed zone ---- */
 
 static int month_days(int64_t y, unsigned m)
@@ -124,7 +141,10 @@ int64_t cases_day_end(int64_t utc, int days, int32_t tz)
 
 /* ---- the schema ---- */
 
-/* Version 1.  Text from logs and users is {TEXT} (bytea in PostgreSQL,
+/* Version 1.  A case's key is its event_id read as a 64-bit number
+ * (case_id; event_id keeps the text): the ids are random, and an integer
+ * key that is SQLite's rowid spares an index on text that every insert
+ * would seek in.  Text from logs and users is {TEXT} (bytea in PostgreSQL,
  * see cdb.h); roadlog's own words (statuses, event types) are TEXT.
  * Times are UTC seconds; vehicle_days.day is the local day number of the
  * output's zone; distances are metres (the outputs' km have 3 decimals). */
@@ -139,7 +159,7 @@ static const char *const schema_v1[] = {
     "CREATE TABLE vehicles (id {ID}, plate {TEXT} NOT NULL, plate_color BIGINT NOT NULL, class TEXT NOT NULL, "
     "company_id BIGINT NOT NULL REFERENCES companies (id), registered BIGINT NOT NULL, "
     "UNIQUE (plate, plate_color))",
-    "CREATE TABLE cases (event_id TEXT PRIMARY KEY, "
+    "CREATE TABLE cases (case_id {KEY}, event_id TEXT NOT NULL, "
     "vehicle_id BIGINT NOT NULL REFERENCES vehicles (id), company_id BIGINT NOT NULL REFERENCES companies (id), "
     "driver_id BIGINT NOT NULL REFERENCES drivers (id), type TEXT NOT NULL, start_time BIGINT NOT NULL, "
     "end_time BIGINT NOT NULL, points BIGINT NOT NULL, "
@@ -154,10 +174,10 @@ static const char *const schema_v1[] = {
     "changed_by {TEXT} NOT NULL, auto_dismissed BIGINT NOT NULL)",
     "CREATE INDEX cases_start ON cases (start_time)",
     "CREATE INDEX cases_vehicle ON cases (vehicle_id, start_time)",
-    "CREATE TABLE history (id {ID}, event_id TEXT NOT NULL REFERENCES cases (event_id), "
+    "CREATE TABLE history (id {ID}, case_id BIGINT NOT NULL REFERENCES cases (case_id), "
     "from_status TEXT NOT NULL, to_status TEXT NOT NULL, by_name {TEXT} NOT NULL, at BIGINT NOT NULL, "
     "note {TEXT} NOT NULL, deadline BIGINT)",
-    "CREATE INDEX history_case ON history (event_id, id)",
+    "CREATE INDEX history_case ON history (case_id, id)",
     "CREATE TABLE vehicle_days (run_id TEXT NOT NULL REFERENCES runs (run_id), "
     "vehicle_id BIGINT NOT NULL REFERENCES vehicles (id), day BIGINT NOT NULL, "
     "company_id BIGINT NOT NULL REFERENCES companies (id), points BIGINT NOT NULL, accepted BIGINT NOT NULL, "
@@ -355,10 +375,10 @@ typedef enum { SET_OK, SET_REFUSED, SET_RETRY, SET_ERROR } set_result;
 static set_result set_once(cases_ledger *lg, char **ids, size_t n, const case_change *ch, FILE *out)
 {
     cdb *db = lg->db;
-    cdb_stmt *get = cdb_prepare(db, "SELECT status, deadline FROM cases WHERE event_id = ?");
+    cdb_stmt *get = cdb_prepare(db, "SELECT status, deadline FROM cases WHERE case_id = ?");
     cdb_stmt *upd = cdb_prepare(db, "UPDATE cases SET status = ?, deadline = ?, changed_at = ?, changed_by = ?, "
-                                    "auto_dismissed = 0 WHERE event_id = ? AND status = ?");
-    cdb_stmt *hist = cdb_prepare(db, "INSERT INTO history (event_id, from_status, to_status, by_name, at, note, "
+                                    "auto_dismissed = 0 WHERE case_id = ? AND status = ?");
+    cdb_stmt *hist = cdb_prepare(db, "INSERT INTO history (case_id, from_status, to_status, by_name, at, note, "
                                      "deadline) VALUES (?, ?, ?, ?, ?, ?, ?)");
     set_result res = SET_OK;
     if (!get || !upd || !hist || !cdb_begin(db, false)) {
@@ -367,7 +387,13 @@ static set_result set_once(cases_ledger *lg, char **ids, size_t n, const case_ch
     }
     size_t refused = 0;
     for (size_t i = 0; i < n && res == SET_OK; i++) {
-        cdb_bind_str(get, 1, ids[i]);
+        int64_t key;
+        if (!cases_key(ids[i], &key)) {
+            fprintf(stderr, "roadlog ledger set: %s: not a case (an event_id is 16 hex digits)\n", ids[i]);
+            refused++;
+            continue;
+        }
+        cdb_bind_int(get, 1, key);
         int r = cdb_step(get);
         if (r == CDB_ERROR) {
             res = SET_ERROR;
@@ -419,7 +445,7 @@ static set_result set_once(cases_ledger *lg, char **ids, size_t n, const case_ch
         cdb_bind_int(upd, 2, deadline);
         cdb_bind_int(upd, 3, lg->now);
         cdb_bind_str(upd, 4, ch->by);
-        cdb_bind_str(upd, 5, ids[i]);
+        cdb_bind_int(upd, 5, key);
         cdb_bind_str(upd, 6, case_status_name(from));
         if (!cdb_run(upd)) {
             res = cdb_error_retry(db) ? SET_RETRY : SET_ERROR;
@@ -430,7 +456,7 @@ static set_result set_once(cases_ledger *lg, char **ids, size_t n, const case_ch
             res = SET_RETRY;
             break;
         }
-        cdb_bind_str(hist, 1, ids[i]);
+        cdb_bind_int(hist, 1, key);
         cdb_bind_str(hist, 2, case_status_name(from));
         cdb_bind_str(hist, 3, case_status_name(ch->to));
         cdb_bind_str(hist, 4, ch->by);

@@ -63,6 +63,10 @@ static inline bool case_status_pending(case_status s)
     return s == CASE_OPEN || s == CASE_NOTIFIED || s == CASE_SUPERVISED;
 }
 
+/* A case's key: its event_id (16 lowercase hex digits, as roadlog writes
+ * them) as a 64-bit number; false when the text is not an event_id. */
+bool cases_key(const char *event_id, int64_t *key);
+
 /* Calendar months in a fixed zone: t plus n months (negative: minus) at
  * the same local day and time, the day clamped to the month's length
  * (03-31 minus 1 month is 02-28).  The 12-month windows and listing

@@ -238,6 +238,7 @@ typedef struct ev_version {
     int64_t start, end;
     int points;
     const char *status;      /* closed, open, withdrawn */
+    int64_t key;             /* case_id: the event_id as a number */
     uint64_t hash;
 } ev_version;
 
@@ -273,7 +274,8 @@ static const char *read_event(imp *m, csvtable *t, const csv_row *r, ev_version 
         e->f[k] = csvtable_field(t, r, k, &e->n[k]);
         csvtable_unneutralise(&e->f[k], &e->n[k]);
     }
-    if (!is_event_id(e->f[E_ID], e->n[E_ID]))
+    char idb[24];
+    if (!is_event_id(e->f[E_ID], e->n[E_ID]) || !cases_key(cstr(e->f[E_ID], e->n[E_ID], idb, sizeof idb), &e->key))
         return "event_id is not 16 hex digits (not an event roadlog wrote)";
     if (!e->n[E_PLATE])
         return "event without a plate";
@@ -327,7 +329,7 @@ static void bind_block(imp *m, cdb_stmt *s, int i, const ev_version *e, int64_t 
 static bool history(imp *m, const ev_version *e, const char *from, const char *to, const char *note)
 {
     cdb_stmt *s = m->ins_hist;
-    cdb_bind_text(s, 1, e->f[E_ID], 16);
+    cdb_bind_int(s, 1, e->key);
     cdb_bind_str(s, 2, from);
     cdb_bind_str(s, 3, to);
     cdb_bind_str(s, 4, m->lg->by);
@@ -349,7 +351,7 @@ static bool auto_status(imp *m, const ev_version *e, const char *from, const cha
     cdb_bind_int(s, 2, dismissed);
     cdb_bind_int(s, 3, m->lg->now);
     cdb_bind_str(s, 4, m->lg->by);
-    cdb_bind_text(s, 5, e->f[E_ID], 16);
+    cdb_bind_int(s, 5, e->key);
     cdb_bind_str(s, 6, from);
     if (!cdb_run(s)) {
         db_fail(m);
@@ -384,9 +386,10 @@ static bool event_row(csvtable *t, const csv_row *r)
     bool withdrawn = strcmp(e.status, "withdrawn") == 0;
     const char *status = withdrawn ? "dismissed" : "open";
     cdb_stmt *s = m->ins_case;
-    cdb_bind_text(s, 1, e.f[E_ID], 16);
-    bind_block(m, s, 2, &e, vid, cid, did);
-    int i = 2 + EV_BLOCK_N;
+    cdb_bind_int(s, 1, e.key);
+    cdb_bind_text(s, 2, e.f[E_ID], 16);
+    bind_block(m, s, 3, &e, vid, cid, did);
+    int i = 3 + EV_BLOCK_N;
     cdb_bind_str(s, i++, status);
     cdb_bind_int(s, i++, cases_day_end(e.start, (int)m->lg->rules.v[R_LEDGER_DEADLINE_DAYS], m->tz));
     cdb_bind_int(s, i++, m->lg->now);
@@ -405,7 +408,7 @@ static bool event_row(csvtable *t, const csv_row *r)
     }
     /* a case already: which version stands? */
     s = m->get_case;
-    cdb_bind_text(s, 1, e.f[E_ID], 16);
+    cdb_bind_int(s, 1, e.key);
     if (cdb_step(s) != CDB_ROW) {
         cdb_reset(s);
         db_fail(m);
@@ -431,7 +434,7 @@ static bool event_row(csvtable *t, const csv_row *r)
         s = m->bump_case;
         cdb_bind_str(s, 1, m->run_id);
         cdb_bind_int(s, 2, m->chain_seq);
-        cdb_bind_text(s, 3, e.f[E_ID], 16);
+        cdb_bind_int(s, 3, e.key);
         if (!cdb_run(s)) {
             db_fail(m);
             return false;
@@ -440,7 +443,7 @@ static bool event_row(csvtable *t, const csv_row *r)
     }
     s = m->upd_case;
     bind_block(m, s, 1, &e, vid, cid, did);
-    cdb_bind_text(s, 1 + EV_BLOCK_N, e.f[E_ID], 16);
+    cdb_bind_int(s, 1 + EV_BLOCK_N, e.key);
     cdb_bind_int(s, 2 + EV_BLOCK_N, stored_hash);
     if (!cdb_run(s)) {
         db_fail(m);
@@ -612,22 +615,22 @@ static void prepare_all(imp *m)
         buf_puts(&qs, ", ?");
     rl_buf sql = {0};
     buf_printf(&sql,
-               "INSERT INTO cases (event_id, %s, status, deadline, opened_at, changed_at, changed_by, "
-               "auto_dismissed) VALUES (?%s, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING",
+               "INSERT INTO cases (case_id, event_id, %s, status, deadline, opened_at, changed_at, changed_by, "
+               "auto_dismissed) VALUES (?, ?%s, ?, ?, ?, ?, ?, ?) ON CONFLICT (case_id) DO NOTHING",
                cols.p, qs.p);
     m->ins_case = prep(m, sql.p);
     sql.len = 0;
-    buf_printf(&sql, "UPDATE cases SET %s WHERE event_id = ? AND row_hash = ?", sets.p);
+    buf_printf(&sql, "UPDATE cases SET %s WHERE case_id = ? AND row_hash = ?", sets.p);
     m->upd_case = prep(m, sql.p);
     buf_free(&sql);
     buf_free(&cols);
     buf_free(&qs);
     buf_free(&sets);
-    m->get_case = prep(m, "SELECT chain_seq, row_hash, status, auto_dismissed, run_id FROM cases WHERE event_id = ?");
-    m->bump_case = prep(m, "UPDATE cases SET run_id = ?, chain_seq = ? WHERE event_id = ?");
+    m->get_case = prep(m, "SELECT chain_seq, row_hash, status, auto_dismissed, run_id FROM cases WHERE case_id = ?");
+    m->bump_case = prep(m, "UPDATE cases SET run_id = ?, chain_seq = ? WHERE case_id = ?");
     m->set_status = prep(m, "UPDATE cases SET status = ?, auto_dismissed = ?, changed_at = ?, changed_by = ? "
-                            "WHERE event_id = ? AND status = ?");
-    m->ins_hist = prep(m, "INSERT INTO history (event_id, from_status, to_status, by_name, at, note, deadline) "
+                            "WHERE case_id = ? AND status = ?");
+    m->ins_hist = prep(m, "INSERT INTO history (case_id, from_status, to_status, by_name, at, note, deadline) "
                           "VALUES (?, ?, ?, ?, ?, ?, ?)");
     m->ins_company = prep(m, "INSERT INTO companies (name) VALUES (?) ON CONFLICT (name) DO NOTHING");
     m->get_company = prep(m, "SELECT id FROM companies WHERE name = ?");

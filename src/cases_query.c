@@ -204,13 +204,18 @@ bool cases_show(cases_ledger *lg, const char *event_id, bool *found, bool (*row)
     *found = false;
     char *cols = row_columns();
     rl_buf sql = {0};
-    buf_printf(&sql, "SELECT %s" CASE_FROM " WHERE c.event_id = ?", cols);
+    buf_printf(&sql, "SELECT %s" CASE_FROM " WHERE c.case_id = ?", cols);
     free(cols);
     cdb_stmt *s = cdb_prepare(lg->db, sql.p);
     buf_free(&sql);
     if (!s)
         return false;
-    cdb_bind_str(s, 1, event_id);
+    int64_t key;
+    if (!cases_key(event_id, &key)) {
+        cdb_finalize(s);
+        return true; /* not an event id: no such case */
+    }
+    cdb_bind_int(s, 1, key);
     int r = cdb_step(s);
     if (r == CDB_ROW) {
         *found = true;
@@ -225,10 +230,10 @@ bool cases_show(cases_ledger *lg, const char *event_id, bool *found, bool (*row)
     if (!*found)
         return true;
     s = cdb_prepare(lg->db, "SELECT from_status, to_status, by_name, at, note, deadline FROM history "
-                            "WHERE event_id = ? ORDER BY id");
+                            "WHERE case_id = ? ORDER BY id");
     if (!s)
         return false;
-    cdb_bind_str(s, 1, event_id);
+    cdb_bind_int(s, 1, key);
     while ((r = cdb_step(s)) == CDB_ROW) {
         case_history h;
         memset(&h, 0, sizeof h);
@@ -251,14 +256,17 @@ bool cases_show(cases_ledger *lg, const char *event_id, bool *found, bool (*row)
 
 bool cases_status_of(cases_ledger *lg, const char *const *ids, size_t n, uint8_t *status, bool *overdue)
 {
-    cdb_stmt *s = cdb_prepare(lg->db, "SELECT status, deadline FROM cases WHERE event_id = ?");
+    cdb_stmt *s = cdb_prepare(lg->db, "SELECT status, deadline FROM cases WHERE case_id = ?");
     if (!s)
         return false;
     bool ok = true;
     for (size_t i = 0; i < n && ok; i++) {
         status[i] = 0;
         overdue[i] = false;
-        cdb_bind_str(s, 1, ids[i]);
+        int64_t key;
+        if (!cases_key(ids[i], &key))
+            continue;
+        cdb_bind_int(s, 1, key);
         int r = cdb_step(s);
         if (r == CDB_ROW) {
             case_status st;

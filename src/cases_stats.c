@@ -77,16 +77,6 @@ static bool load_names(cdb *db, const char *sql, strtab *names, idmap *out)
     return r == CDB_DONE;
 }
 
-static uint64_t hex_id(const char *s, size_t n)
-{
-    uint64_t v = 0;
-    for (size_t i = 0; i < n && i < 16; i++) {
-        char c = s[i];
-        v = v << 4 | (uint64_t)(c >= 'a' ? c - 'a' + 10 : c >= 'A' ? c - 'A' + 10 : c - '0');
-    }
-    return v;
-}
-
 /* statuses by their first letter: open notified supervised rectified
  * closed dismissed are all different there */
 static case_status status_of(const char *s)
@@ -104,7 +94,7 @@ static case_status status_of(const char *s)
 static bool load_cases(cases_ledger *lg, cases_stats *st, const idmap *veh, const idmap *comp, const idmap *drv,
                        int64_t until)
 {
-    cdb_stmt *s = cdb_prepare(lg->db, "SELECT event_id, vehicle_id, company_id, driver_id, type, start_time, points, "
+    cdb_stmt *s = cdb_prepare(lg->db, "SELECT case_id, vehicle_id, company_id, driver_id, type, start_time, points, "
                                       "status, deadline FROM cases WHERE start_time < ?");
     if (!s)
         return false;
@@ -124,8 +114,8 @@ static bool load_cases(cases_ledger *lg, cases_stats *st, const idmap *veh, cons
         }
         cs_case *c = &st->c[st->nc];
         size_t n;
-        const char *id = cdb_text(s, 0, &n);
-        c->id = hex_id(id, n);
+        int64_t key = cdb_int(s, 0);
+        memcpy(&c->id, &key, sizeof c->id);
         c->vehicle = vi;
         uint32_t co = idmap_get(comp, cdb_int(s, 2)), dr = idmap_get(drv, cdb_int(s, 3));
         c->company = co == UINT32_MAX ? 0 : co;

@@ -56,6 +56,9 @@ bool cdb_exec(cdb *db, const char *sql)
         if (strncmp(p, "{TEXT}", 6) == 0) {
             buf_puts(&b, db->drv->text_type);
             p += 6;
+        } else if (strncmp(p, "{KEY}", 5) == 0) {
+            buf_puts(&b, db->drv->key_type);
+            p += 5;
         } else if (strncmp(p, "{ID}", 4) == 0) {
             buf_puts(&b, db->drv->id_type);
             p += 4;

@@ -18,8 +18,9 @@
  * driver numbers them).  DDL given to cdb_exec may say {TEXT} for a
  * column of text from outside (SQLite TEXT; PostgreSQL bytea, because
  * PostgreSQL's text cannot hold a NUL byte and the ledger keeps what the
- * logs say byte for byte) and {ID} for an integer key the database
- * numbers.
+ * logs say byte for byte), {ID} for an integer key the database
+ * numbers and {KEY} for a 64-bit integer key roadlog gives (SQLite's
+ * rowid itself, so that the table is its own index).
  *
  * One statement runs at a time on a connection: a query is stepped to its
  * end (or reset) before the next one starts (PostgreSQL streams rows of
@@ -41,6 +42,7 @@ enum { CDB_ERROR = -1, CDB_DONE = 0, CDB_ROW = 1 };
 typedef struct cdb_driver {
     const char *name;                        /* "SQLite", "PostgreSQL" */
     const char *text_type, *id_type;         /* {TEXT}, {ID} in DDL */
+    const char *key_type;                    /* {KEY}: a 64-bit key the ledger gives */
     void (*close)(cdb *db);
     bool (*exec)(cdb *db, const char *sql);
     cdb_stmt *(*prepare)(cdb *db, const char *sql);

@@ -38,7 +38,9 @@ void cli_usage(FILE *f)
           "  --port N            pcap: only TCP/UDP traffic on port N\n"
           "  --lang zh|en        language of report.html and summary.html (default from the locale)\n"
           "  --excel-csv         write CSV with a UTF-8 BOM so Excel shows Chinese text\n"
+          "  --ledger DB         analyze: show each event's case status (report.html, events.xlsx)\n"
           "  --repeat N          summary: repeat offenders have at least N events (default 3)\n"
+          "  --by company        summary: the company 考核 table of each month (company.csv, company.html)\n"
           "                      (summary also takes --registry, --company, --from/--to, --lang, --excel-csv)\n"
           "  --strict            stop at the first bad record (exit 1)\n"
           "  --quiet             no progress bar, warnings or summary on stderr\n"
@@ -113,7 +115,7 @@ static bool parse_formats(const char *s, unsigned *out)
 int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args, int *nargs)
 {
     enum { O_REGISTRY = 256, O_RULES, O_TZ, O_OUT, O_FORMAT, O_COMPANY, O_PLATE, O_FROM, O_TO, O_STRICT, O_QUIET,
-           O_PORT, O_LANG, O_EXCEL, O_REPEAT, O_DETECT, O_HELP };
+           O_PORT, O_LANG, O_EXCEL, O_REPEAT, O_DETECT, O_LEDGER, O_BY, O_HELP };
     static const struct option longopts[] = {
         {"registry", required_argument, 0, O_REGISTRY}, {"rules", required_argument, 0, O_RULES},
         {"tz", required_argument, 0, O_TZ},             {"out", required_argument, 0, O_OUT},
@@ -123,6 +125,7 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
         {"quiet", no_argument, 0, O_QUIET},             {"port", required_argument, 0, O_PORT},
         {"lang", required_argument, 0, O_LANG},         {"excel-csv", no_argument, 0, O_EXCEL},
         {"repeat", required_argument, 0, O_REPEAT},     {"detect", required_argument, 0, O_DETECT},
+        {"ledger", required_argument, 0, O_LEDGER},     {"by", required_argument, 0, O_BY},
         {"help", no_argument, 0, O_HELP},
         {0, 0, 0, 0},
     };
@@ -190,6 +193,14 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
             run->opt.lang = optarg;
             break;
         case O_EXCEL: run->opt.excel_csv = true; break;
+        case O_LEDGER: run->opt.ledger = optarg; break;
+        case O_BY:
+            if (strcmp(optarg, "company") != 0) {
+                fprintf(stderr, "roadlog %s: --by '%s': expected company\n", cmd, optarg);
+                return EXIT_USAGE;
+            }
+            run->opt.by = optarg;
+            break;
         case O_REPEAT: {
             char *end;
             long n = strtol(optarg, &end, 10);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "analyze.h"
+#include "cases.h"
 #include "cli.h"
 #include "dispatch.h"
 #include "reports.h"
@@ -29,6 +30,34 @@ static bool write_one(rl_run *run, const char *name, writer w)
     if (!ok)
         fprintf(stderr, "roadlog analyze: cannot write %s: %s\n", p, strerror(errno));
     free(p);
+    return ok;
+}
+
+/* --ledger DB: each event's case status, for report.html and events.xlsx
+ * (the ledger is only read). */
+static bool load_case_statuses(rl_run *run)
+{
+    char err[1024];
+    cases_ledger *lg = cases_open(run->opt.ledger, false, &run->rules, run->opt.tz, err, sizeof err);
+    if (!lg) {
+        fprintf(stderr, "roadlog analyze: --ledger: %s\n", err);
+        return false;
+    }
+    size_t n = run->events.n;
+    const char **ids = xmalloc((n ? n : 1) * sizeof *ids);
+    bool *overdue = xmalloc((n ? n : 1) * sizeof *overdue);
+    run->case_status = xcalloc(n ? n : 1, 1);
+    for (size_t i = 0; i < n; i++)
+        ids[i] = run->events.e[i].id;
+    bool ok = cases_status_of(lg, ids, n, run->case_status, overdue);
+    if (!ok)
+        fprintf(stderr, "roadlog analyze: --ledger %s: %s\n", cdb_target(lg->db), cdb_error(lg->db));
+    for (size_t i = 0; i < n; i++)
+        if (overdue[i])
+            run->case_status[i] |= 0x80;
+    free(ids);
+    free(overdue);
+    cases_close(lg);
     return ok;
 }
 
@@ -98,6 +127,8 @@ int cmd_analyze(int argc, char **argv)
     bool ok = true;
     if (!run.stop) {
         analyze_finish(&run);
+        if (run.opt.ledger && !load_case_statuses(&run))
+            status = EXIT_INPUT;
         unsigned fm = run.opt.formats;
         if (fm & FMT_CSV) {
             ok &= write_one(&run, "events.csv", report_events_csv);

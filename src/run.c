@@ -41,6 +41,7 @@ void run_free(rl_run *run)
         free(run->counters[i].name);
     free(run->counters);
     events_free(&run->events);
+    free(run->case_status);
     free(run->vdays);
     free(run->vstats);
     free(run->order);

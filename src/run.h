@@ -57,6 +57,8 @@ typedef struct rl_options {
     unsigned detect;         /* DET_* */
     unsigned port;           /* --port, 0 = all */
     int repeat;              /* summary --repeat */
+    const char *ledger;      /* analyze --ledger DB: show case statuses */
+    const char *by;          /* summary --by company */
 } rl_options;
 
 typedef struct rl_input {
@@ -136,6 +138,9 @@ typedef struct rl_run {
     rl_vstats *vstats;       /* indexed like the vehicle table */
     uint32_t *order;         /* live, selected vehicles in output order */
     size_t norder;
+    /* --ledger: per event, its case's status + 1 (0: not in the ledger),
+     * bit 7 set when overdue (cases_status_codes) */
+    uint8_t *case_status;
     FILE *rejects;           /* rejects.csv, or NULL (decode) */
     uint64_t rejects_printed;
     bool stop;               /* --strict hit a bad record */
