@@ -141,7 +141,10 @@ int64_t cases_day_end(int64_t utc, int days, int32_t tz)
 
 /* ---- the schema ---- */
 
-/* Version 1.  A case's key is its event_id read as a 64-bit number
+/* Version 1.  A case opened by an import has no history row: it is
+ * `open` from opened_at (by opened_by, from the run opened_run); history
+ * holds the changes, and the creation of a case that arrives already
+ * withdrawn (dismissed at once).  A case's key is its event_id read as a 64-bit number
  * (case_id; event_id keeps the text): the ids are random, and an integer
  * key that is SQLite's rowid spares an index on text that every insert
  * would seek in.  Text from logs and users is {TEXT} (bytea in PostgreSQL,
@@ -170,8 +173,9 @@ static const char *const schema_v1[] = {
     "ev_evidence_points {TEXT} NOT NULL, ev_gps_time {TEXT} NOT NULL, ev_gps_distance_km {TEXT} NOT NULL, "
     "ev_zone_id {TEXT} NOT NULL, ev_zone_name {TEXT} NOT NULL, ev_road_type {TEXT} NOT NULL, "
     "event_status TEXT NOT NULL, run_id TEXT NOT NULL, chain_seq BIGINT NOT NULL, row_hash BIGINT NOT NULL, "
-    "status TEXT NOT NULL, deadline BIGINT NOT NULL, opened_at BIGINT NOT NULL, changed_at BIGINT NOT NULL, "
-    "changed_by {TEXT} NOT NULL, auto_dismissed BIGINT NOT NULL)",
+    "status TEXT NOT NULL, deadline BIGINT NOT NULL, opened_at BIGINT NOT NULL, opened_by {TEXT} NOT NULL, "
+    "opened_run TEXT NOT NULL, changed_at BIGINT NOT NULL, changed_by {TEXT} NOT NULL, "
+    "auto_dismissed BIGINT NOT NULL)",
     "CREATE INDEX cases_start ON cases (start_time)",
     "CREATE INDEX cases_vehicle ON cases (vehicle_id, start_time)",
     "CREATE TABLE history (id {ID}, case_id BIGINT NOT NULL REFERENCES cases (case_id), "

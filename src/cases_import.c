@@ -87,7 +87,6 @@ typedef struct imp {
     cdb_stmt *ins_case, *get_case, *upd_case, *bump_case, *set_status, *ins_hist;
     cdb_stmt *ins_company, *get_company, *ins_driver, *get_driver;
     cdb_stmt *ups_vehicle, *ins_vehicle, *get_vehicle, *ins_vday, *del_vdays;
-    rl_buf note;
 } imp;
 
 static void db_fail(imp *m)
@@ -393,6 +392,8 @@ static bool event_row(csvtable *t, const csv_row *r)
     cdb_bind_str(s, i++, status);
     cdb_bind_int(s, i++, cases_day_end(e.start, (int)m->lg->rules.v[R_LEDGER_DEADLINE_DAYS], m->tz));
     cdb_bind_int(s, i++, m->lg->now);
+    cdb_bind_str(s, i++, m->lg->by);
+    cdb_bind_str(s, i++, m->run_id);
     cdb_bind_int(s, i++, m->lg->now);
     cdb_bind_str(s, i++, m->lg->by);
     cdb_bind_int(s, i++, withdrawn);
@@ -401,10 +402,13 @@ static bool event_row(csvtable *t, const csv_row *r)
         return false;
     }
     if (cdb_changes(s) == 1) {
+        /* a new case: open since now (cases.opened_*), or dismissed at
+         * once, which history says */
         m->c.added++;
-        if (withdrawn)
-            m->c.dismissed++;
-        return history(m, &e, "", status, withdrawn ? WITHDRAWN_NOTE : m->note.p);
+        if (!withdrawn)
+            return true;
+        m->c.dismissed++;
+        return history(m, &e, "", status, WITHDRAWN_NOTE);
     }
     /* a case already: which version stands? */
     s = m->get_case;
@@ -615,8 +619,9 @@ static void prepare_all(imp *m)
         buf_puts(&qs, ", ?");
     rl_buf sql = {0};
     buf_printf(&sql,
-               "INSERT INTO cases (case_id, event_id, %s, status, deadline, opened_at, changed_at, changed_by, "
-               "auto_dismissed) VALUES (?, ?%s, ?, ?, ?, ?, ?, ?) ON CONFLICT (case_id) DO NOTHING",
+               "INSERT INTO cases (case_id, event_id, %s, status, deadline, opened_at, opened_by, opened_run, "
+               "changed_at, changed_by, auto_dismissed) VALUES (?, ?%s, ?, ?, ?, ?, ?, ?, ?, ?) "
+               "ON CONFLICT (case_id) DO NOTHING",
                cols.p, qs.p);
     m->ins_case = prep(m, sql.p);
     sql.len = 0;
@@ -757,8 +762,6 @@ static imp_result import_once(imp *m, const char *dir, const char *events)
     u64map_init(&m->vehicle);
     m->nvehicles = 0;
     read_run(m, dir, events);
-    m->note.len = 0;
-    buf_printf(&m->note, "imported from %s", dir ? dir : events);
     bool ok = cdb_begin(m->db, false);
     if (ok) {
         prepare_all(m);
@@ -849,7 +852,6 @@ static bool import_output(cases_ledger *lg, const char *out_path, bool strict, F
         r = import_once(&m, folder ? out_path : NULL, ev.p);
     }
     buf_free(&ev);
-    buf_free(&m.note);
     if (r != IMP_OK) {
         if (r == IMP_RETRY)
             fprintf(stderr, "roadlog ledger import: %s: other clerks kept changing its cases; try again\n",

@@ -202,55 +202,76 @@ bool cases_show(cases_ledger *lg, const char *event_id, bool *found, bool (*row)
                 bool (*hist)(void *ud, const case_history *h), void *ud)
 {
     *found = false;
+    int64_t key;
+    if (!cases_key(event_id, &key))
+        return true; /* not an event id: no such case */
     char *cols = row_columns();
     rl_buf sql = {0};
-    buf_printf(&sql, "SELECT %s" CASE_FROM " WHERE c.case_id = ?", cols);
+    buf_printf(&sql, "SELECT %s, c.opened_by, r.path" CASE_FROM " LEFT JOIN runs r ON r.run_id = c.opened_run "
+                     "WHERE c.case_id = ?", cols);
     free(cols);
     cdb_stmt *s = cdb_prepare(lg->db, sql.p);
     buf_free(&sql);
     if (!s)
         return false;
-    int64_t key;
-    if (!cases_key(event_id, &key)) {
-        cdb_finalize(s);
-        return true; /* not an event id: no such case */
-    }
     cdb_bind_int(s, 1, key);
+    /* a case opened by an import has no history row for it (cases.c):
+     * its opening is shown first, from the case */
+    case_history opened = {.from_none = true, .to = CASE_OPEN};
+    rl_buf by = {0}, note = {0};
     int r = cdb_step(s);
     if (r == CDB_ROW) {
         *found = true;
         case_row cr;
         fill_row(lg, s, &cr);
         row(ud, &cr);
+        opened.at = cr.opened_at;
+        size_t n;
+        const char *t = cdb_text(s, Q_TEXT0 + CASES_EVENT_NTEXT, &n);
+        buf_put(&by, t, n);
+        buf_puts(&note, "imported from ");
+        t = cdb_text(s, Q_TEXT0 + CASES_EVENT_NTEXT + 1, &n);
+        buf_put(&note, t, n);
         r = cdb_step(s);
     }
     cdb_finalize(s);
-    if (r == CDB_ERROR)
-        return false;
-    if (!*found)
-        return true;
-    s = cdb_prepare(lg->db, "SELECT from_status, to_status, by_name, at, note, deadline FROM history "
-                            "WHERE case_id = ? ORDER BY id");
-    if (!s)
-        return false;
-    cdb_bind_int(s, 1, key);
-    while ((r = cdb_step(s)) == CDB_ROW) {
-        case_history h;
-        memset(&h, 0, sizeof h);
-        const char *from = cdb_text(s, 0, NULL);
-        h.from_none = !*from;
-        if (!h.from_none && !case_status_parse(from, &h.from))
-            h.from = CASE_OPEN;
-        if (!case_status_parse(cdb_text(s, 1, NULL), &h.to))
-            h.to = CASE_OPEN;
-        h.by = cdb_text(s, 2, &h.by_len);
-        h.at = cdb_int(s, 3);
-        h.note = cdb_text(s, 4, &h.note_len);
-        h.have_deadline = !cdb_is_null(s, 5);
-        h.deadline = cdb_int(s, 5);
-        hist(ud, &h);
+    opened.by = by.p ? by.p : "";
+    opened.by_len = by.len;
+    opened.note = note.p ? note.p : "";
+    opened.note_len = note.len;
+    s = r != CDB_ERROR && *found ? cdb_prepare(lg->db, "SELECT from_status, to_status, by_name, at, note, deadline "
+                                                       "FROM history WHERE case_id = ? ORDER BY id")
+                                 : NULL;
+    if (s) {
+        cdb_bind_int(s, 1, key);
+        bool first = true;
+        while ((r = cdb_step(s)) == CDB_ROW) {
+            case_history h;
+            memset(&h, 0, sizeof h);
+            const char *from = cdb_text(s, 0, NULL);
+            h.from_none = !*from;
+            if (!h.from_none && !case_status_parse(from, &h.from))
+                h.from = CASE_OPEN;
+            if (!case_status_parse(cdb_text(s, 1, NULL), &h.to))
+                h.to = CASE_OPEN;
+            h.by = cdb_text(s, 2, &h.by_len);
+            h.at = cdb_int(s, 3);
+            h.note = cdb_text(s, 4, &h.note_len);
+            h.have_deadline = !cdb_is_null(s, 5);
+            h.deadline = cdb_int(s, 5);
+            if (first && !h.from_none)
+                hist(ud, &opened);
+            first = false;
+            hist(ud, &h);
+        }
+        if (first && r == CDB_DONE)
+            hist(ud, &opened);
+        cdb_finalize(s);
+    } else if (*found) {
+        r = CDB_ERROR;
     }
-    cdb_finalize(s);
+    buf_free(&by);
+    buf_free(&note);
     return r != CDB_ERROR;
 }
 
