@@ -60,6 +60,7 @@ unit: $(TESTS)
 integration: $(BUILD)/roadlog tools
 	@sh tests/integration.sh $(BUILD)/roadlog $(BUILD)/fixtures
 	@sh tests/baddata.sh $(BUILD)/roadlog
+	@sh tests/ledger.sh $(BUILD)/roadlog $(BUILD)/fixtures
 
 # report.html and summary.html rendered in headless chromium
 browser: $(BUILD)/roadlog tools

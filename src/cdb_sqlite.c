@@ -148,7 +148,9 @@ static const cdb_driver sqlite_driver = {
 cdb *cdb_sqlite_open(const char *path, bool create, char *err, size_t errlen)
 {
     struct stat st;
-    if (stat(path, &st) != 0) {
+    if (strcmp(path, ":memory:") == 0) {
+        /* a ledger for one command (summary --by company) */
+    } else if (stat(path, &st) != 0) {
         if (errno != ENOENT || !create) {
             snprintf(err, errlen, "%s: %s", path,
                      errno == ENOENT ? "no such ledger (`roadlog ledger import` makes one)" : strerror(errno));
