@@ -158,9 +158,12 @@ static bool acol_num(const assess_row *r, size_t c, double *v)
     return !isnan(*v);
 }
 
-static const char *company_name(const cases_stats *st, const assess_row *r, bool zh)
+/* A row's company, byte for byte (its length in *n). */
+static const char *company_name(const cases_stats *st, const assess_row *r, bool zh, size_t *n)
 {
-    return r->company ? strtab_get(st->names, r->company) : L(zh, L_UNREG);
+    const char *s = r->company ? strtab_get(st->names, r->company) : L(zh, L_UNREG);
+    *n = r->company ? strtab_len(st->names, r->company) : strlen(s);
+    return s;
 }
 
 /* A column's value as text for pages and the terminal. */
@@ -529,11 +532,14 @@ static void assess_html(FILE *f, const cases_stats *st, const assess_table *t, b
         fprintf(f, "<tr%s>", i == t->n ? " class=\"total\"" : "");
         for (size_t c = 0; c < NACOLS; c++) {
             if (c == AC_COMPANY) {
-                fputs("<td>", f);
-                if (i == t->n)
+                fputs("<td style=\"white-space:nowrap\">", f);
+                if (i == t->n) {
                     fprintf(f, "<b>%s</b>", L(zh, L_TOTAL));
-                else
-                    html_str(f, company_name(st, r, zh));
+                } else {
+                    size_t n;
+                    const char *name = company_name(st, r, zh, &n);
+                    html_strn(f, name, n);
+                }
                 fputs("</td>", f);
                 continue;
             }
@@ -567,10 +573,12 @@ static void listings_html(FILE *f, const cases_month_report *r, int which)
                 th(f, L(zh, heads[k]), heads[k] == L_COUNT);
             fputs("</tr></thead><tbody>\n", f);
         }
-        char subject[256], a[20], b[20];
-        cases_stats_subject(st, l, subject, sizeof subject);
+        char a[20], b[20];
+        rl_buf subject = {0};
+        cases_stats_subject(st, l, &subject);
         fprintf(f, "<tr><td><code>%s</code></td><td>", bl_rule_id(l->rule));
-        html_str(f, subject);
+        html_strn(f, subject.p, subject.len);
+        buf_free(&subject);
         tu_format(l->first, r->tz, a);
         tu_format(l->last, r->tz, b);
         fprintf(f, "</td><td class=\"t\">%.10s – %.10s</td><td class=\"n\">%u", a, b, l->count);
@@ -690,8 +698,9 @@ static void xl_assess_sheet(xl_doc *x, lxw_worksheet *ws, lxw_row_t row0, const 
         for (size_t c = 0; c < NACOLS; c++) {
             lxw_col_t col = (lxw_col_t)(c0 + c);
             if (c == AC_COMPANY) {
-                const char *name = i == t->n ? "合计" : company_name(st, r, true);
-                XPUT(x, xl_text(ws, row, col, name, strlen(name), NULL));
+                size_t n = 6;
+                const char *name = i == t->n ? "合计" : company_name(st, r, true, &n);
+                XPUT(x, xl_text(ws, row, col, name, n, NULL));
                 continue;
             }
             double v;
@@ -789,11 +798,12 @@ bool cases_report_xlsx(const cases_month_report *r, const char *path)
                                      : l->until >= r->start && l->until <= r->bl_at;
             if (!pick)
                 continue;
-            char subject[256];
-            cases_stats_subject(&r->st, l, subject, sizeof subject);
+            rl_buf subject = {0};
+            cases_stats_subject(&r->st, l, &subject);
             XPUT(&x, worksheet_write_string(ws, row, 0, which_zh[which], NULL));
             XPUT(&x, worksheet_write_string(ws, row, 1, bl_rule_id(l->rule), NULL));
-            XPUT(&x, xl_text(ws, row, 2, subject, strlen(subject), NULL));
+            XPUT(&x, xl_text(ws, row, 2, subject.p, subject.len, NULL));
+            buf_free(&subject);
             XPUT(&x, worksheet_write_number(ws, row, 3, excel_time(l->first, r->tz), x.when));
             XPUT(&x, worksheet_write_number(ws, row, 4, excel_time(l->last, r->tz), x.when));
             XPUT(&x, worksheet_write_number(ws, row, 5, l->count, NULL));
@@ -840,9 +850,10 @@ static void assess_print(const cases_stats *st, const assess_table *t, bool zh, 
             fprintf(out, "%-10s ", v);
         }
         /* the company last: its width varies; control bytes shown as ? */
-        const char *name = i == t->n ? L(zh, L_TOTAL) : company_name(st, r, zh);
-        for (const char *p = name; *p; p++)
-            fputc((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p, out);
+        size_t n = strlen(L(zh, L_TOTAL));
+        const char *name = i == t->n ? L(zh, L_TOTAL) : company_name(st, r, zh, &n);
+        for (size_t k = 0; k < n; k++)
+            fputc((unsigned char)name[k] < 0x20 || name[k] == 0x7f ? '?' : name[k], out);
         fputc('\n', out);
     }
 }
@@ -937,8 +948,9 @@ bool cases_company_tables(const cases_stats *st, const rl_registry *reg, bool zh
                 outbuf_putc(&ob, ',');
                 double v;
                 if (c == AC_COMPANY) {
-                    const char *name = company_name(st, r, zh);
-                    outbuf_csv_text(&ob, name, strlen(name));
+                    size_t n;
+                    const char *name = company_name(st, r, zh, &n);
+                    outbuf_csv_text(&ob, name, n);
                 } else if (acol_num(r, c, &v)) {
                     outbuf_double(&ob, v, ACOLS[c].kind == K_INT || ACOLS[c].kind == K_DELTA_INT ? 0 : 6);
                 }

@@ -500,12 +500,16 @@ void cs_blacklists_free(cs_blacklists *b)
     memset(b, 0, sizeof *b);
 }
 
-void cases_stats_subject(const cases_stats *st, const bl_listing *l, char *out, size_t n)
+void cases_stats_subject(const cases_stats *st, const bl_listing *l, rl_buf *out)
 {
+    out->len = 0;
     if (l->rule == BL_VEHICLE && l->subject < st->nv) {
         const cs_vehicle *v = &st->v[l->subject];
-        snprintf(out, n, "%s (%d)", strtab_get(st->names, v->plate), v->color);
+        buf_put(out, strtab_get(st->names, v->plate), strtab_len(st->names, v->plate));
+        buf_printf(out, " (%d)", v->color);
     } else {
-        snprintf(out, n, "%s", strtab_get(st->names, l->subject));
+        buf_put(out, strtab_get(st->names, l->subject), strtab_len(st->names, l->subject));
     }
+    buf_putc(out, 0);
+    out->len--;
 }

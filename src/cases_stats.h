@@ -22,6 +22,7 @@
 #include "cases.h"
 #include "registry.h"
 #include "strtab.h"
+#include "util.h"
 
 typedef struct cs_vehicle {
     uint32_t plate;          /* names id */
@@ -97,7 +98,8 @@ typedef struct cs_blacklists {
 void cases_stats_blacklists(const cases_stats *st, const rl_rules *rules, const rl_registry *reg, int64_t at,
                             cs_blacklists *out);
 void cs_blacklists_free(cs_blacklists *b);
-/* The subject of a listing as text: plate (colour), driver, company. */
-void cases_stats_subject(const cases_stats *st, const bl_listing *l, char *out, size_t n);
+/* The subject of a listing as text, byte for byte (a name may hold any
+ * byte, NUL included): plate (colour), driver, company. */
+void cases_stats_subject(const cases_stats *st, const bl_listing *l, rl_buf *out);
 
 #endif

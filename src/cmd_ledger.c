@@ -365,8 +365,9 @@ static int do_blacklist(cases_ledger *lg, strtab *names, const rl_registry *reg,
         if (!bl_in_force(l, at))
             continue;
         shown++;
-        char subject[256], w0[20], w1[20], f[20], u[20];
-        cases_stats_subject(&st, l, subject, sizeof subject);
+        char w0[20], w1[20], f[20], u[20];
+        rl_buf subject = {0};
+        cases_stats_subject(&st, l, &subject);
         fmt_time(l->first, lg->tz, w0);
         fmt_time(l->last, lg->tz, w1);
         fmt_time(l->from, lg->tz, f);
@@ -376,7 +377,7 @@ static int do_blacklist(cases_ledger *lg, strtab *names, const rl_registry *reg,
         if (o->csv) {
             outbuf_csv_str(&ob, bl_rule_id(l->rule), strlen(bl_rule_id(l->rule)));
             outbuf_putc(&ob, ',');
-            outbuf_csv_text(&ob, subject, strlen(subject));
+            outbuf_csv_text(&ob, subject.p, subject.len);
             const char *cols[] = {w0, w1};
             for (int k = 0; k < 2; k++) {
                 outbuf_putc(&ob, ',');
@@ -398,7 +399,7 @@ static int do_blacklist(cases_ledger *lg, strtab *names, const rl_registry *reg,
         } else {
             char b[128];
             tt_str(&tt, 0, bl_rule_id(l->rule));
-            tt_str(&tt, 1, subject);
+            tt_cell(&tt, 1, subject.p, subject.len);
             snprintf(b, sizeof b, "%.10s .. %.10s", w0, w1);
             tt_str(&tt, 2, b);
             if (l->rule == BL_DRIVER)
@@ -414,6 +415,7 @@ static int do_blacklist(cases_ledger *lg, strtab *names, const rl_registry *reg,
             tt_cell(&tt, 6, ev.p ? ev.p : "", ev.len);
         }
         buf_free(&ev);
+        buf_free(&subject);
     }
     if (o->csv) {
         outbuf_done(&ob);
