@@ -141,7 +141,9 @@ int64_t cases_day_end(int64_t utc, int days, int32_t tz)
 
 /* ---- the schema ---- */
 
-/* Version 1.  A case opened by an import has no history row: it is
+/* Version 1.  The columns a scan of every case reads (cases_stats.c)
+ * come first, the event's text last: SQLite decodes a row's header only
+ * up to the last column asked for.  A case opened by an import has no history row: it is
  * `open` from opened_at (by opened_by, from the run opened_run); history
  * holds the changes, and the creation of a case that arrives already
  * withdrawn (dismissed at once).  A case's key is its event_id read as a 64-bit number
@@ -165,17 +167,16 @@ static const char *const schema_v1[] = {
     "CREATE TABLE cases (case_id {KEY}, event_id TEXT NOT NULL, "
     "vehicle_id BIGINT NOT NULL REFERENCES vehicles (id), company_id BIGINT NOT NULL REFERENCES companies (id), "
     "driver_id BIGINT NOT NULL REFERENCES drivers (id), type TEXT NOT NULL, start_time BIGINT NOT NULL, "
-    "end_time BIGINT NOT NULL, points BIGINT NOT NULL, "
+    "end_time BIGINT NOT NULL, points BIGINT NOT NULL, status TEXT NOT NULL, deadline BIGINT NOT NULL, "
+    "event_status TEXT NOT NULL, run_id TEXT NOT NULL, chain_seq BIGINT NOT NULL, row_hash BIGINT NOT NULL, "
+    "opened_at BIGINT NOT NULL, opened_by {TEXT} NOT NULL, opened_run TEXT NOT NULL, changed_at BIGINT NOT NULL, "
+    "changed_by {TEXT} NOT NULL, auto_dismissed BIGINT NOT NULL, "
     "ev_class {TEXT} NOT NULL, ev_duration_s {TEXT} NOT NULL, ev_start_lon {TEXT} NOT NULL, "
     "ev_start_lat {TEXT} NOT NULL, ev_end_lon {TEXT} NOT NULL, ev_end_lat {TEXT} NOT NULL, "
     "ev_value {TEXT} NOT NULL, ev_limit {TEXT} NOT NULL, ev_excess_pct {TEXT} NOT NULL, "
     "ev_severity {TEXT} NOT NULL, ev_rule {TEXT} NOT NULL, ev_source {TEXT} NOT NULL, "
     "ev_evidence_points {TEXT} NOT NULL, ev_gps_time {TEXT} NOT NULL, ev_gps_distance_km {TEXT} NOT NULL, "
-    "ev_zone_id {TEXT} NOT NULL, ev_zone_name {TEXT} NOT NULL, ev_road_type {TEXT} NOT NULL, "
-    "event_status TEXT NOT NULL, run_id TEXT NOT NULL, chain_seq BIGINT NOT NULL, row_hash BIGINT NOT NULL, "
-    "status TEXT NOT NULL, deadline BIGINT NOT NULL, opened_at BIGINT NOT NULL, opened_by {TEXT} NOT NULL, "
-    "opened_run TEXT NOT NULL, changed_at BIGINT NOT NULL, changed_by {TEXT} NOT NULL, "
-    "auto_dismissed BIGINT NOT NULL)",
+    "ev_zone_id {TEXT} NOT NULL, ev_zone_name {TEXT} NOT NULL, ev_road_type {TEXT} NOT NULL)",
     "CREATE INDEX cases_start ON cases (start_time)",
     "CREATE INDEX cases_vehicle ON cases (vehicle_id, start_time)",
     "CREATE TABLE history (id {ID}, case_id BIGINT NOT NULL REFERENCES cases (case_id), "

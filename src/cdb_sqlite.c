@@ -184,7 +184,7 @@ cdb *cdb_sqlite_open(const char *path, bool create, char *err, size_t errlen)
     /* the first read of the file: a file that is not SQLite fails here
      * ("file is not a database") */
     if (!sq_exec(&d->base, "PRAGMA journal_mode = WAL") || !sq_exec(&d->base, "PRAGMA synchronous = FULL") ||
-        !sq_exec(&d->base, "PRAGMA foreign_keys = ON") || !sq_exec(&d->base, "PRAGMA cache_size = -131072")) {
+        !sq_exec(&d->base, "PRAGMA foreign_keys = ON") || !sq_exec(&d->base, "PRAGMA cache_size = -131072") || !sq_exec(&d->base, "PRAGMA mmap_size = 4294967296")) {
         int code = sqlite3_errcode(h) & 0xFF;
         if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
             snprintf(err, errlen, "%s: not a roadlog ledger: not a SQLite database, or a damaged one (%s)", path,
