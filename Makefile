@@ -8,7 +8,7 @@ CFLAGS  ?=
 WARN     = -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 PQ_CFLAGS := $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
 BASEFLAGS = -std=c11 -g $(OPT) $(WARN) -D_GNU_SOURCE -Isrc -Iparsers -Ireports $(PQ_CFLAGS)
-LIBS     = -lcsv -lisal -lz -lpcap -lxlsxwriter -lcrypto -lsqlite3 -lpq -ljansson -lm
+LIBS     = -lcsv -lisal -lz -lpcap -lxlsxwriter -lcrypto -llz4 -lsqlite3 -lpq -ljansson -lm -lpthread
 SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 # Debian packages the build and the tests need (installed by `make deps`).
@@ -19,8 +19,10 @@ LIB_SRC  = $(filter-out src/main.c $(EXCLUDE),$(SRC))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 TESTS    = $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 TOOLS    = $(BUILD)/fixtures/genfleet $(patsubst fixtures/%.c,$(BUILD)/fixtures/%,$(filter-out fixtures/genfleet.c,$(wildcard fixtures/gen*.c)))
+# Benchmark programs (tests/bench_*.c), built with every tool so they cannot rot unseen
+BENCHES  = $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/bench_*.c))
 
-.PHONY: all deps test unit integration browser asan bench demo fuzz clean tools
+.PHONY: all deps test unit integration threads browser asan tsan bench demo fuzz clean tools
 all: roadlog
 
 roadlog: $(BUILD)/roadlog
@@ -45,7 +47,11 @@ $(BUILD)/fixtures/%: fixtures/%.c $(BUILD)/libroadlog.a
 	@mkdir -p $(dir $@)
 	$(CC) $(BASEFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libroadlog.a $(LIBS)
 
-tools: $(TOOLS)
+$(BUILD)/tests/bench_%: tests/bench_%.c $(BUILD)/libroadlog.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libroadlog.a $(LIBS)
+
+tools: $(TOOLS) $(BENCHES)
 
 -include $(LIB_OBJ:.o=.d) $(BUILD)/src/main.d
 
@@ -57,10 +63,14 @@ deps:
 unit: $(TESTS)
 	@sh tests/run_unit.sh $(TESTS)
 
-integration: $(BUILD)/roadlog tools
+integration: $(BUILD)/roadlog tools $(BUILD)/tests/test_jt808
 	@sh tests/integration.sh $(BUILD)/roadlog $(BUILD)/fixtures
 	@sh tests/baddata.sh $(BUILD)/roadlog
 	@sh tests/ledger.sh $(BUILD)/roadlog $(BUILD)/fixtures
+
+# one run however it is cut: --threads, --memory, byte ranges, temporary files
+threads: $(BUILD)/roadlog tools
+	@sh tests/threads.sh $(BUILD)/roadlog $(BUILD)/fixtures
 
 # report.html and summary.html rendered in headless chromium
 browser: $(BUILD)/roadlog tools
@@ -70,12 +80,18 @@ browser: $(BUILD)/roadlog tools
 # integration again under ASan + UBSan, then a short smoke run of every
 # fuzz target.
 test: deps
-	$(MAKE) unit integration browser
+	$(MAKE) unit integration threads browser
 	$(MAKE) asan
+	$(MAKE) tsan
 	@sh tests/fuzz.sh smoke
 
 asan:
 	$(MAKE) BUILD=build-asan OPT=-O1 CFLAGS="$(SAN)" unit integration
+
+# the parallel paths under ThreadSanitizer (a shorter threads.sh)
+tsan:
+	$(MAKE) BUILD=build-tsan OPT=-O1 CFLAGS="-fsanitize=thread -fno-omit-frame-pointer" build-tsan/roadlog tools
+	@TSAN_OPTIONS="halt_on_error=1 exitcode=66" sh tests/threads.sh build-tsan/roadlog build-tsan/fixtures quick
 
 bench: deps
 	$(MAKE) roadlog tools
@@ -89,4 +105,4 @@ demo: deps
 	@sh fixtures/demo.sh $(BUILD)/roadlog $(BUILD)/fixtures
 
 clean:
-	rm -rf build build-asan build-fuzz roadlog roadlog-out
+	rm -rf build build-asan build-tsan build-fuzz roadlog roadlog-out

@@ -129,6 +129,19 @@ void csvin_force_libcsv(csvin *r, bool on) { r->force_libcsv = on; }
 char csvin_delimiter(const csvin *r) { return r->delim; }
 const char *csvin_encoding(const csvin *r) { return r->enc == ENC_GBK ? "gbk" : r->enc == ENC_UTF8 ? "utf-8" : "ascii"; }
 uint64_t csvin_lines(const csvin *r) { return r->next_line - 1; }
+
+bool csvin_at_row_start(const csvin *r) { return !r->in_quote && r->carry.len == 0 && !r->skipping && !r->cr_pending; }
+
+void csvin_resume_at(csvin *r, uint64_t line, const char *encoding)
+{
+    r->next_line = line;
+    if (encoding && strcmp(encoding, "gbk") == 0)
+        r->enc = ENC_GBK;
+    else if (encoding && strcmp(encoding, "utf-8") == 0)
+        r->enc = ENC_UTF8;
+    else
+        r->enc = ENC_ASCII;
+}
 bool csvin_header_seen(const csvin *r) { return r->header_done; }
 
 static bool reject(csvin *r, uint64_t line, const char *why, const void *raw, size_t n)

@@ -76,4 +76,13 @@ const char *csvin_encoding(const csvin *r);
 uint64_t csvin_lines(const csvin *r);
 bool csvin_header_seen(const csvin *r);
 
+/* Reading a file in byte ranges (parsers/ingest.c, one reader a range):
+ * true when the bytes fed so far end where a row may start (a whole line,
+ * no quoted row open), i.e. where a reader of the next range may begin. */
+bool csvin_at_row_start(const csvin *r);
+/* A reader that was fed the header and goes on mid-file: the next byte fed
+ * starts physical line `line`, and the encoding is what csvin_encoding
+ * said at that point of the file ("ascii", "utf-8" or "gbk"). */
+void csvin_resume_at(csvin *r, uint64_t line, const char *encoding);
+
 #endif

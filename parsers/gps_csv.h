@@ -11,7 +11,7 @@
 #include <stdbool.h>
 
 #include "csvin.h"
-#include "ingest.h"
+#include "sink.h"
 
 typedef struct gpscsv gpscsv;
 

@@ -71,7 +71,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ingest.h"
+#include "sink.h"
 #include "record.h"
 
 /* Longest frame kept, counted in received (escaped) bytes between the two

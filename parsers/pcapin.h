@@ -46,7 +46,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "ingest.h"
+#include "sink.h"
 #include "jt808.h"
 
 typedef struct pcapin_opts {

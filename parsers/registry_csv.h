@@ -8,7 +8,7 @@
 #include <stdbool.h>
 
 #include "csvin.h"
-#include "ingest.h"
+#include "sink.h"
 #include "registry.h"
 #include "strtab.h"
 

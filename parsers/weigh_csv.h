@@ -14,7 +14,7 @@
 #include <stddef.h>
 
 #include "csvin.h"
-#include "ingest.h"
+#include "sink.h"
 
 typedef struct weighcsv weighcsv;
 

@@ -793,7 +793,7 @@ static void vehicle_body(FILE *f, const hctx *h, size_t r)
         fputs("—", f);
     fprintf(f, "</dd><dt>%s</dt><dd>%lld / %lld</dd>", l->points, (long long)s->penalty_points,
             (long long)s->nevents);
-    fprintf(f, "<dt>%s</dt><dd>%.1f km</dd><dt>%s</dt><dd>", l->distance, s->distance_km, l->driving);
+    fprintf(f, "<dt>%s</dt><dd>%.1f km</dd><dt>%s</dt><dd>", l->distance, (double)s->distance_mm / 1e6, l->driving);
     put_duration(f, s->driving_s, h->zh);
     fprintf(f, "</dd><dt>%s</dt><dd>", l->top_speed);
     if (s->max_speed_mkmh >= 0) {
@@ -906,7 +906,7 @@ static void vehicle_body(FILE *f, const hctx *h, size_t r)
         tu_format_day(days[k], dayname);
         fprintf(f, "<h3>%s</h3>", dayname);
         tracksample_view sv;
-        if (!tracksample_day(run, vidx, days[k], &sv) || sv.n == 0) {
+        if (!tracksample_day(run->samples, vidx, days[k], &sv) || sv.n == 0) {
             fprintf(f, "<p class=\"small\">%s</p>\n", l->no_sample);
             continue;
         }

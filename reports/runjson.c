@@ -7,6 +7,7 @@
 
 #include "csvout.h"
 #include "reports.h"
+#include "spill.h"
 #include "timeutil.h"
 
 #ifndef RL_VERSION
@@ -30,6 +31,9 @@ bool report_run_json(const rl_run *run, const char *path, const char *command, i
                "\"duration_s\":%.3f,\"tz\":\"%c%02d:%02d\",\"exit_status\":%d,\n",
             RL_VERSION, command, t, run_clock() - run->started, run->opt.tz < 0 ? '-' : '+', a / 3600,
             a / 60 % 60, exit_status);
+    /* RUNS.md §1: how the run was cut; nothing else depends on these */
+    fprintf(f, "\"threads\":%u,\"memory\":%llu,\"spilled_bytes\":%llu,\n", run->opt.threads,
+            (unsigned long long)run->opt.memory, (unsigned long long)spill_bytes(run->spill));
     fputs("\"options\":{", f);
     fprintf(f, "\"strict\":%s,\"registry\":", run->opt.strict ? "true" : "false");
     if (run->opt.registry_path)
@@ -108,11 +112,11 @@ bool report_run_json(const rl_run *run, const char *path, const char *command, i
     for (int k = 0; k < EV_TYPE_COUNT; k++)
         kv_u(f, event_type_name((event_type)k), by[k], k > 0);
     fputs("}},\n\"counters\":{", f);
-    for (size_t i = 0; i < run->ncounters; i++) {
+    for (size_t i = 0; i < run->counters.n; i++) {
         if (i)
             fputc(',', f);
-        json_str(f, run->counters[i].name);
-        fprintf(f, ":%llu", (unsigned long long)run->counters[i].n);
+        json_str(f, run->counters.c[i].name);
+        fprintf(f, ":%llu", (unsigned long long)run->counters.c[i].n);
     }
     fputs("},\n\"rules\":{", f);
     for (int k = 0; k < R_COUNT; k++) {

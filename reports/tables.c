@@ -76,7 +76,7 @@ bool report_vehicles_csv(const rl_run *run, const char *path)
         csvw_int(&w, (int64_t)s->valid);
         csvw_int(&w, (int64_t)s->drift);
         csvw_int(&w, (int64_t)s->duplicates);
-        csvw_double(&w, s->distance_km, 3);
+        csvw_fixed(&w, vdays_m(s->distance_mm), 3);
         csvw_int(&w, s->driving_s);
         speed_or_empty(&w, s->max_speed_mkmh);
         time_or_empty(&w, s->first, run->opt.tz, s->points > 0);
@@ -104,8 +104,8 @@ bool report_vehicle_days_csv(const rl_run *run, const char *path)
                     "last_time,rests,longest_stint_s,accepted,gap_km,weighings,heaviest_gross_kg,worst_excess_kg");
     /* vdays are grouped by vehicle in analysis order, which is the output
      * order, and sorted by day within a vehicle */
-    for (size_t i = 0; i < run->nvdays; i++) {
-        const rl_vday *d = &run->vdays[i];
+    for (size_t i = 0; i < run->vdays.n; i++) {
+        const rl_vday *d = &run->vdays.d[i];
         const rl_vehicle *v = vtable_at(run->vt, d->vehicle);
         char day[11];
         tu_format_day(d->day, day);
@@ -116,7 +116,7 @@ bool report_vehicle_days_csv(const rl_run *run, const char *path)
         csvw_int(&w, (int64_t)d->valid);
         csvw_int(&w, (int64_t)d->drift);
         csvw_int(&w, (int64_t)d->gaps);
-        csvw_double(&w, d->distance_km, 3);
+        csvw_fixed(&w, vdays_m(d->distance_mm), 3);
         csvw_int(&w, d->driving_s);
         speed_or_empty(&w, d->max_speed_mkmh);
         time_or_empty(&w, d->first, run->opt.tz, d->points > 0);
@@ -126,7 +126,7 @@ bool report_vehicle_days_csv(const rl_run *run, const char *path)
         /* accepted fixes and the km of gap intervals: `roadlog summary`
          * needs them for 上线率 and 轨迹完整率 (RULES.md §7) */
         csvw_int(&w, (int64_t)d->accepted);
-        csvw_double(&w, d->gap_km, 3);
+        csvw_fixed(&w, vdays_m(d->gap_mm), 3);
         /* the day's weighings; worst_excess_kg as in vehicles.csv */
         csvw_int(&w, d->weighings);
         kg_or_empty(&w, d->weighings ? d->heaviest_gross_kg : -1);

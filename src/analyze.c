@@ -4,11 +4,15 @@
 #include "analyze.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "detect.h"
-#include "dispatch.h"
+#include "ingest.h"
+#include "rejects.h"
+#include "spill.h"
 #include "timeutil.h"
 #include "track.h"
 #include "tracksample.h"
@@ -29,6 +33,10 @@ typedef struct {
     uint8_t color;
     char plate[VCACHE_PLATE];
 } vcache_ent;
+
+struct vcache {
+    vcache_ent e[VCACHE_N];
+};
 
 /* Hash and compare of short keys: two overlapping 8-byte loads cover 8 to
  * 16 bytes (a plate is 9-11), bytes one by one below that. */
@@ -60,10 +68,9 @@ static rl_vehicle *vehicle_for(rl_run *run, const char *plate, size_t plate_len,
                                size_t phone_len, uint32_t *vidx)
 {
     if (plate && plate_len) {
-        vcache_ent *c = run->vcache;
-        if (!c)
-            c = run->vcache = xcalloc(VCACHE_N, sizeof *c);
-        vcache_ent *e = &c[plate_hash(plate, plate_len, color) & (VCACHE_N - 1)];
+        if (!run->vcache)
+            run->vcache = xcalloc(1, sizeof *run->vcache);
+        vcache_ent *e = &run->vcache->e[plate_hash(plate, plate_len, color) & (VCACHE_N - 1)];
         if (e->len == plate_len && e->color == color && plate_eq(e->plate, plate, plate_len)) {
             *vidx = e->vidx;
             return vtable_at(run->vt, e->vidx);
@@ -120,7 +127,9 @@ static void on_position(void *ud, const rl_position *p)
     }
     if (track_is_invalid(&run->rules, p->lat_e6, p->lon_e6, p->speed_mkmh, p->have & RL_HAVE_STATUS, p->status))
         f.driver_flags |= FIX_INVALID;
-    vehicle_add_fix(v, &f);
+    size_t grew = vehicle_add_fix(v, &f);
+    if (grew && run->spill && spill_charge(run->spill, &run->fix_bytes, grew))
+        spill_out(run->spill, run->vt, run->str, &run->fix_bytes, run->spill_owner);
 }
 
 static void on_weighing(void *ud, const rl_weighing *w)
@@ -136,7 +145,9 @@ static void on_weighing(void *ud, const rl_weighing *w)
         run_reject(run, w->origin, "weighing names no plate", NULL, 0);
         return;
     }
-    weigh_store(run, vidx, w);
+    if (!run->weigh)
+        run->weigh = weigh_store_new();
+    weigh_store_add(run->weigh, run->vt, vidx, w, &run->counters);
 }
 
 void analyze_sink(rl_run *run, rl_sink *sink)
@@ -149,7 +160,128 @@ void analyze_sink(rl_run *run, rl_sink *sink)
     sink->count = run_sink_count;
 }
 
+/* ---- reading side by side: a run per reading task ---- */
+
+/* A task's own run: the options and rules of the run, a vehicle table and
+ * strings of its own, and a copy of the input table (its input's entry is
+ * written there and put back by ingest_all). */
+static rl_run *shadow_open(void *ud, rl_run *run, rl_sink *sink)
+{
+    (void)ud;
+    rl_run *s = xcalloc(1, sizeof *s);
+    s->opt = run->opt;
+    s->opt.progress = false;
+    s->rules = run->rules;
+    s->str = strtab_new();
+    registry_init(&s->reg);
+    s->have_registry = run->have_registry;
+    s->vt = vtable_new();
+    u64map_init(&s->phone_plate);
+    s->ninputs = s->capinputs = run->ninputs;
+    s->inputs = xmalloc((run->ninputs ? run->ninputs : 1) * sizeof *s->inputs);
+    memcpy(s->inputs, run->inputs, run->ninputs * sizeof *s->inputs);
+    s->started = run->started;
+    s->started_wall = run->started_wall;
+    s->spill = run->spill;
+    s->spill_owner = run->spill ? spill_owner(run->spill) : 0;
+    analyze_sink(s, sink);
+    return s;
+}
+
+/* A task is done: past half the budget, what it holds goes to disk now
+ * rather than wait in memory for the others. */
+static void shadow_done(void *ud, rl_run *s)
+{
+    (void)ud;
+    if (s->spill && spill_at_end(s->spill, s->fix_bytes))
+        spill_out(s->spill, s->vt, s->str, &s->fix_bytes, s->spill_owner);
+}
+
+/* A fix's driver is an id of the shadow's strings: the run's from here. */
+static void remap_drivers(rl_run *run, const rl_run *s, rl_vehicle *v, uint32_t *map)
+{
+    for (fix_chunk *c = v->head; c; c = c->next)
+        for (uint32_t i = 0; i < c->n; i++) {
+            uint32_t d = c->fix[i].driver_flags & FIX_DRIVER_MASK;
+            if (!d)
+                continue;
+            if (!map[d]) {
+                const char *name = strtab_get(s->str, d);
+                uint32_t id = strtab_intern(run->str, name, strlen(name));
+                if (id > FIX_DRIVER_MAX) {
+                    run_count(run, "drivers.over_capacity", 1);
+                    id = UINT32_MAX; /* no driver */
+                }
+                map[d] = id;
+            }
+            uint32_t id = map[d] == UINT32_MAX ? 0 : map[d];
+            c->fix[i].driver_flags = (c->fix[i].driver_flags & ~FIX_DRIVER_MASK) | id;
+        }
+}
+
+static void shadow_close(void *ud, rl_run *run, rl_run *s, bool keep)
+{
+    (void)ud;
+    if (s->weigh) {
+        weigh_store_close(s->weigh, s->vt);
+        s->weigh = NULL;
+    }
+    if (keep) {
+        uint32_t *map = xcalloc((size_t)strtab_count(s->str) + 1, sizeof *map);
+        for (size_t i = 0, n = vtable_count(s->vt); i < n; i++) {
+            rl_vehicle *v = vtable_at(s->vt, i);
+            if (v->dead)
+                continue;
+            const char *label = strtab_get(s->str, v->by_phone ? v->phone : v->plate);
+            uint32_t key = strtab_intern(run->str, label, strlen(label));
+            remap_drivers(run, s, v, map);
+            rl_vehicle *to = vtable_get(run->vt, key, v->color, v->by_phone);
+            if (v->by_phone && !to->phone)
+                to->phone = key;
+            v->phone = 0; /* an id of the shadow's strings */
+            vehicle_merge(to, v);
+        }
+        free(map);
+        run->fix_bytes += s->fix_bytes;
+        counters_merge(&run->counters, &s->counters);
+        run->positions += s->positions;
+        run->weighings += s->weighings;
+        run->filtered += s->filtered;
+        run->rejected += s->rejected;
+        run->registration_conflicts += s->registration_conflicts;
+    } else {
+        /* what it spilled goes with it */
+        spill_forget(s->spill, s->spill_owner);
+        if (s->spill)
+            spill_release(s->spill, &s->fix_bytes);
+    }
+    counters_free(&s->counters);
+    free(s->inputs); /* the names and messages are the run's, or moved */
+    free(s->vcache);
+    vtable_free(s->vt);
+    u64map_free(&s->phone_plate);
+    registry_free(&s->reg);
+    strtab_free(s->str);
+    free(s);
+}
+
+
+const ingest_reader *analyze_reader(void)
+{
+    static const ingest_reader rd = {NULL, shadow_open, shadow_done, shadow_close};
+    return &rd;
+}
+
 /* ---- identities ---- */
+
+/* One vehicle after all: its fixes, and those it spilled, go to `to`. */
+static void merge_vehicles(rl_run *run, rl_vehicle *to, rl_vehicle *from)
+{
+    if (from->nspilled && run->spill)
+        spill_rekey(run->spill, run_vehicle_label(run, from), from->color, from->by_phone, run_vehicle_label(run, to),
+                    to->color, to->by_phone);
+    vehicle_merge(to, from);
+}
 
 #define MULTI 0x80000000u
 
@@ -168,7 +300,7 @@ static void resolve_identities(rl_run *run)
             continue;
         rl_vehicle *to = vtable_get(run->vt, plate, color, false); /* may move the table */
         v = vtable_at(run->vt, i);
-        vehicle_merge(to, v);
+        merge_vehicles(run, to, v);
         n = vtable_count(run->vt);
     }
     /* 2. Unknown colour: the registry's colour when the plate is unique
@@ -202,7 +334,7 @@ static void resolve_identities(rl_run *run)
         if (!to)
             continue;
         v = vtable_at(run->vt, i);
-        vehicle_merge(to, v);
+        merge_vehicles(run, to, v);
         n = vtable_count(run->vt);
     }
     u64map_free(&known);
@@ -223,7 +355,7 @@ static void join_registry(rl_run *run)
             v->selected = false;
         if (run->opt.company && strcmp(run_vehicle_company(run, v), run->opt.company) != 0)
             v->selected = false;
-        if (!v->reg && v->selected && (v->nfix || v->nweigh))
+        if (!v->reg && v->selected && (v->nfix || v->nspilled || v->nweigh))
             run->unregistered++;
     }
 }
@@ -241,39 +373,22 @@ static int vehicle_order(const void *a, const void *b, void *ctx)
     return x->by_phone - y->by_phone;
 }
 
-/* ---- vehicle days ---- */
+/* ---- the per-vehicle pass ---- */
 
-rl_vday *vday_get(rl_run *run, uint32_t vidx, int64_t day)
-{
-    size_t i = run->nvdays;
-    if (i > run->vday_first && run->vdays[i - 1].day == day && run->vdays[i - 1].vehicle == vidx)
-        return &run->vdays[i - 1]; /* the common case: the latest day */
-    while (i > run->vday_first && run->vdays[i - 1].vehicle == vidx && run->vdays[i - 1].day > day)
-        i--;
-    if (i > run->vday_first && run->vdays[i - 1].vehicle == vidx && run->vdays[i - 1].day == day)
-        return &run->vdays[i - 1];
-    if (run->nvdays == run->capvdays) {
-        run->capvdays = run->capvdays ? run->capvdays * 2 : 1024;
-        run->vdays = xrealloc(run->vdays, run->capvdays * sizeof *run->vdays);
-    }
-    memmove(&run->vdays[i + 1], &run->vdays[i], (run->nvdays - i) * sizeof *run->vdays);
-    run->nvdays++;
-    rl_vday *d = &run->vdays[i];
-    memset(d, 0, sizeof *d);
-    d->vehicle = vidx;
-    d->day = day;
-    d->max_speed_mkmh = -1;
-    d->first = INT64_MAX;
-    d->last = INT64_MIN;
-    d->heaviest_gross_kg = -1;
-    d->worst_excess_kg = -1;
-    return d;
-}
+/* What one worker of the pass produces; put together in output order when
+ * every vehicle is done, so the result does not depend on which worker
+ * took which vehicle. */
+typedef struct vpass_out {
+    rl_events events;
+    vday_list days;
+    fatigue_segs segs;
+    rl_counters counters;
+    track_counts track;
+} vpass_out;
 
 typedef struct {
-    rl_run *run;
+    const rl_run *run;
     vctx cx;
-    rl_vstats *vs;
     speeding_state speeding;
     nightban_state nightban;
     fatigue_vstate fatigue;
@@ -284,7 +399,7 @@ typedef struct {
 static void hook_point(void *ud, const rl_fix *f, point_kind k)
 {
     vehicle_pass *p = ud;
-    rl_vday *d = vday_get(p->run, p->cx.vidx, tu_local_day(f->time, p->cx.tz));
+    rl_vday *d = vdays_get(p->cx.days, p->cx.vidx, tu_local_day(f->time, p->cx.tz));
     d->points++;
     if (k != PT_INVALID)
         d->valid++;
@@ -303,38 +418,45 @@ static void hook_point(void *ud, const rl_fix *f, point_kind k)
 static void account_interval(vehicle_pass *p, const rl_interval *iv)
 {
     int32_t tz = p->cx.tz;
+    int64_t mm = vdays_mm(iv->dist_km);
     if (iv->gap) {
-        rl_vday *d = vday_get(p->run, p->cx.vidx, tu_local_day(iv->b.time, tz));
+        rl_vday *d = vdays_get(p->cx.days, p->cx.vidx, tu_local_day(iv->b.time, tz));
         d->gaps++;
-        d->distance_km += iv->dist_km;
-        d->gap_km += iv->dist_km;
+        d->distance_mm += mm;
+        d->gap_mm += mm;
     }
+    /* split at midnight in proportion to time, the last part taking what
+     * rounding left, so the parts add up to the interval */
+    int64_t left = mm;
     for (int64_t t = iv->a.time; t < iv->b.time;) {
         int64_t day = tu_local_day(t, tz);
         int64_t next_midnight = (day + 1) * RL_DAY_S - tz;
         int64_t seg_end = next_midnight < iv->b.time ? next_midnight : iv->b.time;
-        rl_vday *d = vday_get(p->run, p->cx.vidx, day);
-        if (!iv->gap)
-            d->distance_km += iv->dist_km * (double)(seg_end - t) / (double)iv->dt;
+        rl_vday *d = vdays_get(p->cx.days, p->cx.vidx, day);
+        if (!iv->gap) {
+            int64_t part = seg_end == iv->b.time ? left : (int64_t)llround((double)mm * (double)(seg_end - t) / (double)iv->dt);
+            d->distance_mm += part;
+            left -= part;
+        }
         if (iv->driving)
             d->driving_s += seg_end - t;
         t = seg_end;
     }
-    p->vs->distance_km += iv->dist_km;
+    p->cx.vs->distance_mm += mm;
     if (iv->driving)
-        p->vs->driving_s += iv->dt;
+        p->cx.vs->driving_s += iv->dt;
 }
 
 static void hook_accepted(void *ud, const rl_fix *f, const rl_interval *iv)
 {
     vehicle_pass *p = ud;
-    unsigned det = p->run->opt.detect;
-    rl_vday *d = vday_get(p->run, p->cx.vidx, tu_local_day(f->time, p->cx.tz));
+    unsigned det = p->cx.detect;
+    rl_vday *d = vdays_get(p->cx.days, p->cx.vidx, tu_local_day(f->time, p->cx.tz));
     d->accepted++;
     if (f->speed_mkmh > d->max_speed_mkmh)
         d->max_speed_mkmh = f->speed_mkmh;
-    if (f->speed_mkmh > p->vs->max_speed_mkmh)
-        p->vs->max_speed_mkmh = f->speed_mkmh;
+    if (f->speed_mkmh > p->cx.vs->max_speed_mkmh)
+        p->cx.vs->max_speed_mkmh = f->speed_mkmh;
     if (iv) {
         account_interval(p, iv);
         if (det & DET_GAP)
@@ -351,7 +473,10 @@ static void hook_accepted(void *ud, const rl_fix *f, const rl_interval *iv)
     tracksample_fix(&p->sample, f);
 }
 
-static void analyse_vehicle(rl_run *run, uint32_t vidx)
+/* One vehicle, start to end: its track, every detector, its days.  Reads
+ * the run, writes only the vehicle's own slots (its fixes, vstats,
+ * samples) and the worker's outputs. */
+static void analyse_vehicle(const rl_run *run, vpass_out *out, uint32_t vidx)
 {
     rl_vehicle *v = vtable_at(run->vt, vidx);
     rl_vstats *vs = &run->vstats[vidx];
@@ -359,9 +484,9 @@ static void analyse_vehicle(rl_run *run, uint32_t vidx)
     vehicle_pass p;
     memset(&p, 0, sizeof p);
     p.run = run;
-    p.vs = vs;
     p.cx.r = &run->rules;
     p.cx.tz = run->opt.tz;
+    p.cx.detect = run->opt.detect;
     p.cx.v = v;
     p.cx.vidx = vidx;
     p.cx.cls = v->cls;
@@ -370,13 +495,19 @@ static void analyse_vehicle(rl_run *run, uint32_t vidx)
     p.cx.limit_mkmh = v->reg && v->reg->speed_limit_mkmh > 0 ? v->reg->speed_limit_mkmh
                                                              : llround(run->rules.v[p.cx.speed_rule] * 1000.0);
     p.cx.night_limit_mkmh = llround((double)p.cx.limit_mkmh * run->rules.v[R_SPEEDING_NIGHT_FACTOR]);
-    p.cx.events = &run->events;
+    p.cx.events = &out->events;
+    p.cx.days = &out->days;
+    p.cx.vs = vs;
+    p.cx.segs = &out->segs;
+    p.cx.counters = &out->counters;
+    vdays_vehicle_begin(&out->days);
     speeding_begin(&p.speeding, &p.cx);
     nightban_begin(&p.nightban, &p.cx);
-    fatigue_vehicle_begin(&p.fatigue, &p.cx, run);
-    weigh_vehicle_begin(&p.weigh, &p.cx, run, v);
-    tracksample_begin(&p.sample, run, vidx, run->opt.tz);
-    run->vday_first = run->nvdays;
+    fatigue_vehicle_begin(&p.fatigue, &p.cx);
+    weigh_vehicle_begin(&p.weigh, &p.cx, v);
+    tracksample_begin(&p.sample, run->samples, &p.cx);
+    if (v->nspilled && !spill_load(run->spill, run_vehicle_label(run, v), v->color, v->by_phone, v))
+        counters_add(&out->counters, "spill.read_errors", 1);
     track_hooks h = {&p, hook_point, NULL, hook_accepted};
     track_counts c = {0};
     track_run(v, &run->rules, &h, &c);
@@ -391,23 +522,178 @@ static void analyse_vehicle(rl_run *run, uint32_t vidx)
     vs->drift = c.drift;
     vs->valid = c.points - c.invalid;
     vs->accepted = c.accepted;
-    run->points += c.points;
-    run->duplicates += c.duplicates;
-    run->invalid += c.invalid;
-    run->drift += c.drift;
-    run->accepted += c.accepted;
+    out->track.points += c.points;
+    out->track.duplicates += c.duplicates;
+    out->track.invalid += c.invalid;
+    out->track.drift += c.drift;
+    out->track.accepted += c.accepted;
     vs->first = INT64_MAX;
     vs->last = INT64_MIN;
-    for (size_t i = run->vday_first; i < run->nvdays; i++) {
-        if (run->vdays[i].first < vs->first)
-            vs->first = run->vdays[i].first;
-        if (run->vdays[i].last > vs->last)
-            vs->last = run->vdays[i].last;
+    for (size_t i = out->days.first; i < out->days.n; i++) {
+        if (out->days.d[i].first < vs->first)
+            vs->first = out->days.d[i].first;
+        if (out->days.d[i].last > vs->last)
+            vs->last = out->days.d[i].last;
     }
+}
+
+/* ---- workers ---- */
+
+/* Vehicles are handed out in output order, a batch at a time: an atomic
+ * counter, no lock.  Batches are small next to a fleet, large next to the
+ * counter's cost. */
+#define VPASS_BATCH 16
+
+typedef struct {
+    const rl_run *run;
+    const uint32_t *order;
+    size_t n;
+    atomic_size_t next;
+} vpass_queue;
+
+typedef struct {
+    vpass_queue *q;
+    vpass_out out;
+} vpass_worker;
+
+static void *vpass_work(void *arg)
+{
+    vpass_worker *w = arg;
+    vpass_queue *q = w->q;
+    for (;;) {
+        size_t i = atomic_fetch_add(&q->next, VPASS_BATCH);
+        if (i >= q->n)
+            break;
+        size_t end = i + VPASS_BATCH < q->n ? i + VPASS_BATCH : q->n;
+        for (; i < end; i++)
+            analyse_vehicle(q->run, &w->out, q->order[i]);
+    }
+    return NULL;
+}
+
+static void vpass_out_free(vpass_out *o)
+{
+    events_free(&o->events);
+    vdays_free(&o->days);
+    fatigue_segs_free(&o->segs);
+    counters_free(&o->counters);
+}
+
+/* Rows of vehicle_days in output order: by vehicle rank, then day. */
+static int vday_order(const void *a, const void *b, void *ctx)
+{
+    const uint32_t *rank = ctx;
+    const rl_vday *x = a, *y = b;
+    if (x->vehicle != y->vehicle)
+        return rank[x->vehicle] < rank[y->vehicle] ? -1 : 1;
+    return x->day < y->day ? -1 : x->day > y->day;
+}
+
+static void vehicle_pass_all(rl_run *run, const uint32_t *rank)
+{
+    unsigned nthreads = run->opt.threads > 0 ? run->opt.threads : 1;
+    if (nthreads > run->norder / VPASS_BATCH + 1)
+        nthreads = (unsigned)(run->norder / VPASS_BATCH + 1);
+    vpass_queue q = {.run = run, .order = run->order, .n = run->norder};
+    atomic_init(&q.next, 0);
+    vpass_worker *w = xcalloc(nthreads, sizeof *w);
+    pthread_t *tid = xcalloc(nthreads, sizeof *tid);
+    for (unsigned i = 0; i < nthreads; i++)
+        w[i].q = &q;
+    for (unsigned i = 1; i < nthreads; i++)
+        if (pthread_create(&tid[i], NULL, vpass_work, &w[i]) != 0)
+            die("cannot start a worker thread");
+    vpass_work(&w[0]);
+    for (unsigned i = 1; i < nthreads; i++)
+        pthread_join(tid[i], NULL);
+    for (unsigned i = 0; i < nthreads; i++) {
+        vpass_out *o = &w[i].out;
+        for (size_t k = 0; k < o->events.n; k++)
+            events_add(&run->events, &o->events.e[k]);
+        vdays_append(&run->vdays, &o->days);
+        fatigue_segs_append(&run->segs, &o->segs);
+        counters_merge(&run->counters, &o->counters);
+        run->points += o->track.points;
+        run->duplicates += o->track.duplicates;
+        run->invalid += o->track.invalid;
+        run->drift += o->track.drift;
+        run->accepted += o->track.accepted;
+        vpass_out_free(o);
+    }
+    free(w);
+    free(tid);
+    if (run->vdays.n > 1)
+        qsort_r(run->vdays.d, run->vdays.n, sizeof *run->vdays.d, vday_order, (void *)rank);
+}
+
+/* ---- the per-driver pass: fatigue ---- */
+
+typedef struct {
+    fatigue_pass pass;
+    const fatigue_segs *segs;
+    size_t from, to;
+    rl_events events;
+    rl_counters counters;
+} driver_worker;
+
+static void *driver_work(void *arg)
+{
+    driver_worker *w = arg;
+    w->pass.events = &w->events;
+    w->pass.counters = &w->counters;
+    fatigue_drivers(&w->pass, w->segs, w->from, w->to);
+    return NULL;
+}
+
+static void driver_pass_all(rl_run *run, const uint32_t *rank)
+{
+    fatigue_segs *segs = &run->segs;
+    fatigue_segs_sort(segs, rank);
+    size_t nv = vtable_count(run->vt);
+    const rl_vehicle **vehicles = xmalloc((nv ? nv : 1) * sizeof *vehicles);
+    for (size_t i = 0; i < nv; i++)
+        vehicles[i] = vtable_at(run->vt, i);
+    unsigned nthreads = run->opt.threads > 0 ? run->opt.threads : 1;
+    if (segs->n < 4096)
+        nthreads = 1;
+    driver_worker *w = xcalloc(nthreads, sizeof *w);
+    pthread_t *tid = xcalloc(nthreads, sizeof *tid);
+    /* whole drivers to each worker, about segs->n / nthreads segments each */
+    size_t from = 0;
+    for (unsigned i = 0; i < nthreads; i++) {
+        size_t to = i + 1 == nthreads ? segs->n : segs->n / nthreads * (i + 1);
+        if (to < from)
+            to = from;
+        if (to > from && to < segs->n)
+            to = fatigue_next_driver(segs, to - 1);
+        w[i].pass = (fatigue_pass){&run->rules, run->opt.tz, vehicles, rank, NULL, NULL};
+        w[i].segs = segs;
+        w[i].from = from;
+        w[i].to = to;
+        from = to;
+    }
+    for (unsigned i = 1; i < nthreads; i++)
+        if (pthread_create(&tid[i], NULL, driver_work, &w[i]) != 0)
+            die("cannot start a worker thread");
+    driver_work(&w[0]);
+    for (unsigned i = 1; i < nthreads; i++)
+        pthread_join(tid[i], NULL);
+    for (unsigned i = 0; i < nthreads; i++) {
+        for (size_t k = 0; k < w[i].events.n; k++)
+            events_add(&run->events, &w[i].events.e[k]);
+        counters_merge(&run->counters, &w[i].counters);
+        events_free(&w[i].events);
+        counters_free(&w[i].counters);
+    }
+    free(w);
+    free(tid);
+    free(vehicles);
 }
 
 /* ---- events: ids, order, one copy each ---- */
 
+/* Vehicle (output order), start, type, end, rule, then the first evidence:
+ * a total order on what an event is, never on where it was stored. */
 static int event_order(const void *a, const void *b, void *ctx)
 {
     const uint32_t *vehicle_rank = ctx;
@@ -420,17 +706,14 @@ static int event_order(const void *a, const void *b, void *ctx)
         return x->type < y->type ? -1 : 1;
     if (x->end != y->end)
         return x->end < y->end ? -1 : 1;
+    int c = strcmp(x->rule, y->rule);
+    if (c)
+        return c;
     return x->origin < y->origin ? -1 : x->origin > y->origin;
 }
 
-static void finish_events(rl_run *run)
+static void finish_events(rl_run *run, const uint32_t *vehicle_rank)
 {
-    size_t nv = vtable_count(run->vt);
-    uint32_t *vehicle_rank = xmalloc((nv ? nv : 1) * sizeof *vehicle_rank);
-    for (size_t i = 0; i < nv; i++)
-        vehicle_rank[i] = UINT32_MAX;
-    for (size_t i = 0; i < run->norder; i++)
-        vehicle_rank[run->order[i]] = (uint32_t)i;
     /* drop events of vehicles not selected (a driver's fatigue may name
      * one), then order and give ids */
     size_t k = 0;
@@ -439,7 +722,7 @@ static void finish_events(rl_run *run)
             run->events.e[k++] = run->events.e[i];
     run->events.n = k;
     if (run->events.n > 1)
-        qsort_r(run->events.e, run->events.n, sizeof *run->events.e, event_order, vehicle_rank);
+        qsort_r(run->events.e, run->events.n, sizeof *run->events.e, event_order, (void *)vehicle_rank);
     k = 0;
     event_idgen *ids = event_idgen_new();
     for (size_t i = 0; i < run->events.n; i++) {
@@ -459,12 +742,14 @@ static void finish_events(rl_run *run)
     }
     run->events.n = k;
     event_idgen_free(ids);
-    free(vehicle_rank);
 }
 
 void analyze_finish(rl_run *run)
 {
-    weigh_store_close(run);
+    if (run->weigh) {
+        weigh_store_close(run->weigh, run->vt);
+        run->weigh = NULL;
+    }
     resolve_identities(run);
     join_registry(run);
     size_t n = vtable_count(run->vt);
@@ -473,18 +758,26 @@ void analyze_finish(rl_run *run)
     run->norder = 0;
     for (size_t i = 0; i < n; i++) {
         rl_vehicle *v = vtable_at(run->vt, i);
-        if (!v->dead && v->selected && (v->nfix || v->nweigh))
+        if (!v->dead && v->selected && (v->nfix || v->nspilled || v->nweigh))
             run->order[run->norder++] = (uint32_t)i;
     }
     if (run->norder > 1)
         qsort_r(run->order, run->norder, sizeof *run->order, vehicle_order, run);
+    uint32_t *rank = xmalloc((n ? n : 1) * sizeof *rank);
+    for (size_t i = 0; i < n; i++)
+        rank[i] = UINT32_MAX;
     for (size_t i = 0; i < run->norder; i++)
-        analyse_vehicle(run, run->order[i]);
+        rank[run->order[i]] = (uint32_t)i;
+    if (run->opt.formats & FMT_HTML)
+        run->samples = tracksample_store_new(n);
+    if (run->spill)
+        spill_settle(run->spill, run->str);
+    vehicle_pass_all(run, rank);
     /* fixes of vehicles left out by --plate/--company are not analysed */
     for (size_t i = 0; i < n; i++) {
         rl_vehicle *v = vtable_at(run->vt, i);
-        if (!v->selected && v->nfix) {
-            run_count(run, "fixes.not_selected", v->nfix);
+        if (!v->selected && (v->nfix || v->nspilled)) {
+            run_count(run, "fixes.not_selected", v->nfix + v->nspilled);
             fixstream fs;
             fixstream_open(&fs, v);
             fixstream_close(&fs);
@@ -492,6 +785,7 @@ void analyze_finish(rl_run *run)
     }
     run->vehicles_analysed = run->norder;
     if (run->opt.detect & DET_FATIGUE)
-        fatigue_finish(run);
-    finish_events(run);
+        driver_pass_all(run, rank);
+    finish_events(run, rank);
+    free(rank);
 }

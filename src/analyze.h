@@ -14,10 +14,11 @@
 #include "run.h"
 
 void analyze_sink(rl_run *run, rl_sink *sink);
+/* How ingest_all makes a run for each reading task and puts it back. */
+struct ingest_reader;
+const struct ingest_reader *analyze_reader(void);
+/* The per-vehicle pass runs on run->opt.threads workers, the per-driver
+ * pass too; the results are put in output order whatever the threads. */
 void analyze_finish(rl_run *run);
-
-/* Day statistics of a vehicle (vehicle_days.csv), kept sorted by day in
- * run->vdays; the current vehicle's days are the last ones. */
-rl_vday *vday_get(rl_run *run, uint32_t vidx, int64_t day);
 
 #endif

@@ -3,6 +3,7 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,10 +113,36 @@ static bool parse_formats(const char *s, unsigned *out)
     return ok && f;
 }
 
+bool cli_parse_size(const char *s, uint64_t *out)
+{
+    /* digits, then K, M, G or T (powers of 1024, an optional B or iB) */
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(s, &end, 10);
+    if (end == s || errno || *s == '-')
+        return false;
+    unsigned shift = 0;
+    switch (*end) {
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
+    case 't': case 'T': shift = 40; end++; break;
+    default: break;
+    }
+    if (shift && *end == 'i')
+        end++;
+    if (*end == 'B' || *end == 'b')
+        end++;
+    if (*end || n > (UINT64_MAX >> shift))
+        return false;
+    *out = (uint64_t)n << shift;
+    return true;
+}
+
 int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args, int *nargs)
 {
     enum { O_REGISTRY = 256, O_RULES, O_TZ, O_OUT, O_FORMAT, O_COMPANY, O_PLATE, O_FROM, O_TO, O_STRICT, O_QUIET,
-           O_PORT, O_LANG, O_EXCEL, O_REPEAT, O_DETECT, O_LEDGER, O_BY, O_HELP };
+           O_PORT, O_LANG, O_EXCEL, O_REPEAT, O_DETECT, O_LEDGER, O_BY, O_HELP, O_THREADS, O_MEMORY, O_TMP };
     static const struct option longopts[] = {
         {"registry", required_argument, 0, O_REGISTRY}, {"rules", required_argument, 0, O_RULES},
         {"tz", required_argument, 0, O_TZ},             {"out", required_argument, 0, O_OUT},
@@ -127,6 +154,8 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
         {"repeat", required_argument, 0, O_REPEAT},     {"detect", required_argument, 0, O_DETECT},
         {"ledger", required_argument, 0, O_LEDGER},     {"by", required_argument, 0, O_BY},
         {"help", no_argument, 0, O_HELP},
+        {"threads", required_argument, 0, O_THREADS},   {"memory", required_argument, 0, O_MEMORY},
+        {"tmp", required_argument, 0, O_TMP},
         {0, 0, 0, 0},
     };
     const char *from = NULL, *to = NULL;
@@ -211,6 +240,24 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
             run->opt.repeat = (int)n;
             break;
         }
+        case O_THREADS: {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end || end == optarg || n < 1 || n > 1024) {
+                fprintf(stderr, "roadlog %s: --threads '%s': expected a number of threads, 1 to 1024\n", cmd, optarg);
+                return EXIT_USAGE;
+            }
+            run->opt.threads = (unsigned)n;
+            break;
+        }
+        case O_MEMORY:
+            if (!cli_parse_size(optarg, &run->opt.memory) || run->opt.memory < (1u << 20)) {
+                fprintf(stderr, "roadlog %s: --memory '%s': expected a size of 1M or more, like 512M or 4G\n", cmd,
+                        optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case O_TMP: run->opt.tmp_dir = optarg; break;
         case 'h':
         case O_HELP: cli_usage(stdout); exit(0);
         default:

@@ -10,7 +10,7 @@
 
 #include "cli.h"
 #include "csvout.h"
-#include "dispatch.h"
+#include "ingest.h"
 #include "numparse.h"
 #include "plate.h"
 #include "timeutil.h"
@@ -130,7 +130,7 @@ static void learn_registrations(rl_run *run, char **inputs, int ninputs)
     rl_sink sink = {run, pass_position, run_sink_registration, pass_weighing, pass_reject, pass_count};
     for (int i = 0; i < ninputs; i++)
         if (strcmp(inputs[i], "-") != 0)
-            dispatch_input(&pre, inputs[i], &sink, WANT_TERMINALS);
+            ingest_input(&pre, inputs[i], &sink, WANT_TERMINALS);
     run_free(&pre);
 }
 
@@ -156,13 +156,13 @@ int cmd_decode(int argc, char **argv)
     setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
     rl_sink sink = {&run, on_position, run_sink_registration, on_weighing, run_sink_reject, run_sink_count};
     int status = 0;
-    if (run.opt.registry_path && !dispatch_input(&run, run.opt.registry_path, &sink, WANT_REGISTRY))
+    if (run.opt.registry_path && !ingest_input(&run, run.opt.registry_path, &sink, WANT_REGISTRY))
         status = EXIT_INPUT;
     learn_registrations(&run, inputs, ninputs);
     fputs(DECODE_COLUMNS "\n", stdout);
     run_plan_progress(&run, inputs, ninputs);
     for (int i = 0; i < ninputs && !run.stop; i++)
-        if (!dispatch_input(&run, inputs[i], &sink, WANT_ANY))
+        if (!ingest_input(&run, inputs[i], &sink, WANT_ANY))
             status = EXIT_INPUT;
     run_progress_done(&run);
     if (run.stop)

@@ -29,7 +29,7 @@
 #include "cases_stats.h"
 #include "cli.h"
 #include "csvout.h"
-#include "dispatch.h"
+#include "ingest.h"
 #include "plate.h"
 #include "reports.h"
 #include "timeutil.h"
@@ -714,7 +714,7 @@ int cmd_ledger(int argc, char **argv)
     if (o.registry) {
         rl_sink sink;
         analyze_sink(&run, &sink);
-        if (!dispatch_input(&run, o.registry, &sink, WANT_REGISTRY)) {
+        if (!ingest_input(&run, o.registry, &sink, WANT_REGISTRY)) {
             run_free(&run);
             return 1;
         }

@@ -15,7 +15,7 @@
 #include "cases_report.h"
 #include "cases_stats.h"
 #include "cli.h"
-#include "dispatch.h"
+#include "ingest.h"
 #include "reports.h"
 #include "summary.h"
 #include "util.h"
@@ -72,7 +72,7 @@ int cmd_summary(int argc, char **argv)
     if (run.opt.registry_path) {
         rl_sink sink;
         analyze_sink(&run, &sink);
-        if (!dispatch_input(&run, run.opt.registry_path, &sink, WANT_REGISTRY)) {
+        if (!ingest_input(&run, run.opt.registry_path, &sink, WANT_REGISTRY)) {
             run_free(&run);
             return EXIT_INPUT;
         }

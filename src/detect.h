@@ -14,15 +14,53 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "counters.h"
 #include "event.h"
 #include "rules.h"
 #include "track.h"
+#include "vdays.h"
 #include "vehicle.h"
 
-/* What every detector knows about the vehicle being analysed. */
+/* Detectors a run applies (--detect). */
+enum {
+    DET_SPEEDING = 1u << 0,  /* speeding, night_speeding */
+    DET_FATIGUE = 1u << 1,   /* fatigue_* (and vehicle_days rests/stints) */
+    DET_NIGHT_BAN = 1u << 2, /* night_ban */
+    DET_GAP = 1u << 3,       /* gps_gap */
+    DET_WEIGH = 1u << 4,     /* weighbridge checks, position_mismatch */
+    DET_ALL = 0x1F
+};
+
+/* A run of contiguous driving intervals of one driver on one vehicle: what
+ * the per-vehicle pass hands the per-driver pass (fatigue). */
+typedef struct fatigue_seg {
+    uint64_t key;            /* driver id, or 1 << 32 | vehicle when no driver is known */
+    int64_t start, end;      /* driving [start, end) */
+    uint32_t vehicle;
+    uint32_t npoints;
+    int32_t lat0, lon0, lat1, lon1;
+    rl_origin origin;
+} fatigue_seg;
+
+typedef struct fatigue_segs {
+    fatigue_seg *s;
+    size_t n, cap;
+} fatigue_segs;
+
+void fatigue_segs_add(fatigue_segs *l, const fatigue_seg *g);
+void fatigue_segs_append(fatigue_segs *dst, const fatigue_segs *src);
+void fatigue_segs_free(fatigue_segs *l);
+
+/*
+ * What every detector knows about the vehicle being analysed, and where
+ * its results go.  A detector sees this and nothing of the run: the
+ * outputs are the pass's own (one set per worker thread), so vehicles can
+ * be analysed side by side.
+ */
 typedef struct vctx {
     const rl_rules *r;
     int32_t tz;              /* analysis zone, seconds east of UTC */
+    unsigned detect;         /* DET_* */
     const rl_vehicle *v;
     uint32_t vidx;           /* index in the vehicle table */
     vehicle_class cls;
@@ -30,7 +68,12 @@ typedef struct vctx {
     int64_t limit_mkmh;      /* speed limit in force by day, km/h x 1000 */
     int64_t night_limit_mkmh;/* coaches and charters at night */
     rule_id speed_rule;
-    rl_events *events;
+    /* results */
+    rl_events *events;       /* events found */
+    vday_list *days;         /* the vehicle's day statistics */
+    rl_vstats *vs;           /* and its totals */
+    fatigue_segs *segs;      /* driving segments for the per-driver pass */
+    rl_counters *counters;   /* named counters for run.json */
 } vctx;
 
 /* ---- speeding and night speeding (RULES.md §2) ---- */
@@ -72,21 +115,8 @@ void nightban_end(nightban_state *s);
 int64_t window_overlap(int64_t s, int64_t e, int32_t tz, rl_window w, int64_t *first);
 
 /* ---- fatigue (RULES.md §3) ---- */
-struct rl_run;
-
-/* A run of contiguous driving intervals of one driver on one vehicle. */
-typedef struct fatigue_seg {
-    uint64_t key;            /* driver id, or 1 << 32 | vehicle when no driver is known */
-    int64_t start, end;      /* driving [start, end) */
-    uint32_t vehicle;
-    uint32_t npoints;
-    int32_t lat0, lon0, lat1, lon1;
-    rl_origin origin;
-} fatigue_seg;
-
 typedef struct fatigue_vstate {
     const vctx *cx;
-    struct rl_run *run;
     /* the vehicle's own timeline, for vehicle_days rests and stints */
     bool in_stint, rest_counted;
     int64_t stint_start, stint_drive_s, stop_run_s, stop_start;
@@ -95,31 +125,48 @@ typedef struct fatigue_vstate {
     fatigue_seg seg;
 } fatigue_vstate;
 
-void fatigue_vehicle_begin(fatigue_vstate *s, const vctx *cx, struct rl_run *run);
+void fatigue_vehicle_begin(fatigue_vstate *s, const vctx *cx);
 void fatigue_interval(fatigue_vstate *s, const rl_interval *iv);
 void fatigue_vehicle_end(fatigue_vstate *s);
-/* After the last vehicle: follow each driver across vehicles, find
- * stints and rests, emit the fatigue events. */
-void fatigue_finish(struct rl_run *run);
-void fatigue_free(struct rl_run *run);
+
+/* The per-driver pass: what it reads of the vehicles, where its events
+ * go. */
+typedef struct fatigue_pass {
+    const rl_rules *r;
+    int32_t tz;
+    const rl_vehicle *const *vehicles; /* by vehicle index (class) */
+    const uint32_t *rank;              /* vehicle output rank by index: the order of ties */
+    rl_events *events;
+    rl_counters *counters;
+} fatigue_pass;
+
+/* After the last vehicle: order the segments by driver, then time
+ * (fatigue_segs_sort), and follow each driver's timeline in
+ * segs[from, to) (whole drivers: fatigue_next_driver gives the bounds),
+ * finding stints and rests and emitting the fatigue events. */
+void fatigue_segs_sort(fatigue_segs *segs, const uint32_t *rank);
+size_t fatigue_next_driver(const fatigue_segs *segs, size_t from);
+void fatigue_drivers(const fatigue_pass *p, const fatigue_segs *segs, size_t from, size_t to);
 
 /* ---- weighbridge checks (RULES.md §5) and GPS at the scale ---- */
-/* Keep a copy of a weighing on its vehicle (strings interned). */
-void weigh_store(struct rl_run *run, uint32_t vidx, const rl_weighing *w);
+/* Where weighings wait for their vehicle's pass: each vehicle's open
+ * chunk (the chunks themselves hang on the vehicle). */
+typedef struct weigh_store weigh_store;
+
+weigh_store *weigh_store_new(void);
+/* Keep a copy of a weighing on vehicle vidx of vt. */
+void weigh_store_add(weigh_store *ws, vtable *vt, uint32_t vidx, const rl_weighing *w, rl_counters *counters);
 /* After the last weighing: the vehicles' weighing lists and counts are
- * complete (analyze_finish calls it before reading them). */
-void weigh_store_close(struct rl_run *run);
-/* The store's own state (the chunks are the vehicle table's to free). */
-void weigh_store_free(struct rl_run *run);
+ * complete (call before reading them); frees the store. */
+void weigh_store_close(weigh_store *ws, vtable *vt);
 
 typedef struct weigh_vstate {
     const vctx *cx;
-    struct rl_run *run;
     rl_vehicle *v;
     void *priv;              /* detect_weigh.c's own state */
 } weigh_vstate;
 
-void weigh_vehicle_begin(weigh_vstate *s, const vctx *cx, struct rl_run *run, rl_vehicle *v);
+void weigh_vehicle_begin(weigh_vstate *s, const vctx *cx, rl_vehicle *v);
 /* Every accepted fix of the vehicle, in time order (for the nearest fix
  * to each weighing). */
 void weigh_fix(weigh_vstate *s, const rl_fix *f);

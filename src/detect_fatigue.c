@@ -27,55 +27,51 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyze.h"
 #include "detect.h"
-#include "run.h"
 #include "timeutil.h"
 #include "util.h"
 
 #define NO_DRIVER (1ull << 32)
 
-typedef struct {
-    fatigue_seg *s;
-    size_t n, cap;
-} fatigue_segs;
-
-static fatigue_segs *segs_of(rl_run *run)
+void fatigue_segs_add(fatigue_segs *l, const fatigue_seg *g)
 {
-    if (!run->fatigue)
-        run->fatigue = xcalloc(1, sizeof(fatigue_segs));
-    return run->fatigue;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 1024;
+        l->s = xrealloc(l->s, l->cap * sizeof *l->s);
+    }
+    l->s[l->n++] = *g;
 }
 
-void fatigue_free(rl_run *run)
+void fatigue_segs_append(fatigue_segs *dst, const fatigue_segs *src)
 {
-    fatigue_segs *fs = run->fatigue;
-    if (fs) {
-        free(fs->s);
-        free(fs);
+    if (dst->n + src->n > dst->cap) {
+        dst->cap = dst->n + src->n;
+        dst->s = xrealloc(dst->s, (dst->cap ? dst->cap : 1) * sizeof *dst->s);
     }
-    run->fatigue = NULL;
+    if (src->n)
+        memcpy(dst->s + dst->n, src->s, src->n * sizeof *src->s);
+    dst->n += src->n;
+}
+
+void fatigue_segs_free(fatigue_segs *l)
+{
+    free(l->s);
+    memset(l, 0, sizeof *l);
 }
 
 /* ---- collecting, vehicle by vehicle ---- */
 
-void fatigue_vehicle_begin(fatigue_vstate *s, const vctx *cx, rl_run *run)
+void fatigue_vehicle_begin(fatigue_vstate *s, const vctx *cx)
 {
     memset(s, 0, sizeof *s);
     s->cx = cx;
-    s->run = run;
 }
 
 static void flush_seg(fatigue_vstate *s)
 {
     if (!s->seg_open)
         return;
-    fatigue_segs *fs = segs_of(s->run);
-    if (fs->n == fs->cap) {
-        fs->cap = fs->cap ? fs->cap * 2 : 1024;
-        fs->s = xrealloc(fs->s, fs->cap * sizeof *fs->s);
-    }
-    fs->s[fs->n++] = s->seg;
+    fatigue_segs_add(s->cx->segs, &s->seg);
     s->seg_open = false;
 }
 
@@ -83,7 +79,7 @@ static void end_vehicle_stint(fatigue_vstate *s)
 {
     if (!s->in_stint)
         return;
-    rl_vday *d = vday_get(s->run, s->cx->vidx, tu_local_day(s->stint_start, s->cx->tz));
+    rl_vday *d = vdays_get(s->cx->days, s->cx->vidx, tu_local_day(s->stint_start, s->cx->tz));
     if (s->stint_drive_s > d->longest_stint_s)
         d->longest_stint_s = s->stint_drive_s;
     s->in_stint = false;
@@ -100,7 +96,7 @@ void fatigue_interval(fatigue_vstate *s, const rl_interval *iv)
         s->stop_run_s += iv->dt;
         if (!s->rest_counted && s->stop_run_s >= rest_min) {
             s->rest_counted = true;
-            vday_get(s->run, cx->vidx, tu_local_day(s->stop_start, cx->tz))->rests++;
+            vdays_get(cx->days, cx->vidx, tu_local_day(s->stop_start, cx->tz))->rests++;
         }
         return;
     }
@@ -139,18 +135,39 @@ void fatigue_vehicle_end(fatigue_vstate *s)
 
 /* ---- following each driver ---- */
 
-static int seg_order(const void *a, const void *b)
+/* Driver, then time; two vehicles of one driver starting at once (a
+ * shared card) in output order, so the result does not depend on the
+ * order vehicles entered the table. */
+static int seg_order(const void *a, const void *b, void *ctx)
 {
+    const uint32_t *rank = ctx;
     const fatigue_seg *x = a, *y = b;
     if (x->key != y->key)
         return x->key < y->key ? -1 : 1;
     if (x->start != y->start)
         return x->start < y->start ? -1 : 1;
-    return x->vehicle < y->vehicle ? -1 : x->vehicle > y->vehicle;
+    uint32_t rx = rank[x->vehicle], ry = rank[y->vehicle];
+    if (rx != ry)
+        return rx < ry ? -1 : 1;
+    return x->end < y->end ? -1 : x->end > y->end;
+}
+
+void fatigue_segs_sort(fatigue_segs *segs, const uint32_t *rank)
+{
+    if (segs->n > 1)
+        qsort_r(segs->s, segs->n, sizeof *segs->s, seg_order, (void *)rank);
+}
+
+size_t fatigue_next_driver(const fatigue_segs *segs, size_t from)
+{
+    size_t i = from;
+    while (i < segs->n && segs->s[i].key == segs->s[from].key)
+        i++;
+    return i;
 }
 
 typedef struct {
-    rl_run *run;
+    const fatigue_pass *p;
     uint64_t key;
     /* stint */
     bool open;
@@ -181,8 +198,8 @@ static void add_event(walk *w, event_type t, uint32_t vehicle, int64_t start, in
                       int32_t lon0, int32_t lat1, int32_t lon1, int64_t value, rule_id rule, rl_origin origin,
                       uint32_t npoints)
 {
-    rl_run *run = w->run;
-    const rl_vehicle *v = vtable_at(run->vt, vehicle);
+    const fatigue_pass *p = w->p;
+    const rl_vehicle *v = p->vehicles[vehicle];
     rl_event e;
     memset(&e, 0, sizeof e);
     e.vehicle = vehicle;
@@ -196,23 +213,23 @@ static void add_event(walk *w, event_type t, uint32_t vehicle, int64_t start, in
     e.end_lat_e6 = lat1;
     e.end_lon_e6 = lon1;
     e.value = value;
-    e.limit = (int64_t)run->rules.v[rule];
+    e.limit = (int64_t)p->r->v[rule];
     e.scale = 0;
     fatigue_severity(v->cls, e.severity);
     e.rule = rule_name(rule);
     e.origin = origin;
     e.evidence_points = npoints;
-    events_add(&run->events, &e);
+    events_add(p->events, &e);
 }
 
-static vehicle_class class_of(const walk *w, uint32_t vehicle) { return vtable_at(w->run->vt, vehicle)->cls; }
+static vehicle_class class_of(const walk *w, uint32_t vehicle) { return w->p->vehicles[vehicle]->cls; }
 
 static void close_stint(walk *w)
 {
     if (!w->open)
         return;
     w->open = false;
-    const rl_rules *r = &w->run->rules;
+    const rl_rules *r = w->p->r;
     if (w->drive_s > (int64_t)r->v[R_FATIGUE_CONTINUOUS_MAX_S])
         add_event(w, EV_FATIGUE_CONTINUOUS, w->vehicle, w->start, w->end, w->lat0, w->lon0, w->lat1, w->lon1,
                   w->drive_s, R_FATIGUE_CONTINUOUS_MAX_S, w->origin, w->npoints);
@@ -226,15 +243,15 @@ static void close_day(walk *w)
     if (!w->day_open)
         return;
     w->day_open = false;
-    if (w->day_s > (int64_t)w->run->rules.v[R_FATIGUE_DAILY_MAX_S] && class_is_passenger(class_of(w, w->day_vehicle)))
+    if (w->day_s > (int64_t)w->p->r->v[R_FATIGUE_DAILY_MAX_S] && class_is_passenger(class_of(w, w->day_vehicle)))
         add_event(w, EV_FATIGUE_DAILY, w->day_vehicle, w->day_first, w->day_last, w->dlat0, w->dlon0, w->dlat1,
                   w->dlon1, w->day_s, R_FATIGUE_DAILY_MAX_S, w->day_origin, w->day_points);
 }
 
 static void add_segment(walk *w, const fatigue_seg *g, int64_t s, int64_t e)
 {
-    const rl_rules *r = &w->run->rules;
-    int32_t tz = w->run->opt.tz;
+    const rl_rules *r = w->p->r;
+    int32_t tz = w->p->tz;
     if (w->open && s - w->end >= (int64_t)r->v[R_FATIGUE_REST_MIN_S])
         close_stint(w);
     if (!w->open) {
@@ -289,23 +306,19 @@ static void add_segment(walk *w, const fatigue_seg *g, int64_t s, int64_t e)
     }
 }
 
-void fatigue_finish(rl_run *run)
+void fatigue_drivers(const fatigue_pass *p, const fatigue_segs *segs, size_t from, size_t to)
 {
-    fatigue_segs *fs = run->fatigue;
-    if (!fs || fs->n == 0)
-        return;
-    qsort(fs->s, fs->n, sizeof *fs->s, seg_order);
-    for (size_t i = 0; i < fs->n;) {
+    for (size_t i = from; i < to;) {
         walk w;
         memset(&w, 0, sizeof w);
-        w.run = run;
-        w.key = fs->s[i].key;
-        for (; i < fs->n && fs->s[i].key == w.key; i++) {
-            const fatigue_seg *g = &fs->s[i];
+        w.p = p;
+        w.key = segs->s[i].key;
+        for (; i < to && segs->s[i].key == w.key; i++) {
+            const fatigue_seg *g = &segs->s[i];
             int64_t s = g->start, e = g->end;
             if (w.open && s < w.end) { /* the same driver on two vehicles at once */
                 if (e <= w.end) {
-                    run_count(run, "fatigue.overlapping_driving", 1);
+                    counters_add(p->counters, "fatigue.overlapping_driving", 1);
                     continue;
                 }
                 s = w.end;

@@ -48,10 +48,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyze.h"
 #include "detect.h"
 #include "registry.h"
-#include "run.h"
 #include "timeutil.h"
 #include "track.h"
 #include "util.h"
@@ -281,29 +279,28 @@ typedef struct wopen {
     uint32_t n;              /* weighings in it */
 } wopen;
 
-typedef struct wopens {
-    wopen *o;
+struct weigh_store {
+    wopen *o;                /* by vehicle index */
     size_t n;
-} wopens;
+};
+
+weigh_store *weigh_store_new(void) { return xcalloc(1, sizeof(weigh_store)); }
 
 /* Give the chunk its fill and the vehicle its count. */
-static void close_chunk(struct rl_run *run, uint32_t vidx, wopen *o)
+static void close_chunk(vtable *vt, uint32_t vidx, wopen *o)
 {
     if (!o->c)
         return;
     o->c->used = o->used;
-    vtable_at(run->vt, vidx)->nweigh += o->n;
+    vtable_at(vt, vidx)->nweigh += o->n;
     o->c = NULL;
 }
 
-void weigh_store(struct rl_run *run, uint32_t vidx, const rl_weighing *w)
+void weigh_store_add(weigh_store *os, vtable *vt, uint32_t vidx, const rl_weighing *w, rl_counters *counters)
 {
     int naxle = w->naxle_kg < 0 ? 0 : w->naxle_kg > RL_MAX_AXLES ? RL_MAX_AXLES : w->naxle_kg;
     if (w->naxle_kg > RL_MAX_AXLES)
-        run_count(run, "weighbridge.axle_weights_ignored", 1);
-    wopens *os = run->weigh_open;
-    if (!os)
-        os = run->weigh_open = xcalloc(1, sizeof *os);
+        counters_add(counters, "weighbridge.axle_weights_ignored", 1);
     if (vidx >= os->n) {
         size_t n = os->n ? os->n : 256;
         while (n <= vidx)
@@ -315,14 +312,14 @@ void weigh_store(struct rl_run *run, uint32_t vidx, const rl_weighing *w)
     wopen *o = &os->o[vidx];
     if (!o->c || o->used + W_RECORD_MAX > o->cap) {
         uint32_t cap = o->c ? (o->cap >= WCHUNK_MAX / 2 ? WCHUNK_MAX : o->cap * 2) : WCHUNK_MIN;
-        close_chunk(run, vidx, o);
+        close_chunk(vt, vidx, o);
         wchunk *c = xmalloc(sizeof *c + cap);
         c->link.next = NULL;
         c->used = 0;
         c->cap = cap;
         c->base_time = w->time;
         c->base_origin = w->origin;
-        vehicle_add_weighing(vtable_at(run->vt, vidx), &c->link);
+        vehicle_add_weighing(vtable_at(vt, vidx), &c->link);
         *o = (wopen){c, w->time, w->origin, 0, cap, 0};
     }
     o->used += (uint32_t)wrec_pack(o->c->data + o->used, w, naxle, o->base_time, o->base_origin);
@@ -336,24 +333,14 @@ void weigh_store(struct rl_run *run, uint32_t vidx, const rl_weighing *w)
         __builtin_prefetch(o->c->data + o->used + 64, 1, 3);
 }
 
-void weigh_store_close(struct rl_run *run)
+void weigh_store_close(weigh_store *os, vtable *vt)
 {
-    wopens *os = run->weigh_open;
     if (!os)
         return;
     for (size_t i = 0; i < os->n; i++)
-        close_chunk(run, (uint32_t)i, &os->o[i]);
-    weigh_store_free(run);
-}
-
-void weigh_store_free(struct rl_run *run)
-{
-    wopens *os = run->weigh_open;
-    if (!os)
-        return;
+        close_chunk(vt, (uint32_t)i, &os->o[i]);
     free(os->o);
     free(os);
-    run->weigh_open = NULL;
 }
 
 static const rule_id overlimit_rules[] = {R_OVERLIMIT_AXLES_2, R_OVERLIMIT_AXLES_3, R_OVERLIMIT_AXLES_4,
@@ -414,13 +401,12 @@ static void weigh_limits(wlimits *l, const rl_rules *rules, const reg_entry *reg
     }
 }
 
-void weigh_vehicle_begin(weigh_vstate *s, const vctx *cx, struct rl_run *run, rl_vehicle *v)
+void weigh_vehicle_begin(weigh_vstate *s, const vctx *cx, rl_vehicle *v)
 {
     s->cx = cx;
-    s->run = run;
     s->v = v;
     s->priv = NULL;
-    rl_vstats *vs = &run->vstats[cx->vidx];
+    rl_vstats *vs = cx->vs;
     vs->weighings = 0;
     vs->heaviest_gross_kg = -1;
     vs->worst_excess_kg = -1;
@@ -635,7 +621,7 @@ static void check_axles(wcheck *c, int mode)
     if (w->naxle == 0)
         return;
     if (w->naxle != w->axles) {
-        run_count(c->s->run, "weighbridge.axle_weights_ignored", 1);
+        counters_add(c->s->cx->counters, "weighbridge.axle_weights_ignored", 1);
         return;
     }
     int64_t steer = c->lim->steer_kg, other = c->lim->other_kg;
@@ -716,13 +702,13 @@ static void check_weighing(weigh_vstate *s, const wrec *w, const near_fix *nf)
      * worst excess (the largest kg over its limit among the over_limit,
      * overload and axle_overload events) */
     /* weighings come in time order: most share the previous one's day
-     * (vday_get may move the table, so only its last answer is kept) */
+     * (vdays_get may move the table, so only its last answer is kept) */
     wstate *st = s->priv;
     int64_t day = tu_local_day(w->time, cx->tz);
     if (!st->day || st->day->day != day)
-        st->day = vday_get(s->run, cx->vidx, day);
+        st->day = vdays_get(cx->days, cx->vidx, day);
     rl_vday *d = st->day;
-    rl_vstats *vs = &s->run->vstats[cx->vidx];
+    rl_vstats *vs = cx->vs;
     d->weighings++;
     vs->weighings++;
     if (w->gross_kg > d->heaviest_gross_kg)
@@ -749,7 +735,7 @@ void weigh_vehicle_end(weigh_vstate *s)
     }
     for (size_t i = 0; i < st->n; i++) {
         if (i > 0 && st->w[i].time == st->w[i - 1].time) {
-            run_count(s->run, "weighbridge.duplicates", 1);
+            counters_add(s->cx->counters, "weighbridge.duplicates", 1);
             continue;
         }
         wrec r;

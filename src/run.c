@@ -6,12 +6,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
-#include "detect.h"
 #include "jt808.h"
 #include "numparse.h"
-#include "tracksample.h"
+#include "spill.h"
 #include "util.h"
+
+/* RUNS.md §1: 4 GiB or half the RAM, whichever is lower. */
+static uint64_t default_memory_budget(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    uint64_t half = pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page / 2 : (4ull << 30);
+    return half < (4ull << 30) ? half : (4ull << 30);
+}
 
 void run_init(rl_run *run)
 {
@@ -22,6 +30,8 @@ void run_init(rl_run *run)
     run->opt.detect = DET_ALL;
     run->opt.out_dir = "roadlog-out";
     run->opt.repeat = 3;
+    run->opt.threads = cpus_available();
+    run->opt.memory = default_memory_budget();
     run->str = strtab_new();
     registry_init(&run->reg);
     run->vt = vtable_new();
@@ -37,19 +47,18 @@ void run_free(rl_run *run)
         free(run->inputs[i].error);
     }
     free(run->inputs);
-    for (size_t i = 0; i < run->ncounters; i++)
-        free(run->counters[i].name);
-    free(run->counters);
+    counters_free(&run->counters);
     events_free(&run->events);
     free(run->case_status);
-    free(run->vdays);
+    vdays_free(&run->vdays);
     free(run->vstats);
     free(run->order);
     free(run->vcache);
-    weigh_store_free(run);
-    fatigue_free(run);
+    weigh_store_close(run->weigh, run->vt);
+    fatigue_segs_free(&run->segs);
     jt808_session_free(run->jt808_session);
-    tracksample_free(run);
+    tracksample_store_free(run->samples);
+    spill_free(run->spill);
     u64map_free(&run->phone_plate);
     vtable_free(run->vt);
     registry_free(&run->reg);
@@ -57,16 +66,7 @@ void run_free(rl_run *run)
     memset(run, 0, sizeof *run);
 }
 
-void run_count(rl_run *run, const char *name, uint64_t n)
-{
-    for (size_t i = 0; i < run->ncounters; i++)
-        if (strcmp(run->counters[i].name, name) == 0) {
-            run->counters[i].n += n;
-            return;
-        }
-    run->counters = xrealloc(run->counters, (run->ncounters + 1) * sizeof *run->counters);
-    run->counters[run->ncounters++] = (rl_counter){xstrdup(name), n};
-}
+void run_count(rl_run *run, const char *name, uint64_t n) { counters_add(&run->counters, name, n); }
 
 /* Append n bytes of s at out[*k], as far as room for the NUL allows. */
 static void append_cut(char *out, size_t cap, size_t *k, const char *s, size_t n)
@@ -149,4 +149,13 @@ bool run_terminal_plate(const rl_run *run, uint32_t phone, uint32_t *plate, int 
     *plate = e->plate;
     *color = e->color;
     return true;
+}
+
+void run_sink_count(void *ud, const char *what, uint64_t n) { run_count(ud, what, n); }
+
+void run_sink_registration(void *ud, const char *phone, size_t phone_len, const char *plate, size_t plate_len,
+                           int color, rl_origin where)
+{
+    (void)where;
+    run_register_terminal(ud, phone, phone_len, plate, plate_len, color);
 }

@@ -13,13 +13,17 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "counters.h"
+#include "detect.h"
 #include "event.h"
-#include "ingest.h"
-#include "input.h"
 #include "registry.h"
 #include "rules.h"
+#include "sink.h"
+#include "source.h"
 #include "strtab.h"
+#include "tracksample.h"
 #include "u64map.h"
+#include "vdays.h"
 #include "vehicle.h"
 
 enum {
@@ -29,16 +33,6 @@ enum {
     FMT_XLSX = 1u << 3,
     FMT_GEOJSON = 1u << 4,
     FMT_ALL = 0x1F
-};
-
-/* Detectors a run applies (--detect). */
-enum {
-    DET_SPEEDING = 1u << 0,  /* speeding, night_speeding */
-    DET_FATIGUE = 1u << 1,   /* fatigue_* (and vehicle_days rests/stints) */
-    DET_NIGHT_BAN = 1u << 2, /* night_ban */
-    DET_GAP = 1u << 3,       /* gps_gap */
-    DET_WEIGH = 1u << 4,     /* weighbridge checks, position_mismatch */
-    DET_ALL = 0x1F
 };
 
 typedef struct rl_options {
@@ -56,6 +50,9 @@ typedef struct rl_options {
     unsigned formats;
     unsigned detect;         /* DET_* */
     unsigned port;           /* --port, 0 = all */
+    unsigned threads;        /* --threads (RUNS.md §1), default the CPUs we may use */
+    uint64_t memory;         /* --memory: the budget for buffered records, bytes */
+    const char *tmp_dir;     /* --tmp: where spills go ($TMPDIR, else /tmp) */
     int repeat;              /* summary --repeat */
     const char *ledger;      /* analyze --ledger DB: show case statuses */
     const char *by;          /* summary --by company */
@@ -75,44 +72,6 @@ typedef struct rl_input {
     char *error;             /* the file could not be read, or a warning */
 } rl_input;
 
-typedef struct rl_counter {
-    char *name;
-    uint64_t n;
-} rl_counter;
-
-/* One local day of one vehicle (vehicle_days.csv). */
-typedef struct rl_vday {
-    uint32_t vehicle;
-    int64_t day;             /* local day number */
-    uint64_t points, valid, drift, gaps, accepted;
-    double distance_km;
-    double gap_km;           /* of which across gaps (轨迹完整率 in summary) */
-    int64_t driving_s;
-    int32_t max_speed_mkmh;  /* accepted fixes; -1 when none */
-    int64_t first, last;     /* first/last point (after duplicates) */
-    /* fatigue (detect_fatigue.c) */
-    uint32_t rests;
-    int64_t longest_stint_s;
-    /* weighbridge (detect_weigh.c) */
-    uint32_t weighings;
-    int64_t heaviest_gross_kg;  /* -1 when none */
-    int64_t worst_excess_kg;    /* -1 when none */
-} rl_vday;
-
-/* Per-vehicle totals (vehicles.csv). */
-typedef struct rl_vstats {
-    uint64_t points, valid, drift, duplicates, accepted;
-    double distance_km;
-    int64_t driving_s;
-    int32_t max_speed_mkmh;
-    int64_t first, last;
-    uint32_t events[EV_TYPE_COUNT];
-    uint32_t nevents;
-    int64_t penalty_points;  /* sum of the events' severity points */
-    uint32_t weighings;
-    int64_t heaviest_gross_kg, worst_excess_kg;
-} rl_vstats;
-
 typedef struct rl_run {
     rl_options opt;
     rl_rules rules;
@@ -125,16 +84,13 @@ typedef struct rl_run {
     uint64_t registration_conflicts;
     rl_input *inputs;
     size_t ninputs, capinputs;
-    rl_counter *counters;
-    size_t ncounters;
+    rl_counters counters;
     /* counts */
     uint64_t positions, weighings, filtered, rejected;
     uint64_t duplicates, invalid, drift, points, accepted;
     uint64_t unregistered, vehicles_analysed;
     rl_events events;
-    rl_vday *vdays;
-    size_t nvdays, capvdays;
-    size_t vday_first;       /* the vehicle under analysis: its first day */
+    vday_list vdays;         /* in output order once the analysis is done */
     rl_vstats *vstats;       /* indexed like the vehicle table */
     uint32_t *order;         /* live, selected vehicles in output order */
     size_t norder;
@@ -151,11 +107,16 @@ typedef struct rl_run {
     /* progress */
     uint64_t bytes_total, bytes_done_files;
     double last_progress;
-    void *vcache;            /* analyze.c: plate -> vehicle cache */
-    void *weigh_open;        /* detect_weigh.c: each vehicle's open chunk */
-    void *fatigue;           /* detect_fatigue.c state */
-    void *samples;           /* tracksample.c: track samples for the charts */
-    void *jt808_session;     /* parsers/jt808.c shared terminal state */
+    /* Pieces of state, each with its owner: the module that makes,
+     * fills and frees it. */
+    struct vcache *vcache;   /* analyze.c: plate -> vehicle, in front of the table */
+    weigh_store *weigh;      /* detect_weigh.c: weighings waiting for their vehicle */
+    fatigue_segs segs;       /* detect_fatigue.c: driving segments for the per-driver pass */
+    ts_store *samples;       /* tracksample.c: track samples for report.html */
+    struct spill *spill;     /* spill.c: the memory budget, shared by every reader */
+    uint64_t fix_bytes;      /* bytes of fix chunks this run's readers hold (spill_charge) */
+    uint32_t spill_owner;    /* tag of the blocks this run spills (spill_out) */
+    struct jt808_session *jt808_session; /* parsers/jt808.c: terminals' state across inputs */
 } rl_run;
 
 void run_init(rl_run *run);
@@ -182,5 +143,11 @@ void run_register_terminal(rl_run *run, const char *phone, size_t phone_len, con
  * its registration, else the registry's terminal_phone.  False when
  * neither knows it. */
 bool run_terminal_plate(const rl_run *run, uint32_t phone, uint32_t *plate, int *color);
+
+/* Sink callbacks every command shares (ud is the rl_run): a named counter,
+ * a JT/T 808 registration (run_register_terminal). */
+void run_sink_count(void *ud, const char *what, uint64_t n);
+void run_sink_registration(void *ud, const char *phone, size_t phone_len, const char *plate, size_t plate_len,
+                           int color, rl_origin where);
 
 #endif

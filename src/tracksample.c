@@ -2,9 +2,10 @@
  * tracksample.c - track samples for the report charts (see tracksample.h
  * for what is kept and why).
  *
- * The store hangs off run->samples: one slot per vehicle of the table,
+ * The store (the run's `samples`) has one slot per vehicle of the table,
  * each holding its kept days (sorted by day, as the fixes come in time
- * order).  While a vehicle is analysed the
+ * order) and counting its own bytes, so workers analysing different
+ * vehicles never share a field.  While a vehicle is analysed the
  * current day is built in a 1440-slot working array; a finished day is
  * copied out at its exact size, and the decision to keep, thin or drop it
  * waits for the end of the vehicle's pass, when its events are known.
@@ -14,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "run.h"
 #include "timeutil.h"
 #include "track.h"
 #include "util.h"
@@ -32,19 +32,18 @@ typedef struct ts_day {
 typedef struct ts_vehicle {
     ts_day **days;
     uint32_t ndays, capdays;
+    size_t bytes;          /* held for this vehicle */
 } ts_vehicle;
 
-typedef struct ts_store {
+struct ts_store {
     ts_vehicle *v;
     size_t nv;
-    size_t bytes;
-} ts_store;
+};
 
 /* Per-pass working state (priv of tracksample_state). */
 typedef struct ts_work {
-    ts_store *store;
-    bool keep_days;        /* report.html asked for */
-    size_t first_event;    /* run->events.n when the pass began */
+    ts_vehicle *v;         /* the vehicle's slot, NULL: nothing kept */
+    size_t first_event;    /* cx->events->n when the pass began */
     int64_t gap_s;
     bool have_prev;
     rl_fix prev;
@@ -55,33 +54,21 @@ typedef struct ts_work {
     ts_point cur[SLOTS_PER_DAY];
 } ts_work;
 
-static ts_store *store_of(rl_run *run, uint32_t vidx)
+ts_store *tracksample_store_new(size_t nvehicles)
 {
-    ts_store *st = run->samples;
-    if (!st)
-        st = run->samples = xcalloc(1, sizeof *st);
-    if (vidx >= st->nv) {
-        size_t n = vtable_count(run->vt);
-        if (n <= vidx)
-            n = (size_t)vidx + 1;
-        st->v = xrealloc(st->v, n * sizeof *st->v);
-        memset(st->v + st->nv, 0, (n - st->nv) * sizeof *st->v);
-        st->bytes += (n - st->nv) * sizeof *st->v;
-        st->nv = n;
-    }
+    ts_store *st = xcalloc(1, sizeof *st);
+    st->nv = nvehicles;
+    st->v = xcalloc(nvehicles ? nvehicles : 1, sizeof *st->v);
     return st;
 }
 
-void tracksample_begin(tracksample_state *s, struct rl_run *run, uint32_t vidx, int32_t tz)
+void tracksample_begin(tracksample_state *s, ts_store *st, const vctx *cx)
 {
-    s->run = run;
-    s->vidx = vidx;
-    s->tz = tz;
+    s->cx = cx;
     ts_work *w = xmalloc(sizeof *w);
-    w->store = store_of(run, vidx);
-    w->keep_days = (run->opt.formats & FMT_HTML) != 0;
-    w->first_event = run->events.n;
-    w->gap_s = (int64_t)run->rules.v[R_TRACK_GAP_S];
+    w->v = st && cx->vidx < st->nv ? &st->v[cx->vidx] : NULL;
+    w->first_event = cx->events->n;
+    w->gap_s = (int64_t)cx->r->v[R_TRACK_GAP_S];
     w->have_prev = false;
     w->day = INT64_MIN;
     w->day_start = w->slot_end = INT64_MIN;
@@ -89,13 +76,13 @@ void tracksample_begin(tracksample_state *s, struct rl_run *run, uint32_t vidx, 
     s->priv = w;
 }
 
-static void add_day(ts_store *st, ts_vehicle *v, ts_day *d)
+static void add_day(ts_vehicle *v, ts_day *d)
 {
     if (v->ndays == v->capdays) {
         size_t old = v->capdays;
         v->capdays = v->capdays ? v->capdays * 2 : 4;
         v->days = xrealloc(v->days, v->capdays * sizeof *v->days);
-        st->bytes += (v->capdays - old) * sizeof *v->days;
+        v->bytes += (v->capdays - old) * sizeof *v->days;
     }
     v->days[v->ndays++] = d;
 }
@@ -110,14 +97,13 @@ static ts_day *day_copy(const ts_point *p, uint32_t n, int64_t day, uint32_t slo
     return d;
 }
 
-static void flush_day(tracksample_state *s, ts_work *w)
+static void flush_day(ts_work *w)
 {
-    if (!w->keep_days || w->n == 0)
+    if (!w->v || w->n == 0)
         return;
-    ts_vehicle *v = &w->store->v[s->vidx];
     ts_day *d = day_copy(w->cur, w->n, w->day, 1);
-    w->store->bytes += sizeof *d + d->n * sizeof *d->p;
-    add_day(w->store, v, d);
+    w->v->bytes += sizeof *d + d->n * sizeof *d->p;
+    add_day(w->v, d);
     w->n = 0;
 }
 
@@ -130,7 +116,7 @@ void tracksample_fix(tracksample_state *s, const rl_fix *f)
     }
     w->prev = *f;
     w->have_prev = true;
-    if (!w->keep_days)
+    if (!w->v)
         return;
     int32_t sp = f->speed_mkmh < 0 ? 0 : f->speed_mkmh / 100;
     uint16_t speed = (uint16_t)(sp > 0xFFFF ? 0xFFFF : sp);
@@ -145,9 +131,9 @@ void tracksample_fix(tracksample_state *s, const rl_fix *f)
         return;
     }
     if (f->time >= w->day_start + RL_DAY_S || f->time < w->day_start) {
-        flush_day(s, w);
-        w->day = tu_local_day(f->time, s->tz);
-        w->day_start = w->day * RL_DAY_S - s->tz;
+        flush_day(w);
+        w->day = tu_local_day(f->time, s->cx->tz);
+        w->day_start = w->day * RL_DAY_S - s->cx->tz;
     }
     uint16_t slot = (uint16_t)((f->time - w->day_start) / 60);
     w->slot_end = w->day_start + ((int64_t)slot + 1) * 60;
@@ -175,11 +161,12 @@ static uint32_t thin(ts_point *p, uint32_t n)
     return k;
 }
 
-static bool day_has_driving(const rl_run *run, uint32_t vidx, int64_t day)
+static bool day_has_driving(const vctx *cx, int64_t day)
 {
-    for (size_t i = run->vday_first; i < run->nvdays; i++)
-        if (run->vdays[i].vehicle == vidx && run->vdays[i].day == day)
-            return run->vdays[i].driving_s > 0;
+    const vday_list *l = cx->days;
+    for (size_t i = l->first; i < l->n; i++)
+        if (l->d[i].vehicle == cx->vidx && l->d[i].day == day)
+            return l->d[i].driving_s > 0;
     return true; /* not found: keep rather than lose a chart */
 }
 
@@ -188,44 +175,44 @@ void tracksample_end(tracksample_state *s)
     ts_work *w = s->priv;
     if (!w)
         return;
-    flush_day(s, w);
-    ts_store *st = w->store;
-    ts_vehicle *v = &st->v[s->vidx];
-    rl_run *run = s->run;
+    flush_day(w);
+    ts_vehicle *v = w->v;
+    const vctx *cx = s->cx;
+    const rl_events *evs = cx->events;
     /* days touched by this pass's events keep their minutes */
     uint32_t k = 0;
-    for (uint32_t i = 0; i < v->ndays; i++) {
+    for (uint32_t i = 0; v && i < v->ndays; i++) {
         ts_day *d = v->days[i];
         bool event_day = false;
-        for (size_t e = w->first_event; e < run->events.n && !event_day; e++) {
-            const rl_event *ev = &run->events.e[e];
-            event_day = ev->vehicle == s->vidx && tu_local_day(ev->start, s->tz) <= d->day &&
-                        tu_local_day(ev->end, s->tz) >= d->day;
+        for (size_t e = w->first_event; e < evs->n && !event_day; e++) {
+            const rl_event *ev = &evs->e[e];
+            event_day = ev->vehicle == cx->vidx && tu_local_day(ev->start, cx->tz) <= d->day &&
+                        tu_local_day(ev->end, cx->tz) >= d->day;
         }
         size_t had = sizeof *d + d->n * sizeof *d->p;
         if (event_day) {
             v->days[k++] = d;
             continue;
         }
-        st->bytes -= had;
-        if (!day_has_driving(run, s->vidx, d->day)) {
+        v->bytes -= had;
+        if (!day_has_driving(cx, d->day)) {
             free(d);
             continue;
         }
         uint32_t n = thin(d->p, d->n);
         ts_day *t = day_copy(d->p, n, d->day, THIN_MIN);
         free(d);
-        st->bytes += sizeof *t + n * sizeof *t->p;
+        v->bytes += sizeof *t + n * sizeof *t->p;
         v->days[k++] = t;
     }
-    v->ndays = k;
+    if (v)
+        v->ndays = k;
     free(w);
     s->priv = NULL;
 }
 
-void tracksample_free(struct rl_run *run)
+void tracksample_store_free(ts_store *st)
 {
-    ts_store *st = run->samples;
     if (!st)
         return;
     for (size_t i = 0; i < st->nv; i++) {
@@ -235,12 +222,10 @@ void tracksample_free(struct rl_run *run)
     }
     free(st->v);
     free(st);
-    run->samples = NULL;
 }
 
-bool tracksample_day(const struct rl_run *run, uint32_t vidx, int64_t local_day, tracksample_view *out)
+bool tracksample_day(const ts_store *st, uint32_t vidx, int64_t local_day, tracksample_view *out)
 {
-    const ts_store *st = run->samples;
     if (!st || vidx >= st->nv)
         return false;
     const ts_vehicle *v = &st->v[vidx];
@@ -261,8 +246,12 @@ bool tracksample_day(const struct rl_run *run, uint32_t vidx, int64_t local_day,
     return true;
 }
 
-size_t tracksample_bytes(const struct rl_run *run)
+size_t tracksample_bytes(const ts_store *st)
 {
-    const ts_store *st = run->samples;
-    return st ? sizeof *st + st->bytes : 0;
+    if (!st)
+        return 0;
+    size_t bytes = sizeof *st + st->nv * sizeof *st->v;
+    for (size_t i = 0; i < st->nv; i++)
+        bytes += st->v[i].bytes;
+    return bytes;
 }

@@ -14,7 +14,8 @@
  *     fatigue events are only known after every vehicle (they follow the
  *     driver, fatigue_finish), and a stint of hours draws as well at 5 min;
  *   - a day with no driving and no event is dropped.
- * Nothing is kept for the charts when report.html is not asked for.
+ * Nothing is kept for the charts when report.html is not asked for (no
+ * store).
  */
 #ifndef RL_TRACKSAMPLE_H
 #define RL_TRACKSAMPLE_H
@@ -23,23 +24,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "detect.h"
 #include "vehicle.h"
 
-struct rl_run;
+/* The samples of a run: one slot per vehicle of the table. */
+typedef struct ts_store ts_store;
+
+ts_store *tracksample_store_new(size_t nvehicles);
+void tracksample_store_free(ts_store *st);
 
 typedef struct tracksample_state {
-    struct rl_run *run;
-    uint32_t vidx;
-    int32_t tz;
+    const vctx *cx;
     void *priv;
 } tracksample_state;
 
-void tracksample_begin(tracksample_state *s, struct rl_run *run, uint32_t vidx, int32_t tz);
+/* Sample the vehicle of cx into its slot of st (NULL: keep nothing, only
+ * follow the track).  The vehicle's events and days are read from cx's
+ * outputs at the end of its pass. */
+void tracksample_begin(tracksample_state *s, ts_store *st, const vctx *cx);
 /* Every accepted fix of the vehicle, in time order. */
 void tracksample_fix(tracksample_state *s, const rl_fix *f);
 void tracksample_end(tracksample_state *s);
-/* Release everything kept for the run. */
-void tracksample_free(struct rl_run *run);
 
 /* One slot of a day's sample. */
 #define TS_GAP_BEFORE 0x8000u /* the interval into this slot's first fix is a gap (track.gap_s) */
@@ -58,8 +63,8 @@ typedef struct tracksample_view {
 } tracksample_view;
 
 /* The sample of a vehicle-day; false when none was kept. */
-bool tracksample_day(const struct rl_run *run, uint32_t vidx, int64_t local_day, tracksample_view *out);
-/* Bytes held for the run (samples, headers included). */
-size_t tracksample_bytes(const struct rl_run *run);
+bool tracksample_day(const ts_store *st, uint32_t vidx, int64_t local_day, tracksample_view *out);
+/* Bytes held (samples, headers included). */
+size_t tracksample_bytes(const ts_store *st);
 
 #endif

@@ -3,12 +3,14 @@
  */
 #include "util.h"
 
+#include <errno.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static void oom(size_t n)
 {
@@ -113,4 +115,22 @@ bool make_dirs(const char *path)
     free(p);
     struct stat st;
     return ok && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+_Noreturn void die(const char *what)
+{
+    fprintf(stderr, "roadlog: %s\n", what);
+    exit(3);
+}
+
+unsigned cpus_available(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+        int n = CPU_COUNT(&set);
+        if (n > 0)
+            return (unsigned)n;
+    }
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1;
 }

@@ -17,6 +17,11 @@ void *xcalloc(size_t n, size_t m);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* A condition the program cannot go on from (a thread that cannot be
+ * started): the message on stderr, exit(3) like an allocation failure. */
+_Noreturn void die(const char *what);
+/* CPUs this process may run on (sched_getaffinity), at least 1. */
+unsigned cpus_available(void);
 
 /* A growable byte buffer. */
 typedef struct {

@@ -137,15 +137,17 @@ rl_vehicle *vtable_get(vtable *t, uint32_t key, int color, bool by_phone)
 size_t vtable_count(const vtable *t) { return t->n; }
 rl_vehicle *vtable_at(vtable *t, size_t i) { return i < t->n ? &t->v[i] : NULL; }
 
-void vehicle_add_fix(rl_vehicle *v, const rl_fix *f)
+size_t vehicle_add_fix(rl_vehicle *v, const rl_fix *f)
 {
+    size_t bytes = 0;
     fix_chunk *c = v->tail;
     int64_t dt = c ? f->time - c->base : 0;
     if (!c || c->n == c->cap || dt > INT32_MAX || dt < -INT32_MAX) {
         uint32_t cap = FIX_CHUNK_FIRST;
         if (c && c->n == c->cap)
             cap = c->cap * 2 < FIX_CHUNK_N ? c->cap * 2 : FIX_CHUNK_N;
-        fix_chunk *nc = xmalloc(sizeof *nc + cap * sizeof nc->fix[0]);
+        bytes = sizeof(fix_chunk) + cap * sizeof(fix_rec);
+        fix_chunk *nc = xmalloc(bytes);
         nc->next = NULL;
         nc->n = 0;
         nc->sorted = 0;
@@ -167,6 +169,42 @@ void vehicle_add_fix(rl_vehicle *v, const rl_fix *f)
     r->origin_lo = (uint32_t)f->origin;
     r->origin_hi = (uint32_t)(f->origin >> 32);
     v->nfix++;
+    return bytes;
+}
+
+void vehicle_put_sorted(rl_vehicle *v, const rl_fix *f, size_t n)
+{
+    /* chunks of up to 64 Ki fixes, a new one where an offset from the
+     * chunk's base would not fit 32 bits */
+    enum { PUT_CHUNK = 1 << 16 };
+    size_t i = 0;
+    while (i < n) {
+        size_t k = i + 1;
+        while (k < n && k - i < PUT_CHUNK && f[k].time - f[i].time <= INT32_MAX)
+            k++;
+        fix_chunk *c = xmalloc(sizeof *c + (k - i) * sizeof c->fix[0]);
+        c->next = NULL;
+        c->n = c->cap = (uint32_t)(k - i);
+        c->sorted = 0;
+        c->base = f[i].time;
+        for (size_t j = i; j < k; j++) {
+            fix_rec *r = &c->fix[j - i];
+            r->dt = (int32_t)(f[j].time - c->base);
+            r->lat_e6 = f[j].lat_e6;
+            r->lon_e6 = f[j].lon_e6;
+            r->speed_mkmh = f[j].speed_mkmh;
+            r->driver_flags = f[j].driver_flags;
+            r->origin_lo = (uint32_t)f[j].origin;
+            r->origin_hi = (uint32_t)(f[j].origin >> 32);
+        }
+        if (v->tail)
+            v->tail->next = c;
+        else
+            v->head = c;
+        v->tail = c;
+        v->nfix += k - i;
+        i = k;
+    }
 }
 
 void vehicle_add_weighing(rl_vehicle *v, weigh_node *w)
@@ -191,8 +229,9 @@ void vehicle_merge(rl_vehicle *to, rl_vehicle *from)
         to->tail = from->tail;
     }
     to->nfix += from->nfix;
+    to->nspilled += from->nspilled;
     from->head = from->tail = NULL;
-    from->nfix = 0;
+    from->nfix = from->nspilled = 0;
     if (from->whead) {
         if (to->wtail)
             to->wtail->next = from->whead;

@@ -84,7 +84,8 @@ typedef struct rl_vehicle {
     vehicle_class cls;
     const struct reg_entry *reg; /* registry row, NULL when not registered */
     fix_chunk *head, *tail;
-    uint64_t nfix;
+    uint64_t nfix;           /* fixes in the chunks */
+    uint64_t nspilled;       /* fixes in temporary files (spill.c), read back before the pass */
     weigh_node *whead, *wtail;     /* weighbridge records (detect_weigh.c) */
     uint32_t nweigh;
 } rl_vehicle;
@@ -99,8 +100,11 @@ rl_vehicle *vtable_find(const vtable *t, uint32_t key_id, int color, bool by_pho
 size_t vtable_count(const vtable *t);
 rl_vehicle *vtable_at(vtable *t, size_t i); /* in insertion order */
 
-/* Append a fix to a vehicle. */
-void vehicle_add_fix(rl_vehicle *v, const rl_fix *f);
+/* Append a fix to a vehicle; returns the bytes of the chunk it started
+ * (0 most of the time), for the memory budget. */
+size_t vehicle_add_fix(rl_vehicle *v, const rl_fix *f);
+/* Append fixes already in time order (read back from a spill). */
+void vehicle_put_sorted(rl_vehicle *v, const rl_fix *f, size_t n);
 /* Append a weighing node (allocated by the caller with malloc; the caller
  * keeps nweigh). */
 void vehicle_add_weighing(rl_vehicle *v, weigh_node *w);

@@ -1,10 +1,10 @@
 /*
  * bench_jt808.c - speed of the JT/T 808 decoder and the capture reader
- * alone (a sink that only counts), on files made by fixtures/gen808:
+ * alone (a sink that only counts), on files made by fixtures/gen808.
+ * `make tools` builds it against build/libroadlog.a like every other tool
+ * (so a link error shows in every build, not only in `make bench`):
  *
- *   gcc -std=c11 -D_GNU_SOURCE -O2 -Isrc -Iparsers tests/bench_jt808.c \
- *       parsers/jt808.c parsers/pcapin.c -lpcap -o bench_jt808
- *   bench_jt808 fleet.808 fleet.pcap [REPS]
+ *   build/tests/bench_jt808 fleet.808 fleet.pcap [REPS]
  *
  * The file is read into memory first (the pcap through fmemopen), so the
  * figure is decoding, not disk or page cache.  Time is the thread's CPU
@@ -91,6 +91,11 @@ int main(int argc, char **argv)
         if (t < best)
             best = t;
     }
+    /* a benchmark that decoded nothing measured nothing: fail */
+    if (positions == 0) {
+        fprintf(stderr, "bench_jt808: %s: no position decoded (%llu rejects)\n", argv[1], rejects);
+        return 1;
+    }
     printf("raw JT/T 808: %zu bytes, %llu positions, %llu rejects: %.3f s, %.0f MB/s, %.2f M positions/s\n", n,
            positions, rejects, best, (double)n / best / 1e6, (double)positions / best / 1e6);
     free(b);
@@ -101,11 +106,22 @@ int main(int argc, char **argv)
         FILE *f = fmemopen(b, n, "rb");
         jt808_session *s = jt808_session_new();
         double t0 = cpu_now();
-        pcapin_read(f, argv[2], 1, s, &sk, NULL);
+        if (!f) {
+            perror("fmemopen");
+            return 1;
+        }
+        if (pcapin_read(f, argv[2], 1, s, &sk, NULL) != 0) {
+            fprintf(stderr, "bench_jt808: %s: not a capture libpcap reads\n", argv[2]);
+            return 1;
+        }
         double t = cpu_now() - t0;
         jt808_session_free(s);
         if (t < best)
             best = t;
+    }
+    if (positions == 0) {
+        fprintf(stderr, "bench_jt808: %s: no position decoded (%llu rejects)\n", argv[2], rejects);
+        return 1;
     }
     printf("pcap:         %zu bytes, %llu positions, %llu rejects: %.3f s, %.0f MB/s, %.2f M positions/s\n", n,
            positions, rejects, best, (double)n / best / 1e6, (double)positions / best / 1e6);

@@ -6,9 +6,9 @@
 # fetch), and the summary's indicators as computed by hand for
 # fixtures/reports/summary (see tests/test_reports.c for the arithmetic).
 #
-# Installs chromium (and a CJK font, so the screenshots show Chinese) with
-# apt-get when missing; exits 0 with "skipped: chromium unavailable" only
-# when it cannot be installed.  Usage: sh tests/browser.sh [ROADLOG]
+# Needs chromium (and a CJK font, so the screenshots show Chinese), both in
+# .ci/packages; without chromium it fails, saying so.
+# Usage: sh tests/browser.sh [ROADLOG]
 set -u
 cd "$(dirname "$0")/.." || exit 1
 ROADLOG=${1:-${ROADLOG:-build/roadlog}}
@@ -17,26 +17,16 @@ if [ ! -x "$ROADLOG" ]; then
     ROADLOG=build/roadlog
 fi
 
-SUDO=""
-[ "$(id -u)" -ne 0 ] && SUDO=sudo
-apt_install() {
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "$@" >/dev/null 2>&1 ||
-        { $SUDO apt-get update >/dev/null 2>&1 &&
-          DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "$@" >/dev/null 2>&1; }
-}
-CHROME=$(command -v chromium || command -v chromium-browser || true)
-if [ -z "$CHROME" ]; then
-    echo "browser: installing chromium"
-    apt_install chromium
-    CHROME=$(command -v chromium || true)
+# chromium, a CJK font and python3 come from .ci/packages (`make deps`).
+# Without a browser the check cannot run: that is a failure, with the
+# way to get one, never a pass.
+# ROADLOG_CHROMIUM names another browser binary
+CHROME=${ROADLOG_CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
+if [ -z "$CHROME" ] || [ ! -x "$CHROME" ]; then
+    echo "SKIP browser: chromium is not installed; install it with 'make deps' (Debian package chromium)"
+    exit 1
 fi
-if [ -z "$CHROME" ]; then
-    echo "browser: skipped: chromium unavailable (apt-get could not install it)"
-    exit 0
-fi
-# Chinese glyphs (optional: the checks pass without, the pictures are nicer)
-fc-list 2>/dev/null | grep -qi -e wqy -e "noto sans cjk" -e droid || apt_install fonts-wqy-microhei || true
-command -v python3 >/dev/null || apt_install python3 || { echo "browser: python3 missing"; exit 1; }
+command -v python3 >/dev/null || { echo "SKIP browser: python3 is not installed ('make deps')"; exit 1; }
 
 WORK=$(mktemp -d /tmp/roadlog-browser-XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
@@ -66,14 +56,15 @@ awk 'BEGIN {
 "$ROADLOG" summary --quiet --lang zh --registry fixtures/reports/summary/registry.csv --out "$WORK/sum" \
     fixtures/reports/summary >/dev/null || { echo "browser: FAIL summary"; exit 1; }
 PAGES="$WORK/out/report.html $WORK/sum/summary.html"
-# a large fleet's per-vehicle page, when the fleet generator is built
-if [ -x build/fixtures/genfleet ] &&
-    build/fixtures/genfleet --out "$WORK/fleet" --vehicles 520 --inject all --quiet >/dev/null 2>&1 &&
+# a large fleet's per-vehicle page (the generator is built by `make tools`,
+# which `make browser` depends on)
+[ -x build/fixtures/genfleet ] || make -s tools >/dev/null || { echo "browser: FAIL cannot build the generator"; exit 1; }
+build/fixtures/genfleet --out "$WORK/fleet" --vehicles 520 --inject all --quiet >"$WORK/gen.log" 2>&1 &&
     "$ROADLOG" analyze --quiet --registry "$WORK/fleet/registry.csv" --out "$WORK/fleet/out" \
-        "$WORK/fleet/gps.csv" >/dev/null 2>&1; then
-    first=$(ls "$WORK/fleet/out/vehicles/" 2>/dev/null | grep -v '^index' | head -1)
-    [ -n "$first" ] && PAGES="$PAGES $WORK/fleet/out/vehicles/$first"
-fi
+        "$WORK/fleet/gps.csv" >>"$WORK/gen.log" 2>&1 || { echo "browser: FAIL generated fleet:"; cat "$WORK/gen.log"; exit 1; }
+first=$(ls "$WORK/fleet/out/vehicles/" | grep -v '^index' | head -1)
+[ -n "$first" ] || { echo "browser: FAIL no per-vehicle page in $WORK/fleet/out/vehicles"; exit 1; }
+PAGES="$PAGES $WORK/fleet/out/vehicles/$first"
 
 # Non-blank: decode the PNG (zlib + the five PNG filters) and count the
 # distinct colours and the share of pixels that are not background.

@@ -76,23 +76,23 @@ for opts in "--shuffle" "--late 15" "--split 4 --shuffle" "--gzip" "--gzip --spl
     # the same disorder as JT/T 808 traffic (frames in the file's row order)
     case "$opts" in
     --shuffle|--late*)
-        if [ -x "$(dirname "$GEN")/gen808" ] && "$(dirname "$GEN")/gen808" "$d/gps.csv" "$d/fleet.808" "$d/fleet.pcap" >/dev/null 2>&1; then
+        if "$(dirname "$GEN")/gen808" "$d/gps.csv" "$d/fleet.808" "$d/fleet.pcap" >"$d/gen808.log" 2>&1; then
             check "JT/T 808 $opts: matches the truth" sh -c "cd '$d' && '$ROADLOG' analyze --quiet --registry registry.csv --out out-808 fleet.808 && python3 '$TOP/tests/compare_truth.py' truth.csv out-808/events.csv --types $GPS_TYPES && python3 '$TOP/tests/compare_days.py' truth_days.csv out-808/vehicle_days.csv"
+        else
+            fail "gen808 $opts: $(tail -1 "$d/gen808.log")"
         fi ;;
     esac
 done
 
 # the same fleet as raw JT/T 808 frames and as a pcap capture
-if [ -x "$(dirname "$GEN")/gen808" ]; then
-    d="$WORK/v-en"
-    if "$(dirname "$GEN")/gen808" "$d/gps.csv" "$d/fleet.808" "$d/fleet.pcap" >/dev/null 2>&1; then
-        for k in 808 pcap; do
-            check "JT/T 808 ($k): matches the truth" sh -c "cd '$d' && '$ROADLOG' analyze --quiet --registry registry.csv --out out-$k fleet.$k && python3 '$TOP/tests/compare_truth.py' truth.csv out-$k/events.csv --types $GPS_TYPES"
-            check "JT/T 808 ($k): decode gives every CSV position" sh -c "cd '$d' && test \$('$ROADLOG' decode --quiet fleet.$k | wc -l) -eq \$('$ROADLOG' decode --quiet gps.csv | wc -l)"
-        done
-    else
-        fail "gen808"
-    fi
+d="$WORK/v-en"
+if "$(dirname "$GEN")/gen808" "$d/gps.csv" "$d/fleet.808" "$d/fleet.pcap" >"$d/gen808.log" 2>&1; then
+    for k in 808 pcap; do
+        check "JT/T 808 ($k): matches the truth" sh -c "cd '$d' && '$ROADLOG' analyze --quiet --registry registry.csv --out out-$k fleet.$k && python3 '$TOP/tests/compare_truth.py' truth.csv out-$k/events.csv --types $GPS_TYPES"
+        check "JT/T 808 ($k): decode gives every CSV position" sh -c "cd '$d' && test \$('$ROADLOG' decode --quiet fleet.$k | wc -l) -eq \$('$ROADLOG' decode --quiet gps.csv | wc -l)"
+    done
+else
+    fail "gen808: $(tail -1 "$d/gen808.log")"
 fi
 
 # a terminal registered after its first positions: the plate holds for
@@ -144,6 +144,16 @@ check "--rules changes detection (night factor 1: fewer night speeding events)" 
 check "decode prints every position with its source" sh -c "cd '$WORK/base' && '$ROADLOG' decode --quiet gps.csv >dec.csv && head -1 dec.csv | grep -qx 'plate,plate_color,phone,time,lon,lat,speed,heading,altitude,status,alarm,mileage,driver,source' && test \$(( \$(wc -l <dec.csv) + \$(wc -l <truth_rejects.csv) - 1 )) -eq \$(wc -l <gps.csv)"
 check "--plate limits the analysis to one vehicle" sh -c "cd '$WORK/base' && p=\$(sed -n 2p out/events.csv | cut -d, -f2) && '$ROADLOG' analyze --quiet --registry registry.csv --plate \"\$p\" --out out-plate gps.csv && test \$(cut -d, -f2 out-plate/events.csv | sort -u | grep -vc plate) -eq 1"
 check "output folder that cannot be written: exit 1" sh -c "'$ROADLOG' analyze --quiet --out /proc/roadlog-cannot '$WORK/base/gps.csv' 2>/dev/null; test \$? -eq 1"
+
+# ---- the checks themselves: one that cannot run is never a pass ----
+UNIT_JT808=$(dirname "$ROADLOG")/tests/test_jt808
+if [ -x "$UNIT_JT808" ]; then
+    check "a unit case without its input (the JT/T 808 vectors) says SKIP and fails" sh -c "cd '$WORK' && ROADLOG_VECTORS=/nonexistent sh '$TOP/tests/run_unit.sh' '$UNIT_JT808' >skip.txt; rc=\$?; grep -q '^SKIP test_jt808: 1 case' skip.txt && grep -q 'ROADLOG_VECTORS' skip.txt && ! grep -q '^PASS' skip.txt && test \$rc -eq 1"
+    check "ROADLOG_ALLOW_SKIP=1: the SKIP stays, the run passes" sh -c "cd '$WORK' && ROADLOG_ALLOW_SKIP=1 ROADLOG_VECTORS=/nonexistent sh '$TOP/tests/run_unit.sh' '$UNIT_JT808' | grep -q '^SKIP test_jt808'"
+else
+    fail "$UNIT_JT808 is not built (make unit builds it)"
+fi
+check "the browser check without chromium says SKIP and fails" sh -c "cd '$WORK' && ROADLOG_CHROMIUM=/nonexistent/chromium sh '$TOP/tests/browser.sh' '$ROADLOG' >nobrowser.txt 2>&1; rc=\$?; grep -q '^SKIP browser: chromium is not installed' nobrowser.txt && test \$rc -eq 1"
 
 # ---- 5. hand-checked samples with expected outputs ----
 for c in "$TOP"/tests/expected/*/; do

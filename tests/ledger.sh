@@ -327,7 +327,7 @@ EOF"
     wait $pa
     wait $pb
     check "$kind: two clerks on the same 100 cases: each case moved once, by one of them, no update lost" sh -c "
-        test \$((\$(cat '$S/race.丙') + \$(cat '$S/race.丁'))) -eq 200 &&
+        test \$((\$(cat '$S/race.丙') + \$(cat '$S/race.丁'))) -eq 100 &&
         test \$('$ROADLOG' ledger --db '$DB' list --status notified --from 2026-09-01 --to 2026-09-30 --csv | tail -n +2 | wc -l) -eq 100"
     check "$kind: ... each of them with exactly one transition in the history" hist_check "$S" 100 "$S/c.ids"
 

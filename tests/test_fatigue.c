@@ -72,10 +72,10 @@ static void rest_boundary(void **state)
         }
         /* vehicle_days: one rest only when it reaches 20 min; the longest
          * stint is the whole day or one block */
-        assert_int_equal(h.run.nvdays, 1);
-        assert_int_equal(h.run.vdays[0].rests, rest == 1200 ? 1 : 0);
-        assert_int_equal(h.run.vdays[0].longest_stint_s, rest == 1200 ? 7230 : 14460);
-        assert_int_equal(h.run.vdays[0].driving_s, 14460);
+        assert_int_equal(h.run.vdays.n, 1);
+        assert_int_equal(h.run.vdays.d[0].rests, rest == 1200 ? 1 : 0);
+        assert_int_equal(h.run.vdays.d[0].longest_stint_s, rest == 1200 ? 7230 : 14460);
+        assert_int_equal(h.run.vdays.d[0].driving_s, 14460);
         h_free(&h);
     }
 }
@@ -134,12 +134,12 @@ static void stint_across_midnight(void **state)
     assert_int_equal(e->start, T("2026-11-02 22:00:00"));
     assert_int_equal(e->end, T("2026-11-03 02:30:00"));
     /* driving time split exactly at midnight in vehicle_days */
-    assert_int_equal(h.run.nvdays, 2);
-    assert_int_equal(h.run.vdays[0].driving_s, 7200);
-    assert_int_equal(h.run.vdays[1].driving_s, 9000);
+    assert_int_equal(h.run.vdays.n, 2);
+    assert_int_equal(h.run.vdays.d[0].driving_s, 7200);
+    assert_int_equal(h.run.vdays.d[1].driving_s, 9000);
     /* the stint is counted on the day it starts */
-    assert_int_equal(h.run.vdays[0].longest_stint_s, 16200);
-    assert_int_equal(h.run.vdays[1].longest_stint_s, 0);
+    assert_int_equal(h.run.vdays.d[0].longest_stint_s, 16200);
+    assert_int_equal(h.run.vdays.d[1].longest_stint_s, 0);
     h_free(&h);
 }
 
@@ -168,7 +168,7 @@ static void daily_boundary(void **state)
             assert_int_equal(e->end, T("2026-11-04 15:00:30"));
             assert_string_equal(h_driver(&h, e), "D7");
         }
-        assert_int_equal(h.run.vdays[0].rests, 2);
+        assert_int_equal(h.run.vdays.d[0].rests, 2);
         h_free(&h);
     }
 }

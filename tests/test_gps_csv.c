@@ -17,7 +17,7 @@
 
 #include <unistd.h>
 
-#include "dispatch.h"
+#include "ingest.h"
 #include "gps_csv.h"
 #include "record.h"
 #include "run.h"
@@ -351,7 +351,7 @@ static void test_through_file(void **st)
     run_init(&run);
     run.opt.quiet = true;
     rl_sink sink = {&S, s_position, NULL, NULL, s_reject, s_count};
-    assert_true(dispatch_input(&run, path, &sink, WANT_ANY));
+    assert_true(ingest_input(&run, path, &sink, WANT_ANY));
     assert_int_equal(S.npos, 2);
     assert_int_equal(RL_ORIGIN_POS(S.pos[0].p.origin), 2);
     /* the quoted line break is kept (as CRLF or normalised to LF) */

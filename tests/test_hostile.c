@@ -18,7 +18,7 @@
 #include <zlib.h>
 
 #include "csvin.h"
-#include "dispatch.h"
+#include "ingest.h"
 #include "run.h"
 #include "timeutil.h"
 #include "util.h"
@@ -224,7 +224,7 @@ static void test_long_digit_run_time(void **st)
     assert_int_equal(t, 1762048805);
 }
 
-/* ---- reading whole inputs (dispatch_input) ---- */
+/* ---- reading whole inputs (ingest_input) ---- */
 
 typedef struct {
     rl_run run;
@@ -262,7 +262,7 @@ static bool read_file(reader *r, const char *path)
     r->run.rejects = open_memstream(&r->rej, &r->rejlen);
     fputs("source,file,line,offset,reason,excerpt\n", r->run.rejects);
     r->sink = (rl_sink){.ud = r, .position = r_position, .reject = r_reject, .count = r_count};
-    bool ok = dispatch_input(&r->run, path, &r->sink, WANT_ANY);
+    bool ok = ingest_input(&r->run, path, &r->sink, WANT_ANY);
     fflush(r->run.rejects);
     return ok;
 }

@@ -19,7 +19,7 @@
 #include <openssl/sha.h>
 #include <zlib.h>
 
-#include "input.h"
+#include "source.h"
 
 static char dir[64];
 

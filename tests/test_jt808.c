@@ -1526,7 +1526,9 @@ static void test_vectors(void **st)
     (void)st;
     char path[1024];
     if (!vectors_path(path, sizeof path)) {
-        printf("jt808 vectors folder absent (../shared/vectors or $ROADLOG_VECTORS), skipped\n");
+        printf("jt808 vectors absent: jt808_vectors.tsv is looked for in $ROADLOG_VECTORS, ../shared/vectors and\n"
+               "../../shared/vectors (the project's shared/ folder next to the repository; set ROADLOG_VECTORS=DIR\n"
+               "to point at a copy)\n");
         skip();
     }
     FILE *f = fopen(path, "r");

@@ -17,7 +17,7 @@
 #include "harness.h"
 
 #include "cli.h"
-#include "dispatch.h"
+#include "ingest.h"
 #include "reports.h"
 #include "track.h"
 #include "tracksample.h"
@@ -377,7 +377,7 @@ static void samples_bounded(void **state)
     int64_t day = tu_local_day(T("2026-11-02 12:00:00"), h.run.opt.tz);
     uint32_t v1 = h.run.events.e[0].vehicle;
     tracksample_view sv;
-    assert_true(tracksample_day(&h.run, v1, day, &sv));
+    assert_true(tracksample_day(h.run.samples, v1, day, &sv));
     assert_int_equal(sv.slot_min, 1);
     assert_int_equal(sv.n, 1440);
     /* the per-day cost stays under 20 KB whatever the fix rate */
@@ -389,7 +389,7 @@ static void samples_bounded(void **state)
     for (uint32_t i = 0; i < h.run.norder; i++) {
         uint32_t vi = h.run.order[i];
         const char *plate = run_vehicle_label(&h.run, vtable_at(h.run.vt, vi));
-        bool have = tracksample_day(&h.run, vi, day, &sv);
+        bool have = tracksample_day(h.run.samples, vi, day, &sv);
         if (strcmp(plate, "粤B20002") == 0) {
             /* driving without events: thinned to 5 minutes */
             assert_true(have);
@@ -402,7 +402,7 @@ static void samples_bounded(void **state)
     }
     assert_int_equal(kept_driving, 12 * 12 + 1);
     assert_int_equal(kept_parked, 0);
-    size_t bytes = tracksample_bytes(&h.run);
+    size_t bytes = tracksample_bytes(h.run.samples);
     assert_true(bytes < 1440 * sizeof(ts_point) + 145 * sizeof(ts_point) + 1024);
     h_free(&h);
 
@@ -412,7 +412,7 @@ static void samples_bounded(void **state)
     h_register(&h, "粤B20001", 2, CLASS_HAZMAT);
     h_drive(&h, "粤B20001", T("2026-11-02 10:00:00"), T("2026-11-02 10:10:00"), 1, 95, NULL);
     h_finish(&h);
-    assert_false(tracksample_day(&h.run, h.run.events.e[0].vehicle, day, &sv));
+    assert_false(tracksample_day(h.run.samples, h.run.events.e[0].vehicle, day, &sv));
     h_free(&h);
 }
 
@@ -434,9 +434,9 @@ static void gap_km_and_accepted(void **state)
                                (int32_t)llround(h.lat * 1e6),
                                (int32_t)llround((lon0) * 1e6));
     double got = -1;
-    for (size_t i = 0; i < h.run.nvdays; i++)
-        if (h.run.vdays[i].vehicle == vi && h.run.vdays[i].day == day)
-            got = h.run.vdays[i].gap_km;
+    for (size_t i = 0; i < h.run.vdays.n; i++)
+        if (h.run.vdays.d[i].vehicle == vi && h.run.vdays.d[i].day == day)
+            got = (double)h.run.vdays.d[i].gap_mm / 1e6;
     assert_true(fabs(got - want) < 0.01);
     assert_true(got > 33 && got < 34);
     char dir[64], path[128];

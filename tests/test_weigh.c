@@ -13,7 +13,7 @@
 
 #include "harness.h"
 #include "detect.h"
-#include "dispatch.h"
+#include "ingest.h"
 #include "track.h"
 #include "weigh_csv.h"
 
@@ -81,9 +81,9 @@ static const rl_event *find(const harness *h, event_type t, int64_t start)
 
 static uint64_t counter(const harness *h, const char *name)
 {
-    for (size_t i = 0; i < h->run.ncounters; i++)
-        if (strcmp(h->run.counters[i].name, name) == 0)
-            return h->run.counters[i].n;
+    for (size_t i = 0; i < h->run.counters.n; i++)
+        if (strcmp(h->run.counters.c[i].name, name) == 0)
+            return h->run.counters.c[i].n;
     return 0;
 }
 
@@ -642,8 +642,8 @@ static void days_and_joins(void **state)
     assert_int_equal(vs->weighings, 3);
     assert_int_equal(vs->heaviest_gross_kg, 33000);
     assert_int_equal(vs->worst_excess_kg, 15000);
-    assert_int_equal(h.run.nvdays, 2);
-    const rl_vday *a = &h.run.vdays[0], *b = &h.run.vdays[1];
+    assert_int_equal(h.run.vdays.n, 2);
+    const rl_vday *a = &h.run.vdays.d[0], *b = &h.run.vdays.d[1];
     assert_int_equal(a->weighings, 2);
     assert_int_equal(a->heaviest_gross_kg, 21000);
     assert_int_equal(a->worst_excess_kg, 3000);
@@ -666,8 +666,8 @@ static void no_weighings(void **state)
     assert_int_equal(vs->weighings, 0);
     assert_int_equal(vs->heaviest_gross_kg, -1);
     assert_int_equal(vs->worst_excess_kg, -1);
-    assert_int_equal(h.run.vdays[0].weighings, 0);
-    assert_int_equal(h.run.vdays[0].worst_excess_kg, -1);
+    assert_int_equal(h.run.vdays.d[0].weighings, 0);
+    assert_int_equal(h.run.vdays.d[0].worst_excess_kg, -1);
     h_free(&h);
 }
 
@@ -729,7 +729,7 @@ static void read_text(harness *h, rec_sink *rs, const char *text)
     rs->inner = &h->sink;
     rl_sink s = {rs, rec_position, rec_registration, rec_weighing, rec_reject, rec_count};
     h->run.opt.quiet = true;
-    dispatch_input(&h->run, path, &s, WANT_ANY);
+    ingest_input(&h->run, path, &s, WANT_ANY);
     unlink(path);
 }
 
@@ -1029,7 +1029,8 @@ static void plate_cache_keys(void **state)
             h_weigh(&h, &(wspec){.plate = plate[i], .color = color[i], .t = t0 + r * 60, .axles = 2,
                                  .gross = 10000});
     assert_true(nvaried > 300);
-    weigh_store_close(&h.run); /* the counts are the vehicles' from here */
+    weigh_store_close(h.run.weigh, h.run.vt); /* the counts are the vehicles' from here */
+    h.run.weigh = NULL;
     assert_int_equal(vtable_count(h.run.vt), NKEY);
     for (size_t i = 0; i < NKEY; i++) {
         const rl_vehicle *v = vtable_at(h.run.vt, i);

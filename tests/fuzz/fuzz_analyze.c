@@ -1,6 +1,6 @@
 /*
  * fuzz_analyze.c - libFuzzer target for the whole engine: an input file
- * of any kind through dispatch_input (kind detection, gzip, CSV tables,
+ * of any kind through ingest_input (kind detection, gzip, CSV tables,
  * JT/T 808, pcap), analyze_finish (identities, registry, tracks, every
  * detector, fatigue across vehicles) and the writers.
  *
@@ -19,7 +19,7 @@
 #include <zlib.h>
 
 #include "analyze.h"
-#include "dispatch.h"
+#include "ingest.h"
 #include "fuzz_common.h"
 #include "fuzz_gz.h"
 #include "reports.h"
@@ -95,15 +95,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int rfd = -1;
     if (mode & 2) {
         rfd = fuzz_memfile(registry_csv, sizeof registry_csv - 1, path);
-        FUZZ_CHECK(dispatch_input(&run, path, &sink, WANT_REGISTRY));
+        FUZZ_CHECK(ingest_input(&run, path, &sink, WANT_REGISTRY));
     }
     int fds[2] = {-1, -1};
     size_t cut = (mode & 0x80) ? n / 2 : n;
     fds[0] = fuzz_memfile(p, cut, path);
-    bool go = dispatch_input(&run, path, &sink, WANT_ANY);
+    bool go = ingest_input(&run, path, &sink, WANT_ANY);
     if ((mode & 0x80) && go) {
         fds[1] = fuzz_memfile(p + cut, n - cut, path);
-        dispatch_input(&run, path, &sink, WANT_ANY);
+        ingest_input(&run, path, &sink, WANT_ANY);
     }
     FUZZ_CHECK(!run.stop || run.opt.strict);
     uint64_t per_input = 0;

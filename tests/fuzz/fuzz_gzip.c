@@ -21,7 +21,7 @@
 
 #include "fuzz_common.h"
 #include "fuzz_gz.h"
-#include "input.h"
+#include "source.h"
 #include "util.h"
 
 /* zlib's reading of a gzip file, with input.c's rule for what follows a

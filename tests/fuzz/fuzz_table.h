@@ -18,7 +18,7 @@
 #include "csvhdr.h"
 #include "csvin.h"
 #include "fuzz_common.h"
-#include "ingest.h"
+#include "sink.h"
 #include "util.h"
 
 typedef struct ftable ftable;

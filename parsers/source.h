@@ -1,5 +1,5 @@
 /*
- * input.h - byte sources: a file, stdin ("-"), transparently gunzipped.
+ * source.h - byte sources: a file, stdin ("-"), transparently gunzipped.
  *
  * An rl_src hands out the decoded bytes of one input in chunks, keeps the
  * SHA-256 and size of the raw bytes for run.json, and lets the caller peek
@@ -7,8 +7,8 @@
  * file name).  gzip is streamed with zlib, concatenated members included; a
  * truncated gzip yields what was readable and sets `truncated`.
  */
-#ifndef RL_INPUT_H
-#define RL_INPUT_H
+#ifndef RL_SOURCE_H
+#define RL_SOURCE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -56,5 +56,11 @@ uint64_t rl_src_size(const rl_src *s);    /* file size if known, else 0 */
 /* Finish reading (drains what is left so the hash covers the whole file)
  * and write the lowercase hex SHA-256 of the raw bytes (65 bytes). */
 void rl_src_sha256(rl_src *s, char hex[65]);
+/* SHA-256 of bytes read elsewhere (a file read in ranges); final gives
+ * the lowercase hex and frees. */
+typedef struct rl_sha256 rl_sha256;
+rl_sha256 *rl_sha256_new(void);
+void rl_sha256_update(rl_sha256 *h, const void *p, size_t n);
+void rl_sha256_final(rl_sha256 *h, char hex[65]);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * ingest.h - the contract between parsers and whoever consumes records.
+ * sink.h - the contract between parsers and whoever consumes records.
  *
  * Every parser (GPS CSV, weighbridge CSV, JT/T 808, pcap) pushes what it
  * decodes into an rl_sink.  `roadlog analyze` stores positions per vehicle,
@@ -7,8 +7,8 @@
  * go to sink->reject with their origin and a reason a traffic officer can
  * act on; when reject returns false (--strict) the parser stops at once.
  */
-#ifndef RL_INGEST_H
-#define RL_INGEST_H
+#ifndef RL_SINK_H
+#define RL_SINK_H
 
 #include "record.h"
 

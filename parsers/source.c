@@ -1,5 +1,5 @@
 /*
- * input.c - byte sources (see input.h).
+ * source.c - byte sources (see source.h).
  *
  * Raw bytes are read with read(2) in large blocks and hashed (SHA-256, for
  * run.json) as they pass; when the first two bytes are the gzip magic the
@@ -9,7 +9,7 @@
  * which is what keeps a gzipped day's dump above 1.5 million rows/s.  A peek buffer holds the first decoded bytes
  * for kind detection and is then served to the reader before anything else.
  */
-#include "input.h"
+#include "source.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -459,6 +459,43 @@ const char *rl_src_error(const rl_src *s) { return s->err[0] ? s->err : NULL; }
 uint64_t rl_src_raw_bytes(const rl_src *s) { return s->raw_total; }
 uint64_t rl_src_size(const rl_src *s) { return s->size; }
 
+static void hex_digest(const unsigned char *md, char hex[65])
+{
+    static const char hx[] = "0123456789abcdef";
+    for (unsigned i = 0; i < 32; i++) {
+        hex[2 * i] = hx[md[i] >> 4];
+        hex[2 * i + 1] = hx[md[i] & 15];
+    }
+    hex[64] = 0;
+}
+
+struct rl_sha256 {
+    EVP_MD_CTX *c;
+};
+
+rl_sha256 *rl_sha256_new(void)
+{
+    rl_sha256 *h = xmalloc(sizeof *h);
+    h->c = EVP_MD_CTX_new();
+    if (!h->c || EVP_DigestInit_ex(h->c, EVP_sha256(), NULL) != 1) {
+        fprintf(stderr, "roadlog: cannot initialise SHA-256\n");
+        exit(3);
+    }
+    return h;
+}
+
+void rl_sha256_update(rl_sha256 *h, const void *p, size_t n) { EVP_DigestUpdate(h->c, p, n); }
+
+void rl_sha256_final(rl_sha256 *h, char hex[65])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(h->c, md, &len);
+    hex_digest(md, hex);
+    EVP_MD_CTX_free(h->c);
+    free(h);
+}
+
 void rl_src_sha256(rl_src *s, char hex[65])
 {
     /* Hash whatever has not been read yet, without decoding it. */
@@ -472,11 +509,6 @@ void rl_src_sha256(rl_src *s, char hex[65])
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     EVP_DigestFinal_ex(s->sha, md, &len);
-    static const char hx[] = "0123456789abcdef";
-    for (unsigned i = 0; i < 32; i++) {
-        hex[2 * i] = hx[md[i] >> 4];
-        hex[2 * i + 1] = hx[md[i] & 15];
-    }
-    hex[64] = 0;
+    hex_digest(md, hex);
     s->failed = true; /* the digest is final */
 }

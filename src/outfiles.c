@@ -1,0 +1,92 @@
+/*
+ * outfiles.c - write under a temporary name, rename when done (see
+ * outfiles.h).
+ */
+#include "outfiles.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define MAX_PARTS 64
+
+/* Written before the writers start; read by the handler, which may run at
+ * any moment: complete entries only (the count is raised after the path
+ * is stored). */
+static char *parts[MAX_PARTS];
+static volatile sig_atomic_t nparts;
+
+static void discard_at_exit(void) { outfiles_discard(); }
+
+static void on_signal(int sig)
+{
+    for (sig_atomic_t i = 0; i < nparts; i++)
+        if (parts[i])
+            unlink(parts[i]); /* async-signal-safe */
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void outfiles_guard(void)
+{
+    static bool done;
+    if (done)
+        return;
+    done = true;
+    atexit(discard_at_exit);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+char *outfiles_part(const char *dir, const char *name)
+{
+    rl_buf b = {0};
+    buf_printf(&b, "%s/%s.part", dir, name);
+    if (nparts < MAX_PARTS) {
+        parts[nparts] = xstrdup(b.p);
+        nparts = nparts + 1;
+    }
+    return b.p;
+}
+
+bool outfiles_commit(void)
+{
+    for (sig_atomic_t i = 0; i < nparts; i++) {
+        char *p = parts[i];
+        if (!p)
+            continue;
+        size_t n = strlen(p);
+        char *final = xstrndup(p, n - 5); /* less ".part" */
+        int rc = rename(p, final);
+        int err = errno;
+        free(final);
+        if (rc != 0 && access(p, F_OK) == 0) {
+            errno = err;
+            return false;
+        }
+        parts[i] = NULL;
+        free(p);
+    }
+    nparts = 0;
+    return true;
+}
+
+void outfiles_discard(void)
+{
+    for (sig_atomic_t i = 0; i < nparts; i++)
+        if (parts[i]) {
+            unlink(parts[i]);
+            free(parts[i]);
+            parts[i] = NULL;
+        }
+    nparts = 0;
+}

@@ -1,0 +1,325 @@
+/*
+ * spill.c - sorted runs of fixes in temporary files (see spill.h).
+ *
+ * A block is one vehicle's fixes from one spill, in time order, as rl_fix
+ * records (32 bytes; the driver an id of the spill's strings) compressed
+ * with LZ4 (Debian liblz4): a block header, then the compressed bytes.
+ * What a block holds is known from the index (file, offset, sizes, count),
+ * so reading one back is one pread.  LZ4 rather than zstd: a spill is
+ * written once and read once, on the critical path of both reading and
+ * the per-vehicle pass, and LZ4 decompresses several times faster; the
+ * records are mostly small deltas, so it still halves them.
+ */
+#include "spill.h"
+
+#include <errno.h>
+#include <lz4.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "u64map.h"
+#include "util.h"
+
+/* Fixes in one block at most (32 MiB before compression): LZ4 blocks are
+ * bounded, and so is the buffer a reader of it needs. */
+#define BLOCK_MAX_FIXES (1u << 20)
+
+typedef struct {
+    uint32_t file;
+    uint32_t n;              /* fixes */
+    uint64_t offset;
+    uint32_t clen;           /* compressed bytes */
+    uint32_t owner;          /* the reader that wrote it (spill_forget) */
+} block_ref;
+
+typedef struct {
+    block_ref *b;
+    size_t n, cap;
+} block_list;
+
+struct spill {
+    uint64_t budget;
+    unsigned readers;
+    char *dir;
+    atomic_uint_fast64_t held;   /* bytes the readers hold together */
+    pthread_mutex_t lock;        /* everything below */
+    int *fds;
+    size_t nfiles;
+    uint64_t written;
+    strtab *str;                 /* vehicle labels and drivers */
+    u64map keys;                 /* vehicle key -> index in lists */
+    block_list *lists;
+    size_t nlists;
+    uint32_t *driver_map;        /* after spill_settle: str id -> the run's id */
+    size_t ndriver_map;
+    atomic_uint owners;          /* spill_owner */
+};
+
+spill *spill_new(uint64_t budget, const char *tmp_dir, unsigned readers)
+{
+    spill *sp = xcalloc(1, sizeof *sp);
+    sp->budget = budget;
+    sp->readers = readers ? readers : 1;
+    const char *dir = tmp_dir && *tmp_dir ? tmp_dir : getenv("TMPDIR");
+    sp->dir = xstrdup(dir && *dir ? dir : "/tmp");
+    atomic_init(&sp->held, 0);
+    atomic_init(&sp->owners, 1);
+    pthread_mutex_init(&sp->lock, NULL);
+    sp->str = strtab_new();
+    u64map_init(&sp->keys);
+    return sp;
+}
+
+void spill_free(spill *sp)
+{
+    if (!sp)
+        return;
+    for (size_t i = 0; i < sp->nfiles; i++)
+        close(sp->fds[i]);
+    free(sp->fds);
+    for (size_t i = 0; i < sp->nlists; i++)
+        free(sp->lists[i].b);
+    free(sp->lists);
+    free(sp->driver_map);
+    u64map_free(&sp->keys);
+    strtab_free(sp->str);
+    pthread_mutex_destroy(&sp->lock);
+    free(sp->dir);
+    free(sp);
+}
+
+uint64_t spill_bytes(const spill *sp) { return sp ? sp->written : 0; }
+uint64_t spill_budget(const spill *sp) { return sp ? sp->budget : 0; }
+
+bool spill_charge(spill *sp, uint64_t *own, uint64_t bytes)
+{
+    *own += bytes;
+    uint64_t held = atomic_fetch_add_explicit(&sp->held, bytes, memory_order_relaxed) + bytes;
+    /* a reader's share: half the budget split among the readers running
+     * at once; the other half for readers done and waiting to be put
+     * together (spill_at_end) */
+    return held > sp->budget || *own > sp->budget / 2 / sp->readers;
+}
+
+void spill_release(spill *sp, uint64_t *own)
+{
+    atomic_fetch_sub_explicit(&sp->held, *own, memory_order_relaxed);
+    *own = 0;
+}
+
+bool spill_at_end(const spill *sp, uint64_t own)
+{
+    return own && atomic_load_explicit(&sp->held, memory_order_relaxed) > sp->budget / 2;
+}
+
+_Noreturn static void no_space(const spill *sp, int err)
+{
+    fprintf(stderr, "roadlog: cannot write temporary data to %s: %s\n", sp->dir, strerror(err));
+    exit(1);
+}
+
+static uint64_t key_of(uint32_t label, int color, bool by_phone)
+{
+    return ((uint64_t)label << 9 | (uint64_t)(color & 0xFF) << 1 | (by_phone ? 1u : 0u)) + 1;
+}
+
+/* The block list of a vehicle key (lock held). */
+static block_list *list_for(spill *sp, const char *label, int color, bool by_phone)
+{
+    uint32_t id = strtab_intern(sp->str, label, strlen(label));
+    uint32_t *slot = u64map_put(&sp->keys, key_of(id, color, by_phone), (uint32_t)sp->nlists);
+    if (*slot == sp->nlists) {
+        sp->lists = xrealloc(sp->lists, (sp->nlists + 1) * sizeof *sp->lists);
+        memset(&sp->lists[sp->nlists], 0, sizeof *sp->lists);
+        sp->nlists++;
+    }
+    return &sp->lists[*slot];
+}
+
+static void list_add(block_list *l, block_ref r)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 4;
+        l->b = xrealloc(l->b, l->cap * sizeof *l->b);
+    }
+    l->b[l->n++] = r;
+}
+
+static int new_file(spill *sp)
+{
+    rl_buf b = {0};
+    buf_printf(&b, "%s/roadlog-spill-XXXXXX", sp->dir);
+    int fd = mkstemp(b.p);
+    if (fd < 0)
+        no_space(sp, errno);
+    unlink(b.p);
+    buf_free(&b);
+    return fd;
+}
+
+static void write_all(spill *sp, int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n) {
+        ssize_t w = write(fd, c, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            no_space(sp, w < 0 ? errno : ENOSPC);
+        c += w;
+        n -= (size_t)w;
+    }
+}
+
+uint32_t spill_owner(spill *sp) { return atomic_fetch_add(&sp->owners, 1); }
+
+void spill_forget(spill *sp, uint32_t owner)
+{
+    if (!sp || !owner)
+        return;
+    pthread_mutex_lock(&sp->lock);
+    for (size_t i = 0; i < sp->nlists; i++) {
+        block_list *l = &sp->lists[i];
+        size_t k = 0;
+        for (size_t j = 0; j < l->n; j++)
+            if (l->b[j].owner != owner)
+                l->b[k++] = l->b[j];
+        l->n = k;
+    }
+    pthread_mutex_unlock(&sp->lock);
+}
+
+void spill_out(spill *sp, vtable *vt, const strtab *str, uint64_t *own, uint32_t owner)
+{
+    int fd = new_file(sp);
+    pthread_mutex_lock(&sp->lock);
+    uint32_t file = (uint32_t)sp->nfiles;
+    sp->fds = xrealloc(sp->fds, (sp->nfiles + 1) * sizeof *sp->fds);
+    sp->fds[sp->nfiles++] = fd;
+    pthread_mutex_unlock(&sp->lock);
+
+    rl_fix *buf = xmalloc(BLOCK_MAX_FIXES * sizeof *buf);
+    char *cbuf = xmalloc((size_t)LZ4_compressBound((int)(BLOCK_MAX_FIXES * sizeof *buf)));
+    uint32_t *dmap = xcalloc((size_t)strtab_count(str) + 1, sizeof *dmap);
+    uint64_t offset = 0;
+    for (size_t i = 0, nv = vtable_count(vt); i < nv; i++) {
+        rl_vehicle *v = vtable_at(vt, i);
+        if (v->dead || !v->nfix)
+            continue;
+        const char *label = strtab_get(str, v->by_phone ? v->phone : v->plate);
+        uint64_t nfix = v->nfix;
+        fixstream fs;
+        fixstream_open(&fs, v);
+        const rl_fix *f;
+        bool more = true;
+        while (more) {
+            uint32_t n = 0;
+            while (n < BLOCK_MAX_FIXES && (f = fixstream_next(&fs))) {
+                buf[n] = *f;
+                uint32_t d = fix_driver(f);
+                if (d) {
+                    if (!dmap[d]) {
+                        const char *name = strtab_get(str, d);
+                        pthread_mutex_lock(&sp->lock);
+                        dmap[d] = strtab_intern(sp->str, name, strlen(name));
+                        pthread_mutex_unlock(&sp->lock);
+                    }
+                    buf[n].driver_flags = (f->driver_flags & ~FIX_DRIVER_MASK) | dmap[d];
+                }
+                n++;
+            }
+            more = n == BLOCK_MAX_FIXES;
+            if (!n)
+                break;
+            int clen = LZ4_compress_default((const char *)buf, cbuf, (int)(n * sizeof *buf),
+                                            LZ4_compressBound((int)(BLOCK_MAX_FIXES * sizeof *buf)));
+            if (clen <= 0)
+                die("cannot compress temporary data");
+            write_all(sp, fd, cbuf, (size_t)clen);
+            pthread_mutex_lock(&sp->lock);
+            list_add(list_for(sp, label, v->color, v->by_phone), (block_ref){file, n, offset, (uint32_t)clen, owner});
+            sp->written += (uint64_t)clen;
+            pthread_mutex_unlock(&sp->lock);
+            offset += (uint64_t)clen;
+        }
+        fixstream_close(&fs);
+        v->nspilled += nfix;
+    }
+    free(dmap);
+    free(cbuf);
+    free(buf);
+    atomic_fetch_sub_explicit(&sp->held, *own, memory_order_relaxed);
+    *own = 0;
+}
+
+void spill_rekey(spill *sp, const char *from_label, int from_color, bool from_phone, const char *to_label,
+                 int to_color, bool to_phone)
+{
+    uint32_t id = strtab_find(sp->str, from_label, strlen(from_label)), at;
+    if (id == UINT32_MAX || !u64map_get(&sp->keys, key_of(id, from_color, from_phone), &at) || !sp->lists[at].n)
+        return;
+    block_list moved = sp->lists[at];
+    memset(&sp->lists[at], 0, sizeof sp->lists[at]);
+    block_list *to = list_for(sp, to_label, to_color, to_phone); /* may move sp->lists */
+    for (size_t i = 0; i < moved.n; i++)
+        list_add(to, moved.b[i]);
+    free(moved.b);
+}
+
+void spill_settle(spill *sp, strtab *str)
+{
+    size_t n = (size_t)strtab_count(sp->str) + 1;
+    sp->driver_map = xcalloc(n, sizeof *sp->driver_map);
+    sp->ndriver_map = n;
+    for (uint32_t i = 1; i < n; i++) {
+        uint32_t id = strtab_intern(str, strtab_get(sp->str, i), strtab_len(sp->str, i));
+        sp->driver_map[i] = id <= FIX_DRIVER_MAX ? id : 0;
+    }
+}
+
+bool spill_load(const spill *sp, const char *label, int color, bool by_phone, rl_vehicle *v)
+{
+    if (!sp)
+        return true;
+    uint32_t id = strtab_find(sp->str, label, strlen(label)), at;
+    if (id == UINT32_MAX || !u64map_get(&sp->keys, key_of(id, color, by_phone), &at))
+        return true;
+    const block_list *l = &sp->lists[at];
+    bool ok = true;
+    for (size_t i = 0; i < l->n && ok; i++) {
+        const block_ref *b = &l->b[i];
+        char *cbuf = xmalloc(b->clen ? b->clen : 1);
+        rl_fix *fix = xmalloc((size_t)b->n * sizeof *fix);
+        size_t got = 0;
+        while (got < b->clen) {
+            ssize_t r = pread(sp->fds[b->file], cbuf + got, b->clen - got, (off_t)(b->offset + got));
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0)
+                break;
+            got += (size_t)r;
+        }
+        int dlen = got == b->clen ? LZ4_decompress_safe(cbuf, (char *)fix, (int)b->clen, (int)(b->n * sizeof *fix))
+                                  : -1;
+        if (dlen != (int)(b->n * sizeof *fix)) {
+            fprintf(stderr, "roadlog: cannot read temporary data back from %s\n", sp->dir);
+            ok = false;
+        } else {
+            for (uint32_t k = 0; k < b->n; k++) {
+                uint32_t d = fix_driver(&fix[k]);
+                if (d)
+                    fix[k].driver_flags = (fix[k].driver_flags & ~FIX_DRIVER_MASK) |
+                                          (d < sp->ndriver_map ? sp->driver_map[d] : 0);
+            }
+            vehicle_put_sorted(v, fix, b->n);
+            v->nspilled -= b->n < v->nspilled ? b->n : v->nspilled;
+        }
+        free(fix);
+        free(cbuf);
+    }
+    return ok;
+}
