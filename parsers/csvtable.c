@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 
 #include "csvout.h"
+#include "numparse.h"
+#include "timeutil.h"
 #include "util.h"
 
 static bool on_header(void *ud, const csv_row *r)
@@ -95,6 +97,13 @@ const char *csvtable_field(const csvtable *t, const csv_row *r, int k, size_t *n
     return r->f[c];
 }
 
+const char *csvtable_text(const csvtable *t, const csv_row *r, int k, size_t *n)
+{
+    const char *s = csvtable_field(t, r, k, n);
+    csvtable_unneutralise(&s, n);
+    return s;
+}
+
 int64_t csvtable_int(const csvtable *t, const csv_row *r, int k)
 {
     size_t n;
@@ -115,6 +124,40 @@ void csvtable_unneutralise(const char **s, size_t *n)
         (*s)++;
         (*n)--;
     }
+}
+
+const char *const CSVTABLE_VDAY_COLS[] = {"plate",       "plate_color", "day",      "points", "valid", "drift",
+                                          "distance_km", "driving_s",   "accepted", "gap_km", NULL};
+enum { D_PLATE, D_COLOR, D_DAY, D_POINTS, D_VALID, D_DRIFT, D_KM, D_DRIVING };
+
+static int64_t metres(const csvtable *t, const csv_row *r, int k)
+{
+    size_t n;
+    const char *s = csvtable_field(t, r, k, &n);
+    int64_t m;
+    return n && num_fixed(s, n, 3, &m) == NULL ? m : 0;
+}
+
+const char *csvtable_vday_read(const csvtable *t, const csv_row *r, csvtable_vday *v)
+{
+    size_t dn;
+    v->plate = csvtable_text(t, r, D_PLATE, &v->plate_len);
+    const char *ds = csvtable_field(t, r, D_DAY, &dn);
+    if (!v->plate_len)
+        return "vehicle-day without a plate";
+    if (!tu_parse_date(ds, dn, &v->day))
+        return "day is not a date (YYYY-MM-DD)";
+    v->color = (int)csvtable_int(t, r, D_COLOR);
+    v->points = (uint64_t)csvtable_int(t, r, D_POINTS);
+    v->drift = (uint64_t)csvtable_int(t, r, D_DRIFT);
+    v->accepted = csvtable_has(t, CSVTABLE_VDAY_ACCEPTED)
+                      ? (uint64_t)csvtable_int(t, r, CSVTABLE_VDAY_ACCEPTED)
+                      : (uint64_t)(csvtable_int(t, r, D_VALID) - csvtable_int(t, r, D_DRIFT));
+    v->distance_m = metres(t, r, D_KM);
+    v->have_gap = csvtable_has(t, CSVTABLE_VDAY_GAPKM);
+    v->gap_m = v->have_gap ? metres(t, r, CSVTABLE_VDAY_GAPKM) : 0;
+    v->driving_s = csvtable_int(t, r, D_DRIVING);
+    return NULL;
 }
 
 static bool is_file(const char *p)

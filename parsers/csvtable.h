@@ -40,9 +40,31 @@ static inline bool csvtable_has(const csvtable *t, int k) { return t->col[k] >= 
 /* An integer field (digits with an optional sign); 0 when empty or not
  * a number. */
 int64_t csvtable_int(const csvtable *t, const csv_row *r, int k);
+/* Field k as it was before roadlog wrote it: without the leading ' that
+ * neutralises formula-like text (csvtable_unneutralise). */
+const char *csvtable_text(const csvtable *t, const csv_row *r, int k, size_t *n);
 /* Text that roadlog neutralised on the way out (a leading ' before
  * = + - @, tab, CR) is read back as it was. */
 void csvtable_unneutralise(const char **s, size_t *n);
+
+/* vehicle_days.csv as `summary` and `ledger import` read it: the columns
+ * (want of a csvtable) and one row.  accepted = valid - drift for outputs
+ * older than the accepted column (a re-anchored fix is not drift);
+ * distances in metres (the file's km have 3 decimals). */
+extern const char *const CSVTABLE_VDAY_COLS[];
+enum { CSVTABLE_VDAY_ACCEPTED = 8, CSVTABLE_VDAY_GAPKM = 9 };
+typedef struct csvtable_vday {
+    const char *plate;
+    size_t plate_len;
+    int color;
+    int64_t day;             /* local day number */
+    uint64_t points, accepted, drift;
+    int64_t distance_m, gap_m;
+    bool have_gap;           /* the output has gap_km */
+    int64_t driving_s;
+} csvtable_vday;
+/* One row; NULL, or why it is not a vehicle-day. */
+const char *csvtable_vday_read(const csvtable *t, const csv_row *r, csvtable_vday *v);
 
 /* The outputs of `analyze` an argument names: an events.csv file or a
  * folder holding events.csv is itself; any other folder gives its

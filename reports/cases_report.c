@@ -554,6 +554,19 @@ static void assess_html(FILE *f, const cases_stats *st, const assess_table *t, b
     fputs("</tbody></table>\n", f);
 }
 
+/* The blacklist tables of the report: in force at the month's end (0),
+ * listed during the month (1), removed during it (2). */
+enum { BL_IN_FORCE, BL_LISTED, BL_REMOVED };
+
+static bool listing_in(const cases_month_report *r, const bl_listing *l, int which)
+{
+    switch (which) {
+    case BL_IN_FORCE: return bl_in_force(l, r->bl_at);
+    case BL_LISTED: return l->from >= r->start && l->from < r->end;
+    default: return l->until >= r->start && l->until <= r->bl_at;
+    }
+}
+
 static void listings_html(FILE *f, const cases_month_report *r, int which)
 {
     bool zh = r->zh;
@@ -561,10 +574,7 @@ static void listings_html(FILE *f, const cases_month_report *r, int which)
     size_t shown = 0;
     for (size_t i = 0; i < r->bl.list.n; i++) {
         const bl_listing *l = &r->bl.list.l[i];
-        bool pick = which == 0   ? bl_in_force(l, r->bl_at)
-                    : which == 1 ? l->from >= r->start && l->from < r->end
-                                 : l->until >= r->start && l->until <= r->bl_at;
-        if (!pick)
+        if (!listing_in(r, l, which))
             continue;
         if (shown++ == 0) {
             fputs("<table class=\"ev\"><thead><tr>", f);
@@ -660,11 +670,11 @@ bool cases_report_html(const cases_month_report *r, const char *path)
     assess_html(f, &r->st, &r->cur, zh);
 
     fprintf(f, "<h2>%s</h2><h3>%s</h3>\n", L(zh, L_BLACKLIST), L(zh, L_IN_FORCE));
-    listings_html(f, r, 0);
+    listings_html(f, r, BL_IN_FORCE);
     fprintf(f, "<h3>%s</h3>\n", L(zh, L_NEW));
-    listings_html(f, r, 1);
+    listings_html(f, r, BL_LISTED);
     fprintf(f, "<h3>%s</h3>\n", L(zh, L_ENDED));
-    listings_html(f, r, 2);
+    listings_html(f, r, BL_REMOVED);
 
     fprintf(f, "<h2>%s</h2><p class=\"small\">%s</p>\n</main>\n", L(zh, L_DEFS), zh ? DEFS_ZH : DEFS_EN);
     html_page_end(f);
@@ -790,13 +800,10 @@ bool cases_report_xlsx(const cases_month_report *r, const char *path)
         XPUT(&x, worksheet_write_string(ws, 0, (lxw_col_t)c, bl_head[c], x.head));
     row = 1;
     static const char *const which_zh[] = {"月末在册", "本月列入", "本月移出"};
-    for (int which = 0; which < 3; which++)
+    for (int which = BL_IN_FORCE; which <= BL_REMOVED; which++)
         for (size_t i = 0; i < r->bl.list.n; i++) {
             const bl_listing *l = &r->bl.list.l[i];
-            bool pick = which == 0   ? bl_in_force(l, r->bl_at)
-                        : which == 1 ? l->from >= r->start && l->from < r->end
-                                     : l->until >= r->start && l->until <= r->bl_at;
-            if (!pick)
+            if (!listing_in(r, l, which))
                 continue;
             rl_buf subject = {0};
             cases_stats_subject(&r->st, l, &subject);
@@ -874,8 +881,8 @@ void cases_report_print(const cases_month_report *r, FILE *out)
     assess_print(&r->st, &r->cur, false, out);
     size_t in_force = 0, added = 0;
     for (size_t i = 0; i < r->bl.list.n; i++) {
-        in_force += bl_in_force(&r->bl.list.l[i], r->bl_at);
-        added += r->bl.list.l[i].from >= r->start && r->bl.list.l[i].from < r->end;
+        in_force += listing_in(r, &r->bl.list.l[i], BL_IN_FORCE);
+        added += listing_in(r, &r->bl.list.l[i], BL_LISTED);
     }
     fprintf(out, "blacklists: %zu in force at the end of the month, %zu listed during it\n", in_force, added);
 }

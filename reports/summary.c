@@ -93,19 +93,6 @@ static const char *fld(const table *t, const csv_row *r, int k, size_t *n) { ret
 static bool has(const table *t, int k) { return csvtable_has(&t->ct, k); }
 static int64_t fld_int(const table *t, const csv_row *r, int k) { return csvtable_int(&t->ct, r, k); }
 
-static double fld_double(const table *t, const csv_row *r, int k)
-{
-    size_t n;
-    const char *s = fld(t, r, k, &n);
-    char b[64];
-    if (n == 0 || n >= sizeof b)
-        return 0;
-    memcpy(b, s, n);
-    b[n] = 0;
-    double v = strtod(b, NULL);
-    return isfinite(v) ? v : 0;
-}
-
 /* "YYYY-MM-DD..." -> local day number; false when not a date. */
 static bool parse_day(const char *s, size_t n, int32_t *day)
 {
@@ -116,7 +103,11 @@ static bool parse_day(const char *s, size_t n, int32_t *day)
     return true;
 }
 
-static void unneutralise(const char **s, size_t *n) { csvtable_unneutralise(s, n); }
+/* A text field as it was before roadlog neutralised it on the way out. */
+static const char *txt(const table *t, const csv_row *r, int k, size_t *n)
+{
+    return csvtable_text(&t->ct, r, k, n);
+}
 
 static bool read_table(table *t, const char *path, const char *const *want)
 {
@@ -166,8 +157,7 @@ static void event_row(table *t, const csv_row *r)
     summary *sm = t->sm;
     size_t n, pn;
     const char *id = fld(t, r, E_ID, &n);
-    const char *plate = fld(t, r, E_PLATE, &pn);
-    unneutralise(&plate, &pn);
+    const char *plate = txt(t, r, E_PLATE, &pn);
     if (n == 0 || pn == 0)
         return;
     t->src->events_read++;
@@ -197,8 +187,7 @@ static void event_row(table *t, const csv_row *r)
     sm_vehicle *v = &sm->v[vi];
     if (!v->company) {
         size_t cn;
-        const char *c = fld(t, r, E_COMPANY, &cn);
-        unneutralise(&c, &cn);
+        const char *c = txt(t, r, E_COMPANY, &cn);
         v->company = strtab_intern(sm->run->str, c, cn);
     }
     if (!v->have_cls) {
@@ -212,8 +201,7 @@ static void event_row(table *t, const csv_row *r)
     }
     sm_event *e = &sm->e[sm->ne++];
     size_t dn;
-    const char *drv = fld(t, r, E_DRIVER, &dn);
-    unneutralise(&drv, &dn);
+    const char *drv = txt(t, r, E_DRIVER, &dn);
     e->vehicle = vi;
     e->driver = dn ? strtab_intern(sm->run->str, drv, dn) : 0;
     e->type = type;
@@ -241,15 +229,13 @@ static void vehicle_row(table *t, const csv_row *r)
 {
     summary *sm = t->sm;
     size_t pn;
-    const char *plate = fld(t, r, V_PLATE, &pn);
-    unneutralise(&plate, &pn);
+    const char *plate = txt(t, r, V_PLATE, &pn);
     if (pn == 0)
         return;
     sm_vehicle *v = &sm->v[vehicle_of(sm, plate, pn, (int)fld_int(t, r, V_COLOR))];
     if (!v->company) {
         size_t cn;
-        const char *c = fld(t, r, V_COMPANY, &cn);
-        unneutralise(&c, &cn);
+        const char *c = txt(t, r, V_COMPANY, &cn);
         v->company = strtab_intern(sm->run->str, c, cn);
     }
     if (!v->have_cls) {
@@ -261,33 +247,23 @@ static void vehicle_row(table *t, const csv_row *r)
 
 /* ---- vehicle_days.csv ---- */
 
-static const char *const DAY_COLS[] = {"plate", "plate_color", "day", "points", "valid", "drift", "distance_km",
-                                       "driving_s", "accepted", "gap_km", NULL};
-enum { D_PLATE, D_COLOR, D_DAY, D_POINTS, D_VALID, D_DRIFT, D_KM, D_DRIVING, D_ACCEPTED, D_GAPKM };
-
 static void day_row(table *t, const csv_row *r)
 {
     summary *sm = t->sm;
-    size_t pn, dn;
-    const char *plate = fld(t, r, D_PLATE, &pn);
-    unneutralise(&plate, &pn);
-    const char *ds = fld(t, r, D_DAY, &dn);
-    int32_t day;
-    if (pn == 0 || !parse_day(ds, dn, &day))
+    csvtable_vday v;
+    if (csvtable_vday_read(&t->ct, r, &v))
         return;
+    int32_t day = (int32_t)v.day;
     t->src->vdays_read++;
     sm_vday row;
-    row.vehicle = vehicle_of(sm, plate, pn, (int)fld_int(t, r, D_COLOR));
+    row.vehicle = vehicle_of(sm, v.plate, v.plate_len, v.color);
     row.day = day;
-    row.points = (uint64_t)fld_int(t, r, D_POINTS);
-    row.drift = (uint64_t)fld_int(t, r, D_DRIFT);
-    /* accepted = valid - drift (a re-anchored fix is not drift) when an
-     * older output has no accepted column */
-    row.accepted = has(t, D_ACCEPTED) ? (uint64_t)fld_int(t, r, D_ACCEPTED)
-                                      : (uint64_t)(fld_int(t, r, D_VALID) - fld_int(t, r, D_DRIFT));
-    row.km = fld_double(t, r, D_KM);
-    row.gap_km = fld_double(t, r, D_GAPKM);
-    row.driving_s = fld_int(t, r, D_DRIVING);
+    row.points = v.points;
+    row.drift = v.drift;
+    row.accepted = v.accepted;
+    row.km = (double)v.distance_m / 1000.0;
+    row.gap_km = (double)v.gap_m / 1000.0;
+    row.driving_s = v.driving_s;
     uint32_t *slot = u64map_put(&sm->dmap, (uint64_t)row.vehicle << 32 | (uint32_t)day, 0);
     if (*slot) {
         /* the same vehicle-day in another run: keep the fuller one */
@@ -380,10 +356,10 @@ static bool add_folder(summary *sm, const char *dir)
         p.len = 0;
         buf_printf(&p, "%s/vehicle_days.csv", dir);
         table td = {.sm = sm, .src = src, .row = day_row};
-        if (is_file(p.p) && read_table(&td, p.p, DAY_COLS)) {
+        if (is_file(p.p) && read_table(&td, p.p, CSVTABLE_VDAY_COLS)) {
             src->have_vdays = true;
-            src->have_accepted = has(&td, D_ACCEPTED);
-            src->have_gap_km = has(&td, D_GAPKM);
+            src->have_accepted = has(&td, CSVTABLE_VDAY_ACCEPTED);
+            src->have_gap_km = has(&td, CSVTABLE_VDAY_GAPKM);
             sm->any_vdays = true;
             sm->all_gap_km &= src->have_gap_km;
             sm->all_accepted &= src->have_accepted;

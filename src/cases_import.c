@@ -56,10 +56,6 @@ enum { E_ID, E_PLATE, E_COLOR, E_COMPANY, E_DRIVER, E_TYPE, E_START, E_END, E_TE
 static const char *const VEH_COLS[] = {"plate", "plate_color", "class", "company", "registered", NULL};
 enum { V_PLATE, V_COLOR, V_CLASS, V_COMPANY, V_REGISTERED };
 
-static const char *const DAY_COLS[] = {"plate", "plate_color", "day", "points", "valid", "drift",
-                                       "distance_km", "driving_s", "accepted", "gap_km", NULL};
-enum { D_PLATE, D_COLOR, D_DAY, D_POINTS, D_VALID, D_DRIFT, D_KM, D_DRIVING, D_ACCEPTED, D_GAPKM };
-
 /* The block of case columns an event version sets (insert and update
  * bind it alike). */
 #define EV_BLOCK_N (7 + 18 + 4)
@@ -153,25 +149,20 @@ static int64_t vehicle_id(imp *m, const char *plate, size_t pn, int color, const
     if (*slot && !update)
         return m->vehicle_ids[*slot - 1];
     int64_t id = 0;
+    /* both statements take plate, colour, class, company, registered */
+    cdb_stmt *s = update ? m->ups_vehicle : m->ins_vehicle;
+    cdb_bind_text(s, 1, plate, pn);
+    cdb_bind_int(s, 2, color);
+    cdb_bind_text(s, 3, cls, cn);
+    cdb_bind_int(s, 4, company);
+    cdb_bind_int(s, 5, registered);
     if (update) {
-        cdb_stmt *s = m->ups_vehicle;
-        cdb_bind_text(s, 1, plate, pn);
-        cdb_bind_int(s, 2, color);
-        cdb_bind_text(s, 3, cls, cn);
-        cdb_bind_int(s, 4, company);
-        cdb_bind_int(s, 5, registered);
         if (cdb_step(s) == CDB_ROW)
             id = cdb_int(s, 0);
         else
             db_fail(m);
         cdb_reset(s);
     } else {
-        cdb_stmt *s = m->ins_vehicle;
-        cdb_bind_text(s, 1, plate, pn);
-        cdb_bind_int(s, 2, color);
-        cdb_bind_text(s, 3, cls, cn);
-        cdb_bind_int(s, 4, company);
-        cdb_bind_int(s, 5, registered);
         if (!cdb_run(s))
             db_fail(m);
         cdb_stmt *g = m->get_vehicle;
@@ -213,12 +204,10 @@ static bool vehicle_row(csvtable *t, const csv_row *r)
 {
     imp *m = t->ud;
     size_t pn, cn, kn, rn;
-    const char *plate = csvtable_field(t, r, V_PLATE, &pn);
-    csvtable_unneutralise(&plate, &pn);
+    const char *plate = csvtable_text(t, r, V_PLATE, &pn);
     if (!pn)
         return reject(m, r->line, "vehicle without a plate");
-    const char *company = csvtable_field(t, r, V_COMPANY, &cn);
-    csvtable_unneutralise(&company, &cn);
+    const char *company = csvtable_text(t, r, V_COMPANY, &cn);
     const char *cls = csvtable_field(t, r, V_CLASS, &kn);
     const char *reg = csvtable_field(t, r, V_REGISTERED, &rn);
     int registered = rn == 3 && memcmp(reg, "yes", 3) == 0;
@@ -270,8 +259,7 @@ static const char *parse_time(imp *m, const char *s, size_t n, int64_t *t)
 static const char *read_event(imp *m, csvtable *t, const csv_row *r, ev_version *e)
 {
     for (int k = 0; k < E_NCOLS; k++) {
-        e->f[k] = csvtable_field(t, r, k, &e->n[k]);
-        csvtable_unneutralise(&e->f[k], &e->n[k]);
+        e->f[k] = csvtable_text(t, r, k, &e->n[k]);
     }
     char idb[24];
     if (!is_event_id(e->f[E_ID], e->n[E_ID]) || !cases_key(cstr(e->f[E_ID], e->n[E_ID], idb, sizeof idb), &e->key))
@@ -475,46 +463,27 @@ static bool event_row(csvtable *t, const csv_row *r)
 static bool day_row(csvtable *t, const csv_row *r)
 {
     imp *m = t->ud;
-    size_t pn, dn;
-    const char *plate = csvtable_field(t, r, D_PLATE, &pn);
-    csvtable_unneutralise(&plate, &pn);
-    const char *ds = csvtable_field(t, r, D_DAY, &dn);
-    int64_t day;
-    if (!pn)
-        return reject(m, r->line, "vehicle-day without a plate");
-    if (!tu_parse_date(ds, dn, &day))
-        return reject(m, r->line, "day is not a date (YYYY-MM-DD)");
-    int color = (int)csvtable_int(t, r, D_COLOR);
-    int64_t vid = vehicle_id(m, plate, pn, color, "", 0, name_id(m, true, "", 0), 0, false);
+    csvtable_vday v;
+    const char *why = csvtable_vday_read(t, r, &v);
+    if (why)
+        return reject(m, r->line, why);
+    int64_t vid = vehicle_id(m, v.plate, v.plate_len, v.color, "", 0, name_id(m, true, "", 0), 0, false);
     if (m->db_failed)
         return false;
-    int64_t km_m = 0, gap_m = 0;
-    size_t kn;
-    const char *k = csvtable_field(t, r, D_KM, &kn);
-    if (kn && num_fixed(k, kn, 3, &km_m))
-        km_m = 0;
-    bool have_gap = csvtable_has(t, D_GAPKM);
-    k = csvtable_field(t, r, D_GAPKM, &kn);
-    if (have_gap && kn && num_fixed(k, kn, 3, &gap_m))
-        gap_m = 0;
-    int64_t drift = csvtable_int(t, r, D_DRIFT);
-    /* accepted = valid - drift for outputs older than the accepted column */
-    int64_t accepted = csvtable_has(t, D_ACCEPTED) ? csvtable_int(t, r, D_ACCEPTED)
-                                                   : csvtable_int(t, r, D_VALID) - drift;
     cdb_stmt *s = m->ins_vday;
     cdb_bind_str(s, 1, m->run_id);
     cdb_bind_int(s, 2, vid);
-    cdb_bind_int(s, 3, day);
+    cdb_bind_int(s, 3, v.day);
     cdb_bind_int(s, 4, vid);
-    cdb_bind_int(s, 5, csvtable_int(t, r, D_POINTS));
-    cdb_bind_int(s, 6, accepted);
-    cdb_bind_int(s, 7, drift);
-    cdb_bind_int(s, 8, km_m);
-    if (have_gap)
-        cdb_bind_int(s, 9, gap_m);
+    cdb_bind_int(s, 5, (int64_t)v.points);
+    cdb_bind_int(s, 6, (int64_t)v.accepted);
+    cdb_bind_int(s, 7, (int64_t)v.drift);
+    cdb_bind_int(s, 8, v.distance_m);
+    if (v.have_gap)
+        cdb_bind_int(s, 9, v.gap_m);
     else
         cdb_bind_null(s, 9);
-    cdb_bind_int(s, 10, csvtable_int(t, r, D_DRIVING));
+    cdb_bind_int(s, 10, v.driving_s);
     if (!cdb_run(s)) {
         db_fail(m);
         return false;
@@ -800,7 +769,7 @@ static imp_result import_once(imp *m, const char *dir, const char *events)
             ok = cdb_run(m->del_vdays);
             if (!ok)
                 db_fail(m);
-            csvtable t = {.want = DAY_COLS, .row = day_row, .reject = on_reject, .ud = m};
+            csvtable t = {.want = CSVTABLE_VDAY_COLS, .row = day_row, .reject = on_reject, .ud = m};
             m->file = p.p;
             ok = ok && csvtable_read(&t, p.p);
             ok = ok && !m->db_failed && !m->rejected_strict;

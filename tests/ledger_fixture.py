@@ -68,23 +68,19 @@ def write_output(d, run_id, events, chain_seq=None, resumed_from=None, vehicles=
         run["resumed_from"] = {"dir": "prev", "run_id": resumed_from} if resumed_from else None
     with open(os.path.join(d, "run.json"), "w") as f:
         json.dump(run, f, ensure_ascii=False)
-    with open(os.path.join(d, "events.csv"), "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(EV_COLS)
-        for e in events:
-            w.writerow([e[c] for c in EV_COLS])
+    write_csv(os.path.join(d, "events.csv"), EV_COLS, events)
     if vehicles is not None:
-        with open(os.path.join(d, "vehicles.csv"), "w", newline="", encoding="utf-8") as f:
-            w = csv.writer(f, lineterminator="\n")
-            w.writerow(VEH_COLS)
-            for v in vehicles:
-                w.writerow([v.get(c, "") for c in VEH_COLS])
+        write_csv(os.path.join(d, "vehicles.csv"), VEH_COLS, vehicles)
     if days is not None:
-        with open(os.path.join(d, "vehicle_days.csv"), "w", newline="", encoding="utf-8") as f:
-            w = csv.writer(f, lineterminator="\n")
-            w.writerow(DAY_COLS)
-            for r in days:
-                w.writerow([r.get(c, "") for c in DAY_COLS])
+        write_csv(os.path.join(d, "vehicle_days.csv"), DAY_COLS, days)
+
+
+def write_csv(path, cols, rows):
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(cols)
+        for r in rows:
+            w.writerow([r.get(c, "") for c in cols])
 
 
 def chain(top):
