@@ -911,8 +911,8 @@ void cases_html_badge(FILE *f, uint8_t code, bool zh)
 
 /* ---- summary --by company ---- */
 
-bool cases_company_tables(const cases_stats *st, const rl_registry *reg, bool zh, bool bom, const char *dir,
-                          FILE *out)
+bool cases_company_tables(const cases_stats *st, const rl_registry *reg, int32_t first, int32_t last, bool zh,
+                          bool bom, const char *dir, FILE *out)
 {
     rl_buf p = {0};
     buf_printf(&p, "%s/company.csv", dir);
@@ -941,9 +941,18 @@ bool cases_company_tables(const cases_stats *st, const rl_registry *reg, bool zh
             L(zh, reg && reg->n ? L_POP_REG : L_POP_DATA));
     assess_table prev = {0};
     bool have_prev = false;
-    for (int32_t m = st->month_lo; st->nc + st->nvm && m <= st->month_hi; m++) {
+    if (first < st->month_lo)
+        first = st->month_lo;
+    if (last > st->month_hi)
+        last = st->month_hi;
+    for (int32_t m = first; st->nc + st->nvm && m <= last; m++) {
         assess_table t;
         cases_stats_assess(st, m, reg, &t);
+        if (m == first && cases_stats_has_month(st, m - 1)) {
+            /* the month before the period, for the change */
+            cases_stats_assess(st, m - 1, reg, &prev);
+            have_prev = true;
+        }
         if (have_prev && cases_stats_has_month(st, m - 1))
             assess_compare(&t, &prev);
         char month[8];

@@ -77,9 +77,10 @@ void cases_html_badge(FILE *f, uint8_t code, bool zh);
 
 /* ---- summary --by company ---- */
 
-/* The 考核 of every month in st (each against the one before) as
- * company.csv and company.html in dir, and as text on out. */
-bool cases_company_tables(const cases_stats *st, const rl_registry *reg, bool zh, bool bom, const char *dir,
-                          FILE *out);
+/* The 考核 of every month in st from month `first` to `last` (absolute
+ * months; each against the one before) as company.csv and company.html in
+ * dir, and as text on out. */
+bool cases_company_tables(const cases_stats *st, const rl_registry *reg, int32_t first, int32_t last, bool zh,
+                          bool bom, const char *dir, FILE *out);
 
 #endif

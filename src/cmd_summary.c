@@ -41,8 +41,10 @@ static int company_tables(rl_run *run, char **args, int nargs)
     if (!cases_stats_load(lg, run->str, INT64_MAX, &st)) {
         fprintf(stderr, "roadlog summary: %s\n", cdb_error(lg->db));
         status = EXIT_INPUT;
-    } else if (!cases_company_tables(&st, &run->reg, report_lang_zh(run->opt.lang), run->opt.excel_csv,
-                                     run->opt.out_dir, stdout)) {
+    } else if (!cases_company_tables(&st, &run->reg,
+                                     run->opt.have_from ? cases_month_of(run->opt.from, run->opt.tz) : INT32_MIN,
+                                     run->opt.have_to ? cases_month_of(run->opt.to, run->opt.tz) : INT32_MAX,
+                                     report_lang_zh(run->opt.lang), run->opt.excel_csv, run->opt.out_dir, stdout)) {
         fprintf(stderr, "roadlog summary: cannot write company.csv/company.html in %s: %s\n", run->opt.out_dir,
                 strerror(errno));
         status = EXIT_INPUT;

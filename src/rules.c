@@ -115,7 +115,7 @@ static const rule_def defs[R_COUNT] = {
     [R_LEDGER_DEADLINE_DAYS] = {"ledger.deadline_days", K_INT, 15, NULL, 1, 3650,
                                 "LEDGER.md the case ledger (roadlog ledger): deadlines and blacklists, recomputed from the cases\n"
                                 "a case past its deadline and not rectified, closed or dismissed is overdue",
-                                "限期整改: a case's default deadline, days after the event's day (挂牌督办 without --deadline: after that day)"},
+                                "限期整改: a case is due this many days after the event's day; 挂牌督办 without --deadline: this many days from then"},
     [R_BLACKLIST_VEHICLE_EVENTS_12M] = {"blacklist.vehicle_events_12m", K_INT, 3, NULL, 1, 100000, NULL,
                                         "道路旅客运输企业安全管理规范: >= N speeding, night_speeding or fatigue cases (not "
                                         "dismissed) of a vehicle in any 12 months; 3 such records bar a coach driver"},

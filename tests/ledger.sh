@@ -108,6 +108,7 @@ suite() { # kind, url-or-file maker
     mkdir -p "$S"
     DB=$($newdb) || { fail "$kind: a database for the suite"; return; }
     L() { "$ROADLOG" ledger --db "$DB" "$@"; }
+    DB2=$($newdb)
 
     # import is idempotent, and one output is all or nothing
     check "$kind: import a fleet's outputs: every event is a case" sh -c "
@@ -127,6 +128,16 @@ b = sorted((r['event_id'], r['plate'], r['type'], r['start_time'], r['value']) f
 assert a == b, (len(a), len(b))
 assert all(r['case_status'] == 'open' for r in csv.DictReader(open('$S/list1')))\""
 
+    check "$kind: a row that is not an event is rejected with file:line, the rest imported; --strict imports none" sh -c "
+        '$ROADLOG' ledger --db '$DB2' import --strict '$FX/badrows' >'$S/bad.out' 2>'$S/bad.err'; test \$? -eq 1 &&
+        grep -q 'badrows/events.csv:3: event_id is not 16 hex digits (not an event roadlog wrote) (stopping: --strict)' '$S/bad.err' &&
+        grep -q 'not imported (the ledger is as it was)' '$S/bad.err' &&
+        test \$('$ROADLOG' ledger --db '$DB2' list --csv --from 2026-07-01 --to 2026-07-31 | tail -n +2 | wc -l) -eq 0 &&
+        '$ROADLOG' ledger --db '$DB2' import '$FX/badrows' >'$S/bad.out' 2>'$S/bad.err' &&
+        grep -q 'badrows: 3 added, 0 updated, 0 unchanged; 2 rows rejected' '$S/bad.out' &&
+        grep -q 'badrows/events.csv:5: unknown event type' '$S/bad.err' &&
+        test \$('$ROADLOG' ledger --db '$DB2' list --csv --from 2026-07-01 --to 2026-07-31 | tail -n +2 | wc -l) -eq 3"
+
     # a --resume chain: the latest version stands, withdrawn dismisses
     read -r X Y Z <"$FX/chain/ids"
     L import "$FX/chain/day1" "$FX/chain/day2" "$FX/chain/day3" >"$S/chain.out" 2>&1
@@ -143,7 +154,6 @@ assert all(r['case_status'] == 'open' for r in csv.DictReader(open('$S/list1')))
         '$ROADLOG' ledger --db '$DB' import '$FX/chain/day1' | grep -q '0 added, 0 updated, 3 unchanged' &&
         '$ROADLOG' ledger --db '$DB' show $X | grep -q '^end  *2026-10-02 02:00:00' &&
         '$ROADLOG' ledger --db '$DB' show $Y | grep -q '^status  *open'"
-    DB2=$($newdb)
     check "$kind: chain: imported in reverse order, the ledger holds the same versions" sh -c "
         '$ROADLOG' ledger --db '$DB2' import '$FX/chain/day3' '$FX/chain/day2' '$FX/chain/day1' >/dev/null &&
         '$ROADLOG' ledger --db '$DB2' show $X | grep -q '^end  *2026-10-02 02:00:00' &&
@@ -181,6 +191,8 @@ assert all(r['case_status'] == 'open' for r in csv.DictReader(open('$S/list1')))
         '$ROADLOG' ledger --db '$DB' set $X --status notified 2>/dev/null; test \$? -eq 2 &&
         '$ROADLOG' ledger --db '$DB' set $X --status frozen --by a 2>/dev/null; test \$? -eq 2 &&
         '$ROADLOG' ledger --db '$DB' bogus 2>/dev/null; test \$? -eq 2 &&
+        '$ROADLOG' ledger --db '$DB' report 2>/dev/null; test \$? -eq 2 &&
+        '$ROADLOG' ledger --db '$DB' list --from yesterday 2>/dev/null; test \$? -eq 2 &&
         '$ROADLOG' ledger --db '$DB' show 0123456789abcdef 2>/dev/null; test \$? -eq 1 &&
         '$ROADLOG' ledger --db '$DB' set 0123456789abcdef --status notified --by a 2>/dev/null; test \$? -eq 1"
     check "$kind: deadlines: overdue when past it and not rectified, closed or dismissed" sh -c "

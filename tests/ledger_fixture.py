@@ -199,6 +199,18 @@ def blacklist(top):
         f.write(" ".join(e["event_id"] for e in evs) + "\n")
 
 
+def badrows(top):
+    """An output with two rows that are not events roadlog wrote (line 3: an
+    event_id that is not 16 hex digits, line 5: an unknown type) among
+    three good ones."""
+    good = [event("粤D%05d" % i, "speeding", "2026-07-0%d 10:00:00" % (i + 1), "2026-07-0%d 10:02:00" % (i + 1))
+            for i in range(3)]
+    bad1 = dict(good[0], event_id="not-an-event-id", plate="粤D99991")
+    bad2 = dict(good[1], event_id=event_id("x", 2), type="flying", plate="粤D99992")
+    write_output(os.path.join(top, "badrows"), "b8b8b8b8b8b8b8b8", [good[0], bad1, good[1], bad2, good[2]],
+                 chain_seq=0)
+
+
 def main():
     top = sys.argv[1]
     n = int(sys.argv[sys.argv.index("--many") + 1]) if "--many" in sys.argv else 2000
@@ -208,6 +220,7 @@ def main():
     many(top, n)
     months(top)
     blacklist(top)
+    badrows(top)
 
 
 if __name__ == "__main__":
