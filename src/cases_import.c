@@ -77,6 +77,12 @@ typedef struct imp {
     u64map vehicle;          /* strtab id of "plate|colour" -> index into vehicle_ids + 1 */
     int64_t *vehicle_ids;
     size_t nvehicles;
+    /* the last name and vehicle asked for: an output's rows come by
+     * vehicle, so they repeat (no hashing for them) */
+    struct {
+        rl_buf text;
+        int64_t id;
+    } last[3];               /* company, driver, vehicle */
     tu_parser tp;
     cases_import_counts c;
     bool db_failed, retry, rejected_strict;
@@ -109,8 +115,32 @@ static int64_t *id_slot(imp *m, int64_t **arr, uint32_t sid)
     return arr == &m->company_id ? &m->company_id[sid] : &m->driver_id[sid];
 }
 
+static int64_t name_id_lookup(imp *m, bool company, const char *s, size_t n);
+
+/* Is (s, n) the last text asked for in slot k?  Else it becomes it. */
+static bool same_as_last(imp *m, int k, const char *s, size_t n, int64_t **id)
+{
+    rl_buf *b = &m->last[k].text;
+    *id = &m->last[k].id;
+    if (m->last[k].id && b->len == n && memcmp(b->p, s, n) == 0)
+        return true;
+    b->len = 0;
+    buf_put(b, s, n);
+    m->last[k].id = 0;
+    return false;
+}
+
 /* The id of a name in companies or drivers, made when new. */
 static int64_t name_id(imp *m, bool company, const char *s, size_t n)
+{
+    int64_t *last;
+    if (same_as_last(m, company ? 0 : 1, s, n, &last))
+        return *last;
+    *last = name_id_lookup(m, company, s, n);
+    return *last;
+}
+
+static int64_t name_id_lookup(imp *m, bool company, const char *s, size_t n)
 {
     uint32_t sid = strtab_intern(m->names, s, n);
     int64_t *slot = id_slot(m, company ? &m->company_id : &m->driver_id, sid);
@@ -139,15 +169,21 @@ static int64_t name_id(imp *m, bool company, const char *s, size_t n)
 static int64_t vehicle_id(imp *m, const char *plate, size_t pn, int color, const char *cls, size_t cn,
                           int64_t company, int registered, bool update)
 {
-    char key[160];
-    if (pn > sizeof key - 8)
-        pn = sizeof key - 8; /* plates are short; a hostile one is cut for the cache key only */
-    memcpy(key, plate, pn);
-    int kn = (int)pn + snprintf(key + pn, sizeof key - pn, "|%d", color);
-    uint32_t sid = strtab_intern(m->names, key, (size_t)kn);
+    /* the key "plate|colour": the colour has no '|', so the last one
+     * ends the plate whatever bytes the plate holds */
+    rl_buf key = {0};
+    buf_put(&key, plate, pn);
+    buf_printf(&key, "|%d", color);
+    int64_t *last;
+    if (same_as_last(m, 2, key.p, key.len, &last) && !update) {
+        buf_free(&key);
+        return *last;
+    }
+    uint32_t sid = strtab_intern(m->names, key.p, key.len);
+    buf_free(&key);
     uint32_t *slot = u64map_put(&m->vehicle, (uint64_t)sid + 1, 0);
     if (*slot && !update)
-        return m->vehicle_ids[*slot - 1];
+        return *last = m->vehicle_ids[*slot - 1];
     int64_t id = 0;
     /* both statements take plate, colour, class, company, registered */
     cdb_stmt *s = update ? m->ups_vehicle : m->ins_vehicle;
@@ -174,6 +210,7 @@ static int64_t vehicle_id(imp *m, const char *plate, size_t pn, int color, const
             db_fail(m);
         cdb_reset(g);
     }
+    *last = id;
     if (!id)
         return 0;
     if (!*slot) {
@@ -728,6 +765,8 @@ static imp_result import_once(imp *m, const char *dir, const char *events)
     memset(&m->c, 0, sizeof m->c);
     m->db_failed = m->retry = m->rejected_strict = false;
     m->names = strtab_new();
+    for (int k = 0; k < 3; k++)
+        m->last[k].id = 0;
     u64map_init(&m->vehicle);
     m->nvehicles = 0;
     read_run(m, dir, events);
@@ -821,6 +860,8 @@ static bool import_output(cases_ledger *lg, const char *out_path, bool strict, F
         r = import_once(&m, folder ? out_path : NULL, ev.p);
     }
     buf_free(&ev);
+    for (int k = 0; k < 3; k++)
+        buf_free(&m.last[k].text);
     if (r != IMP_OK) {
         if (r == IMP_RETRY)
             fprintf(stderr, "roadlog ledger import: %s: other clerks kept changing its cases; try again\n",
