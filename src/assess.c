@@ -133,7 +133,8 @@ void assess_compute(const assess_month *m, const char *(*names)(void *ud, uint32
     for (size_t i = 0; i < t->n; i++)
         rates(&t->row[i]);
     rank_ctx ctx = {names, ud};
-    qsort_r(t->row, t->n, sizeof *t->row, by_rank, &ctx);
+    if (t->n)
+        qsort_r(t->row, t->n, sizeof *t->row, by_rank, &ctx);
     int rank = 0;
     for (size_t i = 0; i < t->n; i++)
         if (t->row[i].company != 0 && t->row[i].vehicles > 0)

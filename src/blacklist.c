@@ -87,7 +87,8 @@ static void subject(bl_rule rule, const bl_item *items, size_t a, size_t b, cons
 
 void bl_compute(bl_rule rule, bl_item *items, size_t n, const bl_params *p, bl_list *out)
 {
-    qsort(items, n, sizeof *items, by_subject_time);
+    if (n)
+        qsort(items, n, sizeof *items, by_subject_time);
     size_t first = out->n;
     for (size_t a = 0; a < n;) {
         size_t b = a;

@@ -122,7 +122,7 @@ static bool same_as_last(imp *m, int k, const char *s, size_t n, int64_t **id)
 {
     rl_buf *b = &m->last[k].text;
     *id = &m->last[k].id;
-    if (m->last[k].id && b->len == n && memcmp(b->p, s, n) == 0)
+    if (m->last[k].id && b->len == n && (n == 0 || memcmp(b->p, s, n) == 0))
         return true;
     b->len = 0;
     buf_put(b, s, n);

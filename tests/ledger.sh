@@ -237,6 +237,9 @@ EOF
         '$ROADLOG' ledger --db '$DB' show $HID | grep -qF \"note: '); DELETE FROM history; -- =cmd|' /C calc'!A0\" &&
         '$ROADLOG' ledger --db '$DB' list --csv --driver 'dr\"i;v--er' | grep -q '^$HID,' &&
         '$ROADLOG' ledger --db '$DB' list | grep -qF '粤B\\x00NUL' &&
+        '$ROADLOG' ledger --db '$DB' report --month 2026-10 --out '$S/hrep' >/dev/null &&
+        grep -qF '&lt;img src=x onerror=alert(1)&gt;' '$S/hrep/ledger.html' && ! grep -qF '<img src=x' '$S/hrep/ledger.html' &&
+        ! grep -qF '<script>' '$S/hrep/ledger.html' &&
         '$ROADLOG' ledger --db '$DB' list --csv >/dev/null"
 
     # blacklists, recomputed from the cases

@@ -104,6 +104,7 @@ HOSTILE = [
     ("=1+2", "=HYPERLINK(\"http://x\",\"y\")", "+cmd|' /C calc'!A0"),
     ("粤B\x00NUL", "a\x00b", "公司\x00后"),
     ("@SUM(A1)", "-2+3", "Robert'); DROP TABLE history;--"),
+    ("<b>粤E1</b>", "</td><script>alert(1)</script>", "<img src=x onerror=alert(1)>"),
 ]
 
 
