@@ -716,7 +716,8 @@ static bool register_run(imp *m, const char *shown_path)
         cdb_bind_str(s, 1, m->run_id);
         if (cdb_step(s) == CDB_ROW) {
             size_t n;
-            cstr(cdb_text(s, 0, &n), n, m->chain, sizeof m->chain);
+            const char *c = cdb_text(s, 0, &n);
+            cstr(c, n, m->chain, sizeof m->chain);
         }
         cdb_finalize(s);
     }

@@ -279,9 +279,15 @@ static void by_month(const void *base, size_t n, size_t size, size_t month_off, 
     free(fill);
 }
 
+/* 9999-12-31 23:59:59 UTC: "until" past it means "everything" (and its
+ * local day is still a number) */
+#define STATS_TIME_MAX INT64_C(253402300799)
+
 bool cases_stats_load(cases_ledger *lg, strtab *names, int64_t until, cases_stats *st)
 {
     memset(st, 0, sizeof *st);
+    if (until > STATS_TIME_MAX)
+        until = STATS_TIME_MAX;
     st->names = names;
     st->tz = lg->tz;
     st->now = lg->now;
