@@ -54,7 +54,7 @@ def main():
             for j in range(per_day):
                 row = list(events[k % len(events)])
                 k += 1
-                row[i_id] = hashlib.sha256(b"%d|%d" % (n, j)).hexdigest()[:16]
+                row[i_id] = hashlib.sha256(("%s|%d" % (day, j)).encode()).hexdigest()[:16]
                 row[i_start] = day + row[i_start][10:]
                 row[i_end] = day + row[i_end][10:]
                 w.writerow(row)
