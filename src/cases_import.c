@@ -678,21 +678,28 @@ static void finalize_all(imp *m)
 
 /* The chain a run belongs to: its predecessor's, when that was imported;
  * runs imported before their predecessor are relabelled to join it. */
+/* The chain stored for a run, into m->chain (left as it is when the run
+ * is not in the ledger). */
+static bool stored_chain(imp *m, const char *run_id)
+{
+    cdb_stmt *s = prep(m, "SELECT chain FROM runs WHERE run_id = ?");
+    if (!s)
+        return false;
+    cdb_bind_str(s, 1, run_id);
+    if (cdb_step(s) == CDB_ROW) {
+        size_t n;
+        const char *c = cdb_text(s, 0, &n);
+        cstr(c, n, m->chain, sizeof m->chain);
+    }
+    cdb_finalize(s);
+    return true;
+}
+
 static bool register_run(imp *m, const char *shown_path)
 {
     snprintf(m->chain, sizeof m->chain, "%s", m->resumed[0] ? m->resumed : m->run_id);
-    if (m->resumed[0]) {
-        cdb_stmt *s = prep(m, "SELECT chain FROM runs WHERE run_id = ?");
-        if (!s)
-            return false;
-        cdb_bind_str(s, 1, m->resumed);
-        if (cdb_step(s) == CDB_ROW) {
-            size_t n;
-            const char *c = cdb_text(s, 0, &n);
-            cstr(c, n, m->chain, sizeof m->chain);
-        }
-        cdb_finalize(s);
-    }
+    if (m->resumed[0] && !stored_chain(m, m->resumed))
+        return false;
     cdb_stmt *s = prep(m, "INSERT INTO runs (run_id, chain, chain_seq, resumed_from, path, tz, imported_at, "
                           "imported_by, events, added, updated, unchanged, rejected) "
                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0) ON CONFLICT (run_id) DO UPDATE SET "
@@ -711,16 +718,7 @@ static bool register_run(imp *m, const char *shown_path)
     bool ok = cdb_run(s);
     cdb_finalize(s);
     /* the stored chain of this run (a re-import keeps it) */
-    s = ok ? prep(m, "SELECT chain FROM runs WHERE run_id = ?") : NULL;
-    if (s) {
-        cdb_bind_str(s, 1, m->run_id);
-        if (cdb_step(s) == CDB_ROW) {
-            size_t n;
-            const char *c = cdb_text(s, 0, &n);
-            cstr(c, n, m->chain, sizeof m->chain);
-        }
-        cdb_finalize(s);
-    }
+    ok = ok && stored_chain(m, m->run_id);
     /* later runs of this chain imported first named it after this run */
     s = ok ? prep(m, "UPDATE runs SET chain = ? WHERE chain = ? AND run_id <> ?") : NULL;
     if (s) {

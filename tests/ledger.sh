@@ -161,6 +161,11 @@ assert all(r['case_status'] == 'open' for r in csv.DictReader(open('$S/list1')))
         '$ROADLOG' ledger --db '$DB2' show $Y | grep -q '^status  *open' &&
         '$ROADLOG' ledger --db '$DB2' show $Z | grep -q '^status  *open'"
 
+    DB4=$($newdb)
+    check "$kind: vehicle-days of a --resume chain add up; an unrelated re-run does not stand against them" sh -c "
+        '$ROADLOG' ledger --db '$DB4' import '$FX/vdchain/b' '$FX/vdchain/c' '$FX/vdchain/a' >/dev/null &&
+        '$ROADLOG' ledger --db '$DB4' report --month 2026-10 --out '$S/vdrep' | grep -E '^1 +1 +1 +100.0% +100.0% .*戊公司'"
+
     # transitions
     check "$kind: the whole path open -> notified -> supervised -> rectified -> closed, kept in history" sh -c "
         '$ROADLOG' ledger --db '$DB' set $Z --status notified --by 张三 --note '电话通知，约谈' &&

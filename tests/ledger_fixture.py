@@ -200,6 +200,27 @@ def blacklist(top):
         f.write(" ".join(e["event_id"] for e in evs) + "\n")
 
 
+def vdchain(top):
+    """Vehicle-days across runs (RUNS.md §2): run A (day 1) and run B (its
+    --resume, with late rows of day 1 and day 2) add up: 粤F00001 on
+    2026-10-01 has 600 + 400 fixes, all accepted; C, an unrelated re-run of
+    day 1, has 900 fixes of which 450 accepted and does not stand against
+    the chain's 1000.  October's 数据合格率 for 戊公司 is then 1.0 (taking the
+    fullest single row would give 0.763, adding everything 0.845)."""
+    veh = [{"plate": "粤F00001", "plate_color": 2, "class": "truck", "company": "戊公司", "registered": "yes"}]
+    e = [event("粤F00001", "speeding", "2026-10-01 10:00:00", "2026-10-01 10:02:00", company="戊公司")]
+
+    def day(d, points, accepted):
+        return {"plate": "粤F00001", "plate_color": 2, "day": d, "points": points, "valid": accepted,
+                "drift": 0, "distance_km": "100", "gap_km": "0", "accepted": accepted, "driving_s": 3600}
+    write_output(os.path.join(top, "vdchain", "a"), "d1d1d1d1d1d1d1d1", e, chain_seq=0, vehicles=veh,
+                 days=[day("2026-10-01", 600, 600)])
+    write_output(os.path.join(top, "vdchain", "b"), "d2d2d2d2d2d2d2d2", [], chain_seq=1, resumed_from="d1d1d1d1d1d1d1d1",
+                 vehicles=veh, days=[day("2026-10-01", 400, 400), day("2026-10-02", 1000, 1000)])
+    write_output(os.path.join(top, "vdchain", "c"), "d3d3d3d3d3d3d3d3", e, chain_seq=0, vehicles=veh,
+                 days=[day("2026-10-01", 900, 450)])
+
+
 def badrows(top):
     """An output with two rows that are not events roadlog wrote (line 3: an
     event_id that is not 16 hex digits, line 5: an unknown type) among
@@ -222,6 +243,7 @@ def main():
     months(top)
     blacklist(top)
     badrows(top)
+    vdchain(top)
 
 
 if __name__ == "__main__":
