@@ -8,7 +8,7 @@ CFLAGS  ?=
 WARN     = -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 PQ_CFLAGS := $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
 BASEFLAGS = -std=c11 -g $(OPT) $(WARN) -D_GNU_SOURCE -Isrc -Iparsers -Ireports $(PQ_CFLAGS)
-LIBS     = -lcsv -lisal -lz -lpcap -lxlsxwriter -lcrypto -llz4 -lsqlite3 -lpq -ljansson -lm -lpthread
+LIBS     = -lcsv -lisal -lz -lpcap -lxlsxwriter -lcrypto -llz4 -lgeos_c -lsqlite3 -lpq -ljansson -lm -lpthread
 SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 # Debian packages the build and the tests need (installed by `make deps`).
@@ -66,6 +66,7 @@ unit: $(TESTS)
 integration: $(BUILD)/roadlog tools $(BUILD)/tests/test_jt808
 	@sh tests/integration.sh $(BUILD)/roadlog $(BUILD)/fixtures
 	@sh tests/baddata.sh $(BUILD)/roadlog
+	@sh tests/chain.sh $(BUILD)/roadlog $(BUILD)/fixtures
 	@sh tests/ledger.sh $(BUILD)/roadlog $(BUILD)/fixtures
 
 # one run however it is cut: --threads, --memory, byte ranges, temporary files

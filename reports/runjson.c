@@ -9,9 +9,10 @@
 #include "reports.h"
 #include "spill.h"
 #include "timeutil.h"
+#include "zones.h"
 
 #ifndef RL_VERSION
-#define RL_VERSION "0.1.0"
+#include "version.h"
 #endif
 
 static void kv_u(FILE *f, const char *k, uint64_t v, bool comma)
@@ -31,6 +32,16 @@ bool report_run_json(const rl_run *run, const char *path, const char *command, i
                "\"duration_s\":%.3f,\"tz\":\"%c%02d:%02d\",\"exit_status\":%d,\n",
             RL_VERSION, command, t, run_clock() - run->started, run->opt.tz < 0 ? '-' : '+', a / 3600,
             a / 60 % 60, exit_status);
+    /* RUNS.md §2: this run's place in a --resume chain */
+    fprintf(f, "\"run_id\":\"%s\",\"chain_seq\":%u,\"resumed_from\":", run->run_id, run->chain_seq);
+    if (run->resumed_from) {
+        fputs("{\"dir\":", f);
+        json_str(f, run->resumed_from);
+        fprintf(f, ",\"run_id\":\"%s\"}", run->resumed_run_id);
+    } else {
+        fputs("null", f);
+    }
+    fputs(",\n", f);
     /* RUNS.md §1: how the run was cut; nothing else depends on these */
     fprintf(f, "\"threads\":%u,\"memory\":%llu,\"spilled_bytes\":%llu,\n", run->opt.threads,
             (unsigned long long)run->opt.memory, (unsigned long long)spill_bytes(run->spill));
@@ -70,9 +81,14 @@ bool report_run_json(const rl_run *run, const char *path, const char *command, i
         fputs("null", f);
     }
     fputs("},\n\"inputs\":[", f);
-    for (size_t i = 0; i < run->ninputs; i++) {
+    size_t carried = 0;
+    for (size_t i = 0, listed = 0; i < run->ninputs; i++) {
         const rl_input *in = &run->inputs[i];
-        fputs(i ? ",\n  {" : "\n  {", f);
+        if (in->carried) {
+            carried++; /* files of earlier runs that carried sources name */
+            continue;
+        }
+        fputs(listed++ ? ",\n  {" : "\n  {", f);
         fputs("\"path\":", f);
         json_str(f, in->name);
         fprintf(f, ",\"kind\":\"%s\",\"size\":%llu,\"sha256\":\"%s\",\"gzip\":%s", in->kind,
@@ -90,7 +106,18 @@ bool report_run_json(const rl_run *run, const char *path, const char *command, i
             fputs("null", f);
         fputc('}', f);
     }
-    fputs("],\n\"counts\":{", f);
+    /* ZONES.md: each --zones file, its hash, the datum it was read in and
+     * how many zones it gave */
+    fputs("],\n\"zones\":[", f);
+    for (size_t i = 0; i < zones_nfiles(run->zones); i++) {
+        const zone_file_info *zf = zones_file(run->zones, i);
+        fputs(i ? ",\n  {" : "\n  {", f);
+        fputs("\"path\":", f);
+        json_str(f, zf->path);
+        fprintf(f, ",\"sha256\":\"%s\",\"coord\":\"%s\",\"zones\":%u}", zf->sha256, cc_datum_name(zf->coord),
+                zf->zones);
+    }
+    fprintf(f, "],\n\"carried_inputs\":%zu,\n\"counts\":{", carried);
     kv_u(f, "positions", run->positions, false);
     kv_u(f, "weighings", run->weighings, true);
     kv_u(f, "filtered_by_time", run->filtered, true);
@@ -102,9 +129,10 @@ bool report_run_json(const rl_run *run, const char *path, const char *command, i
     kv_u(f, "accepted", run->accepted, true);
     kv_u(f, "vehicles", run->vehicles_analysed, true);
     kv_u(f, "unregistered_vehicles", run->unregistered, true);
-    kv_u(f, "registry_rows", run->reg.n, true);
+    kv_u(f, "registry_rows", run->merged_registry_rows ? run->merged_registry_rows : run->reg.n, true);
     kv_u(f, "registration_conflicts", run->registration_conflicts, true);
     kv_u(f, "events", run->events.n, true);
+    kv_u(f, "late_beyond_carry", counters_get(&run->counters, "late_beyond_carry"), true);
     fputs(",\"events_by_type\":{", f);
     uint64_t by[EV_TYPE_COUNT] = {0};
     for (size_t i = 0; i < run->events.n; i++)
@@ -123,7 +151,7 @@ bool report_run_json(const rl_run *run, const char *path, const char *command, i
         char v[64];
         rules_format_value(&run->rules, (rule_id)k, v, sizeof v);
         fprintf(f, "%s\"%s\":", k ? "," : "", rule_name((rule_id)k));
-        if (k == R_NIGHT_WINDOW || k == R_NIGHT_BAN_WINDOW)
+        if (rule_is_text((rule_id)k))
             json_str(f, v);
         else
             fputs(v, f);

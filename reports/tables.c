@@ -60,7 +60,15 @@ bool report_vehicles_csv(const rl_run *run, const char *path)
     /* weighbridge (RULES.md §5): worst_excess_kg is the largest kg over
      * its limit among the vehicle's over_limit, overload and
      * axle_overload events; empty when none */
-    fputs(",weighings,heaviest_gross_kg,worst_excess_kg\n", f);
+    fputs(",weighings,heaviest_gross_kg,worst_excess_kg", f);
+    /* the terminal cross-check (RULES.md §8, src/xcheck.h): roadlog's
+     * speeding and fatigue episodes against the terminal's own alarms,
+     * both ways; terminal_alarm_word says whether its positions carried
+     * an alarm word at all (a GPS export without the 报警 column has none) */
+    fputs(",terminal_alarm_word,speeding_episodes,speeding_with_terminal_alarm,terminal_overspeed_alarms,"
+          "terminal_overspeed_with_speeding,fatigue_episodes,fatigue_with_terminal_alarm,terminal_fatigue_alarms,"
+          "terminal_fatigue_with_fatigue\n",
+          f);
     for (size_t k = 0; k < run->norder; k++) {
         uint32_t vi = run->order[k];
         const rl_vehicle *v = vtable_at(run->vt, vi);
@@ -88,6 +96,15 @@ bool report_vehicles_csv(const rl_run *run, const char *path)
         csvw_int(&w, s->weighings);
         kg_or_empty(&w, s->weighings ? s->heaviest_gross_kg : -1);
         kg_or_empty(&w, s->worst_excess_kg);
+        csvw_str(&w, v->alarm_word ? "yes" : "no");
+        csvw_int(&w, s->xc.speeding);
+        csvw_int(&w, s->xc.speeding_alarmed);
+        csvw_int(&w, s->xc.overspeed_alarms);
+        csvw_int(&w, s->xc.overspeed_confirmed);
+        csvw_int(&w, s->xc.fatigue);
+        csvw_int(&w, s->xc.fatigue_alarmed);
+        csvw_int(&w, s->xc.fatigue_alarms);
+        csvw_int(&w, s->xc.fatigue_confirmed);
         csvw_end(&w);
     }
     return finish(f);
@@ -131,6 +148,40 @@ bool report_vehicle_days_csv(const rl_run *run, const char *path)
         csvw_int(&w, d->weighings);
         kg_or_empty(&w, d->weighings ? d->heaviest_gross_kg : -1);
         kg_or_empty(&w, d->worst_excess_kg);
+        csvw_end(&w);
+    }
+    return finish(f);
+}
+
+bool report_driver_segments(const rl_run *run, const char *path)
+{
+    /* RUNS.md §3: fatigue follows drivers across vehicles, so `merge`
+     * walks each driver's timeline again from every part's segments.
+     * Times in UTC seconds: a file for roadlog, exact. */
+    FILE *f = csvw_open(path, false);
+    if (!f)
+        return false;
+    csvw w;
+    csvw_init(&w, f);
+    csvw_header(&w, "driver,plate,plate_color,start,end,npoints,start_lon,start_lat,end_lon,end_lat,source");
+    for (size_t i = 0; i < run->segs.n; i++) {
+        const fatigue_seg *g = &run->segs.s[i];
+        const rl_vehicle *v = vtable_at(run->vt, g->vehicle);
+        if (!v || !v->selected)
+            continue;
+        char src[512];
+        run_format_origin(run, g->origin, src, sizeof src);
+        csvw_text(&w, (g->key & FATIGUE_NO_DRIVER) ? "" : strtab_get(run->str, (uint32_t)g->key));
+        csvw_text(&w, run_vehicle_label(run, v));
+        csvw_int(&w, v->color);
+        csvw_int(&w, g->start);
+        csvw_int(&w, g->end);
+        csvw_int(&w, g->npoints);
+        csvw_fixed(&w, g->lon0, 6);
+        csvw_fixed(&w, g->lat0, 6);
+        csvw_fixed(&w, g->lon1, 6);
+        csvw_fixed(&w, g->lat1, 6);
+        csvw_text(&w, src);
         csvw_end(&w);
     }
     return finish(f);

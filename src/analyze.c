@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alarmcode.h"
 #include "detect.h"
 #include "ingest.h"
 #include "rejects.h"
+#include "resume.h"
 #include "spill.h"
 #include "timeutil.h"
 #include "track.h"
@@ -127,6 +129,12 @@ static void on_position(void *ud, const rl_position *p)
     }
     if (track_is_invalid(&run->rules, p->lat_e6, p->lon_e6, p->speed_mkmh, p->have & RL_HAVE_STATUS, p->status))
         f.driver_flags |= FIX_INVALID;
+    /* RULES.md §8: what the terminal said, kept beside the fix (most
+     * positions have no alarm and cost nothing here) */
+    if (p->have & RL_HAVE_ALARM)
+        v->alarm_word = true;
+    if ((p->alarm & ACODE_EVENT_BITS) || p->safety)
+        alarm_store(run, v, p, &f);
     size_t grew = vehicle_add_fix(v, &f);
     if (grew && run->spill && spill_charge(run->spill, &run->fix_bytes, grew))
         spill_out(run->spill, run->vt, run->str, &run->fix_bytes, run->spill_owner);
@@ -197,26 +205,40 @@ static void shadow_done(void *ud, rl_run *s)
         spill_out(s->spill, s->vt, s->str, &s->fix_bytes, s->spill_owner);
 }
 
-/* A fix's driver is an id of the shadow's strings: the run's from here. */
-static void remap_drivers(rl_run *run, const rl_run *s, rl_vehicle *v, uint32_t *map)
+/* A driver id of the shadow's strings as one of the run's (0: none). */
+typedef struct driver_map {
+    rl_run *run;
+    const rl_run *s;
+    uint32_t *map;           /* by shadow id: the run's id, UINT32_MAX none, 0 not yet */
+} driver_map;
+
+static uint32_t remap_driver(void *ud, uint32_t d)
+{
+    driver_map *m = ud;
+    if (!d)
+        return 0;
+    if (!m->map[d]) {
+        const char *name = strtab_get(m->s->str, d);
+        uint32_t id = strtab_intern(m->run->str, name, strlen(name));
+        if (id > FIX_DRIVER_MAX) {
+            run_count(m->run, "drivers.over_capacity", 1);
+            id = UINT32_MAX; /* no driver */
+        }
+        m->map[d] = id;
+    }
+    return m->map[d] == UINT32_MAX ? 0 : m->map[d];
+}
+
+/* A fix's driver is an id of the shadow's strings: the run's from here;
+ * so is the driver of its alarm records. */
+static void remap_drivers(driver_map *m, rl_vehicle *v)
 {
     for (fix_chunk *c = v->head; c; c = c->next)
         for (uint32_t i = 0; i < c->n; i++) {
-            uint32_t d = c->fix[i].driver_flags & FIX_DRIVER_MASK;
-            if (!d)
-                continue;
-            if (!map[d]) {
-                const char *name = strtab_get(s->str, d);
-                uint32_t id = strtab_intern(run->str, name, strlen(name));
-                if (id > FIX_DRIVER_MAX) {
-                    run_count(run, "drivers.over_capacity", 1);
-                    id = UINT32_MAX; /* no driver */
-                }
-                map[d] = id;
-            }
-            uint32_t id = map[d] == UINT32_MAX ? 0 : map[d];
+            uint32_t id = remap_driver(m, c->fix[i].driver_flags & FIX_DRIVER_MASK);
             c->fix[i].driver_flags = (c->fix[i].driver_flags & ~FIX_DRIVER_MASK) | id;
         }
+    alarm_remap_drivers(v, remap_driver, m);
 }
 
 static void shadow_close(void *ud, rl_run *run, rl_run *s, bool keep)
@@ -228,13 +250,14 @@ static void shadow_close(void *ud, rl_run *run, rl_run *s, bool keep)
     }
     if (keep) {
         uint32_t *map = xcalloc((size_t)strtab_count(s->str) + 1, sizeof *map);
+        driver_map dm = {run, s, map};
         for (size_t i = 0, n = vtable_count(s->vt); i < n; i++) {
             rl_vehicle *v = vtable_at(s->vt, i);
             if (v->dead)
                 continue;
             const char *label = strtab_get(s->str, v->by_phone ? v->phone : v->plate);
             uint32_t key = strtab_intern(run->str, label, strlen(label));
-            remap_drivers(run, s, v, map);
+            remap_drivers(&dm, v);
             rl_vehicle *to = vtable_get(run->vt, key, v->color, v->by_phone);
             if (v->by_phone && !to->phone)
                 to->phone = key;
@@ -379,11 +402,13 @@ static int vehicle_order(const void *a, const void *b, void *ctx)
  * every vehicle is done, so the result does not depend on which worker
  * took which vehicle. */
 typedef struct vpass_out {
+    unsigned worker;         /* which worker (its carry file) */
     rl_events events;
     vday_list days;
     fatigue_segs segs;
     rl_counters counters;
     track_counts track;
+    zone_query *zq;          /* the worker's own, on the shared zone set */
 } vpass_out;
 
 typedef struct {
@@ -393,12 +418,38 @@ typedef struct {
     nightban_state nightban;
     fatigue_vstate fatigue;
     weigh_vstate weigh;
+    alarm_vstate alarm;
+    alarm_feed alarm_feed;
+    zone_vstate zone;
     tracksample_state sample;
+    /* the carry this pass leaves (RUNS.md §2) */
+    bool saving;
+    vcarry save;
+    size_t ev_cp;            /* events given before the checkpoint */
+    rl_vday *days_cp;        /* the vehicle's days at the checkpoint */
+    size_t ndays_cp;
+    rl_vstats vs_cp;
+    /* fixes older than the carry resumed from: a track of their own */
+    rl_vehicle late;
+    uint64_t nlate;
 } vehicle_pass;
+
+/* A fix at or after the checkpoint goes in the carry, whatever became of
+ * it: the next run makes the same track of it. */
+static void keep_fix(vehicle_pass *p, const rl_fix *f)
+{
+    if (p->saving && f->time >= p->save.checkpoint)
+        resume_keep_fix(p->run->resume, p->run, &p->save, f);
+}
+
+static void hook_duplicate(void *ud, const rl_fix *f) { keep_fix(ud, f); }
 
 static void hook_point(void *ud, const rl_fix *f, point_kind k)
 {
     vehicle_pass *p = ud;
+    keep_fix(p, f);
+    if (p->cx.detect & DET_ALARM)
+        alarm_point(&p->alarm, &p->alarm_feed, &p->cx, f);
     rl_vday *d = vdays_get(p->cx.days, p->cx.vidx, tu_local_day(f->time, p->cx.tz));
     d->points++;
     if (k != PT_INVALID)
@@ -466,67 +517,347 @@ static void hook_accepted(void *ud, const rl_fix *f, const rl_interval *iv)
         if (det & DET_FATIGUE)
             fatigue_interval(&p->fatigue, iv);
     }
+    /* ZONES.md: the fix's zones first, the speeding detector reads their limit */
+    zone_verdict zv;
+    if (p->cx.zones)
+        zone_fix(&p->zone, f, iv, &zv);
     if (det & DET_SPEEDING)
-        speeding_fix(&p->speeding, f, iv);
+        speeding_fix(&p->speeding, f, iv, p->cx.zones ? &zv : NULL);
     if (det & DET_WEIGH)
         weigh_fix(&p->weigh, f);
     tracksample_fix(&p->sample, f);
 }
 
+/* ---- a --resume chain: the vehicle's checkpoint and its carry ---- */
+
+static void at_checkpoint(void *ud, const track_mem *m, const track_counts *so_far)
+{
+    vehicle_pass *p = ud;
+    if (!p->saving)
+        return;
+    vcarry *c = &p->save;
+    c->track = *m;
+    /* the terminal's items before the checkpoint paired, as the others'
+     * states stand there */
+    if (p->cx.detect & DET_ALARM)
+        alarm_items_until(&p->alarm, &p->alarm_feed, &p->cx, c->checkpoint - 1);
+    c->alarm = p->alarm;
+    c->speeding = p->speeding;
+    c->nightban = p->nightban;
+    c->fatigue = p->fatigue;
+    c->zone = p->zone;
+    p->ev_cp = p->cx.events->n;
+    const vday_list *l = p->cx.days;
+    p->ndays_cp = l->n - l->first;
+    p->days_cp = xmalloc((p->ndays_cp ? p->ndays_cp : 1) * sizeof *p->days_cp);
+    if (p->ndays_cp)
+        memcpy(p->days_cp, l->d + l->first, p->ndays_cp * sizeof *p->days_cp);
+    p->vs_cp = *p->cx.vs;
+    /* the track's counts go to the totals when it ends: these are the ones
+     * before the checkpoint */
+    p->vs_cp.points = so_far->points;
+    p->vs_cp.duplicates = so_far->duplicates;
+    p->vs_cp.drift = so_far->drift;
+    p->vs_cp.valid = so_far->points - so_far->invalid;
+    p->vs_cp.accepted = so_far->accepted;
+    /* driving segments that end from here on are made again by the next
+     * run, which starts the vehicle here */
+    p->fatigue.after_cp = true;
+}
+
+static void late_fix(void *ud, const rl_fix *f)
+{
+    vehicle_pass *p = ud;
+    vehicle_add_fix(&p->late, f);
+    p->nlate++;
+}
+
+static const rl_vday *find_day(const rl_vday *d, size_t n, int64_t day)
+{
+    for (size_t i = 0; i < n; i++)
+        if (d[i].day == day)
+            return &d[i];
+    return NULL;
+}
+
+static const vday_carry *find_carried_day(const vcarry *c, int64_t day)
+{
+    for (size_t i = 0; i < c->ndays; i++)
+        if (c->days[i].d.day == day)
+            return &c->days[i];
+    return NULL;
+}
+
+static bool is_weighing_event(event_type t) { return t >= EV_OVERLOAD && t <= EV_POSITION_MISMATCH; }
+
+/* What the next run needs of this vehicle's days, totals and events: the
+ * sums since the checkpoint, the highest values written so far, the
+ * whole days' distances so far; the events the pass gave after the
+ * checkpoint (weighings: those at or after it). */
+static void fill_save(vehicle_pass *p, const vcarry *in, bool resumed, size_t ev_from)
+{
+    vcarry *c = &p->save;
+    const vday_list *l = p->cx.days;
+    int64_t cp_day = tu_local_day(c->checkpoint, p->cx.tz);
+    c->days = xcalloc(l->n - l->first + 1, sizeof *c->days);
+    for (size_t i = l->first; i < l->n; i++) {
+        const rl_vday *q = &l->d[i];
+        if (q->day < cp_day)
+            continue;
+        const rl_vday *s0 = find_day(p->days_cp, p->ndays_cp, q->day);
+        const vday_carry *old = resumed ? find_carried_day(in, q->day) : NULL;
+        vday_carry *o = &c->days[c->ndays++];
+        o->d = *q;
+        if (s0) {
+            o->d.points -= s0->points;
+            o->d.valid -= s0->valid;
+            o->d.drift -= s0->drift;
+            o->d.gaps -= s0->gaps;
+            o->d.accepted -= s0->accepted;
+            o->d.distance_mm -= s0->distance_mm;
+            o->d.gap_mm -= s0->gap_mm;
+            o->d.driving_s -= s0->driving_s;
+            o->d.rests -= s0->rests;
+            o->d.weighings -= s0->weighings;
+        }
+        /* the whole day so far: what was carried plus what this run adds */
+        o->cum_distance_mm = (old ? old->cum_distance_mm - old->d.distance_mm : 0) + q->distance_mm;
+        o->cum_gap_mm = (old ? old->cum_gap_mm - old->d.gap_mm : 0) + q->gap_mm;
+        if (old) {
+            if (old->d.max_speed_mkmh > o->d.max_speed_mkmh)
+                o->d.max_speed_mkmh = old->d.max_speed_mkmh;
+            if (old->d.longest_stint_s > o->d.longest_stint_s)
+                o->d.longest_stint_s = old->d.longest_stint_s;
+            if (old->d.first < o->d.first)
+                o->d.first = old->d.first;
+            if (old->d.last > o->d.last)
+                o->d.last = old->d.last;
+            if (old->d.heaviest_gross_kg > o->d.heaviest_gross_kg)
+                o->d.heaviest_gross_kg = old->d.heaviest_gross_kg;
+            if (old->d.worst_excess_kg > o->d.worst_excess_kg)
+                o->d.worst_excess_kg = old->d.worst_excess_kg;
+        }
+    }
+    const rl_vstats *vs = p->cx.vs;
+    c->vs = *vs;
+    c->vs.points -= p->vs_cp.points;
+    c->vs.valid -= p->vs_cp.valid;
+    c->vs.drift -= p->vs_cp.drift;
+    c->vs.duplicates -= p->vs_cp.duplicates;
+    c->vs.accepted -= p->vs_cp.accepted;
+    c->vs.distance_mm -= p->vs_cp.distance_mm;
+    c->vs.driving_s -= p->vs_cp.driving_s;
+    c->vs.weighings -= p->vs_cp.weighings;
+    c->vs_cum_distance_mm = (resumed ? in->vs_cum_distance_mm - in->vs.distance_mm : 0) + vs->distance_mm;
+    /* events */
+    const rl_events *ev = p->cx.events;
+    c->events = xmalloc((ev->n - ev_from + 1) * sizeof *c->events);
+    for (size_t i = ev_from; i < ev->n; i++) {
+        const rl_event *e = &ev->e[i];
+        bool after = is_weighing_event(e->type) ? e->start >= c->checkpoint : i >= p->ev_cp;
+        if (after)
+            c->events[c->nevents++] = *e;
+    }
+}
+
+/* Metres to write for a distance of which `cum_before` was written
+ * before: what makes the written values add up to the whole. */
+static int64_t written_mm(int64_t cum_before, int64_t added)
+{
+    return (vdays_m(cum_before + added) - vdays_m(cum_before)) * 1000;
+}
+
+/* This run's rows and totals are what it adds to what the chain wrote:
+ * sums less the carried sums; a day nothing changed leaves no row. */
+static void subtract_carried(vehicle_pass *p, const vcarry *in, vpass_out *out)
+{
+    vday_list *l = p->cx.days;
+    size_t k = l->first;
+    for (size_t i = l->first; i < l->n; i++) {
+        rl_vday d = l->d[i];
+        const vday_carry *old = find_carried_day(in, d.day);
+        if (old) {
+            const rl_vday *o = &old->d;
+            d.points -= o->points;
+            d.valid -= o->valid;
+            d.drift -= o->drift;
+            d.gaps -= o->gaps;
+            d.accepted -= o->accepted;
+            d.driving_s -= o->driving_s;
+            d.rests -= o->rests;
+            d.weighings -= o->weighings;
+            int64_t before = old->cum_distance_mm - o->distance_mm;
+            int64_t gap_before = old->cum_gap_mm - o->gap_mm;
+            d.distance_mm = written_mm(before + o->distance_mm, l->d[i].distance_mm - o->distance_mm);
+            d.gap_mm = written_mm(gap_before + o->gap_mm, l->d[i].gap_mm - o->gap_mm);
+            bool same = !d.points && !d.valid && !d.drift && !d.gaps && !d.accepted && !d.driving_s && !d.rests &&
+                        !d.weighings && !d.distance_mm && !d.gap_mm && d.max_speed_mkmh <= o->max_speed_mkmh &&
+                        d.longest_stint_s <= o->longest_stint_s && d.first >= o->first && d.last <= o->last &&
+                        d.heaviest_gross_kg <= o->heaviest_gross_kg && d.worst_excess_kg <= o->worst_excess_kg;
+            if (same)
+                continue;
+        }
+        l->d[k++] = d;
+    }
+    l->n = k;
+    rl_vstats *vs = p->cx.vs;
+    vs->points -= in->vs.points;
+    vs->valid -= in->vs.valid;
+    vs->drift -= in->vs.drift;
+    vs->duplicates -= in->vs.duplicates;
+    vs->accepted -= in->vs.accepted;
+    vs->driving_s -= in->vs.driving_s;
+    vs->weighings -= in->vs.weighings;
+    int64_t before = in->vs_cum_distance_mm - in->vs.distance_mm;
+    vs->distance_mm = written_mm(before + in->vs.distance_mm, vs->distance_mm - in->vs.distance_mm);
+    (void)out;
+}
+
+static void vpass_init(vehicle_pass *p, const rl_run *run, vpass_out *out, rl_vehicle *v, uint32_t vidx)
+{
+    memset(p, 0, sizeof *p);
+    p->run = run;
+    p->cx.r = &run->rules;
+    p->cx.tz = run->opt.tz;
+    p->cx.detect = run->opt.detect;
+    p->cx.v = v;
+    p->cx.vidx = vidx;
+    p->cx.cls = v->cls;
+    p->cx.night_exempt = v->reg && v->reg->night_exempt;
+    p->cx.speed_rule = rule_speeding_for(v->cls);
+    p->cx.limit_mkmh = v->reg && v->reg->speed_limit_mkmh > 0 ? v->reg->speed_limit_mkmh
+                                                              : llround(run->rules.v[p->cx.speed_rule] * 1000.0);
+    p->cx.night_limit_mkmh = llround((double)p->cx.limit_mkmh * run->rules.v[R_SPEEDING_NIGHT_FACTOR]);
+    p->cx.last_fix = v->tmax;
+    p->cx.data_end = run->data_end;
+    p->cx.events = &out->events;
+    p->cx.days = &out->days;
+    p->cx.segs = &out->segs;
+    p->cx.counters = &out->counters;
+}
+
+/* Run the detectors over a vehicle's track (cut, when given). */
+static void vpass_track(vehicle_pass *p, rl_vehicle *v, const track_cut *cut, track_counts *c)
+{
+    const rl_run *run = p->run;
+    track_hooks h = {p, hook_point, hook_duplicate, hook_accepted};
+    track_run(v, &run->rules, &h, c, cut);
+    speeding_end(&p->speeding);
+    if (run->zones) {
+        zone_end(&p->zone);
+        if (p->zone.dropped)
+            counters_add(p->cx.counters, "zones.runs_over_capacity", p->zone.dropped);
+    }
+    nightban_end(&p->nightban);
+    fatigue_vehicle_end(&p->fatigue);
+    if (run->opt.detect & DET_WEIGH)
+        weigh_vehicle_end(&p->weigh);
+    if (run->opt.detect & DET_ALARM)
+        alarm_vehicle_end(&p->alarm, &p->alarm_feed, &p->cx);
+    tracksample_end(&p->sample);
+}
+
 /* One vehicle, start to end: its track, every detector, its days.  Reads
  * the run, writes only the vehicle's own slots (its fixes, vstats,
- * samples) and the worker's outputs. */
+ * samples) and the worker's outputs.  In a --resume chain the vehicle
+ * starts where the carry left it, and leaves its own carry. */
 static void analyse_vehicle(const rl_run *run, vpass_out *out, uint32_t vidx)
 {
     rl_vehicle *v = vtable_at(run->vt, vidx);
     rl_vstats *vs = &run->vstats[vidx];
     vs->max_speed_mkmh = -1;
     vehicle_pass p;
-    memset(&p, 0, sizeof p);
-    p.run = run;
-    p.cx.r = &run->rules;
-    p.cx.tz = run->opt.tz;
-    p.cx.detect = run->opt.detect;
-    p.cx.v = v;
-    p.cx.vidx = vidx;
-    p.cx.cls = v->cls;
-    p.cx.night_exempt = v->reg && v->reg->night_exempt;
-    p.cx.speed_rule = rule_speeding_for(v->cls);
-    p.cx.limit_mkmh = v->reg && v->reg->speed_limit_mkmh > 0 ? v->reg->speed_limit_mkmh
-                                                             : llround(run->rules.v[p.cx.speed_rule] * 1000.0);
-    p.cx.night_limit_mkmh = llround((double)p.cx.limit_mkmh * run->rules.v[R_SPEEDING_NIGHT_FACTOR]);
-    p.cx.events = &out->events;
-    p.cx.days = &out->days;
+    vpass_init(&p, run, out, v, vidx);
     p.cx.vs = vs;
-    p.cx.segs = &out->segs;
-    p.cx.counters = &out->counters;
+    vcarry in;
+    bool resumed = resume_vehicle_load(run->resume, run, v, vidx, &in, &out->counters);
+    if (v->nspilled && !spill_load(run->spill, run_vehicle_label(run, v), v->color, v->by_phone, v))
+        counters_add(&out->counters, "spill.read_errors", 1);
+    p.cx.last_fix = v->tmax;
     vdays_vehicle_begin(&out->days);
+    p.cx.plate = run_vehicle_label(run, v);
+    p.cx.zones = run->zones;
+    p.cx.zq = out->zq;
+    if (run->zones)
+        zone_begin(&p.zone, &p.cx, run->opt.detect & DET_ZONE);
+    size_t ev0 = out->events.n;
     speeding_begin(&p.speeding, &p.cx);
     nightban_begin(&p.nightban, &p.cx);
     fatigue_vehicle_begin(&p.fatigue, &p.cx);
+    track_mem mem;
+    memset(&mem, 0, sizeof mem);
+    if (resumed) {
+        /* where the carry left the vehicle */
+        mem = in.track;
+        p.speeding = in.speeding;
+        p.speeding.cx = &p.cx;
+        p.nightban = in.nightban;
+        p.nightban.cx = &p.cx;
+        p.fatigue = in.fatigue;
+        p.fatigue.cx = &p.cx;
+        p.fatigue.after_cp = false;
+        if (run->zones) {
+            p.zone = in.zone;
+            p.zone.cx = &p.cx;
+            p.zone.emit = run->opt.detect & DET_ZONE;
+        }
+    }
     weigh_vehicle_begin(&p.weigh, &p.cx, v);
+    if (resumed && mem.have_ref)
+        weigh_seed(&p.weigh, &mem.ref);
+    alarm_state_init(&p.alarm);
+    if (resumed)
+        p.alarm = in.alarm;
+    alarm_feed_open(&p.alarm_feed, v);
     tracksample_begin(&p.sample, run->samples, &p.cx);
-    if (v->nspilled && !spill_load(run->spill, run_vehicle_label(run, v), v->color, v->by_phone, v))
-        counters_add(&out->counters, "spill.read_errors", 1);
-    track_hooks h = {&p, hook_point, NULL, hook_accepted};
+    p.saving = run->resume != NULL && v->tmax != INT64_MIN;
+    p.save.tmax = v->tmax;
+    p.save.checkpoint = v->tmax == INT64_MIN ? INT64_MAX : v->tmax - RL_DAY_S;
+    p.late.tmax = INT64_MIN;
+    track_cut cut = {&mem, p.save.checkpoint, at_checkpoint, resumed ? in.checkpoint : INT64_MIN, late_fix};
     track_counts c = {0};
-    track_run(v, &run->rules, &h, &c);
-    speeding_end(&p.speeding);
-    nightban_end(&p.nightban);
-    fatigue_vehicle_end(&p.fatigue);
-    if (run->opt.detect & DET_WEIGH)
-        weigh_vehicle_end(&p.weigh);
-    tracksample_end(&p.sample);
+    vpass_track(&p, v, &cut, &c);
     vs->points = c.points;
     vs->duplicates = c.duplicates;
     vs->drift = c.drift;
     vs->valid = c.points - c.invalid;
     vs->accepted = c.accepted;
-    out->track.points += c.points;
-    out->track.duplicates += c.duplicates;
-    out->track.invalid += c.invalid;
-    out->track.drift += c.drift;
-    out->track.accepted += c.accepted;
+    if (p.saving)
+        fill_save(&p, &in, resumed, ev0);
+    if (resumed) {
+        resume_compare(&out->events, ev0, in.events, in.nevents);
+        subtract_carried(&p, &in, out);
+    }
+    if (p.nlate) {
+        /* rows older than the carried 24 hours: on their own (RUNS.md §2) */
+        counters_add(&out->counters, "late_beyond_carry", p.nlate);
+        vehicle_pass lp;
+        vpass_init(&lp, run, out, &p.late, vidx);
+        lp.cx.vs = vs;
+        lp.cx.plate = p.cx.plate;
+        lp.cx.zones = run->zones;
+        lp.cx.zq = out->zq;
+        if (run->zones)
+            zone_begin(&lp.zone, &lp.cx, run->opt.detect & DET_ZONE);
+        speeding_begin(&lp.speeding, &lp.cx);
+        nightban_begin(&lp.nightban, &lp.cx);
+        fatigue_vehicle_begin(&lp.fatigue, &lp.cx);
+        weigh_vehicle_begin(&lp.weigh, &lp.cx, &p.late);
+        alarm_state_init(&lp.alarm);
+        tracksample_begin(&lp.sample, NULL, &lp.cx);
+        track_counts lc = {0};
+        vpass_track(&lp, &p.late, NULL, &lc);
+        vs->points += lc.points;
+        vs->duplicates += lc.duplicates;
+        vs->drift += lc.drift;
+        vs->valid += lc.points - lc.invalid;
+        vs->accepted += lc.accepted;
+    }
+    out->track.points += vs->points;
+    out->track.duplicates += vs->duplicates;
+    out->track.invalid += vs->points - vs->valid;
+    out->track.drift += vs->drift;
+    out->track.accepted += vs->accepted;
     vs->first = INT64_MAX;
     vs->last = INT64_MIN;
     for (size_t i = out->days.first; i < out->days.n; i++) {
@@ -535,6 +866,13 @@ static void analyse_vehicle(const rl_run *run, vpass_out *out, uint32_t vidx)
         if (out->days.d[i].last > vs->last)
             vs->last = out->days.d[i].last;
     }
+    if (p.saving)
+        resume_vehicle_save(run->resume, out->worker, run, v, &p.save, &p.alarm_feed);
+    alarm_feed_close(&p.alarm_feed);
+    vcarry_free(&p.save);
+    free(p.days_cp);
+    if (resumed)
+        vcarry_free(&in);
 }
 
 /* ---- workers ---- */
@@ -560,6 +898,8 @@ static void *vpass_work(void *arg)
 {
     vpass_worker *w = arg;
     vpass_queue *q = w->q;
+    if (q->run->zones)
+        w->out.zq = zone_query_new(q->run->zones);
     for (;;) {
         size_t i = atomic_fetch_add(&q->next, VPASS_BATCH);
         if (i >= q->n)
@@ -577,6 +917,7 @@ static void vpass_out_free(vpass_out *o)
     vdays_free(&o->days);
     fatigue_segs_free(&o->segs);
     counters_free(&o->counters);
+    zone_query_free(o->zq);
 }
 
 /* Rows of vehicle_days in output order: by vehicle rank, then day. */
@@ -598,8 +939,10 @@ static void vehicle_pass_all(rl_run *run, const uint32_t *rank)
     atomic_init(&q.next, 0);
     vpass_worker *w = xcalloc(nthreads, sizeof *w);
     pthread_t *tid = xcalloc(nthreads, sizeof *tid);
-    for (unsigned i = 0; i < nthreads; i++)
+    for (unsigned i = 0; i < nthreads; i++) {
         w[i].q = &q;
+        w[i].out.worker = i;
+    }
     for (unsigned i = 1; i < nthreads; i++)
         if (pthread_create(&tid[i], NULL, vpass_work, &w[i]) != 0)
             die("cannot start a worker thread");
@@ -645,7 +988,7 @@ static void *driver_work(void *arg)
     return NULL;
 }
 
-static void driver_pass_all(rl_run *run, const uint32_t *rank)
+void analyze_drivers(rl_run *run, const uint32_t *rank)
 {
     fatigue_segs *segs = &run->segs;
     fatigue_segs_sort(segs, rank);
@@ -666,7 +1009,8 @@ static void driver_pass_all(rl_run *run, const uint32_t *rank)
             to = from;
         if (to > from && to < segs->n)
             to = fatigue_next_driver(segs, to - 1);
-        w[i].pass = (fatigue_pass){&run->rules, run->opt.tz, vehicles, rank, NULL, NULL};
+        w[i].pass = (fatigue_pass){&run->rules, run->opt.tz, vehicles, rank, NULL, NULL, resume_driver_hooks(run->resume),
+                                   run->data_end};
         w[i].segs = segs;
         w[i].from = from;
         w[i].to = to;
@@ -712,7 +1056,7 @@ static int event_order(const void *a, const void *b, void *ctx)
     return x->origin < y->origin ? -1 : x->origin > y->origin;
 }
 
-static void finish_events(rl_run *run, const uint32_t *vehicle_rank)
+void analyze_events(rl_run *run, const uint32_t *vehicle_rank)
 {
     /* drop events of vehicles not selected (a driver's fatigue may name
      * one), then order and give ids */
@@ -744,23 +1088,9 @@ static void finish_events(rl_run *run, const uint32_t *vehicle_rank)
     event_idgen_free(ids);
 }
 
-void analyze_finish(rl_run *run)
+uint32_t *analyze_rank(rl_run *run)
 {
-    if (run->weigh) {
-        weigh_store_close(run->weigh, run->vt);
-        run->weigh = NULL;
-    }
-    resolve_identities(run);
-    join_registry(run);
     size_t n = vtable_count(run->vt);
-    run->vstats = xcalloc(n ? n : 1, sizeof *run->vstats);
-    run->order = xmalloc((n ? n : 1) * sizeof *run->order);
-    run->norder = 0;
-    for (size_t i = 0; i < n; i++) {
-        rl_vehicle *v = vtable_at(run->vt, i);
-        if (!v->dead && v->selected && (v->nfix || v->nspilled || v->nweigh))
-            run->order[run->norder++] = (uint32_t)i;
-    }
     if (run->norder > 1)
         qsort_r(run->order, run->norder, sizeof *run->order, vehicle_order, run);
     uint32_t *rank = xmalloc((n ? n : 1) * sizeof *rank);
@@ -768,10 +1098,40 @@ void analyze_finish(rl_run *run)
         rank[i] = UINT32_MAX;
     for (size_t i = 0; i < run->norder; i++)
         rank[run->order[i]] = (uint32_t)i;
+    return rank;
+}
+
+void analyze_finish(rl_run *run)
+{
+    if (run->weigh) {
+        weigh_store_close(run->weigh, run->vt);
+        run->weigh = NULL;
+    }
+    resolve_identities(run);
+    resume_bind(run->resume, run); /* carried vehicles, by their settled names */
+    join_registry(run);
+    size_t n = vtable_count(run->vt);
+    run->vstats = xcalloc(n ? n : 1, sizeof *run->vstats);
+    run->order = xmalloc((n ? n : 1) * sizeof *run->order);
+    run->norder = 0;
+    for (size_t i = 0; i < n; i++) {
+        rl_vehicle *v = vtable_at(run->vt, i);
+        if (!v->dead && v->selected && (v->nfix || v->nspilled || v->nweigh || v->carry))
+            run->order[run->norder++] = (uint32_t)i;
+    }
+    uint32_t *rank = analyze_rank(run);
     if (run->opt.formats & FMT_HTML)
         run->samples = tracksample_store_new(n);
     if (run->spill)
         spill_settle(run->spill, run->str);
+    /* where the run's data ends: an event later data could still change
+     * is open (RUNS.md §2) */
+    for (size_t i = 0; i < run->norder; i++) {
+        int64_t t = vtable_at(run->vt, run->order[i])->tmax;
+        if (t > run->data_end)
+            run->data_end = t;
+    }
+    run->data_end = resume_data_end(run->resume, run->data_end);
     vehicle_pass_all(run, rank);
     /* fixes of vehicles left out by --plate/--company are not analysed */
     for (size_t i = 0; i < n; i++) {
@@ -785,7 +1145,8 @@ void analyze_finish(rl_run *run)
     }
     run->vehicles_analysed = run->norder;
     if (run->opt.detect & DET_FATIGUE)
-        driver_pass_all(run, rank);
-    finish_events(run, rank);
+        analyze_drivers(run, rank);
+    alarm_finish(run);
+    analyze_events(run, rank);
     free(rank);
 }

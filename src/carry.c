@@ -72,6 +72,20 @@ void cb_str(cbuf *b, const char *s)
     cb_bytes(b, s, n);
 }
 
+void cb_uvar(cbuf *b, uint64_t v)
+{
+    unsigned char x[10];
+    size_t n = 0;
+    while (v >= 0x80) {
+        x[n++] = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    x[n++] = (unsigned char)v;
+    cb_bytes(b, x, n);
+}
+
+void cb_svar(cbuf *b, int64_t v) { cb_uvar(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63)); }
+
 void cb_free(cbuf *b)
 {
     free(b->p);
@@ -117,6 +131,25 @@ uint64_t cr_u64(crd *r)
 
 int64_t cr_i64(crd *r) { return (int64_t)cr_u64(r); }
 
+uint64_t cr_uvar(crd *r)
+{
+    uint64_t v = 0;
+    for (unsigned shift = 0; shift < 64; shift += 7) {
+        uint8_t c = cr_u8(r);
+        v |= (uint64_t)(c & 0x7f) << shift;
+        if (!(c & 0x80) || r->bad)
+            return v;
+    }
+    r->bad = true;
+    return v;
+}
+
+int64_t cr_svar(crd *r)
+{
+    uint64_t u = cr_uvar(r);
+    return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+}
+
 void cr_bytes(crd *r, void *out, size_t n)
 {
     const unsigned char *p = cr_take(r, n);
@@ -150,13 +183,28 @@ struct carry_writer {
     int err;
 };
 
+/* Files are written as NAME.part and put in place by the caller
+ * (outfiles.h), with the rest of the run's outputs. */
 static FILE *open_in(const char *dir, const char *name, char **path)
 {
     rl_buf b = {0};
-    buf_printf(&b, "%s/%s", dir, name);
+    buf_printf(&b, "%s/%s.part", dir, name);
     FILE *f = fopen(b.p, "wb");
     *path = b.p;
     return f;
+}
+
+const char *carry_file_name(unsigned workers, unsigned i, char *buf, size_t n)
+{
+    if (i < workers)
+        snprintf(buf, n, "vehicles-%u.bin", i);
+    else if (i == workers)
+        snprintf(buf, n, "rest.bin");
+    else if (i == workers + 1)
+        snprintf(buf, n, "manifest");
+    else
+        return NULL;
+    return buf;
 }
 
 carry_writer *carry_writer_new(const char *dir, unsigned workers, char *err, size_t errlen)
@@ -305,7 +353,7 @@ bool carry_writer_finish(carry_writer *w, const carry_head *h)
         if (!cf->name)
             continue;
         rl_buf path = {0};
-        buf_printf(&path, "%s/%s", w->dir, cf->name);
+        buf_printf(&path, "%s/%s.part", w->dir, cf->name);
         uint64_t size;
         char hex[65];
         bool got = file_digest(path.p, &size, hex);

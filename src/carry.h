@@ -35,6 +35,9 @@ void cb_u32(cbuf *b, uint32_t v);
 void cb_u64(cbuf *b, uint64_t v);
 void cb_i64(cbuf *b, int64_t v);
 void cb_str(cbuf *b, const char *s); /* length-prefixed; NULL as "" */
+/* Variable-length integers: 7 bits a byte; signed ones zigzagged. */
+void cb_uvar(cbuf *b, uint64_t v);
+void cb_svar(cbuf *b, int64_t v);
 void cb_free(cbuf *b);
 
 typedef struct crd {
@@ -48,6 +51,8 @@ uint8_t cr_u8(crd *r);
 uint32_t cr_u32(crd *r);
 uint64_t cr_u64(crd *r);
 int64_t cr_i64(crd *r);
+uint64_t cr_uvar(crd *r);
+int64_t cr_svar(crd *r);
 /* Copy n bytes out (zeros when they are not there). */
 void cr_bytes(crd *r, void *out, size_t n);
 /* A length-prefixed string, NUL-terminated in a copy the caller frees. */
@@ -65,7 +70,9 @@ typedef struct carry_head {
 
 typedef struct carry_writer carry_writer;
 
-/* Records go to DIR (made here); `workers` vehicle files. */
+/* Records go to DIR (made here) as NAME.part files, to be renamed by the
+ * caller when the run is complete (carry_file_names); `workers` vehicle
+ * files. */
 carry_writer *carry_writer_new(const char *dir, unsigned workers, char *err, size_t errlen);
 /* One vehicle's record, from worker w (one thread per worker). */
 void carry_put_vehicle(carry_writer *w, unsigned worker, const char *label, int color, bool by_phone,
@@ -75,6 +82,9 @@ void carry_put_rest(carry_writer *w, const cbuf *rest);
 /* The manifest last: false (errno) when a file could not be written. */
 bool carry_writer_finish(carry_writer *w, const carry_head *h);
 void carry_writer_free(carry_writer *w);
+/* The names of the files a writer of `workers` makes, one at a time
+ * (i = 0, 1, ...; NULL after the last), into buf. */
+const char *carry_file_name(unsigned workers, unsigned i, char *buf, size_t n);
 
 typedef struct carry_in carry_in;
 

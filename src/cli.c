@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coordconv.h"
 #include "plate.h"
 #include "timeutil.h"
 #include "util.h"
@@ -31,12 +32,17 @@ void cli_usage(FILE *f)
           "  --tz +HH:MM         analysis time zone (default +08:00)\n"
           "  --out DIR           output folder (default roadlog-out)\n"
           "  --format LIST       outputs: csv,jsonl,html,xlsx,geojson (default all)\n"
-          "  --detect LIST       detectors to run: speeding,fatigue,night_ban,gap,weigh (default all)\n"
+          "  --detect LIST       detectors to run: speeding,fatigue,night_ban,gap,weigh,alarm,zone (default all)\n"
+          "  --zones FILE        zones (GeoJSON, ZONES.md): restricted areas, speed zones, roads, routes;\n"
+          "                      repeatable\n"
+          "  --zones-coord C     datum of every zone file: wgs84, gcj02 (AMap, Tencent) or bd09 (Baidu);\n"
+          "                      default: each file's \"coord\" member, else wgs84\n"
           "  --company NAME      only this company's vehicles (业户名称)\n"
           "  --plate PLATE       only this vehicle\n"
           "  --from TIME         only fixes at or after TIME (YYYY-MM-DD[ HH:MM:SS])\n"
           "  --to TIME           only fixes at or before TIME (a bare date: through its end)\n"
           "  --port N            pcap: only TCP/UDP traffic on port N\n"
+          "  --alarms            decode: one row per alarm bit and alarm item instead of positions\n"
           "  --lang zh|en        language of report.html and summary.html (default from the locale)\n"
           "  --excel-csv         write CSV with a UTF-8 BOM so Excel shows Chinese text\n"
           "  --ledger DB         analyze: show each event's case status (report.html, events.xlsx)\n"
@@ -69,7 +75,9 @@ static bool parse_detectors(const char *s, unsigned *out)
         const char *name;
         unsigned bit;
     } names[] = {{"speeding", DET_SPEEDING}, {"fatigue", DET_FATIGUE}, {"night_ban", DET_NIGHT_BAN},
-                 {"gap", DET_GAP},           {"weigh", DET_WEIGH},     {"all", DET_ALL}};
+                 {"gap", DET_GAP},           {"weigh", DET_WEIGH},     {"alarm", DET_ALARM},
+                 {"zone", DET_ZONE},
+                 {"all", DET_ALL}};
     unsigned d = 0;
     char *dup = xstrdup(s), *save = NULL;
     bool ok = true;
@@ -142,7 +150,8 @@ bool cli_parse_size(const char *s, uint64_t *out)
 int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args, int *nargs)
 {
     enum { O_REGISTRY = 256, O_RULES, O_TZ, O_OUT, O_FORMAT, O_COMPANY, O_PLATE, O_FROM, O_TO, O_STRICT, O_QUIET,
-           O_PORT, O_LANG, O_EXCEL, O_REPEAT, O_DETECT, O_LEDGER, O_BY, O_HELP, O_THREADS, O_MEMORY, O_TMP };
+           O_PORT, O_LANG, O_EXCEL, O_REPEAT, O_DETECT, O_HELP, O_THREADS, O_MEMORY, O_TMP, O_RESUME, O_ALARMS,
+           O_ZONES, O_ZONES_COORD, O_LEDGER, O_BY };
     static const struct option longopts[] = {
         {"registry", required_argument, 0, O_REGISTRY}, {"rules", required_argument, 0, O_RULES},
         {"tz", required_argument, 0, O_TZ},             {"out", required_argument, 0, O_OUT},
@@ -152,10 +161,12 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
         {"quiet", no_argument, 0, O_QUIET},             {"port", required_argument, 0, O_PORT},
         {"lang", required_argument, 0, O_LANG},         {"excel-csv", no_argument, 0, O_EXCEL},
         {"repeat", required_argument, 0, O_REPEAT},     {"detect", required_argument, 0, O_DETECT},
+        {"zones", required_argument, 0, O_ZONES},       {"zones-coord", required_argument, 0, O_ZONES_COORD},
         {"ledger", required_argument, 0, O_LEDGER},     {"by", required_argument, 0, O_BY},
         {"help", no_argument, 0, O_HELP},
         {"threads", required_argument, 0, O_THREADS},   {"memory", required_argument, 0, O_MEMORY},
-        {"tmp", required_argument, 0, O_TMP},
+        {"tmp", required_argument, 0, O_TMP},           {"resume", required_argument, 0, O_RESUME},
+        {"alarms", no_argument, 0, O_ALARMS},
         {0, 0, 0, 0},
     };
     const char *from = NULL, *to = NULL;
@@ -183,11 +194,26 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
             break;
         case O_DETECT:
             if (!parse_detectors(optarg, &run->opt.detect)) {
-                fprintf(stderr, "roadlog %s: --detect '%s': expected a list of speeding,fatigue,night_ban,gap,weigh\n",
+                fprintf(stderr,
+                        "roadlog %s: --detect '%s': expected a list of speeding,fatigue,night_ban,gap,weigh,alarm,zone\n",
                         cmd, optarg);
                 return EXIT_USAGE;
             }
             break;
+        case O_ZONES:
+            run->opt.zone_paths =
+                xrealloc(run->opt.zone_paths, (run->opt.nzone_paths + 1) * sizeof *run->opt.zone_paths);
+            run->opt.zone_paths[run->opt.nzone_paths++] = optarg;
+            break;
+        case O_ZONES_COORD: {
+            cc_datum d;
+            if (!cc_datum_parse(optarg, &d)) {
+                fprintf(stderr, "roadlog %s: --zones-coord '%s': expected wgs84, gcj02 or bd09\n", cmd, optarg);
+                return EXIT_USAGE;
+            }
+            run->opt.zones_coord = (int)d;
+            break;
+        }
         case O_COMPANY: run->opt.company = optarg; break;
         case O_PLATE: {
             size_t n;
@@ -222,6 +248,7 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
             run->opt.lang = optarg;
             break;
         case O_EXCEL: run->opt.excel_csv = true; break;
+        case O_ALARMS: run->opt.alarms = true; break;
         case O_LEDGER: run->opt.ledger = optarg; break;
         case O_BY:
             if (strcmp(optarg, "company") != 0) {
@@ -258,6 +285,7 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
             }
             break;
         case O_TMP: run->opt.tmp_dir = optarg; break;
+        case O_RESUME: run->resumed_from = optarg; break;
         case 'h':
         case O_HELP: cli_usage(stdout); exit(0);
         default:

@@ -20,6 +20,7 @@
 #include "track.h"
 #include "vdays.h"
 #include "vehicle.h"
+#include "zones.h"
 
 /* Detectors a run applies (--detect). */
 enum {
@@ -28,18 +29,22 @@ enum {
     DET_NIGHT_BAN = 1u << 2, /* night_ban */
     DET_GAP = 1u << 3,       /* gps_gap */
     DET_WEIGH = 1u << 4,     /* weighbridge checks, position_mismatch */
-    DET_ALL = 0x1F
+    DET_ALARM = 1u << 5,     /* terminal_alarm, adas/dsm/tpms/bsd_alarm, terminal_silent (RULES.md §8) */
+    DET_ZONE = 1u << 6,      /* zone_restricted, route_deviation (ZONES.md) */
+    DET_ALL = 0x7F
 };
 
 /* A run of contiguous driving intervals of one driver on one vehicle: what
  * the per-vehicle pass hands the per-driver pass (fatigue). */
+#define FATIGUE_NO_DRIVER (1ull << 32)
 typedef struct fatigue_seg {
-    uint64_t key;            /* driver id, or 1 << 32 | vehicle when no driver is known */
+    uint64_t key;            /* driver id, or FATIGUE_NO_DRIVER | vehicle when no driver is known */
     int64_t start, end;      /* driving [start, end) */
     uint32_t vehicle;
     uint32_t npoints;
     int32_t lat0, lon0, lat1, lon1;
     rl_origin origin;
+    bool after_cp;           /* ended after its vehicle's carry checkpoint: a resumed run makes it again */
 } fatigue_seg;
 
 typedef struct fatigue_segs {
@@ -68,26 +73,81 @@ typedef struct vctx {
     int64_t limit_mkmh;      /* speed limit in force by day, km/h x 1000 */
     int64_t night_limit_mkmh;/* coaches and charters at night */
     rule_id speed_rule;
+    int64_t last_fix;        /* time of the vehicle's last fix */
+    int64_t data_end;        /* the run's last time (every vehicle): what later data could still change is open */
     /* results */
     rl_events *events;       /* events found */
     vday_list *days;         /* the vehicle's day statistics */
     rl_vstats *vs;           /* and its totals */
     fatigue_segs *segs;      /* driving segments for the per-driver pass */
     rl_counters *counters;   /* named counters for run.json */
+    /* zones (ZONES.md) */
+    const char *plate;       /* the vehicle's plate (or terminal phone) */
+    const zone_set *zones;   /* --zones, frozen and shared; NULL without */
+    zone_query *zq;          /* this worker's zone query context */
 } vctx;
+
+/* ---- zones (ZONES.md): restricted areas, routes, what a fix's zones say ---- */
+
+/* What the zones say about one fix, for the speeding detector. */
+typedef struct zone_verdict {
+    int64_t limit_mkmh;      /* lowest speed_limit_kmh of the active speed and road
+                              * zones holding the fix, x 1000; INT64_MAX: none */
+    uint32_t limit_zone;     /* the zone that set it, ZONE_NONE */
+    uint8_t road;            /* road_type of the fix's road zone; ROAD_NONE outside all */
+    uint32_t road_zone;      /* that road zone, ZONE_NONE */
+} zone_verdict;
+
+/* A run of consecutive accepted fixes (zone_restricted: inside an active
+ * restricted zone; route_deviation: moving outside every active route). */
+typedef struct zone_run {
+    uint32_t zone;           /* index in the zone set */
+    uint32_t n;              /* fixes */
+    rl_fix first, last;
+} zone_run;
+
+/* Restricted-zone runs open at once, per vehicle: a fix inside more
+ * than this many active restricted zones binding the vehicle leaves the
+ * highest-numbered ones untracked (counted in `dropped`). */
+#define ZONE_OPEN_MAX 32
+
+/* Per-vehicle zone state: plain data, fixed size (about 2.4 KB), no
+ * pointer but to the vehicle context (the zone set is reached through
+ * it), so a resume carry can copy it as it is. */
+typedef struct zone_vstate {
+    const vctx *cx;
+    bool emit;               /* zone_restricted / route_deviation wanted (--detect zone) */
+    uint32_t nopen;
+    zone_run open[ZONE_OPEN_MAX]; /* restricted runs, ascending zone */
+    bool deviating;
+    zone_run route;          /* the route deviation being collected */
+    uint32_t dropped;        /* restricted runs not tracked (ZONE_OPEN_MAX) */
+} zone_vstate;
+
+void zone_begin(zone_vstate *s, const vctx *cx, bool emit);
+/* Every accepted fix with the interval ending at it (NULL for the
+ * first): runs go on, end or start; *out gets what the zones say about
+ * the fix (speed limit, road type). */
+void zone_fix(zone_vstate *s, const rl_fix *f, const rl_interval *iv, zone_verdict *out);
+void zone_end(zone_vstate *s);
 
 /* ---- speeding and night speeding (RULES.md §2) ---- */
 typedef struct speeding_state {
     const vctx *cx;
-    bool active, night;
+    bool active, night, ending;
     int64_t limit;
     rl_fix first, last;
     int32_t max_speed;
     uint32_t n;
+    /* at the fastest fix (ZONES.md): the zone that set the limit, the
+     * road type and its road zone */
+    uint32_t max_limit_zone, max_road_zone;
+    uint8_t max_road;
 } speeding_state;
 
 void speeding_begin(speeding_state *s, const vctx *cx);
-void speeding_fix(speeding_state *s, const rl_fix *f, const rl_interval *iv);
+/* zv: what the zones say about the fix, NULL without zones. */
+void speeding_fix(speeding_state *s, const rl_fix *f, const rl_interval *iv, const zone_verdict *zv);
 void speeding_end(speeding_state *s);
 
 /* ---- track gaps (RULES.md §6) ---- */
@@ -123,11 +183,46 @@ typedef struct fatigue_vstate {
     /* the driving segment being collected */
     bool seg_open;
     fatigue_seg seg;
+    bool after_cp;           /* past the vehicle's carry checkpoint */
 } fatigue_vstate;
 
 void fatigue_vehicle_begin(fatigue_vstate *s, const vctx *cx);
 void fatigue_interval(fatigue_vstate *s, const rl_interval *iv);
 void fatigue_vehicle_end(fatigue_vstate *s);
+
+/* Where a driver's timeline stands: the stint and the day being summed.
+ * Plain data, so a --resume chain can carry it (RUNS.md §2). */
+typedef struct fatigue_walk {
+    uint64_t key;            /* as fatigue_seg.key */
+    /* stint */
+    bool open;
+    int64_t start, end, drive_s, night_s, night_first;
+    uint32_t vehicle, night_vehicle, npoints;
+    int32_t lat0, lon0, lat1, lon1, nlat, nlon;
+    rl_origin origin, night_origin;
+    /* day */
+    bool day_open;
+    int64_t day, day_s, day_first, day_last;
+    uint32_t day_vehicle, day_points;
+    int32_t dlat0, dlon0, dlat1, dlon1;
+    rl_origin day_origin;
+} fatigue_walk;
+
+/* A --resume chain's hooks into the per-driver pass (NULL: none).
+ * restore: where a carried driver stood at the carry's checkpoint (false:
+ *   not carried); the driver's segments before it are left out.
+ * checkpoint: called once per driver, before the first segment that
+ *   starts 24 h before the driver's last driving or later, with the walk.
+ * done: the driver's segments from that checkpoint on, and the events the
+ *   driver gave in this pass: events->e[ev0..] (from ev_cp on: after the
+ *   checkpoint). */
+typedef struct fatigue_resume {
+    void *ud;
+    bool (*restore)(void *ud, uint64_t key, fatigue_walk *w, int64_t *checkpoint);
+    void (*checkpoint)(void *ud, uint64_t key, const fatigue_walk *w, int64_t checkpoint);
+    void (*done)(void *ud, uint64_t key, const fatigue_seg *segs, size_t nsegs, rl_events *events, size_t ev0,
+                 size_t ev_cp);
+} fatigue_resume;
 
 /* The per-driver pass: what it reads of the vehicles, where its events
  * go. */
@@ -138,6 +233,8 @@ typedef struct fatigue_pass {
     const uint32_t *rank;              /* vehicle output rank by index: the order of ties */
     rl_events *events;
     rl_counters *counters;
+    const fatigue_resume *resume;
+    int64_t data_end;                  /* the run's last time: a stint or day later data could extend is open */
 } fatigue_pass;
 
 /* After the last vehicle: order the segments by driver, then time
@@ -172,5 +269,134 @@ void weigh_vehicle_begin(weigh_vstate *s, const vctx *cx, rl_vehicle *v);
 void weigh_fix(weigh_vstate *s, const rl_fix *f);
 /* Check every weighing of the vehicle, emit events, fill vehicle days. */
 void weigh_vehicle_end(weigh_vstate *s);
+
+/* A --resume chain (RUNS.md §2): the vehicle's weighings at or after a
+ * time, as records (station and WIM speed are not kept); weighings put
+ * back on a vehicle; the last accepted fix before a resumed track (the
+ * nearest fix to a weighing may be it). */
+void weigh_each(const rl_vehicle *v, int64_t from, void (*fn)(void *ud, const rl_weighing *w), void *ud);
+void weigh_put(rl_vehicle *v, const rl_weighing *w, size_t n, rl_counters *counters);
+void weigh_seed(weigh_vstate *s, const rl_fix *f);
+
+/* ---- what the terminal itself reported (RULES.md §8, JT808.md §14) ---- */
+/*
+ * Most positions carry no alarm, so nothing of an alarm is in the fix:
+ * alarm_store keeps a record, on the vehicle's own list of chunks, only
+ * for a position whose alarm word has an event bit (ACODE_EVENT_BITS)
+ * and for each active-safety item that is an alarm, and marks the fix
+ * FIX_ALARM when it kept the word.  The vehicle pass then sorts the
+ * records (time, then content, then input order: shuffled input gives
+ * the same result) and
+ *   - alarm_point, fed every point that survives duplicate removal (the
+ *     terminal reports its alarm word with invalid fixes too), follows
+ *     each bit: a held bit's run of consecutive positions is one
+ *     terminal_alarm from its first to its last position, an ack-cleared
+ *     bit gives one at its rising edge; value = positions with the bit;
+ *   - alongside, the items' start and end flags are paired by kind and
+ *     alarm id, at the items' own times, up to each point's time (a point
+ *     alarm, flag 0, is an event of its own; a start whose end has not
+ *     come within alarm.pair_max_s of later data ends at its own time);
+ *     alarm_vehicle_end pairs those after the last point.
+ * What is still running when the data ends (a bit still set, a start
+ * still waiting) is emitted with status `open` and stays in the state,
+ * so a run continued from the state (--resume) finishes it.  For a
+ * --resume carry: alarm_vstate as it is after the last point before the
+ * checkpoint, and the vehicle's records (positions' alarm words and items)
+ * from the checkpoint on; a record is a point's when its time and origin
+ * are the point's.
+ */
+struct rl_run;
+void alarm_store(struct rl_run *run, rl_vehicle *v, const rl_position *p, rl_fix *f);
+/* The driver ids of the vehicle's records through `remap` (a reading
+ * task's strings to the run's). */
+void alarm_remap_drivers(rl_vehicle *v, uint32_t (*remap)(void *ud, uint32_t id), void *ud);
+
+/* The alarm-word bits events come from (ACODE_EVENT_BITS): 16. */
+#define ALARM_EVENT_BITS_N 16
+/* Starts waiting for their end, per vehicle; past this the oldest ends
+ * at its own time (counted as alarm.open_overflow). */
+#define ALARM_OPEN_MAX 16
+
+/* A run of consecutive positions with one alarm-word bit. */
+typedef struct alarm_bitrun {
+    int64_t first, last;     /* times of the first and the latest position with the bit */
+    rl_origin origin;        /* of the first */
+    int32_t lat0, lon0, lat1, lon1;
+    uint32_t n;              /* positions with the bit */
+    uint32_t driver;         /* at the first position (strtab id, 0 none) */
+    bool first_ok, last_ok;  /* first / latest position is a valid fix */
+} alarm_bitrun;
+
+/* An active-safety start waiting for its end. */
+typedef struct alarm_open {
+    int64_t start;           /* the start item's own time */
+    rl_origin origin;        /* of the position that carried it */
+    int32_t lat_e6, lon_e6;  /* the item's base-block position */
+    uint32_t alarm_id;
+    uint32_t driver;
+    uint8_t kind;            /* rl_as_kind */
+    uint8_t type;            /* alarm type code; TPMS: the tyre alarm bit */
+    uint8_t value;           /* level, DSM fatigue degree, TPMS tyres */
+} alarm_open;
+
+/* The detector's state for one vehicle: plain data of fixed size (about
+ * 1.5 KB) without pointers, so a --resume carry can save and restore it
+ * as is.  What matters: run[] of the `active` bits (slot = rank of the
+ * bit in ACODE_EVENT_BITS), open[0..nopen), last_time. */
+typedef struct alarm_vstate {
+    uint32_t active;         /* event bits set at the previous position */
+    uint32_t nopen;
+    int64_t last_time;       /* latest position or item time seen */
+    alarm_bitrun run[ALARM_EVENT_BITS_N];
+    alarm_open open[ALARM_OPEN_MAX];
+} alarm_vstate;
+
+/* A stored record, 40 bytes: only positions with an alarm have one.
+ * Plain data; `driver` is an id of the run's strings. */
+enum { ALARM_REC_WORD = 0 };      /* kind of a position's alarm word; items: 1 + rl_as_kind */
+#define ALARM_TYPE_CLOSER 0xFF    /* a TPMS end item without an alarm bit: it only ends */
+typedef struct alarm_rec {
+    int64_t time;            /* the position's time (word) or the item's own */
+    rl_origin origin;        /* of the position */
+    int32_t lat_e6, lon_e6;  /* the position's, or the item's base block */
+    uint32_t code;           /* the word's event bits, or the item's alarm id */
+    uint32_t driver;         /* strtab id of the position's driver, 0 none */
+    uint8_t kind;            /* ALARM_REC_WORD or 1 + rl_as_kind */
+    uint8_t flag;            /* RL_AS_FLAG_* */
+    uint8_t type;            /* alarm type code; TPMS: the tyre alarm bit; ALARM_TYPE_CLOSER */
+    uint8_t value;           /* level, DSM fatigue degree, TPMS tyres with the bit */
+} alarm_rec;
+
+/* The vehicle's stored records in time order, for one pass (not state:
+ * they are the vehicle's data, like its fixes). */
+typedef struct alarm_feed {
+    alarm_rec *rec;
+    size_t n, next;          /* next: first record not before the last point */
+    size_t next_item;        /* the first record not yet paired */
+    size_t prev_item;        /* the last item paired, when have_prev */
+    bool have_prev;
+} alarm_feed;
+
+void alarm_state_init(alarm_vstate *s);
+/* Take the vehicle's records (its chunks are freed). */
+void alarm_feed_open(alarm_feed *fd, rl_vehicle *v);
+/* A point (in time order): its alarm word's runs, and the items up to its
+ * time paired, so that the state after a point is that of the data up to
+ * it (a --resume checkpoint can take it there, as the other detectors'). */
+void alarm_point(alarm_vstate *s, alarm_feed *fd, const vctx *cx, const rl_fix *f);
+/* Pair the items up to time t (inclusive; alarm_point does it up to each
+ * point): a checkpoint's state takes the items before it. */
+void alarm_items_until(alarm_vstate *s, alarm_feed *fd, const vctx *cx, int64_t t);
+/* Pair the items left, emit what is still running as open. */
+void alarm_vehicle_end(alarm_vstate *s, alarm_feed *fd, const vctx *cx);
+/* For a carry: the feed's records from time `since` on, in order; and a
+ * carried record put back on its vehicle before the next pass (FIX_ALARM
+ * stays on the carried fix it belongs to). */
+void alarm_each(const alarm_feed *fd, int64_t since, void (*fn)(void *ud, const alarm_rec *r), void *ud);
+void alarm_put(rl_vehicle *v, const alarm_rec *r);
+void alarm_feed_close(alarm_feed *fd);
+/* After every detector (fatigue needs all vehicles): the cross-check of
+ * each vehicle into its vstats, and terminal_silent events. */
+void alarm_finish(struct rl_run *run);
 
 #endif

@@ -11,9 +11,7 @@
 
 #include "cli.h"
 
-#ifndef RL_VERSION
-#define RL_VERSION "0.1.0"
-#endif
+#include "version.h"
 
 int main(int argc, char **argv)
 {
@@ -30,6 +28,8 @@ int main(int argc, char **argv)
         return cmd_rules(argc - 1, argv + 1);
     if (strcmp(cmd, "summary") == 0)
         return cmd_summary(argc - 1, argv + 1);
+    if (strcmp(cmd, "merge") == 0)
+        return cmd_merge(argc - 1, argv + 1);
     if (strcmp(cmd, "ledger") == 0)
         return cmd_ledger(argc - 1, argv + 1);
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {

@@ -15,14 +15,21 @@
 #include <string.h>
 #include <strings.h>
 
+#include "alarmcode.h"
+#include "event.h"
 #include "util.h"
 
-enum { K_NUM, K_INT, K_WINDOW };
+enum { K_NUM, K_INT, K_WINDOW, K_NAME };
+
+/* The names a K_NAME rule takes, by value (0, 1, ...). */
+static const char *const dialect_names[] = {"jsatl", "gdrta", NULL};
+/* speeding.default_road: value + ROAD_EXPRESSWAY is the road_type (event.h) */
+static const char *const road_names[] = {"expressway", "urban_expressway", "other", NULL};
 
 typedef struct {
     const char *id;
     int kind;
-    double def;       /* numbers */
+    double def;       /* numbers; the index of the default name for K_NAME */
     const char *wdef; /* windows "HH:MM-HH:MM" */
     double min, max;
     const char *section; /* printed before the rule when non-NULL */
@@ -66,6 +73,11 @@ static const rule_def defs[R_COUNT] = {
                                  "coaches and charters at night: 80 % of the day limit (道路运输车辆动态监督管理办法; 国发〔2012〕30号)"},
     [R_SPEEDING_MIN_DURATION_S] = {"speeding.min_duration_s", K_INT, 60, NULL, 0, 86400, NULL,
                                    "platform practice: shorter runs are GPS noise"},
+    [R_SPEEDING_DEFAULT_ROAD] = {"speeding.default_road", K_NAME, 0, NULL, 0, 2,
+                                 NULL,
+                                 "road type (expressway, urban_expressway, other) outside every road zone, for the "
+                                 "points of 记分办法 2022 (高速公路、城市快速路 vs 其他道路); the class caps are expressway "
+                                 "caps (实施条例 art. 78)"},
     [R_FATIGUE_REST_MIN_S] = {"fatigue.rest_min_s", K_INT, 1200, NULL, 1, 86400, "RULES.md §3 fatigue (seconds)",
                               "实施条例 art. 62 (7): stop at least 20 min"},
     [R_FATIGUE_CONTINUOUS_MAX_S] = {"fatigue.continuous_max_s", K_INT, 14400, NULL, 1, 7 * 86400, NULL,
@@ -112,6 +124,34 @@ static const rule_def defs[R_COUNT] = {
                               "a GPS fix within this many seconds of a weighing is compared with the station"},
     [R_WEIGH_MISMATCH_KM] = {"weigh.mismatch_km", K_NUM, 5, NULL, 0, 100000, NULL,
                              "nearest fix farther than this from the station: position_mismatch (cloned or misread plate)"},
+    [R_JT808_DIALECT] = {"jt808.dialect", K_NAME, RULE_DIALECT_JSATL, NULL, 0, 1,
+                         "RULES.md §8 what the terminal reported (JT/T 808 alarm word, active safety; JT808.md §14)\n"
+                         "alarm.BIT (fixed): terminal_alarm, one per run of positions with a held bit (overspeed, fatigue,\n"
+                         "  overspeed_warning, fatigue_warning, daily_driving, overtime_parking, route_deviation, collision,\n"
+                         "  rollover) or one at each rising edge of a bit the platform clears (sos, danger, area, route,\n"
+                         "  segment_time, illegal_ignition, illegal_displacement) (JT/T 808-2013 table 24)\n"
+                         "adas.TYPE, dsm.TYPE, tpms.TYPE, bsd.TYPE (fixed): adas_alarm ... bsd_alarm, by the code lists of\n"
+                         "  T/JSATL 12-2017 §4.4 and T/GDRTA 002-2020 §5.4 (dsm.fatigue, dsm.phone, dsm.smoking,\n"
+                         "  dsm.distraction, dsm.no_seatbelt, adas.forward_collision, adas.lane_departure, tpms.pressure_low,\n"
+                         "  bsd.rear, ...); a code neither list names keeps its number (dsm.code_0x21)",
+                         "jsatl (苏标 T/JSATL 12-2017) or gdrta (粤标 T/GDRTA 002-2020): the layout of items 0x64-0x67; "
+                         "an item of another length is skipped and counted"},
+    [R_ALARM_SILENT_MIN_EVENTS] = {"alarm.silent_min_events", K_INT, 3, NULL, 1, 1000000, NULL,
+                                   "terminal_silent: this many speeding events and no overspeed alarm from a terminal "
+                                   "that reports an alarm word (limit set too high, or tampered with)"},
+    [R_ALARM_PAIR_MAX_S] = {"alarm.pair_max_s", K_INT, 3600, NULL, 1, 86400 * 30, NULL,
+                            "an active-safety start whose end has not come when the vehicle's data is this much "
+                            "later ends at its own time (roadlog's choice; RULES.md §8 pairs start and end)"},
+    [R_ZONE_MIN_S] = {"zone.min_s", K_INT, 60, NULL, 0, 7 * 86400,
+                      "ZONES.md zones (--zones): restricted areas, speed zones, road types, approved routes\n"
+                      "zone:ID (fixed): zone_restricted and route_deviation name their zone; so does speeding when a "
+                      "zone set the limit (禁令标志 道交法 art. 39, 44; 危险化学品安全管理条例 arts. 49-50; "
+                      "城市建筑垃圾管理规定 (建设部令第139号) art. 14: muck trucks on the approved route and hours)",
+                      "a zone_restricted or route_deviation run shorter than this (last - first, s) is no event "
+                      "(GPS noise at the edge; a zone's min_s overrides)"},
+    [R_ZONE_BUFFER_M] = {"zone.buffer_m", K_NUM, 25, NULL, 0.1, 100000, NULL,
+                         "corridor half-width (m) around a line zone without buffer_m: a road section or an approved "
+                         "route (a lane and a hard shoulder either side, plus GPS error)"},
     [R_LEDGER_DEADLINE_DAYS] = {"ledger.deadline_days", K_INT, 15, NULL, 1, 3650,
                                 "LEDGER.md the case ledger (roadlog ledger): deadlines and blacklists, recomputed from the cases\n"
                                 "a case past its deadline and not rectified, closed or dismissed is overdue",
@@ -188,6 +228,15 @@ bool class_parse(const char *s, size_t n, vehicle_class *c)
 
 const char *rule_name(rule_id id) { return id < R_COUNT ? defs[id].id : "?"; }
 
+bool rule_is_text(rule_id id) { return id < R_COUNT && (defs[id].kind == K_WINDOW || defs[id].kind == K_NAME); }
+
+int rules_default_road(const rl_rules *r) { return (int)r->v[R_SPEEDING_DEFAULT_ROAD] + ROAD_EXPRESSWAY; }
+
+static const char *const *name_values(rule_id id)
+{
+    return id == R_SPEEDING_DEFAULT_ROAD ? road_names : dialect_names;
+}
+
 /* Rule ids events carry that are not numbers of their own: the limit
  * comes from the registry. */
 static const struct {
@@ -203,12 +252,18 @@ const char *rule_basis(const char *id_text)
 {
     if (!id_text)
         return NULL;
+    const char *alarm = acode_basis(id_text);
+    if (alarm)
+        return alarm;
     for (int i = 0; i < R_COUNT; i++)
         if (strcmp(defs[i].id, id_text) == 0)
             return defs[i].basis;
     for (size_t i = 0; i < sizeof fixed_rules / sizeof fixed_rules[0]; i++)
         if (strcmp(fixed_rules[i].id, id_text) == 0)
             return fixed_rules[i].basis;
+    if (strncmp(id_text, RULE_ID_ZONE_PREFIX, strlen(RULE_ID_ZONE_PREFIX)) == 0 && id_text[strlen(RULE_ID_ZONE_PREFIX)])
+        return "a zone of --zones (ZONES.md): 道交法 art. 39, 44, 48; 危险化学品安全管理条例 arts. 49-50; "
+               "记分办法 2022 art. 10 (hazmat in a restricted area), art. 12 (against a prohibition sign)";
     return NULL;
 }
 
@@ -223,8 +278,7 @@ rule_id rule_speeding_for(vehicle_class c)
     return c < CLASS_COUNT ? m[c] : R_SPEEDING_OTHER;
 }
 
-/* "HH:MM-HH:MM" (also with an en dash or '~'). */
-static bool parse_window(const char *s, rl_window *w)
+bool window_parse(const char *s, rl_window *w, bool *all_day)
 {
     unsigned h1, m1, h2, m2;
     char sep[8];
@@ -235,8 +289,12 @@ static bool parse_window(const char *s, rl_window *w)
         return false;
     w->start_s = (int32_t)((h1 % 24) * 3600 + m1 * 60);
     w->end_s = (int32_t)((h2 % 24) * 3600 + m2 * 60);
-    return w->start_s != w->end_s;
+    if (all_day)
+        *all_day = h1 == 0 && m1 == 0 && h2 == 24;
+    return w->start_s != w->end_s || (all_day && *all_day);
 }
+
+static bool parse_window(const char *s, rl_window *w) { return window_parse(s, w, NULL); }
 
 void rules_defaults(rl_rules *r)
 {
@@ -270,6 +328,20 @@ bool rules_set(rl_rules *r, const char *id, const char *value, char *err, size_t
             r->night_ban = w;
         r->set[k] = true;
         return true;
+    }
+    if (d->kind == K_NAME) {
+        const char *const *names = name_values((rule_id)k);
+        for (int i = 0; names[i]; i++)
+            if (strcasecmp(names[i], value) == 0) {
+                r->v[k] = i;
+                r->set[k] = true;
+                return true;
+            }
+        char list[128] = "";
+        for (int i = 0; names[i]; i++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? " or " : "", names[i]);
+        snprintf(err, errlen, "%s: '%s' is not one of %s", id, value, list);
+        return false;
     }
     char *end;
     errno = 0;
@@ -363,6 +435,8 @@ void rules_format_value(const rl_rules *r, rule_id id, char *out, size_t n)
         fmt_window(r->night, out, n);
     else if (id == R_NIGHT_BAN_WINDOW)
         fmt_window(r->night_ban, out, n);
+    else if (id < R_COUNT && defs[id].kind == K_NAME)
+        snprintf(out, n, "%s", name_values(id)[(int)r->v[id]]);
     else
         snprintf(out, n, "%.10g", r->v[id]);
 }
@@ -388,6 +462,8 @@ void rules_print(const rl_rules *r, FILE *out)
         char def[64];
         if (d->kind == K_WINDOW)
             snprintf(def, sizeof def, "%s", d->wdef);
+        else if (d->kind == K_NAME)
+            snprintf(def, sizeof def, "%s", name_values((rule_id)i)[(int)d->def]);
         else
             snprintf(def, sizeof def, "%.10g", d->def);
         int w = fprintf(out, "%s = %s", d->id, val);

@@ -18,7 +18,7 @@ typedef enum {
     R_TRACK_DRIFT_KMH, R_TRACK_DRIFT_MIN_KM, R_TRACK_REANCHOR_N, R_TRACK_MOVING_KMH, R_TRACK_GAP_S,
     R_SPEEDING_COACH, R_SPEEDING_CHARTER, R_SPEEDING_HAZMAT, R_SPEEDING_MUCK,
     R_SPEEDING_HEAVY_TRUCK, R_SPEEDING_TRUCK, R_SPEEDING_OTHER,
-    R_SPEEDING_NIGHT_FACTOR, R_SPEEDING_MIN_DURATION_S,
+    R_SPEEDING_NIGHT_FACTOR, R_SPEEDING_MIN_DURATION_S, R_SPEEDING_DEFAULT_ROAD,
     R_FATIGUE_REST_MIN_S, R_FATIGUE_CONTINUOUS_MAX_S, R_FATIGUE_NIGHT_CONTINUOUS_MAX_S,
     R_FATIGUE_DAILY_MAX_S,
     R_NIGHT_WINDOW, R_NIGHT_BAN_WINDOW, R_NIGHT_BAN_MIN_DRIVING_S,
@@ -28,12 +28,18 @@ typedef enum {
     R_WEIGH_WIM_TOLERANCE_PCT, R_WEIGH_STATIC_TOLERANCE_PCT,
     R_AXLE_STEER_KG, R_AXLE_OTHER_KG,
     R_WEIGH_GPS_WINDOW_S, R_WEIGH_MISMATCH_KM,
+    R_JT808_DIALECT, R_ALARM_SILENT_MIN_EVENTS, R_ALARM_PAIR_MAX_S,
+    R_ZONE_MIN_S, R_ZONE_BUFFER_M,
     /* the case ledger (LEDGER.md): deadlines and blacklists */
     R_LEDGER_DEADLINE_DAYS,
     R_BLACKLIST_VEHICLE_EVENTS_12M, R_BLACKLIST_DRIVER_POINTS_12M, R_BLACKLIST_COMPANY_RATE_MONTH,
     R_BLACKLIST_MONTHS, R_BLACKLIST_REVIEW_MONTHS,
     R_COUNT
 } rule_id;
+
+/* Values of R_JT808_DIALECT (a rule set by name: jsatl | gdrta), the
+ * active-safety dialect of JT808.md §14; equal to jt808_dialect. */
+enum { RULE_DIALECT_JSATL = 0, RULE_DIALECT_GDRTA = 1 };
 
 /* Rules without a number to set (the registry or the law gives it) that
  * weighbridge events name in their `rule` column; rules_print lists them
@@ -43,6 +49,8 @@ typedef enum {
 #define RULE_ID_OVERLOAD_RATED_LOAD "overload.rated_load_kg"
 #define RULE_ID_OVERLOAD_MAX_GROSS "overload.max_gross_kg"
 #define RULE_ID_CAPACITY_SEATS "capacity.seats"
+/* Events a zone gave or whose limit it set carry "zone:ID" (ZONES.md). */
+#define RULE_ID_ZONE_PREFIX "zone:"
 
 /* Vehicle classes (FORMATS.md §5). */
 typedef enum {
@@ -76,12 +84,22 @@ typedef struct rl_rules {
     bool set[R_COUNT];      /* overridden by a rules file */
 } rl_rules;
 
+/* Parse "HH:MM-HH:MM" (also with an en dash or '~'); start == end is no
+ * window, except "00:00-24:00", which sets *all_day (when all_day is not
+ * NULL) and the window [0, 0). */
+bool window_parse(const char *s, rl_window *w, bool *all_day);
+
 void rules_defaults(rl_rules *r);
 /* Id text of a rule ("speeding.hazmat"). */
 const char *rule_name(rule_id id);
+/* Rules whose value is text, not a number: the windows and the dialect
+ * (run.json quotes them). */
+bool rule_is_text(rule_id id);
 /* The regulation or practice behind a rule, by its id text
  * ("speeding.hazmat" -> "危险货物道路运输安全管理办法 (2019) art. 46");
- * NULL for an unknown id.  For the reports' "regulation" column. */
+ * also the ids terminal alarm events carry ("alarm.overspeed",
+ * "dsm.phone", "dsm.code_0x21": src/alarmcode.h); NULL for an unknown
+ * id.  For the reports' "regulation" column. */
 const char *rule_basis(const char *id_text);
 /* The speeding rule of a class. */
 rule_id rule_speeding_for(vehicle_class c);
@@ -94,5 +112,8 @@ bool rules_set(rl_rules *r, const char *id, const char *value, char *err, size_t
 void rules_print(const rl_rules *r, FILE *out);
 /* Format the value of a rule as the rules file writes it. */
 void rules_format_value(const rl_rules *r, rule_id id, char *out, size_t n);
+/* speeding.default_road: the road type (event.h road_type) of fixes
+ * outside every road zone (ZONES.md). */
+int rules_default_road(const rl_rules *r);
 
 #endif

@@ -50,10 +50,14 @@ typedef struct rl_options {
     unsigned formats;
     unsigned detect;         /* DET_* */
     unsigned port;           /* --port, 0 = all */
+    bool alarms;             /* decode --alarms: the alarms listing instead of positions */
     unsigned threads;        /* --threads (RUNS.md §1), default the CPUs we may use */
     uint64_t memory;         /* --memory: the budget for buffered records, bytes */
     const char *tmp_dir;     /* --tmp: where spills go ($TMPDIR, else /tmp) */
     int repeat;              /* summary --repeat */
+    const char **zone_paths; /* --zones, in the order given */
+    size_t nzone_paths;
+    int zones_coord;         /* --zones-coord (cc_datum), -1: each file's own */
     const char *ledger;      /* analyze --ledger DB: show case statuses */
     const char *by;          /* summary --by company */
 } rl_options;
@@ -70,6 +74,7 @@ typedef struct rl_input {
     uint64_t records;        /* records read (rows, frames) */
     uint64_t rejected;
     char *error;             /* the file could not be read, or a warning */
+    bool carried;            /* a file of an earlier run of a --resume chain that carried sources name */
 } rl_input;
 
 typedef struct rl_run {
@@ -89,6 +94,9 @@ typedef struct rl_run {
     uint64_t positions, weighings, filtered, rejected;
     uint64_t duplicates, invalid, drift, points, accepted;
     uint64_t unregistered, vehicles_analysed;
+    uint64_t merged_registry_rows; /* merge: the registry's rows as the runs counted them */
+    int64_t data_end;        /* the latest fix of the run (and of the chain before it) */
+    struct zone_loader *zone_loader; /* run.c: the zones being loaded meanwhile */
     rl_events events;
     vday_list vdays;         /* in output order once the analysis is done */
     rl_vstats *vstats;       /* indexed like the vehicle table */
@@ -114,12 +122,26 @@ typedef struct rl_run {
     fatigue_segs segs;       /* detect_fatigue.c: driving segments for the per-driver pass */
     ts_store *samples;       /* tracksample.c: track samples for report.html */
     struct spill *spill;     /* spill.c: the memory budget, shared by every reader */
+    struct resume *resume;   /* resume.c: the carry read (--resume) and the one written */
+    char run_id[17];         /* this run in a chain (RUNS.md §2) */
+    unsigned chain_seq;      /* 0, or the resumed run's + 1 */
+    const char *resumed_from;/* --resume DIR */
+    char resumed_run_id[17]; /* that run's run_id */
     uint64_t fix_bytes;      /* bytes of fix chunks this run's readers hold (spill_charge) */
     uint32_t spill_owner;    /* tag of the blocks this run spills (spill_out) */
     struct jt808_session *jt808_session; /* parsers/jt808.c: terminals' state across inputs */
+    struct zone_set *zones;  /* --zones: loaded before the inputs, then read-only and shared */
 } rl_run;
 
 void run_init(rl_run *run);
+/* Load the --zones files into run->zones (and freeze them).  Returns 0,
+ * or 2 after printing the problem (a bad zone file is a usage error,
+ * ZONES.md). */
+int run_load_zones(rl_run *run, const char *cmd);
+/* The same in a thread of its own, while the inputs are read: started,
+ * then waited for (its exit status) before anything needs the zones. */
+void run_load_zones_start(rl_run *run, const char *cmd);
+int run_load_zones_wait(rl_run *run);
 void run_free(rl_run *run);
 void run_count(rl_run *run, const char *name, uint64_t n);
 /* "file:line", "file@offset" or "file#packet" of an origin. */
@@ -128,6 +150,8 @@ void run_format_origin(const rl_run *run, rl_origin o, char *out, size_t n);
 const char *run_vehicle_label(const rl_run *run, const rl_vehicle *v);
 const char *run_vehicle_company(const rl_run *run, const rl_vehicle *v);
 double run_clock(void);
+/* A new run_id: 16 hex digits, random. */
+void run_new_id(char out[17]);
 
 /* Is t inside --from/--to (inclusive)? */
 static inline bool run_in_window(const rl_run *run, int64_t t)

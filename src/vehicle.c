@@ -51,16 +51,22 @@ static void free_chunks(fix_chunk *c)
     }
 }
 
+static void free_nodes(weigh_node *w)
+{
+    for (weigh_node *n; w; w = n) {
+        n = w->next;
+        free(w);
+    }
+}
+
 void vtable_free(vtable *t)
 {
     if (!t)
         return;
     for (size_t i = 0; i < t->n; i++) {
         free_chunks(t->v[i].head);
-        for (weigh_node *w = t->v[i].whead, *n; w; w = n) {
-            n = w->next;
-            free(w);
-        }
+        free_nodes(t->v[i].whead);
+        free_nodes(t->v[i].ahead);
     }
     free(t->v);
     free(t->slots);
@@ -128,6 +134,7 @@ rl_vehicle *vtable_get(vtable *t, uint32_t key, int color, bool by_phone)
         v->plate = key;
     v->cls = CLASS_OTHER;
     v->selected = true;
+    v->tmax = INT64_MIN;
     t->slots[i] = (uint32_t)++t->n;
     if (t->n * 4 > t->nslots * 3)
         rehash(t);
@@ -169,6 +176,8 @@ size_t vehicle_add_fix(rl_vehicle *v, const rl_fix *f)
     r->origin_lo = (uint32_t)f->origin;
     r->origin_hi = (uint32_t)(f->origin >> 32);
     v->nfix++;
+    if (f->time > v->tmax)
+        v->tmax = f->time;
     return bytes;
 }
 
@@ -203,19 +212,36 @@ void vehicle_put_sorted(rl_vehicle *v, const rl_fix *f, size_t n)
             v->head = c;
         v->tail = c;
         v->nfix += k - i;
+        if (f[k - 1].time > v->tmax)
+            v->tmax = f[k - 1].time;
         i = k;
     }
+}
+
+/* Append the list head..tail to the list *h..*t. */
+static void chain(weigh_node **h, weigh_node **t, weigh_node *head, weigh_node *tail)
+{
+    if (!head)
+        return;
+    if (*t)
+        (*t)->next = head;
+    else
+        *h = head;
+    *t = tail;
 }
 
 void vehicle_add_weighing(rl_vehicle *v, weigh_node *w)
 {
     w->next = NULL;
-    if (v->wtail)
-        v->wtail->next = w;
-    else
-        v->whead = w;
-    v->wtail = w;
+    chain(&v->whead, &v->wtail, w, w);
 }
+
+void vehicle_add_alarms(rl_vehicle *v, weigh_node *w)
+{
+    w->next = NULL;
+    chain(&v->ahead, &v->atail, w, w);
+}
+
 
 void vehicle_merge(rl_vehicle *to, rl_vehicle *from)
 {
@@ -230,18 +256,19 @@ void vehicle_merge(rl_vehicle *to, rl_vehicle *from)
     }
     to->nfix += from->nfix;
     to->nspilled += from->nspilled;
+    if (from->tmax > to->tmax)
+        to->tmax = from->tmax;
     from->head = from->tail = NULL;
     from->nfix = from->nspilled = 0;
-    if (from->whead) {
-        if (to->wtail)
-            to->wtail->next = from->whead;
-        else
-            to->whead = from->whead;
-        to->wtail = from->wtail;
-        to->nweigh += from->nweigh;
-        from->whead = from->wtail = NULL;
-        from->nweigh = 0;
-    }
+    chain(&to->whead, &to->wtail, from->whead, from->wtail);
+    to->nweigh += from->nweigh;
+    from->whead = from->wtail = NULL;
+    from->nweigh = 0;
+    chain(&to->ahead, &to->atail, from->ahead, from->atail);
+    to->nalarm += from->nalarm;
+    from->ahead = from->atail = NULL;
+    from->nalarm = 0;
+    to->alarm_word |= from->alarm_word;
     if (!to->phone)
         to->phone = from->phone;
     from->dead = true;

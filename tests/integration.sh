@@ -17,8 +17,10 @@ check() { # name, command...
     name=$1; shift
     if "$@" >"$WORK/out.log" 2>&1; then pass "$name"; else fail "$name"; sed 's/^/    /' "$WORK/out.log" | head -40; fi
 }
-GPS_TYPES=speeding,night_speeding,fatigue_continuous,fatigue_night,fatigue_daily,night_ban,gps_gap
+GPS_TYPES=speeding,night_speeding,fatigue_continuous,fatigue_night,fatigue_daily,night_ban,gps_gap,terminal_alarm,terminal_silent
 ALL_TYPES=$GPS_TYPES,over_limit,overload,axle_overload,over_capacity,position_mismatch
+# what only JT/T 808 carries: the active-safety items (RULES.md §8)
+T808_TYPES=$GPS_TYPES,adas_alarm,dsm_alarm,tpms_alarm,bsd_alarm
 
 # events.csv without the source column (it names files and lines, which
 # change when rows are shuffled or split)
@@ -77,7 +79,7 @@ for opts in "--shuffle" "--late 15" "--split 4 --shuffle" "--gzip" "--gzip --spl
     case "$opts" in
     --shuffle|--late*)
         if "$(dirname "$GEN")/gen808" "$d/gps.csv" "$d/fleet.808" "$d/fleet.pcap" >"$d/gen808.log" 2>&1; then
-            check "JT/T 808 $opts: matches the truth" sh -c "cd '$d' && '$ROADLOG' analyze --quiet --registry registry.csv --out out-808 fleet.808 && python3 '$TOP/tests/compare_truth.py' truth.csv out-808/events.csv --types $GPS_TYPES && python3 '$TOP/tests/compare_days.py' truth_days.csv out-808/vehicle_days.csv"
+            check "JT/T 808 $opts: matches the truth" sh -c "cd '$d' && '$ROADLOG' analyze --quiet --registry registry.csv --out out-808 fleet.808 && python3 '$TOP/tests/compare_truth.py' truth.csv out-808/events.csv --types $T808_TYPES && python3 '$TOP/tests/compare_days.py' truth_days.csv out-808/vehicle_days.csv"
         else
             fail "gen808 $opts: $(tail -1 "$d/gen808.log")"
         fi ;;
@@ -88,11 +90,54 @@ done
 d="$WORK/v-en"
 if "$(dirname "$GEN")/gen808" "$d/gps.csv" "$d/fleet.808" "$d/fleet.pcap" >"$d/gen808.log" 2>&1; then
     for k in 808 pcap; do
-        check "JT/T 808 ($k): matches the truth" sh -c "cd '$d' && '$ROADLOG' analyze --quiet --registry registry.csv --out out-$k fleet.$k && python3 '$TOP/tests/compare_truth.py' truth.csv out-$k/events.csv --types $GPS_TYPES"
+        check "JT/T 808 ($k): matches the truth" sh -c "cd '$d' && '$ROADLOG' analyze --quiet --registry registry.csv --out out-$k fleet.$k && python3 '$TOP/tests/compare_truth.py' truth.csv out-$k/events.csv --types $T808_TYPES"
         check "JT/T 808 ($k): decode gives every CSV position" sh -c "cd '$d' && test \$('$ROADLOG' decode --quiet fleet.$k | wc -l) -eq \$('$ROADLOG' decode --quiet gps.csv | wc -l)"
     done
+    # the CSV and the traffic of one fleet: the same alarm-word events,
+    # and the same cross-check of what the word says (vehicles.csv)
+    check "JT/T 808 and CSV: the same terminal alarms and cross-check" sh -c "cd '$d' && '$ROADLOG' analyze --quiet --registry registry.csv --out out-csv gps.csv && python3 '$TOP/tests/compare_truth.py' truth.csv out-csv/events.csv --types terminal_alarm,terminal_silent && python3 -c '
+import csv, sys
+cols = (\"speeding_episodes\", \"speeding_with_terminal_alarm\", \"terminal_overspeed_alarms\", \"terminal_overspeed_with_speeding\")
+def load(p):
+    return {(r[\"plate\"], r[\"plate_color\"]): tuple(r[c] for c in cols) for r in csv.DictReader(open(p, encoding=\"utf-8-sig\"))}
+a, b = load(\"out-csv/vehicles.csv\"), load(\"out-808/vehicles.csv\")
+bad = [k for k in a if a[k] != b.get(k)]
+print(len(a), \"vehicles,\", len(bad), \"differ\", bad[:3])
+sys.exit(1 if bad or not any(int(v[2]) for v in a.values()) else 0)'"
+    check "decode --alarms lists every alarm item of the traffic" sh -c "cd '$d' && '$ROADLOG' decode --quiet --alarms fleet.808 >alarms.csv && head -1 alarms.csv | grep -qx 'plate,plate_color,phone,time,kind,rule,name,flag,alarm_id,level,alarm_time,lon,lat,speed,detail,source' && test \$(grep -c ',\(adas\|dsm\|tpms\|bsd\),' alarms.csv) -ge \$(( \$(wc -l <safety.csv) - 2 )) && grep -q ',alarm_word,alarm.overspeed,超速报警,' alarms.csv"
 else
     fail "gen808: $(tail -1 "$d/gen808.log")"
+fi
+
+# the other active-safety dialect (粤标), as configuration; the same frames
+# read in the wrong dialect are skipped and counted, never guessed
+d="$WORK/gdrta"
+if fleet "$d" --seed 11 --inject all --drivers --noise --dialect gdrta && "$(dirname "$GEN")/gen808" "$d/gps.csv" "$d/fleet.808" "$d/fleet.pcap" >/dev/null 2>&1; then
+    printf 'jt808.dialect = gdrta\n' >"$d/gdrta.rules"
+    for k in 808 pcap; do
+        check "GDRTA dialect ($k): matches the truth" sh -c "cd '$d' && '$ROADLOG' analyze --quiet --rules gdrta.rules --registry registry.csv --out out-$k fleet.$k && python3 '$TOP/tests/compare_truth.py' truth.csv out-$k/events.csv --types $T808_TYPES"
+    done
+    check "GDRTA frames read as JSATL: no active-safety event, every item counted" sh -c "cd '$d' && '$ROADLOG' analyze --quiet --registry registry.csv --out out-wrong fleet.808 && ! grep -q ',\(adas\|dsm\|tpms\|bsd\)_alarm,' out-wrong/events.csv && python3 -c '
+import json, sys
+c = json.load(open(\"out-wrong/run.json\"))[\"counters\"]
+items = sum(1 for l in open(\"safety.csv\") if l[0] not in \"#p\")
+print(c.get(\"jt808.safety.bad_length\"), \"skipped for\", items, \"items\")
+sys.exit(0 if c.get(\"jt808.safety.bad_length\", 0) >= items and \"jt808.safety.items\" not in c else 1)'"
+else
+    fail "genfleet/gen808 --dialect gdrta"
+fi
+
+# the published real frame (a 0x0200 with a 47-byte 0x65 and JT/T 1078
+# items, 0x18 of 3 bytes): a DSM fatigue start, open at the end of the data
+VEC=$TOP/../shared/vectors/jt808_active_safety.tsv
+if [ -f "$VEC" ]; then
+    python3 -c "
+import sys
+rows = [l.rstrip('\n').split('\t') for l in open('$VEC', encoding='utf-8')][1:]
+open('$WORK/vector.808', 'wb').write(b''.join(bytes.fromhex(r[2]) for r in rows))"
+    check "published active-safety frame: dsm.fatigue, open, its own time" sh -c "'$ROADLOG' analyze --quiet --out '$WORK/out-vec' '$WORK/vector.808' && grep -q ',dsm_alarm,2021-04-29 12:06:39,2021-04-29 12:06:39,.*,review,dsm.fatigue,.*,open\$' '$WORK/out-vec/events.csv' && '$ROADLOG' decode --quiet --alarms '$WORK/vector.808' | grep -q ',dsm,dsm.fatigue,生理疲劳,start,137505999,1,2021-04-29 12:06:39,121.38828,31.235963,0,fatigue degree 0; attachments 5; terminal 3598950,'"
+else
+    fail "the vector file $VEC is missing"
 fi
 
 # a terminal registered after its first positions: the plate holds for
@@ -145,17 +190,141 @@ check "decode prints every position with its source" sh -c "cd '$WORK/base' && '
 check "--plate limits the analysis to one vehicle" sh -c "cd '$WORK/base' && p=\$(sed -n 2p out/events.csv | cut -d, -f2) && '$ROADLOG' analyze --quiet --registry registry.csv --plate \"\$p\" --out out-plate gps.csv && test \$(cut -d, -f2 out-plate/events.csv | sort -u | grep -vc plate) -eq 1"
 check "output folder that cannot be written: exit 1" sh -c "'$ROADLOG' analyze --quiet --out /proc/roadlog-cannot '$WORK/base/gps.csv' 2>/dev/null; test \$? -eq 1"
 
+# ---- 5. zones (ZONES.md): the generator's demo city ----
+ZONE_TYPES=$ALL_TYPES,zone_restricted,route_deviation
+zfleet() { # dir, genfleet options...
+    d=$1; shift
+    fleet "$d" --seed 7 --inject all,zones --drivers --noise "$@"
+}
+zanalyze() { # dir, zone file, out, extra args...
+    za_dir=$1 za_zones=$2 za_out=$3; shift 3
+    (cd "$za_dir" && "$ROADLOG" analyze --quiet --registry registry.csv --zones "$za_zones" --out "$za_out" "$@" gps*.csv* weighbridge.csv)
+}
+ztruth() { # dir, out
+    python3 "$TOP/tests/compare_truth.py" "$1/truth.csv" "$1/$2/events.csv" --types "$ZONE_TYPES" &&
+        python3 "$TOP/tests/compare_days.py" "$1/truth_days.csv" "$1/$2/vehicle_days.csv"
+}
+zfleet "$WORK/zbase" || fail "genfleet zones"
+zanalyze "$WORK/zbase" zones.geojson out >/dev/null 2>&1
+check "zones: events (rule, severity, zone, road type) and days match the truth" ztruth "$WORK/zbase" out
+check "zones: every kind of zone event is there" sh -c "test \$(grep -c ',zone_restricted,' '$WORK/zbase/out/events.csv') -ge 7 && grep -q ',route_deviation,' '$WORK/zbase/out/events.csv' && grep -q ',zone:mountain-pass,' '$WORK/zbase/out/events.csv' && grep -q ',urban-road,城市主干道,other,' '$WORK/zbase/out/events.csv'"
+strip_source "$WORK/zbase/out/events.csv" >"$WORK/zbase.events"
+for z in gcj02 bd09; do
+    zanalyze "$WORK/zbase" "zones-$z.geojson" "out-$z" >/dev/null 2>&1
+    strip_source "$WORK/zbase/out-$z/events.csv" >"$WORK/zbase-$z.events" 2>/dev/null
+    check "zones drawn in $z (converted at load): the same ledger" cmp "$WORK/zbase.events" "$WORK/zbase-$z.events"
+done
+zanalyze "$WORK/zbase" zones-gcj02.geojson out-asis --zones-coord wgs84 >/dev/null 2>&1
+check "--zones-coord overrides the file's datum (gcj02 read as wgs84 differs)" sh -c "! python3 '$TOP/tests/compare_truth.py' '$WORK/zbase/truth.csv' '$WORK/zbase/out-asis/events.csv' --types zone_restricted,route_deviation >/dev/null"
+for opts in "--shuffle" "--late 15" "--split 4 --shuffle" "--gzip --split 3 --variant mixed"; do
+    tag=z$(echo "$opts" | tr -c 'a-z0-9' '_')
+    d="$WORK/$tag"
+    # shellcheck disable=SC2086
+    zfleet "$d" $opts || { fail "genfleet zones $opts"; continue; }
+    zanalyze "$d" zones.geojson out >/dev/null 2>&1
+    check "zones, $opts: matches the truth" ztruth "$d" out
+    strip_source "$d/out/events.csv" >"$d.events"
+    check "zones, $opts: the same ledger, the same event ids" cmp "$WORK/zbase.events" "$d.events"
+done
+if "$(dirname "$GEN")/gen808" "$WORK/zbase/gps.csv" "$WORK/zbase/fleet.808" "$WORK/zbase/fleet.pcap" >/dev/null 2>&1; then
+    check "zones, JT/T 808: matches the truth" sh -c "cd '$WORK/zbase' && '$ROADLOG' analyze --quiet --registry registry.csv --zones zones.geojson --out out-808 fleet.808 && python3 '$TOP/tests/compare_truth.py' truth.csv out-808/events.csv --types $GPS_TYPES,zone_restricted,route_deviation"
+fi
+check "zones far from every vehicle change nothing" sh -c "cd '$WORK/base' && '$ROADLOG' analyze --quiet --registry registry.csv --zones '$WORK/zbase/zones.geojson' --out out-farzones gps.csv && '$ROADLOG' analyze --quiet --registry registry.csv --out out-nozones gps.csv && cmp out-farzones/events.csv out-nozones/events.csv"
+# a --resume chain cut anywhere (inside a restricted run, a route
+# deviation, across midnight in the festival zone), then merged: the
+# one-run ledger (RUNS.md §2), the zone runs carried across the cut
+(cd "$WORK/zbase" && "$ROADLOG" analyze --quiet --registry registry.csv --zones zones.geojson --out out-gps gps.csv) >/dev/null 2>&1
+strip_source "$WORK/zbase/out-gps/events.csv" >"$WORK/zbase-gps.events"
+for cut in "2026-11-02 09:14:00" "2026-11-02 10:10:00" "2026-11-02 21:50:30" "2026-11-02 23:55:00"; do
+    tag=$(echo "$cut" | tr -c '0-9' '_')
+    d="$WORK/zchain-$tag"
+    mkdir -p "$d"
+    python3 - "$WORK/zbase/gps.csv" "$d" "$cut" <<'PYEOF'
+import sys
+src, d, cut = sys.argv[1:4]
+lines = open(src, encoding="utf-8").read().splitlines(True)
+ti = lines[0].strip().split(",").index("time")
+with open(d + "/p1.csv", "w", encoding="utf-8") as a, open(d + "/p2.csv", "w", encoding="utf-8") as b:
+    a.write(lines[0])
+    b.write(lines[0])
+    for row in lines[1:]:
+        (a if row.split(",")[ti] < cut else b).write(row)
+PYEOF
+    (cd "$d" && "$ROADLOG" analyze --quiet --registry "$WORK/zbase/registry.csv" --zones "$WORK/zbase/zones.geojson" --out c1 p1.csv &&
+        "$ROADLOG" analyze --quiet --registry "$WORK/zbase/registry.csv" --zones "$WORK/zbase/zones.geojson" --resume c1 --out c2 p2.csv &&
+        "$ROADLOG" merge --quiet --zones "$WORK/zbase/zones.geojson" --out cm c1 c2) >"$d/log" 2>&1
+    strip_source "$d/cm/events.csv" >"$d.events" 2>/dev/null
+    check "zones, --resume cut at $cut, merged: the one-run ledger" cmp "$WORK/zbase-gps.events" "$d.events"
+done
+# runs longer than the carried 24 hours: the checkpoint falls inside
+# them, so the zone detector's state (and the speeding state's zone) goes
+# through the carry: a hazmat 30 h in the no-go area, the route truck
+# moving 30 h off its route, a truck 30 h over the urban road's 40 km/h
+d="$WORK/zlong"
+mkdir -p "$d"
+python3 - "$d" "$WORK/zbase/zones.geojson" <<'PYEOF'
+import json, sys
+d, zones = sys.argv[1:3]
+route = [f for f in json.load(open(zones, encoding="utf-8"))["features"] if f["properties"]["kind"] == "route"][0]
+rplate = route["properties"]["plates"][0]
+with open(d + "/registry.csv", "w", encoding="utf-8") as f:
+    f.write("plate,plate_color,class\n粤Z00001,2,hazmat\n%s,2,muck\n粤Z00003,2,truck\n" % rplate)
+with open(d + "/gps.csv", "w", encoding="utf-8") as f:
+    f.write("plate,plate_color,time,lon,lat,speed\n")
+    for m in range(0, 30 * 60):
+        t = "2026-11-%02d %02d:%02d:00" % (2 + m // 1440, m // 60 % 24, m % 60)
+        f.write("粤Z00001,2,%s,102.745000,25.030000,0\n" % t)
+        f.write("%s,2,%s,102.650000,24.960000,10\n" % (rplate, t))
+        f.write("粤Z00003,2,%s,102.650000,25.080100,45\n" % t)
+lines = open(d + "/gps.csv", encoding="utf-8").read().splitlines(True)
+with open(d + "/p1.csv", "w", encoding="utf-8") as a, open(d + "/p2.csv", "w", encoding="utf-8") as b:
+    a.write(lines[0])
+    b.write(lines[0])
+    for row in lines[1:]:
+        (a if row.split(",")[2] < "2026-11-03 05:00:00" else b).write(row)
+PYEOF
+(cd "$d" && "$ROADLOG" analyze --quiet --registry registry.csv --zones "$WORK/zbase/zones.geojson" --out one gps.csv &&
+    "$ROADLOG" analyze --quiet --registry registry.csv --zones "$WORK/zbase/zones.geojson" --out c1 p1.csv &&
+    "$ROADLOG" analyze --quiet --registry registry.csv --zones "$WORK/zbase/zones.geojson" --resume c1 --out c2 p2.csv &&
+    "$ROADLOG" merge --quiet --zones "$WORK/zbase/zones.geojson" --out cm c1 c2) >"$d/log" 2>&1
+# (the zone events and speeding are compared: a fatigue stint of 30 h is
+# longer than the carried 24 h, and the per-driver pass counts its start
+# as fatigue.late_beyond_carry, in main as well)
+strip_source "$d/one/events.csv" 2>/dev/null | grep -E ',(zone_restricted|route_deviation|speeding),' >"$d/one.events"
+strip_source "$d/cm/events.csv" 2>/dev/null | grep -E ',(zone_restricted|route_deviation|speeding),' >"$d/cm.events"
+check "zones: runs of 30 h across a --resume checkpoint, merged: the one-run ledger" sh -c "test \$(wc -l <'$d/one.events') -eq 3 && cmp '$d/one.events' '$d/cm.events' && grep -q ',zone_restricted,2026-11-02 00:00:00,2026-11-03 05:59:00,' '$d/one/events.csv' && grep -q ',route_deviation,2026-11-02 00:00:00,2026-11-03 05:59:00,' '$d/one/events.csv' && grep -q ',speeding,2026-11-02 00:00:00,2026-11-03 05:59:00,.*,zone:urban-road,' '$d/one/events.csv' && grep -q ',zone_restricted,2026-11-02 00:00:00,2026-11-03 04:59:00,.*,open\$' '$d/c1/events.csv'"
+check "--resume with other zone files: exit 2" sh -c "cd '$WORK/zchain-2026_11_02_10_10_00_' && '$ROADLOG' analyze --quiet --registry '$WORK/zbase/registry.csv' --zones '$WORK/zbase/zones-gcj02.geojson' --resume c1 --out c3 p2.csv 2>err.txt; test \$? -eq 2 && grep -q 'zone.files' err.txt"
+check "merge of outputs with other zone files: exit 2" sh -c "cd '$WORK/zbase' && '$ROADLOG' merge --quiet --out out-mz out-gps out-gcj02 2>err.txt; test \$? -eq 2 && grep -q 'other zone files' err.txt"
+check "fixtures/zones/demo-city.geojson is the generator's demo city" cmp "$TOP/fixtures/zones/demo-city.geojson" "$WORK/zbase/zones.geojson"
+check "run.json lists the zone file (sha256, datum, zones)" python3 -c "
+import json, hashlib, sys
+z = json.load(open('$WORK/zbase/out-gcj02/run.json'))['zones']
+want = hashlib.sha256(open('$WORK/zbase/zones-gcj02.geojson', 'rb').read()).hexdigest()
+sys.exit(not (len(z) == 1 and z[0]['sha256'] == want and z[0]['coord'] == 'gcj02' and z[0]['zones'] == 8))"
+check "events.geojson carries the zones that gave events" python3 -c "
+import json, sys
+f = json.load(open('$WORK/zbase/out/events.geojson'))['features']
+zones = {x['properties']['zone_id']: x for x in f if x['properties'].get('kind') == 'zone'}
+named = {x['properties']['zone_id'] for x in f if x['properties'].get('kind') != 'zone' and x['properties'].get('zone_id')}
+print(sorted(zones), sorted(named))
+sys.exit(not (named and set(zones) == named and zones['centre']['geometry']['type'] == 'Polygon' and zones['muck-route']['geometry']['type'] == 'LineString'))"
+check "report.html draws the zones of zone events" sh -c "grep -q 'class=\"zone\"' '$WORK/zbase/out/report.html' && grep -q 'class=\"zline\"' '$WORK/zbase/out/report.html'"
+printf '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"a","kind":"restricted"},"geometry":{"type":"Polygon","coordinates":[[[113.9,22.49],[113.95,22.52],[113.95,22.49],[113.9,22.52],[113.9,22.49]]]}}]}' >"$WORK/bow.geojson"
+check "a self-intersecting zone: exit 2 naming the file, feature and reason" sh -c "'$ROADLOG' analyze --quiet --zones '$WORK/bow.geojson' --out '$WORK/out-bow' '$WORK/base/gps.csv' 2>'$WORK/err.txt'; test \$? -eq 2 && grep -q 'bow.geojson: feature 1 (id \"a\"): the polygon is not valid (Self-intersection' '$WORK/err.txt' && test ! -f '$WORK/out-bow/events.csv'"
+check "--zones-coord with an unknown datum: exit 2" sh -c "'$ROADLOG' analyze --quiet --zones-coord utm --zones '$WORK/zbase/zones.geojson' '$WORK/base/gps.csv' >/dev/null 2>&1; test \$? -eq 2"
+check "roadlog rules lists zone.min_s and speeding.default_road" sh -c "'$ROADLOG' rules | grep -q '^zone.min_s = 60 ' && '$ROADLOG' rules | grep -q '^speeding.default_road = expressway ' && '$ROADLOG' rules | grep -q '^zone.buffer_m = 25 '"
+
 # ---- the checks themselves: one that cannot run is never a pass ----
 UNIT_JT808=$(dirname "$ROADLOG")/tests/test_jt808
 if [ -x "$UNIT_JT808" ]; then
-    check "a unit case without its input (the JT/T 808 vectors) says SKIP and fails" sh -c "cd '$WORK' && ROADLOG_VECTORS=/nonexistent sh '$TOP/tests/run_unit.sh' '$UNIT_JT808' >skip.txt; rc=\$?; grep -q '^SKIP test_jt808: 1 case' skip.txt && grep -q 'ROADLOG_VECTORS' skip.txt && ! grep -q '^PASS' skip.txt && test \$rc -eq 1"
+    check "unit cases without their input (the JT/T 808 vectors, the active-safety frame) say SKIP and fail" sh -c "cd '$WORK' && ROADLOG_VECTORS=/nonexistent sh '$TOP/tests/run_unit.sh' '$UNIT_JT808' >skip.txt; rc=\$?; grep -q '^SKIP test_jt808: 2 case' skip.txt && grep -q 'ROADLOG_VECTORS' skip.txt && ! grep -q '^PASS' skip.txt && test \$rc -eq 1"
     check "ROADLOG_ALLOW_SKIP=1: the SKIP stays, the run passes" sh -c "cd '$WORK' && ROADLOG_ALLOW_SKIP=1 ROADLOG_VECTORS=/nonexistent sh '$TOP/tests/run_unit.sh' '$UNIT_JT808' | grep -q '^SKIP test_jt808'"
 else
     fail "$UNIT_JT808 is not built (make unit builds it)"
 fi
 check "the browser check without chromium says SKIP and fails" sh -c "cd '$WORK' && ROADLOG_CHROMIUM=/nonexistent/chromium sh '$TOP/tests/browser.sh' '$ROADLOG' >nobrowser.txt 2>&1; rc=\$?; grep -q '^SKIP browser: chromium is not installed' nobrowser.txt && test \$rc -eq 1"
 
-# ---- 5. hand-checked samples with expected outputs ----
+# ---- 6. hand-checked samples with expected outputs ----
 for c in "$TOP"/tests/expected/*/; do
     [ -f "$c/cmd" ] || continue
     name=$(basename "$c")

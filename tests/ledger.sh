@@ -90,6 +90,22 @@ f.many('$FX', 200000, 'huge', '9a9a9a9a9a9a9a9a', month=8)" || fail "huge output
 "$ROADLOG" analyze --quiet --registry "$WORK/fleet/registry.csv" --out "$WORK/fleet/out" \
     "$WORK/fleet/gps.csv" "$WORK/fleet/weighbridge.csv" || fail "analyze the fleet"
 FLEET_EVENTS=$(python3 -c "import csv;print(sum(1 for _ in csv.DictReader(open('$WORK/fleet/out/events.csv'))))")
+# the same fleet's GPS log as two daily dumps cut at midnight, analysed as
+# a --resume chain (RUNS.md §2), and as one run
+python3 - "$WORK/fleet/gps.csv" "$WORK/fleet" <<'EOF' || fail "daily dumps"
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines(True)
+head, rows = lines[0], lines[1:]
+ti = head.strip().split(",").index("time")
+days = [[r for r in rows if (r.split(",")[ti] < "2026-11-03") == (k == 0)] for k in (0, 1)]
+for k, d in enumerate(days):
+    open("%s/day%d.csv" % (sys.argv[2], k + 1), "w", encoding="utf-8").writelines([head] + d)
+EOF
+"$ROADLOG" analyze --quiet --registry "$WORK/fleet/registry.csv" --out "$WORK/fleet/d1" "$WORK/fleet/day1.csv" &&
+    "$ROADLOG" analyze --quiet --registry "$WORK/fleet/registry.csv" --resume "$WORK/fleet/d1" --out "$WORK/fleet/d2" \
+        "$WORK/fleet/day2.csv" &&
+    "$ROADLOG" analyze --quiet --registry "$WORK/fleet/registry.csv" --out "$WORK/fleet/one" "$WORK/fleet/gps.csv" ||
+    fail "analyze the daily dumps"
 
 # rows of `list --csv` (stdin) as "event_id case_status ..." lines
 csv_cols() { # columns...
@@ -165,6 +181,35 @@ assert all(r['case_status'] == 'open' for r in csv.DictReader(open('$S/list1')))
     check "$kind: vehicle-days of a --resume chain add up; an unrelated re-run does not stand against them" sh -c "
         '$ROADLOG' ledger --db '$DB4' import '$FX/vdchain/b' '$FX/vdchain/c' '$FX/vdchain/a' >/dev/null &&
         '$ROADLOG' ledger --db '$DB4' report --month 2026-10 --out '$S/vdrep' | grep -E '^1 +1 +1 +100.0% +100.0% .*戊公司'"
+
+    DB5=$($newdb)
+    DB6=$($newdb)
+    check "$kind: a real --resume chain imported day by day holds what one run over both days gives" sh -c "
+        '$ROADLOG' ledger --db '$DB5' import '$WORK/fleet/d1' '$WORK/fleet/d2' >'$S/rchain.out' &&
+        grep -q 'd2: .* updated' '$S/rchain.out' &&
+        '$ROADLOG' ledger --db '$DB6' import '$WORK/fleet/one' >/dev/null &&
+        '$ROADLOG' ledger --db '$DB5' list --csv >'$S/rchain.csv' && '$ROADLOG' ledger --db '$DB6' list --csv >'$S/one.csv' &&
+        python3 - '$S/rchain.csv' '$S/one.csv' <<'EOF'
+import csv, sys
+def cases(p):
+    out = {}
+    for r in csv.DictReader(open(p, encoding='utf-8')):
+        # what the runs decide; not when or from which file it was imported
+        for k in ('opened_at', 'changed_at', 'source'):
+            r.pop(k)
+        out[r['event_id']] = r
+    return out
+a, b = cases(sys.argv[1]), cases(sys.argv[2])
+assert a.keys() == b.keys(), (sorted(a.keys() - b.keys()), sorted(b.keys() - a.keys()))
+diff = [k for k in a if a[k] != b[k]]
+assert not diff, [(a[k], b[k]) for k in diff[:2]]
+assert len(a) > 10
+EOF"
+
+    check "$kind: ... and the same 考核 table (vehicle-days of the chain add up to the one run's)" sh -c "
+        '$ROADLOG' ledger --db '$DB5' report --month 2026-11 --out '$S/rc' | sed -n '/^rank /,/ Total\$/p' >'$S/rc.table' &&
+        '$ROADLOG' ledger --db '$DB6' report --month 2026-11 --out '$S/ro' | sed -n '/^rank /,/ Total\$/p' >'$S/ro.table' &&
+        test \$(wc -l <'$S/rc.table') -gt 3 && cmp '$S/rc.table' '$S/ro.table'"
 
     # transitions
     check "$kind: the whole path open -> notified -> supervised -> rectified -> closed, kept in history" sh -c "
