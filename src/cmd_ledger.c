@@ -720,6 +720,11 @@ int cmd_ledger(int argc, char **argv)
         }
         run.have_registry = true;
     }
+    if (o.db && !*o.db) {
+        fprintf(stderr, "roadlog ledger: --db '': name a ledger file or a postgresql:// URL\n");
+        run_free(&run);
+        return EXIT_USAGE;
+    }
     const char *db = o.db ? o.db : getenv("ROADLOG_DB");
     if (!db || !*db)
         db = "roadlog.db";
