@@ -6,8 +6,9 @@ BUILD   ?= build
 OPT     ?= -O2
 CFLAGS  ?=
 WARN     = -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
-BASEFLAGS = -std=c11 -g $(OPT) $(WARN) -D_GNU_SOURCE -Isrc -Iparsers -Ireports -I$(BUILD)/gen
-LIBS     = -lcsv -lisal -lz -lpcap -lxlsxwriter -lcrypto -llz4 -lgeos_c -ljansson -lm -lpthread
+PQ_CFLAGS := $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
+BASEFLAGS = -std=c11 -g $(OPT) $(WARN) -D_GNU_SOURCE -Isrc -Iparsers -Ireports -I$(BUILD)/gen $(PQ_CFLAGS)
+LIBS     = -lcsv -lisal -lz -lpcap -lxlsxwriter -lcrypto -llz4 -lgeos_c -lsqlite3 -lpq -ljansson -lm -lpthread
 SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 # Debian packages the build and the tests need (installed by `make deps`).
@@ -74,6 +75,7 @@ integration: $(BUILD)/roadlog tools $(BUILD)/tests/test_jt808
 	@sh tests/baddata.sh $(BUILD)/roadlog
 	@sh tests/cli.sh $(BUILD)/roadlog $(BUILD)/fixtures
 	@sh tests/chain.sh $(BUILD)/roadlog $(BUILD)/fixtures
+	@sh tests/ledger.sh $(BUILD)/roadlog $(BUILD)/fixtures
 
 # one run however it is cut: --threads, --memory, byte ranges, temporary files
 threads: $(BUILD)/roadlog tools

@@ -37,6 +37,7 @@
 #include <sys/stat.h>
 
 #include "alarmstats.h"
+#include "cases_report.h"
 #include "csvout.h"
 #include "html_int.h"
 #include "numparse.h"
@@ -558,7 +559,7 @@ static void vehicle_identity(FILE *f, const hctx *h, size_t r)
     fputs("</dd></dl>\n", f);
 }
 
-static void event_row(FILE *f, const hctx *h, const rl_event *ev, uint32_t num)
+static void event_row(FILE *f, const hctx *h, const rl_event *ev, uint32_t e, uint32_t num)
 {
     const rl_run *run = h->run;
     int32_t tz = run->opt.tz;
@@ -593,7 +594,10 @@ static void event_row(FILE *f, const hctx *h, const rl_event *ev, uint32_t num)
     put_rule(f, ev, h->zh);
     fputs("</td><td class=\"pl\">", f);
     put_driver(f, run, ev->driver);
-    fprintf(f, "</td><td class=\"pl\"><a href=\"#x%s\">%s</a></td></tr>\n", ev->id, LBL(h, L_EVIDENCE_OPEN));
+    fprintf(f, "</td><td class=\"pl\"><a href=\"#x%s\">%s</a>", ev->id, LBL(h, L_EVIDENCE_OPEN));
+    if (run->case_status) /* --ledger: the case's status */
+        cases_html_badge(f, run->case_status[e], h->zh);
+    fputs("</td></tr>\n", f);
 }
 
 static void vehicle_body(FILE *f, const hctx *h, size_t r)
@@ -613,7 +617,7 @@ static void vehicle_body(FILE *f, const hctx *h, size_t r)
     bool assumed = false;
     for (uint32_t e = h->ev_lo[vidx]; e < h->ev_hi[vidx]; e++) {
         const rl_event *ev = &run->events.e[e];
-        event_row(f, h, ev, ++num);
+        event_row(f, h, ev, e, ++num);
         assumed |= (ev->type == EV_SPEEDING || ev->type == EV_NIGHT_SPEEDING) && ev->road_type == ROAD_NONE;
     }
     fputs("</tbody></table>\n", f);

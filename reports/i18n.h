@@ -228,6 +228,7 @@
     X(L_STATUS_CLOSED, "closed", "已结束")                                                                   \
     X(L_STATUS_OPEN, "open", "持续中")                \
     X(L_STATUS_WITHDRAWN, "withdrawn", "已撤销")                                                             \
+    X(L_CASE_STATUS, "Case status", "案件状态")                                                               \
     /* terminal alarms (RULES.md §8): report.html, summary.html */                                            \
     X(L_AS_TITLE, "Terminal alarms per 100 vehicles", "终端报警（每百车）")                                   \
     X(L_AS_KIND, "Kind", "报警类别")                                                                         \

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
+#include "cases_report.h"
 #include "csvout.h"
 #include "plate.h"
 #include "privacy.h"
@@ -139,6 +140,8 @@ bool report_xlsx(const rl_run *run, const char *path)
     lxw_error err = LXW_NO_ERROR;
     lxw_worksheet *ws = NULL;
     size_t per_sheet = XLSX_ROWS_MAX - 1, sheet = 0;
+    /* --ledger: the case status as a last column */
+    lxw_col_t ncols = (lxw_col_t)(NCOLS + (run->case_status != NULL));
     for (size_t i = 0; i < run->events.n || (i == 0 && !ws); i++) {
         if (i % per_sheet == 0) {
             /* a ledger longer than a sheet goes on in 违规事件 (2), ... */
@@ -157,9 +160,11 @@ bool report_xlsx(const rl_run *run, const char *path)
                 worksheet_set_column(ws, c, c, cols[c].width,
                                      c == COL_START || c == COL_END || c == COL_GPS_TIME ? when : NULL);
             worksheet_freeze_panes(ws, 1, 0);
-            worksheet_autofilter(ws, 0, 0, (lxw_row_t)rows, (lxw_col_t)(NCOLS - 1));
+            worksheet_autofilter(ws, 0, 0, (lxw_row_t)rows, ncols - 1);
             for (lxw_col_t c = 0; c < NCOLS; c++)
                 worksheet_write_string(ws, 0, c, i18n_label(cols[c].title, zh), head);
+            if (run->case_status)
+                worksheet_write_string(ws, 0, NCOLS, i18n_label(L_CASE_STATUS, zh), head);
             if (run->events.n == 0)
                 break;
         }
@@ -216,6 +221,9 @@ bool report_xlsx(const rl_run *run, const char *path)
         PUT(worksheet_write_string(ws, r, 26, i18n_label(status[e->status <= EV_STATUS_WITHDRAWN ? e->status : 0], zh),
                                    NULL));
         PUT(worksheet_write_string(ws, r, 27, report_unit(e->type, zh), NULL));
+        if (run->case_status)
+            PUT(worksheet_write_string(ws, r, NCOLS, cases_status_text(run->case_status[i], zh, text, sizeof text),
+                                       NULL));
 #undef PUT
         if (w != LXW_NO_ERROR && err == LXW_NO_ERROR)
             err = w;

@@ -122,7 +122,11 @@ static const cli_optdoc optdocs[] = {
     {"map-coord", "C", C_ANALYZE | C_MERGE,
      "coordinates the maps draw and the GeoJSON files export: wgs84 (default),\n"
      "gcj02 (AMap, Tencent) or bd09 (Baidu); events.csv stays WGS-84"},
-    {"by", "driver", C_ANALYZE | C_MERGE, "also drivers.html: one printable sheet per driver (events, points)"},
+    {"by", "driver|company", C_ANALYZE | C_SUMMARY | C_MERGE,
+     "analyze, merge: --by driver also writes drivers.html, one printable sheet\n"
+     "per driver (events, points); summary: --by company, the company 考核 table\n"
+     "of each month (company.csv, company.html)"},
+    {"ledger", "DB", C_ANALYZE, "show each event's case status (report.html, events.xlsx) from the ledger DB"},
     {"show-ids", NULL, C_ANALYZE | C_SUMMARY | C_MERGE,
      "ID-card numbers (身份证号) of drivers in full; default masked to the\n"
      "first 6 and the last 4 characters in every output"},
@@ -182,6 +186,7 @@ void cli_usage(FILE *f)
         snprintf(left, sizeof left, "%s %s", commands[i].name, commands[i].synopsis);
         fprintf(f, "  roadlog %-28s %s\n", left, commands[i].about);
     }
+    fprintf(f, "  roadlog %-28s %s\n", "ledger [--db DB] COMMAND", "the case ledger: import, list, show, set, blacklist, report");
     fputs("\n"
           "INPUT: GPS CSV, weighbridge CSV, registry CSV, raw JT/T 808 frames, pcap/pcapng;\n"
           "       plain or .gz; '-' reads stdin.  The kind is told from the content.\n"
@@ -381,7 +386,7 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
 {
     enum { O_REGISTRY = 256, O_RULES, O_TZ, O_OUT, O_FORMAT, O_COMPANY, O_PLATE, O_FROM, O_TO, O_STRICT, O_QUIET,
            O_PORT, O_LANG, O_EXCEL, O_REPEAT, O_DETECT, O_HELP, O_REQUIRE_REGISTRY, O_THREADS, O_MEMORY, O_TMP,
-           O_RESUME, O_ALARMS, O_ZONES, O_ZONES_COORD, O_TILES, O_MAP_COORD, O_BY, O_SHOW_IDS };
+           O_RESUME, O_ALARMS, O_ZONES, O_ZONES_COORD, O_TILES, O_MAP_COORD, O_BY, O_SHOW_IDS, O_LEDGER };
     static const struct option longopts[] = {
         {"registry", required_argument, 0, O_REGISTRY}, {"rules", required_argument, 0, O_RULES},
         {"tz", required_argument, 0, O_TZ},             {"out", required_argument, 0, O_OUT},
@@ -393,6 +398,7 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
         {"repeat", required_argument, 0, O_REPEAT},     {"detect", required_argument, 0, O_DETECT},
         {"zones", required_argument, 0, O_ZONES},       {"zones-coord", required_argument, 0, O_ZONES_COORD},
         {"help", no_argument, 0, O_HELP},               {"require-registry", no_argument, 0, O_REQUIRE_REGISTRY},
+        {"ledger", required_argument, 0, O_LEDGER},
         {"threads", required_argument, 0, O_THREADS},   {"memory", required_argument, 0, O_MEMORY},
         {"tmp", required_argument, 0, O_TMP},           {"resume", required_argument, 0, O_RESUME},
         {"tiles", required_argument, 0, O_TILES},       {"map-coord", required_argument, 0, O_MAP_COORD},
@@ -534,15 +540,23 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
                 return EXIT_USAGE;
             break;
         case O_BY:
-            if (strcmp(optarg, "driver") == 0)
+            /* analyze and merge: drivers.html; summary: the company 考核 */
+            if (strcmp(cmd, "summary") == 0) {
+                if (strcmp(optarg, "company") != 0) {
+                    fprintf(stderr, "roadlog %s: --by '%s': expected company\n", cmd, optarg);
+                    return EXIT_USAGE;
+                }
+                run->opt.by = optarg;
+            } else if (strcmp(optarg, "driver") == 0) {
                 run->opt.by_driver = true;
-            else if (strcmp(optarg, "vehicle") != 0) {
+            } else if (strcmp(optarg, "vehicle") != 0) {
                 fprintf(stderr, "roadlog %s: --by '%s': expected driver or vehicle\n", cmd, optarg);
                 return EXIT_USAGE;
             }
             break;
         case O_SHOW_IDS: run->opt.show_ids = true; break;
         case O_ALARMS: run->opt.alarms = true; break;
+        case O_LEDGER: run->opt.ledger = optarg; break;
         case O_REPEAT: {
             char *end;
             long n = strtol(optarg, &end, 10);

@@ -33,6 +33,7 @@ int cmd_decode(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
+int cmd_ledger(int argc, char **argv);
 
 /* A size as `--memory` takes it: 512M, 4G, 1024 (bytes), 64MiB. */
 bool cli_parse_size(const char *s, uint64_t *out);

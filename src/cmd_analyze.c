@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "analyze.h"
+#include "cases.h"
 #include "cli.h"
 #include "ingest.h"
 #include "outfiles.h"
@@ -98,6 +99,34 @@ static bool write_outputs(const rl_run *run)
         }
     for (size_t i = 0; i < n; i++)
         free(jobs[i].path);
+    return ok;
+}
+
+/* --ledger DB: each event's case status, for report.html and events.xlsx
+ * (the ledger is only read). */
+static bool load_case_statuses(rl_run *run)
+{
+    char err[1024];
+    cases_ledger *lg = cases_open(run->opt.ledger, false, &run->rules, run->opt.tz, err, sizeof err);
+    if (!lg) {
+        fprintf(stderr, "roadlog analyze: --ledger: %s\n", err);
+        return false;
+    }
+    size_t n = run->events.n;
+    const char **ids = xmalloc((n ? n : 1) * sizeof *ids);
+    bool *overdue = xmalloc((n ? n : 1) * sizeof *overdue);
+    run->case_status = xcalloc(n ? n : 1, 1);
+    for (size_t i = 0; i < n; i++)
+        ids[i] = run->events.e[i].id;
+    bool ok = cases_status_of(lg, ids, n, run->case_status, overdue);
+    if (!ok)
+        fprintf(stderr, "roadlog analyze: --ledger %s: %s\n", cdb_target(lg->db), cdb_error(lg->db));
+    for (size_t i = 0; i < n; i++)
+        if (overdue[i])
+            run->case_status[i] |= 0x80;
+    free(ids);
+    free(overdue);
+    cases_close(lg);
     return ok;
 }
 
@@ -278,6 +307,8 @@ int cmd_analyze(int argc, char **argv)
     }
     bool ok = true;
     if (!run.stop) {
+        if (run.opt.ledger && !load_case_statuses(&run))
+            status = EXIT_INPUT;
         double t1 = run_clock();
         ok = write_outputs(&run);
         if (!resume_finish(run.resume, &run)) {

@@ -11,10 +11,48 @@
 #include <sys/stat.h>
 
 #include "analyze.h"
+#include "cases.h"
+#include "cases_report.h"
+#include "cases_stats.h"
 #include "cli.h"
 #include "ingest.h"
+#include "reports.h"
 #include "summary.h"
 #include "util.h"
+
+/* --by company: the outputs go through an in-memory ledger, so the 考核
+ * table is the one `ledger report` makes (chains, withdrawn events and
+ * all), each month against the one before; every case is open, as
+ * nothing has been handled. */
+static int company_tables(rl_run *run, char **args, int nargs)
+{
+    char err[512];
+    cases_ledger *lg = cases_open(":memory:", true, &run->rules, run->opt.tz, err, sizeof err);
+    if (!lg) {
+        fprintf(stderr, "roadlog summary: %s\n", err);
+        return EXIT_INPUT;
+    }
+    lg->by = "roadlog summary";
+    int status = 0;
+    for (int i = 0; i < nargs; i++)
+        if (!cases_import_path(lg, args[i], false, NULL, NULL))
+            status = EXIT_INPUT;
+    cases_stats st;
+    if (!cases_stats_load(lg, run->str, INT64_MAX, &st)) {
+        fprintf(stderr, "roadlog summary: %s\n", cdb_error(lg->db));
+        status = EXIT_INPUT;
+    } else if (!cases_company_tables(&st, &run->reg,
+                                     run->opt.have_from ? cases_month_of(run->opt.from, run->opt.tz) : INT32_MIN,
+                                     run->opt.have_to ? cases_month_of(run->opt.to, run->opt.tz) : INT32_MAX,
+                                     report_lang_zh(run->opt.lang), run->opt.excel_csv, run->opt.out_dir, stdout)) {
+        fprintf(stderr, "roadlog summary: cannot write company.csv/company.html in %s: %s\n", run->opt.out_dir,
+                strerror(errno));
+        status = EXIT_INPUT;
+    }
+    cases_stats_free(&st);
+    cases_close(lg);
+    return status;
+}
 
 int cmd_summary(int argc, char **argv)
 {
@@ -80,9 +118,16 @@ int cmd_summary(int argc, char **argv)
         }
         buf_free(&p);
     }
-    summary_print(&sm, stdout);
+    if (run.opt.by) {
+        int s = company_tables(&run, args, nargs);
+        if (s)
+            status = s;
+    } else {
+        summary_print(&sm, stdout);
+    }
     if (!run.opt.quiet)
-        fprintf(stderr, "roadlog summary: summary.csv and summary.html in %s/\n", run.opt.out_dir);
+        fprintf(stderr, "roadlog summary: summary.csv and summary.html%s in %s/\n",
+                run.opt.by ? ", company.csv and company.html" : "", run.opt.out_dir);
     summary_free(&sm);
     run_free(&run);
     return status;

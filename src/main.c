@@ -30,12 +30,18 @@ int main(int argc, char **argv)
         return cmd_summary(argc - 1, argv + 1);
     if (strcmp(cmd, "merge") == 0)
         return cmd_merge(argc - 1, argv + 1);
+    if (strcmp(cmd, "ledger") == 0)
+        return cmd_ledger(argc - 1, argv + 1);
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
         printf("roadlog %s\n", RL_VERSION);
         return 0;
     }
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         /* `roadlog help analyze` as `roadlog analyze --help` */
+        if (argc > 2 && strcmp(argv[2], "ledger") == 0) {
+            char *help[] = {argv[2], "--help", NULL};
+            return cmd_ledger(2, help);
+        }
         if (argc > 2 && !cli_help(stdout, argv[2])) {
             fprintf(stderr, "roadlog: no command '%s'\n", argv[2]);
             cli_usage(stderr);

@@ -205,6 +205,27 @@ static const rule_def defs[R_COUNT] = {
                          "route (a lane and a hard shoulder either side, plus GPS error)",
                        "平台惯例（非法定）：线状区域（路段或核定线路）未给出 buffer_m 时的单侧缓冲宽度（米）"
                        "（两侧各一条车道和硬路肩，加定位误差）"},
+    [R_LEDGER_DEADLINE_DAYS] = {"ledger.deadline_days", K_INT, 15, NULL, 1, 3650,
+                                "LEDGER.md the case ledger (roadlog ledger): deadlines and blacklists, recomputed from the cases\n"
+                                "a case past its deadline and not rectified, closed or dismissed is overdue",
+                                "限期整改: a case is due this many days after the event's day; 挂牌督办 without --deadline: this many days from then",
+                                "限期整改：案件自违规当日起该天数内到期；挂牌督办未给出 --deadline 时自督办之日起计"},
+    [R_BLACKLIST_VEHICLE_EVENTS_12M] = {"blacklist.vehicle_events_12m", K_INT, 3, NULL, 1, 100000, NULL,
+                                        "道路旅客运输企业安全管理规范: >= N speeding, night_speeding or fatigue cases (not "
+                                        "dismissed) of a vehicle in any 12 months; 3 such records bar a coach driver",
+                                        "《道路旅客运输企业安全管理规范》：车辆任意12个月内超速、夜间超速或疲劳驾驶案件（不含不予处理）达到该数"},
+    [R_BLACKLIST_DRIVER_POINTS_12M] = {"blacklist.driver_points_12m", K_INT, 12, NULL, 1, 100000, NULL,
+                                       "记分办法 2022: a driver whose cases' points reach N in 12 months (a full 记分周期)",
+                                       "《道路交通安全违法行为记分管理办法》（2022）：驾驶人一个记分周期（12个月）内累积记分达到该数"},
+    [R_BLACKLIST_COMPANY_RATE_MONTH] = {"blacklist.company_rate_month", K_NUM, 1.0, NULL, 0.001, 100000, NULL,
+                                        "local 考核 practice: a company with >= N cases (not dismissed) per vehicle in a month",
+                                        "地方考核惯例（非法定）：企业单月案件数（不含不予处理）与车辆数之比达到该值"},
+    [R_BLACKLIST_MONTHS] = {"blacklist.months", K_INT, 36, NULL, 1, 1200, NULL,
+                            "应急管理部令第11号 (失信名单): a listing lasts this many months",
+                            "应急管理部令第11号（失信名单）：列入期限（月）"},
+    [R_BLACKLIST_REVIEW_MONTHS] = {"blacklist.review_months", K_INT, 12, NULL, 1, 1200, NULL,
+                                   "应急管理部令第11号: early removal once this many months pass without a new trigger",
+                                   "应急管理部令第11号：该月数内未再触发的可提前移出"},
 };
 
 static const struct {

@@ -59,6 +59,7 @@ void run_free(rl_run *run)
     free(run->inputs);
     counters_free(&run->counters);
     events_free(&run->events);
+    free(run->case_status);
     vdays_free(&run->vdays);
     free(run->vstats);
     free(run->order);

@@ -66,6 +66,8 @@ typedef struct rl_options {
     const char **zone_paths; /* --zones, in the order given */
     size_t nzone_paths;
     int zones_coord;         /* --zones-coord (cc_datum), -1: each file's own */
+    const char *ledger;      /* analyze --ledger DB: show case statuses */
+    const char *by;          /* summary --by company */
 } rl_options;
 
 typedef struct rl_input {
@@ -109,6 +111,9 @@ typedef struct rl_run {
     rl_vstats *vstats;       /* indexed like the vehicle table */
     uint32_t *order;         /* live, selected vehicles in output order */
     size_t norder;
+    /* --ledger: per event, its case's status + 1 (0: not in the ledger),
+     * bit 7 set when overdue (cases_status_codes) */
+    uint8_t *case_status;
     FILE *rejects;           /* rejects.csv, or NULL (decode) */
     uint64_t rejects_printed;
     bool stop;               /* --strict hit a bad record */

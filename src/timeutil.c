@@ -344,3 +344,21 @@ bool tu_from_bcd6(const unsigned char bcd[6], int64_t *utc)
     *utc = tu_days_from_civil(y, v[1], v[2]) * RL_DAY_S + v[3] * 3600 + v[4] * 60 + v[5] - 8 * 3600;
     return true;
 }
+
+bool tu_parse_date(const char *s, size_t n, int64_t *day)
+{
+    if (n < 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return false;
+    int y = 0;
+    for (int i = 0; i < 4; i++)
+        y = y * 10 + (s[i] - '0');
+    unsigned m = (unsigned)((s[5] - '0') * 10 + (s[6] - '0'));
+    unsigned d = (unsigned)((s[8] - '0') * 10 + (s[9] - '0'));
+    if (!tu_valid_date(y, m, d))
+        return false;
+    *day = tu_days_from_civil(y, m, d);
+    return true;
+}

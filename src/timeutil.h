@@ -62,6 +62,9 @@ void tu_formatter_local(tu_formatter *tf, int64_t utc, char out[19]);
 /* "YYYY-MM-DDTHH:MM:SS+08:00": 25 bytes, no NUL. */
 void tu_formatter_iso(tu_formatter *tf, int64_t utc, char out[25]);
 
+/* "YYYY-MM-DD" (anything after it ignored) -> its day number; false
+ * when the text is not a date or the date does not exist. */
+bool tu_parse_date(const char *s, size_t n, int64_t *day);
 /* Local calendar day: "YYYY-MM-DD". */
 void tu_format_day(int64_t local_day, char out[11]);
 

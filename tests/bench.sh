@@ -119,3 +119,35 @@ report "decode pcap (TCP reassembly)" "$rows" "$(size "$DIR/gps.pcap")" "$r"
 wrows=$(($(wc -l <"$DIR/weigh.csv") - 1))
 r=$(measure "$ROADLOG" analyze --quiet --format csv --registry "$DIR/registry.csv" --out "$out" "$DIR/weigh.csv")
 report "analyze weighbridge CSV" "$wrows" "$(size "$DIR/weigh.csv")" "$r"
+
+# ---- the case ledger (issue 16): SQLite, the embedded default ----
+# import: the events of the bench fleet (the weighbridge run's ~150 000 and
+# the GPS run's), into a fresh ledger each time
+lg=$DIR/ledger
+mkdir -p "$lg"
+if [ -f "$DIR/weigh.csv" ]; then
+    "$ROADLOG" analyze --quiet --format csv --registry "$DIR/registry.csv" --out "$lg/out-gps" "$DIR/gps.csv"
+    "$ROADLOG" analyze --quiet --format csv --registry "$DIR/registry.csv" --out "$lg/out-weigh" "$DIR/weigh.csv"
+    nev=$(($(wc -l <"$lg/out-gps/events.csv") + $(wc -l <"$lg/out-weigh/events.csv") - 2))
+    evbytes=$(($(size "$lg/out-gps/events.csv") + $(size "$lg/out-weigh/events.csv")))
+    r=$(measure sh -c "rm -f '$lg/import.db' '$lg/import.db-wal' '$lg/import.db-shm' &&
+        '$ROADLOG' ledger --quiet --db '$lg/import.db' import '$lg/out-gps' '$lg/out-weigh'")
+    report "ledger import ($nev events)" "$nev" "$evbytes" "$r"
+
+    # a year of daily imports: 365 outputs of 14 000 events and 999
+    # vehicle-days each (made once from the bench's own outputs and kept)
+    if [ ! -f "$lg/year-v1.db" ]; then
+        echo "making a year of daily outputs and importing them day by day (once; kept in $lg) ..."
+        rm -rf "$lg/year"
+        python3 "$TOP/tests/bench_ledger_year.py" "$lg/out-weigh" "$lg/out-gps" "$lg/year"
+        /usr/bin/time -f "%e %U %M" -o "$DIR/time.txt" "$ROADLOG" ledger --quiet --db "$lg/year-v1.db.tmp" \
+            import "$lg/year" && mv "$lg/year-v1.db.tmp" "$lg/year-v1.db"
+        rm -f "$lg/year-v1.db.tmp-wal" "$lg/year-v1.db.tmp-shm"
+        ycases=$((365 * 14000))
+        report "ledger import, 365 days one by one" "$ycases" "$(du -sb "$lg/year" | cut -f1)" "$(cat "$DIR/time.txt")"
+    fi
+    r=$(measure "$ROADLOG" ledger --quiet --db "$lg/year-v1.db" report --month 2026-12 --out "$lg/report")
+    report "ledger report --month (a year, 5.1 M cases)" $((365 * 14000)) "$(size "$lg/year-v1.db")" "$r"
+    r=$(measure "$ROADLOG" ledger --quiet --db "$lg/year-v1.db" blacklist)
+    report "ledger blacklist (a year)" $((365 * 14000)) "$(size "$lg/year-v1.db")" "$r"
+fi
