@@ -282,3 +282,32 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
     *nargs = argc - optind;
     return 0;
 }
+
+int cli_take_option(int *argc, char **argv, const char *name, const char **value)
+{
+    size_t n = strlen(name);
+    for (int i = 1; i < *argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0)
+            break;
+        if (a[0] != '-' || a[1] != '-' || strncmp(a + 2, name, n) != 0 || (a[2 + n] != 0 && a[2 + n] != '='))
+            continue;
+        int used = 1;
+        if (!value) {
+            if (a[2 + n] == '=')
+                return -1;
+        } else if (a[2 + n] == '=') {
+            *value = a + 3 + n;
+        } else if (i + 1 < *argc) {
+            *value = argv[i + 1];
+            used = 2;
+        } else {
+            return -1;
+        }
+        for (int k = i; k + used <= *argc; k++)
+            argv[k] = argv[k + used];
+        *argc -= used;
+        return 1;
+    }
+    return 0;
+}

@@ -13,6 +13,7 @@
 #include "ingest.h"
 #include "outfiles.h"
 #include "reports.h"
+#include "rlrec.h"
 #include "spill.h"
 #include "util.h"
 
@@ -137,6 +138,9 @@ int cmd_analyze(int argc, char **argv)
         run_free(&run);
         return EXIT_INPUT;
     }
+    /* a folder of parts (roadlog shard): its record files */
+    char **expanded = rlrec_expand(inputs, ninputs, &ninputs);
+    inputs = expanded;
     /* every file of --out is written as NAME.part and renamed at the end,
      * so a run that fails or is stopped leaves --out as it was */
     outfiles_guard();
@@ -149,6 +153,7 @@ int cmd_analyze(int argc, char **argv)
         free(rp);
         outfiles_discard();
         run_free(&run);
+        rlrec_paths_free(expanded);
         return EXIT_INPUT;
     }
     free(rp);
@@ -209,5 +214,6 @@ int cmd_analyze(int argc, char **argv)
     if (!run.opt.quiet && !run.stop)
         print_summary(&run);
     run_free(&run);
+    rlrec_paths_free(expanded);
     return status;
 }

@@ -13,6 +13,7 @@
 #include "ingest.h"
 #include "numparse.h"
 #include "plate.h"
+#include "rlrec.h"
 #include "timeutil.h"
 #include "util.h"
 
@@ -152,6 +153,8 @@ int cmd_decode(int argc, char **argv)
         run_free(&run);
         return EXIT_USAGE;
     }
+    char **expanded = rlrec_expand(inputs, ninputs, &ninputs); /* folders of parts */
+    inputs = expanded;
     static char obuf[1 << 16];
     setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
     rl_sink sink = {&run, on_position, run_sink_registration, on_weighing, run_sink_reject, run_sink_count};
@@ -174,5 +177,6 @@ int cmd_decode(int argc, char **argv)
     if (!run.opt.quiet && run.rejected)
         fprintf(stderr, "roadlog decode: %llu records rejected\n", (unsigned long long)run.rejected);
     run_free(&run);
+    rlrec_paths_free(expanded);
     return status;
 }
