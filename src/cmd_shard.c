@@ -41,6 +41,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "ingest.h"
@@ -177,7 +178,10 @@ static bool learn_identities(shard *s, char **all, int nall, int lo)
             s->run.jt808_session = s->ids.jt808_session;
             s->ids.jt808_session = NULL;
         }
-        if (strcmp(all[i], "-") != 0)
+        /* files only: stdin and pipes can be read once, and what cannot
+         * be read at all is reported by the reading itself */
+        struct stat st;
+        if (strcmp(all[i], "-") != 0 && stat(all[i], &st) == 0 && S_ISREG(st.st_mode) && access(all[i], R_OK) == 0)
             ingest_input(&s->ids, all[i], &sink, WANT_IDENTITIES);
     }
     return true;

@@ -152,6 +152,25 @@ with open(os.path.join(d, "gen808.pcap"), "wb") as f:
 with open(os.path.join(d, "gen808_cut.pcap"), "wb") as f:
     f.write(cap[: len(cap) * 2 // 3])
 
+# ---- rlrec: record files roadlog shard writes from the samples ----
+with tempfile.TemporaryDirectory() as t:
+    files = {"s.csv": sample("gps_en.csv", 12) + b"oops,2\n", "w.csv": sample("weighbridge.csv", 6),
+             "s.808": frames}
+    for name, data in files.items():
+        with open(os.path.join(t, name), "wb") as f:
+            f.write(data)
+    subprocess.run([os.path.join(TOP, "build", "roadlog"), "shard", "--quiet", "--parts", "2", "--out",
+                    os.path.join(t, "S")] + [os.path.join(t, n) for n in files], check=True)
+    recs = []
+    for part in ("part-0000", "part-0001"):
+        d = os.path.join(t, "S", part)
+        for name in sorted(os.listdir(d)):
+            recs.append(open(os.path.join(d, name), "rb").read())
+put("rlrec", "part0", 0x00, recs[0])
+put("rlrec", "part1_chunks", 0x05, recs[1])
+put("rlrec", "part0_strict", 0x80 | 0x02, recs[0])
+put("rlrec", "part0_cut", 0x01, recs[0][: len(recs[0]) * 2 // 3])
+
 # ---- analyze: mode = strict 1 | registry 2 | html+xlsx 4 | gzip 8 | window 0x10 | plate 0x20 | expand 0x40 | two inputs 0x80
 put("analyze", "gps", 0x02, sample("gps_en.csv"))
 put("analyze", "gps_gbk_html", 0x06, GPS_GBK)
@@ -160,6 +179,7 @@ put("analyze", "gps_gz_window", 0x08 | 0x10 | 0x20, GPS)
 put("analyze", "jt808", 0x02, frames)
 put("analyze", "pcap", 0x00, cap)
 put("analyze", "registry_as_input", 0x00, REG)
+put("analyze", "records", 0x02, recs[0])
 put("analyze", "hostile_text", 0x06, HDR + u('"=HYPERLINK(""http://x"")",2,2026-11-02 10:00:00,113.95,22.55,130,,,,,,@drv\n'
                                             '"=HYPERLINK(""http://x"")",2,2026-11-02 10:00:30,113.96,22.55,130,,,,,,@drv\n'
                                             '"=HYPERLINK(""http://x"")",2,2026-11-02 10:01:00,113.97,22.55,130,,,,,,@drv\n'
