@@ -65,6 +65,7 @@ unit: $(TESTS)
 integration: $(BUILD)/roadlog tools $(BUILD)/tests/test_jt808
 	@sh tests/integration.sh $(BUILD)/roadlog $(BUILD)/fixtures
 	@sh tests/baddata.sh $(BUILD)/roadlog
+	@sh tests/shard.sh $(BUILD)/roadlog $(BUILD)/fixtures
 
 # one run however it is cut: --threads, --memory, byte ranges, temporary files
 threads: $(BUILD)/roadlog tools
