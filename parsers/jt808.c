@@ -287,6 +287,19 @@ static bool session_set_driver(jt808_session *s, const char *phone, size_t n, co
     return true;
 }
 
+void jt808_session_each_driver(const jt808_session *s,
+                               void (*fn)(void *ud, const char *phone, const char *driver), void *ud)
+{
+    for (size_t i = 0; s && i < s->cap; i++)
+        if (s->tab[i].phone_len && s->tab[i].driver_len)
+            fn(ud, s->tab[i].phone, s->tab[i].driver);
+}
+
+bool jt808_session_put_driver(jt808_session *s, const char *phone, const char *driver)
+{
+    return session_set_driver(s, phone, strlen(phone), driver, strlen(driver));
+}
+
 const char *jt808_session_driver(const jt808_session *s, const char *phone, size_t phone_len)
 {
     const drv_entry *e = session_find(s, phone, phone_len);

@@ -94,6 +94,11 @@ void jt808_session_free(jt808_session *s);
 /* The driver the session currently holds for `phone` (digits as in
  * rl_position.phone), or NULL.  Valid until the next feed. */
 const char *jt808_session_driver(const jt808_session *s, const char *phone, size_t phone_len);
+/* A --resume chain (RUNS.md §2): the driver each terminal last named
+ * (0x0702), to carry; and put back in the next run before its inputs. */
+void jt808_session_each_driver(const jt808_session *s,
+                               void (*fn)(void *ud, const char *phone, const char *driver), void *ud);
+bool jt808_session_put_driver(jt808_session *s, const char *phone, const char *driver);
 
 /* ---- one stream ---- */
 

@@ -792,7 +792,7 @@ static void vehicle_body(FILE *f, const hctx *h, size_t r)
         fputs("—", f);
     fprintf(f, "</dd><dt>%s</dt><dd>%lld / %lld</dd>", l->points, (long long)s->penalty_points,
             (long long)s->nevents);
-    fprintf(f, "<dt>%s</dt><dd>%.1f km</dd><dt>%s</dt><dd>", l->distance, s->distance_km, l->driving);
+    fprintf(f, "<dt>%s</dt><dd>%.1f km</dd><dt>%s</dt><dd>", l->distance, (double)s->distance_mm / 1e6, l->driving);
     put_duration(f, s->driving_s, h->zh);
     fprintf(f, "</dd><dt>%s</dt><dd>", l->top_speed);
     if (s->max_speed_mkmh >= 0) {

@@ -14,6 +14,8 @@ bool report_events_csv(const rl_run *run, const char *path);
 bool report_events_jsonl(const rl_run *run, const char *path);
 bool report_vehicles_csv(const rl_run *run, const char *path);
 bool report_vehicle_days_csv(const rl_run *run, const char *path);
+/* drivers.seg: every driving segment, for `merge` (RUNS.md §3). */
+bool report_driver_segments(const rl_run *run, const char *path);
 /* report.html (and, for large fleets, per-vehicle pages beside it). */
 bool report_html(const rl_run *run, const char *path);
 /* events.xlsx: the ledger for Excel (libxlsxwriter, constant memory). */

@@ -11,7 +11,7 @@
 #include "timeutil.h"
 
 #ifndef RL_VERSION
-#define RL_VERSION "0.1.0"
+#include "version.h"
 #endif
 
 static void kv_u(FILE *f, const char *k, uint64_t v, bool comma)
@@ -51,6 +51,16 @@ bool report_run_json(const rl_run *run, const char *path, const char *command, i
                "\"duration_s\":%.3f,\"tz\":\"%c%02d:%02d\",\"exit_status\":%d,\n",
             RL_VERSION, command, t, run_clock() - run->started, run->opt.tz < 0 ? '-' : '+', a / 3600,
             a / 60 % 60, exit_status);
+    /* RUNS.md §2: this run's place in a --resume chain */
+    fprintf(f, "\"run_id\":\"%s\",\"chain_seq\":%u,\"resumed_from\":", run->run_id, run->chain_seq);
+    if (run->resumed_from) {
+        fputs("{\"dir\":", f);
+        json_str(f, run->resumed_from);
+        fprintf(f, ",\"run_id\":\"%s\"}", run->resumed_run_id);
+    } else {
+        fputs("null", f);
+    }
+    fputs(",\n", f);
     /* RUNS.md §1: how the run was cut; nothing else depends on these */
     fprintf(f, "\"threads\":%u,\"memory\":%llu,\"spilled_bytes\":%llu,\n", run->opt.threads,
             (unsigned long long)run->opt.memory, (unsigned long long)spill_bytes(run->spill));
@@ -93,9 +103,13 @@ bool report_run_json(const rl_run *run, const char *path, const char *command, i
      * §3) are listed apart, and the original inputs they carry are in
      * "inputs", each with the record file it came "via" */
     fputs("},\n\"inputs\":[", f);
-    size_t listed = 0, records_files = 0;
+    size_t listed = 0, records_files = 0, carried = 0;
     for (size_t i = 0; i < run->ninputs; i++) {
         const rl_input *in = &run->inputs[i];
+        if (in->carried) {
+            carried++; /* files of earlier runs that carried sources name */
+            continue;
+        }
         if (strcmp(in->kind, "records") == 0) {
             records_files++;
             continue;
@@ -108,12 +122,12 @@ bool report_run_json(const rl_run *run, const char *path, const char *command, i
         }
         fputc('}', f);
     }
-    fputs("],\n", f);
+    fprintf(f, "],\n\"carried_inputs\":%zu,\n", carried);
     if (records_files) {
         fputs("\"record_files\":[", f);
         listed = 0;
         for (size_t i = 0; i < run->ninputs; i++)
-            if (strcmp(run->inputs[i].kind, "records") == 0) {
+            if (strcmp(run->inputs[i].kind, "records") == 0 && !run->inputs[i].carried) {
                 fputs(listed++ ? ",\n  {" : "\n  {", f);
                 input_json(f, &run->inputs[i]);
                 fputc('}', f);
@@ -132,9 +146,10 @@ bool report_run_json(const rl_run *run, const char *path, const char *command, i
     kv_u(f, "accepted", run->accepted, true);
     kv_u(f, "vehicles", run->vehicles_analysed, true);
     kv_u(f, "unregistered_vehicles", run->unregistered, true);
-    kv_u(f, "registry_rows", run->reg.n, true);
+    kv_u(f, "registry_rows", run->merged_registry_rows ? run->merged_registry_rows : run->reg.n, true);
     kv_u(f, "registration_conflicts", run->registration_conflicts, true);
     kv_u(f, "events", run->events.n, true);
+    kv_u(f, "late_beyond_carry", counters_get(&run->counters, "late_beyond_carry"), true);
     fputs(",\"events_by_type\":{", f);
     uint64_t by[EV_TYPE_COUNT] = {0};
     for (size_t i = 0; i < run->events.n; i++)

@@ -76,7 +76,7 @@ bool report_vehicles_csv(const rl_run *run, const char *path)
         csvw_int(&w, (int64_t)s->valid);
         csvw_int(&w, (int64_t)s->drift);
         csvw_int(&w, (int64_t)s->duplicates);
-        csvw_double(&w, s->distance_km, 3);
+        csvw_fixed(&w, vdays_m(s->distance_mm), 3);
         csvw_int(&w, s->driving_s);
         speed_or_empty(&w, s->max_speed_mkmh);
         time_or_empty(&w, s->first, run->opt.tz, s->points > 0);
@@ -116,7 +116,7 @@ bool report_vehicle_days_csv(const rl_run *run, const char *path)
         csvw_int(&w, (int64_t)d->valid);
         csvw_int(&w, (int64_t)d->drift);
         csvw_int(&w, (int64_t)d->gaps);
-        csvw_double(&w, d->distance_km, 3);
+        csvw_fixed(&w, vdays_m(d->distance_mm), 3);
         csvw_int(&w, d->driving_s);
         speed_or_empty(&w, d->max_speed_mkmh);
         time_or_empty(&w, d->first, run->opt.tz, d->points > 0);
@@ -126,11 +126,45 @@ bool report_vehicle_days_csv(const rl_run *run, const char *path)
         /* accepted fixes and the km of gap intervals: `roadlog summary`
          * needs them for 上线率 and 轨迹完整率 (RULES.md §7) */
         csvw_int(&w, (int64_t)d->accepted);
-        csvw_double(&w, d->gap_km, 3);
+        csvw_fixed(&w, vdays_m(d->gap_mm), 3);
         /* the day's weighings; worst_excess_kg as in vehicles.csv */
         csvw_int(&w, d->weighings);
         kg_or_empty(&w, d->weighings ? d->heaviest_gross_kg : -1);
         kg_or_empty(&w, d->worst_excess_kg);
+        csvw_end(&w);
+    }
+    return finish(f);
+}
+
+bool report_driver_segments(const rl_run *run, const char *path)
+{
+    /* RUNS.md §3: fatigue follows drivers across vehicles, so `merge`
+     * walks each driver's timeline again from every part's segments.
+     * Times in UTC seconds: a file for roadlog, exact. */
+    FILE *f = csvw_open(path, false);
+    if (!f)
+        return false;
+    csvw w;
+    csvw_init(&w, f);
+    csvw_header(&w, "driver,plate,plate_color,start,end,npoints,start_lon,start_lat,end_lon,end_lat,source");
+    for (size_t i = 0; i < run->segs.n; i++) {
+        const fatigue_seg *g = &run->segs.s[i];
+        const rl_vehicle *v = vtable_at(run->vt, g->vehicle);
+        if (!v || !v->selected)
+            continue;
+        char src[512];
+        run_format_origin(run, g->origin, src, sizeof src);
+        csvw_text(&w, (g->key & FATIGUE_NO_DRIVER) ? "" : strtab_get(run->str, (uint32_t)g->key));
+        csvw_text(&w, run_vehicle_label(run, v));
+        csvw_int(&w, v->color);
+        csvw_int(&w, g->start);
+        csvw_int(&w, g->end);
+        csvw_int(&w, g->npoints);
+        csvw_fixed(&w, g->lon0, 6);
+        csvw_fixed(&w, g->lat0, 6);
+        csvw_fixed(&w, g->lon1, 6);
+        csvw_fixed(&w, g->lat1, 6);
+        csvw_text(&w, src);
         csvw_end(&w);
     }
     return finish(f);

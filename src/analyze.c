@@ -12,6 +12,7 @@
 #include "detect.h"
 #include "ingest.h"
 #include "rejects.h"
+#include "resume.h"
 #include "spill.h"
 #include "timeutil.h"
 #include "track.h"
@@ -379,6 +380,7 @@ static int vehicle_order(const void *a, const void *b, void *ctx)
  * every vehicle is done, so the result does not depend on which worker
  * took which vehicle. */
 typedef struct vpass_out {
+    unsigned worker;         /* which worker (its carry file) */
     rl_events events;
     vday_list days;
     fatigue_segs segs;
@@ -394,11 +396,32 @@ typedef struct {
     fatigue_vstate fatigue;
     weigh_vstate weigh;
     tracksample_state sample;
+    /* the carry this pass leaves (RUNS.md §2) */
+    bool saving;
+    vcarry save;
+    size_t ev_cp;            /* events given before the checkpoint */
+    rl_vday *days_cp;        /* the vehicle's days at the checkpoint */
+    size_t ndays_cp;
+    rl_vstats vs_cp;
+    /* fixes older than the carry resumed from: a track of their own */
+    rl_vehicle late;
+    uint64_t nlate;
 } vehicle_pass;
+
+/* A fix at or after the checkpoint goes in the carry, whatever became of
+ * it: the next run makes the same track of it. */
+static void keep_fix(vehicle_pass *p, const rl_fix *f)
+{
+    if (p->saving && f->time >= p->save.checkpoint)
+        resume_keep_fix(p->run->resume, p->run, &p->save, f);
+}
+
+static void hook_duplicate(void *ud, const rl_fix *f) { keep_fix(ud, f); }
 
 static void hook_point(void *ud, const rl_fix *f, point_kind k)
 {
     vehicle_pass *p = ud;
+    keep_fix(p, f);
     rl_vday *d = vdays_get(p->cx.days, p->cx.vidx, tu_local_day(f->time, p->cx.tz));
     d->points++;
     if (k != PT_INVALID)
@@ -418,24 +441,31 @@ static void hook_point(void *ud, const rl_fix *f, point_kind k)
 static void account_interval(vehicle_pass *p, const rl_interval *iv)
 {
     int32_t tz = p->cx.tz;
+    int64_t mm = vdays_mm(iv->dist_km);
     if (iv->gap) {
         rl_vday *d = vdays_get(p->cx.days, p->cx.vidx, tu_local_day(iv->b.time, tz));
         d->gaps++;
-        d->distance_km += iv->dist_km;
-        d->gap_km += iv->dist_km;
+        d->distance_mm += mm;
+        d->gap_mm += mm;
     }
+    /* split at midnight in proportion to time, the last part taking what
+     * rounding left, so the parts add up to the interval */
+    int64_t left = mm;
     for (int64_t t = iv->a.time; t < iv->b.time;) {
         int64_t day = tu_local_day(t, tz);
         int64_t next_midnight = (day + 1) * RL_DAY_S - tz;
         int64_t seg_end = next_midnight < iv->b.time ? next_midnight : iv->b.time;
         rl_vday *d = vdays_get(p->cx.days, p->cx.vidx, day);
-        if (!iv->gap)
-            d->distance_km += iv->dist_km * (double)(seg_end - t) / (double)iv->dt;
+        if (!iv->gap) {
+            int64_t part = seg_end == iv->b.time ? left : (int64_t)llround((double)mm * (double)(seg_end - t) / (double)iv->dt);
+            d->distance_mm += part;
+            left -= part;
+        }
         if (iv->driving)
             d->driving_s += seg_end - t;
         t = seg_end;
     }
-    p->cx.vs->distance_km += iv->dist_km;
+    p->cx.vs->distance_mm += mm;
     if (iv->driving)
         p->cx.vs->driving_s += iv->dt;
 }
@@ -466,60 +496,301 @@ static void hook_accepted(void *ud, const rl_fix *f, const rl_interval *iv)
     tracksample_fix(&p->sample, f);
 }
 
+/* ---- a --resume chain: the vehicle's checkpoint and its carry ---- */
+
+static void at_checkpoint(void *ud, const track_mem *m, const track_counts *so_far)
+{
+    vehicle_pass *p = ud;
+    if (!p->saving)
+        return;
+    vcarry *c = &p->save;
+    c->track = *m;
+    c->speeding = p->speeding;
+    c->nightban = p->nightban;
+    c->fatigue = p->fatigue;
+    p->ev_cp = p->cx.events->n;
+    const vday_list *l = p->cx.days;
+    p->ndays_cp = l->n - l->first;
+    p->days_cp = xmalloc((p->ndays_cp ? p->ndays_cp : 1) * sizeof *p->days_cp);
+    memcpy(p->days_cp, l->d + l->first, p->ndays_cp * sizeof *p->days_cp);
+    p->vs_cp = *p->cx.vs;
+    /* the track's counts go to the totals when it ends: these are the ones
+     * before the checkpoint */
+    p->vs_cp.points = so_far->points;
+    p->vs_cp.duplicates = so_far->duplicates;
+    p->vs_cp.drift = so_far->drift;
+    p->vs_cp.valid = so_far->points - so_far->invalid;
+    p->vs_cp.accepted = so_far->accepted;
+    /* driving segments that end from here on are made again by the next
+     * run, which starts the vehicle here */
+    p->fatigue.after_cp = true;
+}
+
+static void late_fix(void *ud, const rl_fix *f)
+{
+    vehicle_pass *p = ud;
+    vehicle_add_fix(&p->late, f);
+    p->nlate++;
+}
+
+static const rl_vday *find_day(const rl_vday *d, size_t n, int64_t day)
+{
+    for (size_t i = 0; i < n; i++)
+        if (d[i].day == day)
+            return &d[i];
+    return NULL;
+}
+
+static const vday_carry *find_carried_day(const vcarry *c, int64_t day)
+{
+    for (size_t i = 0; i < c->ndays; i++)
+        if (c->days[i].d.day == day)
+            return &c->days[i];
+    return NULL;
+}
+
+static bool is_weighing_event(event_type t) { return t >= EV_OVERLOAD && t <= EV_POSITION_MISMATCH; }
+
+/* What the next run needs of this vehicle's days, totals and events: the
+ * sums since the checkpoint, the highest values written so far, the
+ * whole days' distances so far; the events the pass gave after the
+ * checkpoint (weighings: those at or after it). */
+static void fill_save(vehicle_pass *p, const vcarry *in, bool resumed, size_t ev_from)
+{
+    vcarry *c = &p->save;
+    const vday_list *l = p->cx.days;
+    int64_t cp_day = tu_local_day(c->checkpoint, p->cx.tz);
+    c->days = xcalloc(l->n - l->first + 1, sizeof *c->days);
+    for (size_t i = l->first; i < l->n; i++) {
+        const rl_vday *q = &l->d[i];
+        if (q->day < cp_day)
+            continue;
+        const rl_vday *s0 = find_day(p->days_cp, p->ndays_cp, q->day);
+        const vday_carry *old = resumed ? find_carried_day(in, q->day) : NULL;
+        vday_carry *o = &c->days[c->ndays++];
+        o->d = *q;
+        if (s0) {
+            o->d.points -= s0->points;
+            o->d.valid -= s0->valid;
+            o->d.drift -= s0->drift;
+            o->d.gaps -= s0->gaps;
+            o->d.accepted -= s0->accepted;
+            o->d.distance_mm -= s0->distance_mm;
+            o->d.gap_mm -= s0->gap_mm;
+            o->d.driving_s -= s0->driving_s;
+            o->d.rests -= s0->rests;
+            o->d.weighings -= s0->weighings;
+        }
+        /* the whole day so far: what was carried plus what this run adds */
+        o->cum_distance_mm = (old ? old->cum_distance_mm - old->d.distance_mm : 0) + q->distance_mm;
+        o->cum_gap_mm = (old ? old->cum_gap_mm - old->d.gap_mm : 0) + q->gap_mm;
+        if (old) {
+            if (old->d.max_speed_mkmh > o->d.max_speed_mkmh)
+                o->d.max_speed_mkmh = old->d.max_speed_mkmh;
+            if (old->d.longest_stint_s > o->d.longest_stint_s)
+                o->d.longest_stint_s = old->d.longest_stint_s;
+            if (old->d.first < o->d.first)
+                o->d.first = old->d.first;
+            if (old->d.last > o->d.last)
+                o->d.last = old->d.last;
+            if (old->d.heaviest_gross_kg > o->d.heaviest_gross_kg)
+                o->d.heaviest_gross_kg = old->d.heaviest_gross_kg;
+            if (old->d.worst_excess_kg > o->d.worst_excess_kg)
+                o->d.worst_excess_kg = old->d.worst_excess_kg;
+        }
+    }
+    const rl_vstats *vs = p->cx.vs;
+    c->vs = *vs;
+    c->vs.points -= p->vs_cp.points;
+    c->vs.valid -= p->vs_cp.valid;
+    c->vs.drift -= p->vs_cp.drift;
+    c->vs.duplicates -= p->vs_cp.duplicates;
+    c->vs.accepted -= p->vs_cp.accepted;
+    c->vs.distance_mm -= p->vs_cp.distance_mm;
+    c->vs.driving_s -= p->vs_cp.driving_s;
+    c->vs.weighings -= p->vs_cp.weighings;
+    c->vs_cum_distance_mm = (resumed ? in->vs_cum_distance_mm - in->vs.distance_mm : 0) + vs->distance_mm;
+    /* events */
+    const rl_events *ev = p->cx.events;
+    c->events = xmalloc((ev->n - ev_from + 1) * sizeof *c->events);
+    for (size_t i = ev_from; i < ev->n; i++) {
+        const rl_event *e = &ev->e[i];
+        bool after = is_weighing_event(e->type) ? e->start >= c->checkpoint : i >= p->ev_cp;
+        if (after)
+            c->events[c->nevents++] = *e;
+    }
+}
+
+/* Metres to write for a distance of which `cum_before` was written
+ * before: what makes the written values add up to the whole. */
+static int64_t written_mm(int64_t cum_before, int64_t added)
+{
+    return (vdays_m(cum_before + added) - vdays_m(cum_before)) * 1000;
+}
+
+/* This run's rows and totals are what it adds to what the chain wrote:
+ * sums less the carried sums; a day nothing changed leaves no row. */
+static void subtract_carried(vehicle_pass *p, const vcarry *in, vpass_out *out)
+{
+    vday_list *l = p->cx.days;
+    size_t k = l->first;
+    for (size_t i = l->first; i < l->n; i++) {
+        rl_vday d = l->d[i];
+        const vday_carry *old = find_carried_day(in, d.day);
+        if (old) {
+            const rl_vday *o = &old->d;
+            d.points -= o->points;
+            d.valid -= o->valid;
+            d.drift -= o->drift;
+            d.gaps -= o->gaps;
+            d.accepted -= o->accepted;
+            d.driving_s -= o->driving_s;
+            d.rests -= o->rests;
+            d.weighings -= o->weighings;
+            int64_t before = old->cum_distance_mm - o->distance_mm;
+            int64_t gap_before = old->cum_gap_mm - o->gap_mm;
+            d.distance_mm = written_mm(before + o->distance_mm, l->d[i].distance_mm - o->distance_mm);
+            d.gap_mm = written_mm(gap_before + o->gap_mm, l->d[i].gap_mm - o->gap_mm);
+            bool same = !d.points && !d.valid && !d.drift && !d.gaps && !d.accepted && !d.driving_s && !d.rests &&
+                        !d.weighings && !d.distance_mm && !d.gap_mm && d.max_speed_mkmh <= o->max_speed_mkmh &&
+                        d.longest_stint_s <= o->longest_stint_s && d.first >= o->first && d.last <= o->last &&
+                        d.heaviest_gross_kg <= o->heaviest_gross_kg && d.worst_excess_kg <= o->worst_excess_kg;
+            if (same)
+                continue;
+        }
+        l->d[k++] = d;
+    }
+    l->n = k;
+    rl_vstats *vs = p->cx.vs;
+    vs->points -= in->vs.points;
+    vs->valid -= in->vs.valid;
+    vs->drift -= in->vs.drift;
+    vs->duplicates -= in->vs.duplicates;
+    vs->accepted -= in->vs.accepted;
+    vs->driving_s -= in->vs.driving_s;
+    vs->weighings -= in->vs.weighings;
+    int64_t before = in->vs_cum_distance_mm - in->vs.distance_mm;
+    vs->distance_mm = written_mm(before + in->vs.distance_mm, vs->distance_mm - in->vs.distance_mm);
+    (void)out;
+}
+
+static void vpass_init(vehicle_pass *p, const rl_run *run, vpass_out *out, rl_vehicle *v, uint32_t vidx)
+{
+    memset(p, 0, sizeof *p);
+    p->run = run;
+    p->cx.r = &run->rules;
+    p->cx.tz = run->opt.tz;
+    p->cx.detect = run->opt.detect;
+    p->cx.v = v;
+    p->cx.vidx = vidx;
+    p->cx.cls = v->cls;
+    p->cx.night_exempt = v->reg && v->reg->night_exempt;
+    p->cx.speed_rule = rule_speeding_for(v->cls);
+    p->cx.limit_mkmh = v->reg && v->reg->speed_limit_mkmh > 0 ? v->reg->speed_limit_mkmh
+                                                              : llround(run->rules.v[p->cx.speed_rule] * 1000.0);
+    p->cx.night_limit_mkmh = llround((double)p->cx.limit_mkmh * run->rules.v[R_SPEEDING_NIGHT_FACTOR]);
+    p->cx.last_fix = v->tmax;
+    p->cx.events = &out->events;
+    p->cx.days = &out->days;
+    p->cx.segs = &out->segs;
+    p->cx.counters = &out->counters;
+}
+
+/* Run the detectors over a vehicle's track (cut, when given). */
+static void vpass_track(vehicle_pass *p, rl_vehicle *v, const track_cut *cut, track_counts *c)
+{
+    const rl_run *run = p->run;
+    track_hooks h = {p, hook_point, hook_duplicate, hook_accepted};
+    track_run(v, &run->rules, &h, c, cut);
+    speeding_end(&p->speeding);
+    nightban_end(&p->nightban);
+    fatigue_vehicle_end(&p->fatigue);
+    if (run->opt.detect & DET_WEIGH)
+        weigh_vehicle_end(&p->weigh);
+    tracksample_end(&p->sample);
+}
+
 /* One vehicle, start to end: its track, every detector, its days.  Reads
  * the run, writes only the vehicle's own slots (its fixes, vstats,
- * samples) and the worker's outputs. */
+ * samples) and the worker's outputs.  In a --resume chain the vehicle
+ * starts where the carry left it, and leaves its own carry. */
 static void analyse_vehicle(const rl_run *run, vpass_out *out, uint32_t vidx)
 {
     rl_vehicle *v = vtable_at(run->vt, vidx);
     rl_vstats *vs = &run->vstats[vidx];
     vs->max_speed_mkmh = -1;
     vehicle_pass p;
-    memset(&p, 0, sizeof p);
-    p.run = run;
-    p.cx.r = &run->rules;
-    p.cx.tz = run->opt.tz;
-    p.cx.detect = run->opt.detect;
-    p.cx.v = v;
-    p.cx.vidx = vidx;
-    p.cx.cls = v->cls;
-    p.cx.night_exempt = v->reg && v->reg->night_exempt;
-    p.cx.speed_rule = rule_speeding_for(v->cls);
-    p.cx.limit_mkmh = v->reg && v->reg->speed_limit_mkmh > 0 ? v->reg->speed_limit_mkmh
-                                                             : llround(run->rules.v[p.cx.speed_rule] * 1000.0);
-    p.cx.night_limit_mkmh = llround((double)p.cx.limit_mkmh * run->rules.v[R_SPEEDING_NIGHT_FACTOR]);
-    p.cx.events = &out->events;
-    p.cx.days = &out->days;
+    vpass_init(&p, run, out, v, vidx);
     p.cx.vs = vs;
-    p.cx.segs = &out->segs;
-    p.cx.counters = &out->counters;
+    vcarry in;
+    bool resumed = resume_vehicle_load(run->resume, run, v, vidx, &in, &out->counters);
+    if (v->nspilled && !spill_load(run->spill, run_vehicle_label(run, v), v->color, v->by_phone, v))
+        counters_add(&out->counters, "spill.read_errors", 1);
+    p.cx.last_fix = v->tmax;
     vdays_vehicle_begin(&out->days);
+    size_t ev0 = out->events.n;
     speeding_begin(&p.speeding, &p.cx);
     nightban_begin(&p.nightban, &p.cx);
     fatigue_vehicle_begin(&p.fatigue, &p.cx);
+    track_mem mem;
+    memset(&mem, 0, sizeof mem);
+    if (resumed) {
+        /* where the carry left the vehicle */
+        mem = in.track;
+        p.speeding = in.speeding;
+        p.speeding.cx = &p.cx;
+        p.nightban = in.nightban;
+        p.nightban.cx = &p.cx;
+        p.fatigue = in.fatigue;
+        p.fatigue.cx = &p.cx;
+        p.fatigue.after_cp = false;
+    }
     weigh_vehicle_begin(&p.weigh, &p.cx, v);
+    if (resumed && mem.have_ref)
+        weigh_seed(&p.weigh, &mem.ref);
     tracksample_begin(&p.sample, run->samples, &p.cx);
-    if (v->nspilled && !spill_load(run->spill, run_vehicle_label(run, v), v->color, v->by_phone, v))
-        counters_add(&out->counters, "spill.read_errors", 1);
-    track_hooks h = {&p, hook_point, NULL, hook_accepted};
+    p.saving = run->resume != NULL && v->tmax != INT64_MIN;
+    p.save.tmax = v->tmax;
+    p.save.checkpoint = v->tmax == INT64_MIN ? INT64_MAX : v->tmax - RL_DAY_S;
+    p.late.tmax = INT64_MIN;
+    track_cut cut = {&mem, p.save.checkpoint, at_checkpoint, resumed ? in.checkpoint : INT64_MIN, late_fix};
     track_counts c = {0};
-    track_run(v, &run->rules, &h, &c);
-    speeding_end(&p.speeding);
-    nightban_end(&p.nightban);
-    fatigue_vehicle_end(&p.fatigue);
-    if (run->opt.detect & DET_WEIGH)
-        weigh_vehicle_end(&p.weigh);
-    tracksample_end(&p.sample);
+    vpass_track(&p, v, &cut, &c);
     vs->points = c.points;
     vs->duplicates = c.duplicates;
     vs->drift = c.drift;
     vs->valid = c.points - c.invalid;
     vs->accepted = c.accepted;
-    out->track.points += c.points;
-    out->track.duplicates += c.duplicates;
-    out->track.invalid += c.invalid;
-    out->track.drift += c.drift;
-    out->track.accepted += c.accepted;
+    if (p.saving)
+        fill_save(&p, &in, resumed, ev0);
+    if (resumed) {
+        resume_compare(&out->events, ev0, in.events, in.nevents);
+        subtract_carried(&p, &in, out);
+    }
+    if (p.nlate) {
+        /* rows older than the carried 24 hours: on their own (RUNS.md §2) */
+        counters_add(&out->counters, "late_beyond_carry", p.nlate);
+        vehicle_pass lp;
+        vpass_init(&lp, run, out, &p.late, vidx);
+        lp.cx.vs = vs;
+        speeding_begin(&lp.speeding, &lp.cx);
+        nightban_begin(&lp.nightban, &lp.cx);
+        fatigue_vehicle_begin(&lp.fatigue, &lp.cx);
+        weigh_vehicle_begin(&lp.weigh, &lp.cx, &p.late);
+        tracksample_begin(&lp.sample, NULL, &lp.cx);
+        track_counts lc = {0};
+        vpass_track(&lp, &p.late, NULL, &lc);
+        vs->points += lc.points;
+        vs->duplicates += lc.duplicates;
+        vs->drift += lc.drift;
+        vs->valid += lc.points - lc.invalid;
+        vs->accepted += lc.accepted;
+    }
+    out->track.points += vs->points;
+    out->track.duplicates += vs->duplicates;
+    out->track.invalid += vs->points - vs->valid;
+    out->track.drift += vs->drift;
+    out->track.accepted += vs->accepted;
     vs->first = INT64_MAX;
     vs->last = INT64_MIN;
     for (size_t i = out->days.first; i < out->days.n; i++) {
@@ -528,6 +799,12 @@ static void analyse_vehicle(const rl_run *run, vpass_out *out, uint32_t vidx)
         if (out->days.d[i].last > vs->last)
             vs->last = out->days.d[i].last;
     }
+    if (p.saving)
+        resume_vehicle_save(run->resume, out->worker, run, v, &p.save);
+    vcarry_free(&p.save);
+    free(p.days_cp);
+    if (resumed)
+        vcarry_free(&in);
 }
 
 /* ---- workers ---- */
@@ -591,8 +868,10 @@ static void vehicle_pass_all(rl_run *run, const uint32_t *rank)
     atomic_init(&q.next, 0);
     vpass_worker *w = xcalloc(nthreads, sizeof *w);
     pthread_t *tid = xcalloc(nthreads, sizeof *tid);
-    for (unsigned i = 0; i < nthreads; i++)
+    for (unsigned i = 0; i < nthreads; i++) {
         w[i].q = &q;
+        w[i].out.worker = i;
+    }
     for (unsigned i = 1; i < nthreads; i++)
         if (pthread_create(&tid[i], NULL, vpass_work, &w[i]) != 0)
             die("cannot start a worker thread");
@@ -638,7 +917,7 @@ static void *driver_work(void *arg)
     return NULL;
 }
 
-static void driver_pass_all(rl_run *run, const uint32_t *rank)
+void analyze_drivers(rl_run *run, const uint32_t *rank)
 {
     fatigue_segs *segs = &run->segs;
     fatigue_segs_sort(segs, rank);
@@ -659,7 +938,7 @@ static void driver_pass_all(rl_run *run, const uint32_t *rank)
             to = from;
         if (to > from && to < segs->n)
             to = fatigue_next_driver(segs, to - 1);
-        w[i].pass = (fatigue_pass){&run->rules, run->opt.tz, vehicles, rank, NULL, NULL};
+        w[i].pass = (fatigue_pass){&run->rules, run->opt.tz, vehicles, rank, NULL, NULL, resume_driver_hooks(run->resume)};
         w[i].segs = segs;
         w[i].from = from;
         w[i].to = to;
@@ -705,7 +984,7 @@ static int event_order(const void *a, const void *b, void *ctx)
     return x->origin < y->origin ? -1 : x->origin > y->origin;
 }
 
-static void finish_events(rl_run *run, const uint32_t *vehicle_rank)
+void analyze_events(rl_run *run, const uint32_t *vehicle_rank)
 {
     /* drop events of vehicles not selected (a driver's fatigue may name
      * one), then order and give ids */
@@ -737,23 +1016,9 @@ static void finish_events(rl_run *run, const uint32_t *vehicle_rank)
     event_idgen_free(ids);
 }
 
-void analyze_finish(rl_run *run)
+uint32_t *analyze_rank(rl_run *run)
 {
-    if (run->weigh) {
-        weigh_store_close(run->weigh, run->vt);
-        run->weigh = NULL;
-    }
-    resolve_identities(run);
-    join_registry(run);
     size_t n = vtable_count(run->vt);
-    run->vstats = xcalloc(n ? n : 1, sizeof *run->vstats);
-    run->order = xmalloc((n ? n : 1) * sizeof *run->order);
-    run->norder = 0;
-    for (size_t i = 0; i < n; i++) {
-        rl_vehicle *v = vtable_at(run->vt, i);
-        if (!v->dead && v->selected && (v->nfix || v->nspilled || v->nweigh))
-            run->order[run->norder++] = (uint32_t)i;
-    }
     if (run->norder > 1)
         qsort_r(run->order, run->norder, sizeof *run->order, vehicle_order, run);
     uint32_t *rank = xmalloc((n ? n : 1) * sizeof *rank);
@@ -761,6 +1026,28 @@ void analyze_finish(rl_run *run)
         rank[i] = UINT32_MAX;
     for (size_t i = 0; i < run->norder; i++)
         rank[run->order[i]] = (uint32_t)i;
+    return rank;
+}
+
+void analyze_finish(rl_run *run)
+{
+    if (run->weigh) {
+        weigh_store_close(run->weigh, run->vt);
+        run->weigh = NULL;
+    }
+    resolve_identities(run);
+    resume_bind(run->resume, run); /* carried vehicles, by their settled names */
+    join_registry(run);
+    size_t n = vtable_count(run->vt);
+    run->vstats = xcalloc(n ? n : 1, sizeof *run->vstats);
+    run->order = xmalloc((n ? n : 1) * sizeof *run->order);
+    run->norder = 0;
+    for (size_t i = 0; i < n; i++) {
+        rl_vehicle *v = vtable_at(run->vt, i);
+        if (!v->dead && v->selected && (v->nfix || v->nspilled || v->nweigh || v->carry))
+            run->order[run->norder++] = (uint32_t)i;
+    }
+    uint32_t *rank = analyze_rank(run);
     if (run->opt.formats & FMT_HTML)
         run->samples = tracksample_store_new(n);
     if (run->spill)
@@ -778,7 +1065,7 @@ void analyze_finish(rl_run *run)
     }
     run->vehicles_analysed = run->norder;
     if (run->opt.detect & DET_FATIGUE)
-        driver_pass_all(run, rank);
-    finish_events(run, rank);
+        analyze_drivers(run, rank);
+    analyze_events(run, rank);
     free(rank);
 }

@@ -21,4 +21,13 @@ const struct ingest_reader *analyze_reader(void);
  * pass too; the results are put in output order whatever the threads. */
 void analyze_finish(rl_run *run);
 
+/* The pieces of analyze_finish that `merge` uses on a run made from
+ * outputs: sort run->order (output order) and give each vehicle its rank
+ * (UINT32_MAX: not in order; the caller frees); the per-driver pass over
+ * run->segs; the events put in order, given their ids, counted on their
+ * vehicles. */
+uint32_t *analyze_rank(rl_run *run);
+void analyze_drivers(rl_run *run, const uint32_t *rank);
+void analyze_events(rl_run *run, const uint32_t *rank);
+
 #endif

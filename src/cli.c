@@ -138,7 +138,7 @@ bool cli_parse_size(const char *s, uint64_t *out)
 int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args, int *nargs)
 {
     enum { O_REGISTRY = 256, O_RULES, O_TZ, O_OUT, O_FORMAT, O_COMPANY, O_PLATE, O_FROM, O_TO, O_STRICT, O_QUIET,
-           O_PORT, O_LANG, O_EXCEL, O_REPEAT, O_DETECT, O_HELP, O_THREADS, O_MEMORY, O_TMP };
+           O_PORT, O_LANG, O_EXCEL, O_REPEAT, O_DETECT, O_HELP, O_THREADS, O_MEMORY, O_TMP, O_RESUME };
     static const struct option longopts[] = {
         {"registry", required_argument, 0, O_REGISTRY}, {"rules", required_argument, 0, O_RULES},
         {"tz", required_argument, 0, O_TZ},             {"out", required_argument, 0, O_OUT},
@@ -150,7 +150,7 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
         {"repeat", required_argument, 0, O_REPEAT},     {"detect", required_argument, 0, O_DETECT},
         {"help", no_argument, 0, O_HELP},
         {"threads", required_argument, 0, O_THREADS},   {"memory", required_argument, 0, O_MEMORY},
-        {"tmp", required_argument, 0, O_TMP},
+        {"tmp", required_argument, 0, O_TMP},           {"resume", required_argument, 0, O_RESUME},
         {0, 0, 0, 0},
     };
     const char *from = NULL, *to = NULL;
@@ -245,6 +245,7 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
             }
             break;
         case O_TMP: run->opt.tmp_dir = optarg; break;
+        case O_RESUME: run->resumed_from = optarg; break;
         case 'h':
         case O_HELP: cli_usage(stdout); exit(0);
         default:

@@ -24,6 +24,7 @@ bool cli_parse_time(const char *s, int32_t tz, bool end, int64_t *out);
 
 int cmd_analyze(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 int cmd_shard(int argc, char **argv);

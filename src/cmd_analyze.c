@@ -13,6 +13,8 @@
 #include "ingest.h"
 #include "outfiles.h"
 #include "reports.h"
+#include "carry.h"
+#include "resume.h"
 #include "rlrec.h"
 #include "spill.h"
 #include "util.h"
@@ -62,6 +64,7 @@ static bool write_outputs(const rl_run *run)
         {FMT_CSV, "events.csv", report_events_csv},
         {FMT_CSV, "vehicles.csv", report_vehicles_csv},
         {FMT_CSV, "vehicle_days.csv", report_vehicle_days_csv},
+        {FMT_CSV, "drivers.seg", report_driver_segments},
     };
     enum { NALL = sizeof all / sizeof all[0] };
     output_job jobs[NALL];
@@ -160,6 +163,40 @@ int cmd_analyze(int argc, char **argv)
     rl_sink sink;
     analyze_sink(&run, &sink);
     run.spill = spill_new(run.opt.memory, run.opt.tmp_dir, run.opt.threads);
+    /* a --resume chain (RUNS.md §2): the carry read, and the one left */
+    run_new_id(run.run_id);
+    resume *rs = NULL;
+    char err[768];
+    if (run.resumed_from) {
+        bool usage;
+        rs = resume_open(&run, run.resumed_from, err, sizeof err, &usage);
+        if (!rs) {
+            fprintf(stderr, "roadlog analyze: --resume: %s\n", err);
+            outfiles_discard();
+            run_free(&run);
+            return usage ? EXIT_USAGE : EXIT_INPUT;
+        }
+        run.chain_seq = resume_chain_seq(rs) + 1;
+        snprintf(run.resumed_run_id, sizeof run.resumed_run_id, "%s", resume_prev_run_id(rs));
+    }
+    {
+        char *cdir = out_path(&run, "carry");
+        outfiles_dir(cdir);
+        for (unsigned i = 0;; i++) {
+            char name[64];
+            if (!carry_file_name(run.opt.threads, i, name, sizeof name))
+                break;
+            free(outfiles_part(cdir, name));
+        }
+        run.resume = resume_for_output(rs, &run, cdir, run.opt.threads, err, sizeof err);
+        free(cdir);
+        if (!run.resume) {
+            fprintf(stderr, "roadlog analyze: cannot write the carry: %s\n", err);
+            outfiles_discard();
+            run_free(&run);
+            return EXIT_INPUT;
+        }
+    }
     int status = 0;
     if (run.opt.registry_path && !ingest_input(&run, run.opt.registry_path, &sink, WANT_REGISTRY))
         status = EXIT_INPUT;
@@ -177,6 +214,10 @@ int cmd_analyze(int argc, char **argv)
         analyze_finish(&run);
         double t1 = run_clock();
         ok = write_outputs(&run);
+        if (!resume_finish(run.resume, &run)) {
+            fprintf(stderr, "roadlog analyze: cannot write %s/carry: %s\n", run.opt.out_dir, strerror(errno));
+            ok = false;
+        }
         /* ROADLOG_PHASES=1: where the time went, for the benchmarks */
         if (getenv("ROADLOG_PHASES"))
             fprintf(stderr, "roadlog: phases: read %.3f s, analyse %.3f s, write %.3f s\n", t_read, t1 - t0,

@@ -33,13 +33,15 @@ enum {
 
 /* A run of contiguous driving intervals of one driver on one vehicle: what
  * the per-vehicle pass hands the per-driver pass (fatigue). */
+#define FATIGUE_NO_DRIVER (1ull << 32)
 typedef struct fatigue_seg {
-    uint64_t key;            /* driver id, or 1 << 32 | vehicle when no driver is known */
+    uint64_t key;            /* driver id, or FATIGUE_NO_DRIVER | vehicle when no driver is known */
     int64_t start, end;      /* driving [start, end) */
     uint32_t vehicle;
     uint32_t npoints;
     int32_t lat0, lon0, lat1, lon1;
     rl_origin origin;
+    bool after_cp;           /* ended after its vehicle's carry checkpoint: a resumed run makes it again */
 } fatigue_seg;
 
 typedef struct fatigue_segs {
@@ -68,6 +70,7 @@ typedef struct vctx {
     int64_t limit_mkmh;      /* speed limit in force by day, km/h x 1000 */
     int64_t night_limit_mkmh;/* coaches and charters at night */
     rule_id speed_rule;
+    int64_t last_fix;        /* time of the vehicle's last fix: an episode running at it is open */
     /* results */
     rl_events *events;       /* events found */
     vday_list *days;         /* the vehicle's day statistics */
@@ -79,7 +82,7 @@ typedef struct vctx {
 /* ---- speeding and night speeding (RULES.md §2) ---- */
 typedef struct speeding_state {
     const vctx *cx;
-    bool active, night;
+    bool active, night, ending;
     int64_t limit;
     rl_fix first, last;
     int32_t max_speed;
@@ -123,11 +126,46 @@ typedef struct fatigue_vstate {
     /* the driving segment being collected */
     bool seg_open;
     fatigue_seg seg;
+    bool after_cp;           /* past the vehicle's carry checkpoint */
 } fatigue_vstate;
 
 void fatigue_vehicle_begin(fatigue_vstate *s, const vctx *cx);
 void fatigue_interval(fatigue_vstate *s, const rl_interval *iv);
 void fatigue_vehicle_end(fatigue_vstate *s);
+
+/* Where a driver's timeline stands: the stint and the day being summed.
+ * Plain data, so a --resume chain can carry it (RUNS.md §2). */
+typedef struct fatigue_walk {
+    uint64_t key;            /* as fatigue_seg.key */
+    /* stint */
+    bool open;
+    int64_t start, end, drive_s, night_s, night_first;
+    uint32_t vehicle, night_vehicle, npoints;
+    int32_t lat0, lon0, lat1, lon1, nlat, nlon;
+    rl_origin origin, night_origin;
+    /* day */
+    bool day_open;
+    int64_t day, day_s, day_first, day_last;
+    uint32_t day_vehicle, day_points;
+    int32_t dlat0, dlon0, dlat1, dlon1;
+    rl_origin day_origin;
+} fatigue_walk;
+
+/* A --resume chain's hooks into the per-driver pass (NULL: none).
+ * restore: where a carried driver stood at the carry's checkpoint (false:
+ *   not carried); the driver's segments before it are left out.
+ * checkpoint: called once per driver, before the first segment that
+ *   starts 24 h before the driver's last driving or later, with the walk.
+ * done: the driver's segments from that checkpoint on, and the events the
+ *   driver gave in this pass: events->e[ev0..] (from ev_cp on: after the
+ *   checkpoint). */
+typedef struct fatigue_resume {
+    void *ud;
+    bool (*restore)(void *ud, uint64_t key, fatigue_walk *w, int64_t *checkpoint);
+    void (*checkpoint)(void *ud, uint64_t key, const fatigue_walk *w, int64_t checkpoint);
+    void (*done)(void *ud, uint64_t key, const fatigue_seg *segs, size_t nsegs, rl_events *events, size_t ev0,
+                 size_t ev_cp);
+} fatigue_resume;
 
 /* The per-driver pass: what it reads of the vehicles, where its events
  * go. */
@@ -138,6 +176,7 @@ typedef struct fatigue_pass {
     const uint32_t *rank;              /* vehicle output rank by index: the order of ties */
     rl_events *events;
     rl_counters *counters;
+    const fatigue_resume *resume;
 } fatigue_pass;
 
 /* After the last vehicle: order the segments by driver, then time
@@ -172,5 +211,13 @@ void weigh_vehicle_begin(weigh_vstate *s, const vctx *cx, rl_vehicle *v);
 void weigh_fix(weigh_vstate *s, const rl_fix *f);
 /* Check every weighing of the vehicle, emit events, fill vehicle days. */
 void weigh_vehicle_end(weigh_vstate *s);
+
+/* A --resume chain (RUNS.md §2): the vehicle's weighings at or after a
+ * time, as records (station and WIM speed are not kept); weighings put
+ * back on a vehicle; the last accepted fix before a resumed track (the
+ * nearest fix to a weighing may be it). */
+void weigh_each(const rl_vehicle *v, int64_t from, void (*fn)(void *ud, const rl_weighing *w), void *ud);
+void weigh_put(rl_vehicle *v, const rl_weighing *w, size_t n, rl_counters *counters);
+void weigh_seed(weigh_vstate *s, const rl_fix *f);
 
 #endif

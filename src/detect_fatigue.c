@@ -31,7 +31,7 @@
 #include "timeutil.h"
 #include "util.h"
 
-#define NO_DRIVER (1ull << 32)
+#define NO_DRIVER FATIGUE_NO_DRIVER
 
 void fatigue_segs_add(fatigue_segs *l, const fatigue_seg *g)
 {
@@ -71,6 +71,7 @@ static void flush_seg(fatigue_vstate *s)
 {
     if (!s->seg_open)
         return;
+    s->seg.after_cp = s->after_cp;
     fatigue_segs_add(s->cx->segs, &s->seg);
     s->seg_open = false;
 }
@@ -124,7 +125,7 @@ void fatigue_interval(fatigue_vstate *s, const rl_interval *iv)
     flush_seg(s);
     s->seg_open = true;
     s->seg = (fatigue_seg){key, iv->a.time, iv->b.time, cx->vidx, 2,
-                           iv->a.lat_e6, iv->a.lon_e6, iv->b.lat_e6, iv->b.lon_e6, iv->a.origin};
+                           iv->a.lat_e6, iv->a.lon_e6, iv->b.lat_e6, iv->b.lon_e6, iv->a.origin, false};
 }
 
 void fatigue_vehicle_end(fatigue_vstate *s)
@@ -168,19 +169,8 @@ size_t fatigue_next_driver(const fatigue_segs *segs, size_t from)
 
 typedef struct {
     const fatigue_pass *p;
-    uint64_t key;
-    /* stint */
-    bool open;
-    int64_t start, end, drive_s, night_s, night_first;
-    uint32_t vehicle, night_vehicle, npoints;
-    int32_t lat0, lon0, lat1, lon1, nlat, nlon;
-    rl_origin origin, night_origin;
-    /* day */
-    bool day_open;
-    int64_t day, day_s, day_first, day_last;
-    uint32_t day_vehicle, day_points;
-    int32_t dlat0, dlon0, dlat1, dlon1;
-    rl_origin day_origin;
+    fatigue_walk m;
+    bool ending;             /* the end of the driver's data: what is open stays open */
 } walk;
 
 static void fatigue_severity(vehicle_class c, char out[48])
@@ -196,14 +186,14 @@ static void fatigue_severity(vehicle_class c, char out[48])
 
 static void add_event(walk *w, event_type t, uint32_t vehicle, int64_t start, int64_t end, int32_t lat0,
                       int32_t lon0, int32_t lat1, int32_t lon1, int64_t value, rule_id rule, rl_origin origin,
-                      uint32_t npoints)
+                      uint32_t npoints, bool open)
 {
     const fatigue_pass *p = w->p;
     const rl_vehicle *v = p->vehicles[vehicle];
     rl_event e;
     memset(&e, 0, sizeof e);
     e.vehicle = vehicle;
-    e.driver = (w->key & NO_DRIVER) ? 0 : (uint32_t)w->key;
+    e.driver = (w->m.key & NO_DRIVER) ? 0 : (uint32_t)w->m.key;
     e.type = t;
     e.start = start;
     e.end = end;
@@ -219,6 +209,7 @@ static void add_event(walk *w, event_type t, uint32_t vehicle, int64_t start, in
     e.rule = rule_name(rule);
     e.origin = origin;
     e.evidence_points = npoints;
+    e.status = open ? EV_STATUS_OPEN : EV_STATUS_CLOSED;
     events_add(p->events, &e);
 }
 
@@ -226,106 +217,143 @@ static vehicle_class class_of(const walk *w, uint32_t vehicle) { return w->p->ve
 
 static void close_stint(walk *w)
 {
-    if (!w->open)
+    if (!w->m.open)
         return;
-    w->open = false;
+    w->m.open = false;
     const rl_rules *r = w->p->r;
-    if (w->drive_s > (int64_t)r->v[R_FATIGUE_CONTINUOUS_MAX_S])
-        add_event(w, EV_FATIGUE_CONTINUOUS, w->vehicle, w->start, w->end, w->lat0, w->lon0, w->lat1, w->lon1,
-                  w->drive_s, R_FATIGUE_CONTINUOUS_MAX_S, w->origin, w->npoints);
-    if (w->night_s > (int64_t)r->v[R_FATIGUE_NIGHT_CONTINUOUS_MAX_S] && class_is_passenger(class_of(w, w->night_vehicle)))
-        add_event(w, EV_FATIGUE_NIGHT, w->night_vehicle, w->night_first, w->end, w->nlat, w->nlon, w->lat1,
-                  w->lon1, w->night_s, R_FATIGUE_NIGHT_CONTINUOUS_MAX_S, w->night_origin, w->npoints);
+    if (w->m.drive_s > (int64_t)r->v[R_FATIGUE_CONTINUOUS_MAX_S])
+        add_event(w, EV_FATIGUE_CONTINUOUS, w->m.vehicle, w->m.start, w->m.end, w->m.lat0, w->m.lon0, w->m.lat1, w->m.lon1,
+                  w->m.drive_s, R_FATIGUE_CONTINUOUS_MAX_S, w->m.origin, w->m.npoints, w->ending);
+    if (w->m.night_s > (int64_t)r->v[R_FATIGUE_NIGHT_CONTINUOUS_MAX_S] && class_is_passenger(class_of(w, w->m.night_vehicle)))
+        add_event(w, EV_FATIGUE_NIGHT, w->m.night_vehicle, w->m.night_first, w->m.end, w->m.nlat, w->m.nlon, w->m.lat1,
+                  w->m.lon1, w->m.night_s, R_FATIGUE_NIGHT_CONTINUOUS_MAX_S, w->m.night_origin, w->m.npoints,
+                  w->ending);
 }
 
 static void close_day(walk *w)
 {
-    if (!w->day_open)
+    if (!w->m.day_open)
         return;
-    w->day_open = false;
-    if (w->day_s > (int64_t)w->p->r->v[R_FATIGUE_DAILY_MAX_S] && class_is_passenger(class_of(w, w->day_vehicle)))
-        add_event(w, EV_FATIGUE_DAILY, w->day_vehicle, w->day_first, w->day_last, w->dlat0, w->dlon0, w->dlat1,
-                  w->dlon1, w->day_s, R_FATIGUE_DAILY_MAX_S, w->day_origin, w->day_points);
+    w->m.day_open = false;
+    if (w->m.day_s > (int64_t)w->p->r->v[R_FATIGUE_DAILY_MAX_S] && class_is_passenger(class_of(w, w->m.day_vehicle)))
+        add_event(w, EV_FATIGUE_DAILY, w->m.day_vehicle, w->m.day_first, w->m.day_last, w->m.dlat0, w->m.dlon0, w->m.dlat1,
+                  w->m.dlon1, w->m.day_s, R_FATIGUE_DAILY_MAX_S, w->m.day_origin, w->m.day_points,
+                  /* a day the data ends inside is not over yet */
+                  w->ending && w->m.day_last < (w->m.day + 1) * RL_DAY_S - w->p->tz);
 }
 
 static void add_segment(walk *w, const fatigue_seg *g, int64_t s, int64_t e)
 {
     const rl_rules *r = w->p->r;
     int32_t tz = w->p->tz;
-    if (w->open && s - w->end >= (int64_t)r->v[R_FATIGUE_REST_MIN_S])
+    if (w->m.open && s - w->m.end >= (int64_t)r->v[R_FATIGUE_REST_MIN_S])
         close_stint(w);
-    if (!w->open) {
-        w->open = true;
-        w->start = s;
-        w->drive_s = w->night_s = 0;
-        w->vehicle = g->vehicle;
-        w->lat0 = g->lat0;
-        w->lon0 = g->lon0;
-        w->origin = g->origin;
-        w->npoints = 0;
+    if (!w->m.open) {
+        w->m.open = true;
+        w->m.start = s;
+        w->m.drive_s = w->m.night_s = 0;
+        w->m.vehicle = g->vehicle;
+        w->m.lat0 = g->lat0;
+        w->m.lon0 = g->lon0;
+        w->m.origin = g->origin;
+        w->m.npoints = 0;
     }
-    w->drive_s += e - s;
+    w->m.drive_s += e - s;
     int64_t nf = 0;
     int64_t ns = window_overlap(s, e, tz, r->night, &nf);
-    if (ns > 0 && w->night_s == 0) {
-        w->night_first = nf;
-        w->night_vehicle = g->vehicle;
-        w->nlat = g->lat0;
-        w->nlon = g->lon0;
-        w->night_origin = g->origin;
+    if (ns > 0 && w->m.night_s == 0) {
+        w->m.night_first = nf;
+        w->m.night_vehicle = g->vehicle;
+        w->m.nlat = g->lat0;
+        w->m.nlon = g->lon0;
+        w->m.night_origin = g->origin;
     }
-    w->night_s += ns;
-    w->end = e;
-    w->lat1 = g->lat1;
-    w->lon1 = g->lon1;
-    w->npoints += g->npoints;
+    w->m.night_s += ns;
+    w->m.end = e;
+    w->m.lat1 = g->lat1;
+    w->m.lon1 = g->lon1;
+    w->m.npoints += g->npoints;
     /* local days, split exactly at midnight */
     for (int64_t t = s; t < e;) {
         int64_t day = tu_local_day(t, tz);
         int64_t next = (day + 1) * RL_DAY_S - tz;
         int64_t pe = next < e ? next : e;
-        if (w->day_open && w->day != day)
+        if (w->m.day_open && w->m.day != day)
             close_day(w);
-        if (!w->day_open) {
-            w->day_open = true;
-            w->day = day;
-            w->day_s = 0;
-            w->day_first = t;
-            w->day_vehicle = g->vehicle;
-            w->dlat0 = g->lat0;
-            w->dlon0 = g->lon0;
-            w->day_origin = g->origin;
-            w->day_points = 0;
+        if (!w->m.day_open) {
+            w->m.day_open = true;
+            w->m.day = day;
+            w->m.day_s = 0;
+            w->m.day_first = t;
+            w->m.day_vehicle = g->vehicle;
+            w->m.dlat0 = g->lat0;
+            w->m.dlon0 = g->lon0;
+            w->m.day_origin = g->origin;
+            w->m.day_points = 0;
         }
-        w->day_s += pe - t;
-        w->day_last = pe;
-        w->dlat1 = g->lat1;
-        w->dlon1 = g->lon1;
-        w->day_points += g->npoints;
+        w->m.day_s += pe - t;
+        w->m.day_last = pe;
+        w->m.dlat1 = g->lat1;
+        w->m.dlon1 = g->lon1;
+        w->m.day_points += g->npoints;
         t = pe;
     }
 }
 
 void fatigue_drivers(const fatigue_pass *p, const fatigue_segs *segs, size_t from, size_t to)
 {
+    const fatigue_resume *rs = p->resume;
     for (size_t i = from; i < to;) {
         walk w;
         memset(&w, 0, sizeof w);
         w.p = p;
-        w.key = segs->s[i].key;
-        for (; i < to && segs->s[i].key == w.key; i++) {
+        uint64_t key = segs->s[i].key;
+        size_t end = i;
+        int64_t last_end = INT64_MIN;
+        while (end < to && segs->s[end].key == key) {
+            if (segs->s[end].end > last_end)
+                last_end = segs->s[end].end;
+            end++;
+        }
+        /* a --resume chain: where the driver stood at the carry's
+         * checkpoint, and the checkpoint of the next carry (RUNS.md §2) */
+        int64_t cp_old = INT64_MIN;
+        bool restored = rs && rs->restore(rs->ud, key, &w.m, &cp_old);
+        w.m.key = key;
+        int64_t cp = last_end - RL_DAY_S;
+        bool cp_pending = rs != NULL;
+        size_t ev0 = p->events->n, ev_cp = ev0, seg_cp = end;
+        for (; i < end; i++) {
             const fatigue_seg *g = &segs->s[i];
+            if (restored && g->start < cp_old) {
+                /* driving older than the carry: the walk is past it */
+                counters_add(p->counters, "fatigue.late_beyond_carry", 1);
+                continue;
+            }
+            if (cp_pending && g->start >= cp) {
+                cp_pending = false;
+                ev_cp = p->events->n;
+                seg_cp = i;
+                rs->checkpoint(rs->ud, key, &w.m, cp);
+            }
             int64_t s = g->start, e = g->end;
-            if (w.open && s < w.end) { /* the same driver on two vehicles at once */
-                if (e <= w.end) {
+            if (w.m.open && s < w.m.end) { /* the same driver on two vehicles at once */
+                if (e <= w.m.end) {
                     counters_add(p->counters, "fatigue.overlapping_driving", 1);
                     continue;
                 }
-                s = w.end;
+                s = w.m.end;
             }
             add_segment(&w, g, s, e);
         }
+        if (cp_pending) {
+            ev_cp = p->events->n;
+            rs->checkpoint(rs->ud, key, &w.m, cp);
+        }
+        w.ending = true;
         close_stint(&w);
         close_day(&w);
+        if (rs)
+            rs->done(rs->ud, key, segs->s + seg_cp, end - seg_cp, p->events, ev0, ev_cp);
     }
 }

@@ -41,7 +41,7 @@ void nightban_begin(nightban_state *s, const vctx *cx)
     s->cx = cx;
 }
 
-static void emit(nightban_state *s)
+static void emit(nightban_state *s, bool ending)
 {
     const vctx *cx = s->cx;
     s->active = false;
@@ -67,6 +67,10 @@ static void emit(nightban_state *s)
     e.rule = rule_name(R_NIGHT_BAN_MIN_DRIVING_S);
     e.origin = s->origin;
     e.evidence_points = s->n;
+    /* the vehicle's data ends inside the night's window: not over yet */
+    rl_window w = cx->r->night_ban;
+    int64_t window_end = (w.start_s > w.end_s ? (s->night + 1) * RL_DAY_S : s->night * RL_DAY_S) + w.end_s - cx->tz;
+    e.status = ending && cx->last_fix < window_end ? EV_STATUS_OPEN : EV_STATUS_CLOSED;
     events_add(cx->events, &e);
 }
 
@@ -86,7 +90,7 @@ void nightban_interval(nightban_state *s, const rl_interval *iv)
         if (y <= x)
             continue;
         if (s->active && s->night != d)
-            emit(s);
+            emit(s, false);
         if (!s->active) {
             s->active = true;
             s->night = d;
@@ -108,5 +112,5 @@ void nightban_interval(nightban_state *s, const rl_interval *iv)
 void nightban_end(nightban_state *s)
 {
     if (s->active)
-        emit(s);
+        emit(s, true);
 }

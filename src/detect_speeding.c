@@ -47,6 +47,8 @@ static void close_run(speeding_state *s)
     e.rule = rule_name(cx->speed_rule);
     e.origin = s->first.origin;
     e.evidence_points = s->n;
+    /* still above the limit where the vehicle's data ends (RUNS.md §2) */
+    e.status = s->ending ? EV_STATUS_OPEN : EV_STATUS_CLOSED;
     events_add(cx->events, &e);
 }
 
@@ -80,6 +82,7 @@ void speeding_fix(speeding_state *s, const rl_fix *f, const rl_interval *iv)
 
 void speeding_end(speeding_state *s)
 {
+    s->ending = true;
     if (s->active)
         close_run(s);
 }

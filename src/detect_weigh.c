@@ -747,3 +747,71 @@ void weigh_vehicle_end(weigh_vstate *s)
     free(st);
     s->priv = NULL;
 }
+
+/* ---- a --resume chain's weighings (RUNS.md §2) ---- */
+
+void weigh_each(const rl_vehicle *v, int64_t from, void (*fn)(void *ud, const rl_weighing *w), void *ud)
+{
+    for (const weigh_node *node = v->whead; node; node = node->next) {
+        const wchunk *c = (const wchunk *)node;
+        for (uint32_t off = 0; off < c->used;) {
+            const unsigned char *p = c->data + off;
+            uint64_t head = load_u64(p);
+            wrec r;
+            wrec_key(c, p, head, &r.time, &r.origin);
+            off += (uint32_t)wrec_size(head);
+            if (r.time < from)
+                continue;
+            wrec_unpack(p, &r);
+            rl_weighing w;
+            memset(&w, 0, sizeof w);
+            w.origin = r.origin;
+            w.time = r.time;
+            w.axles = r.axles;
+            w.gross_kg = r.gross_kg;
+            w.naxle_kg = r.naxle;
+            for (int k = 0; k < r.naxle; k++)
+                w.axle_kg[k] = r.axle_kg[k];
+            w.wim = r.wim;
+            w.passengers = r.passengers;
+            w.have_pos = r.have_pos;
+            w.lat_e6 = r.lat_e6;
+            w.lon_e6 = r.lon_e6;
+            fn(ud, &w);
+        }
+    }
+}
+
+void weigh_put(rl_vehicle *v, const rl_weighing *w, size_t n, rl_counters *counters)
+{
+    if (!n)
+        return;
+    /* a store of one vehicle, at index 0 of a table of one */
+    vtable *vt = vtable_new();
+    rl_vehicle *t = vtable_get(vt, 1, 0, false);
+    weigh_store *ws = weigh_store_new();
+    for (size_t i = 0; i < n; i++)
+        weigh_store_add(ws, vt, 0, &w[i], counters);
+    weigh_store_close(ws, vt);
+    t = vtable_at(vt, 0);
+    if (t->whead) {
+        if (v->wtail)
+            v->wtail->next = t->whead;
+        else
+            v->whead = t->whead;
+        v->wtail = t->wtail;
+        v->nweigh += t->nweigh;
+        t->whead = t->wtail = NULL;
+        t->nweigh = 0;
+    }
+    vtable_free(vt);
+}
+
+void weigh_seed(weigh_vstate *s, const rl_fix *f)
+{
+    wstate *st = s->priv;
+    if (!st)
+        return;
+    st->prev = *f;
+    st->have_prev = true;
+}

@@ -21,6 +21,8 @@
  * is stored). */
 static char *parts[MAX_PARTS];
 static volatile sig_atomic_t nparts;
+/* A folder made for parts (the carry's), removed with them when empty. */
+static char *made_dir;
 
 static void discard_at_exit(void) { outfiles_discard(); }
 
@@ -29,6 +31,8 @@ static void on_signal(int sig)
     for (sig_atomic_t i = 0; i < nparts; i++)
         if (parts[i])
             unlink(parts[i]); /* async-signal-safe */
+    if (made_dir)
+        rmdir(made_dir);
     signal(sig, SIG_DFL);
     raise(sig);
 }
@@ -90,4 +94,12 @@ void outfiles_discard(void)
             parts[i] = NULL;
         }
     nparts = 0;
+    if (made_dir)
+        rmdir(made_dir); /* only when empty: an earlier run's carry stays */
+}
+
+void outfiles_dir(const char *dir)
+{
+    if (!made_dir)
+        made_dir = xstrdup(dir);
 }

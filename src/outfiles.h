@@ -20,6 +20,8 @@ char *outfiles_part(const char *dir, const char *name);
 /* Rename every registered part to its name; false (errno set) on the
  * first that fails. */
 bool outfiles_commit(void);
+/* A folder parts go in: removed with them when they leave it empty. */
+void outfiles_dir(const char *dir);
 /* Remove every registered part. */
 void outfiles_discard(void);
 

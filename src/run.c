@@ -10,6 +10,7 @@
 
 #include "jt808.h"
 #include "numparse.h"
+#include "resume.h"
 #include "spill.h"
 #include "util.h"
 
@@ -58,6 +59,7 @@ void run_free(rl_run *run)
     jt808_session_free(run->jt808_session);
     tracksample_store_free(run->samples);
     spill_free(run->spill);
+    resume_free(run->resume);
     u64map_free(&run->phone_plate);
     vtable_free(run->vt);
     registry_free(&run->reg);
@@ -157,4 +159,24 @@ void run_sink_registration(void *ud, const char *phone, size_t phone_len, const 
 {
     (void)where;
     run_register_terminal(ud, phone, phone_len, plate, plate_len, color);
+}
+
+void run_new_id(char out[17])
+{
+    /* 64 random bits: runs of one chain, or of one cluster, never share one */
+    unsigned char r[8];
+    FILE *f = fopen("/dev/urandom", "rb");
+    size_t got = f ? fread(r, 1, sizeof r, f) : 0;
+    if (f)
+        fclose(f);
+    if (got != sizeof r) {
+        uint64_t x = (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32 ^ (uint64_t)(uintptr_t)out;
+        memcpy(r, &x, sizeof r);
+    }
+    static const char hx[] = "0123456789abcdef";
+    for (int i = 0; i < 8; i++) {
+        out[2 * i] = hx[r[i] >> 4];
+        out[2 * i + 1] = hx[r[i] & 15];
+    }
+    out[16] = 0;
 }

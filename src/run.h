@@ -69,6 +69,7 @@ typedef struct rl_input {
     uint64_t rejected;
     char *error;             /* the file could not be read, or a warning */
     const char *via;         /* the record file it was read from (roadlog shard), or NULL */
+    bool carried;            /* a file of an earlier run of a --resume chain that carried sources name */
 } rl_input;
 
 typedef struct rl_run {
@@ -88,6 +89,7 @@ typedef struct rl_run {
     uint64_t positions, weighings, filtered, rejected;
     uint64_t duplicates, invalid, drift, points, accepted;
     uint64_t unregistered, vehicles_analysed;
+    uint64_t merged_registry_rows; /* merge: the registry's rows as the runs counted them */
     rl_events events;
     vday_list vdays;         /* in output order once the analysis is done */
     rl_vstats *vstats;       /* indexed like the vehicle table */
@@ -110,6 +112,11 @@ typedef struct rl_run {
     fatigue_segs segs;       /* detect_fatigue.c: driving segments for the per-driver pass */
     ts_store *samples;       /* tracksample.c: track samples for report.html */
     struct spill *spill;     /* spill.c: the memory budget, shared by every reader */
+    struct resume *resume;   /* resume.c: the carry read (--resume) and the one written */
+    char run_id[17];         /* this run in a chain (RUNS.md §2) */
+    unsigned chain_seq;      /* 0, or the resumed run's + 1 */
+    const char *resumed_from;/* --resume DIR */
+    char resumed_run_id[17]; /* that run's run_id */
     uint64_t fix_bytes;      /* bytes of fix chunks this run's readers hold (spill_charge) */
     uint32_t spill_owner;    /* tag of the blocks this run spills (spill_out) */
     struct jt808_session *jt808_session; /* parsers/jt808.c: terminals' state across inputs */
@@ -124,6 +131,8 @@ void run_format_origin(const rl_run *run, rl_origin o, char *out, size_t n);
 const char *run_vehicle_label(const rl_run *run, const rl_vehicle *v);
 const char *run_vehicle_company(const rl_run *run, const rl_vehicle *v);
 double run_clock(void);
+/* A new run_id: 16 hex digits, random. */
+void run_new_id(char out[17]);
 
 /* Is t inside --from/--to (inclusive)? */
 static inline bool run_in_window(const rl_run *run, int64_t t)

@@ -40,41 +40,37 @@ typedef struct {
     const rl_rules *r;
     const track_hooks *h;
     track_counts *c;
-    bool have_ref;
-    rl_fix ref;            /* last accepted fix */
-    double ref_cos;        /* cos of its latitude */
-    unsigned drift_run;    /* drift fixes in a row since ref */
+    track_mem m;
     int64_t moving_mkmh;
     double drift_kmh, drift_min_km, moving_kmh;
     int64_t gap_s;
     unsigned reanchor_n;
-    uint32_t last_driver;
 } track_state;
 
 static void accept(track_state *s, const rl_fix *f, double dist, double fcos)
 {
-    s->ref_cos = fcos;
+    s->m.ref_cos = fcos;
     s->c->accepted++;
     if (s->h->point)
         s->h->point(s->h->ud, f, PT_ACCEPTED);
-    if (!s->have_ref) {
-        s->have_ref = true;
-        s->ref = *f;
+    if (!s->m.have_ref) {
+        s->m.have_ref = true;
+        s->m.ref = *f;
         if (s->h->accepted)
             s->h->accepted(s->h->ud, f, NULL);
         return;
     }
     rl_interval iv;
-    iv.a = s->ref;
+    iv.a = s->m.ref;
     iv.b = *f;
-    iv.dt = f->time - s->ref.time;
+    iv.dt = f->time - s->m.ref.time;
     iv.dist_km = dist;
     iv.gap = iv.dt > s->gap_s;
     if (iv.gap)
         iv.driving = dist * 3600.0 >= s->moving_kmh * (double)iv.dt;
     else
-        iv.driving = s->ref.speed_mkmh >= s->moving_mkmh || f->speed_mkmh >= s->moving_mkmh;
-    s->ref = *f;
+        iv.driving = s->m.ref.speed_mkmh >= s->moving_mkmh || f->speed_mkmh >= s->moving_mkmh;
+    s->m.ref = *f;
     if (s->h->accepted)
         s->h->accepted(s->h->ud, f, &iv);
 }
@@ -86,9 +82,9 @@ static void process(track_state *s, rl_fix *f)
      * known driver. */
     uint32_t d = fix_driver(f);
     if (d)
-        s->last_driver = d;
+        s->m.last_driver = d;
     else
-        f->driver_flags |= s->last_driver;
+        f->driver_flags |= s->m.last_driver;
     if (f->driver_flags & FIX_INVALID) {
         s->c->invalid++;
         if (s->h->point)
@@ -96,12 +92,12 @@ static void process(track_state *s, rl_fix *f)
         return;
     }
     double dist = 0, fcos = lat_cos(f->lat_e6);
-    if (s->have_ref) {
-        dist = haversine_km_cos(s->ref.lat_e6, s->ref.lon_e6, s->ref_cos, f->lat_e6, f->lon_e6, fcos);
-        int64_t dt = f->time - s->ref.time;
+    if (s->m.have_ref) {
+        dist = haversine_km_cos(s->m.ref.lat_e6, s->m.ref.lon_e6, s->m.ref_cos, f->lat_e6, f->lon_e6, fcos);
+        int64_t dt = f->time - s->m.ref.time;
         bool drift = dist > s->drift_min_km && dist * 3600.0 > s->drift_kmh * (double)dt;
         if (drift) {
-            if (++s->drift_run < s->reanchor_n) {
+            if (++s->m.drift_run < s->reanchor_n) {
                 s->c->drift++;
                 if (s->h->point)
                     s->h->point(s->h->ud, f, PT_DRIFT);
@@ -111,13 +107,16 @@ static void process(track_state *s, rl_fix *f)
              * outlier, or the vehicle really jumped.  Re-anchor here. */
         }
     }
-    s->drift_run = 0;
+    s->m.drift_run = 0;
     accept(s, f, dist, fcos);
 }
 
-void track_run(rl_vehicle *v, const rl_rules *r, const track_hooks *h, track_counts *counts)
+void track_run(rl_vehicle *v, const rl_rules *r, const track_hooks *h, track_counts *counts, const track_cut *cut)
 {
     track_state s = {0};
+    if (cut && cut->mem)
+        s.m = *cut->mem;
+    bool cp_pending = cut && cut->at_checkpoint;
     s.r = r;
     s.h = h;
     s.c = counts;
@@ -132,12 +131,18 @@ void track_run(rl_vehicle *v, const rl_rules *r, const track_hooks *h, track_cou
     fixstream_open(&fs, v);
     rl_fix best;
     bool have = false;
+    uint64_t dups = 0; /* of best's second: counted when it is processed */
     const rl_fix *f;
     while ((f = fixstream_next(&fs))) {
+        if (cut && f->time < cut->late_before) {
+            if (cut->late)
+                cut->late(h->ud, f);
+            continue;
+        }
         if (have && f->time == best.time) {
             /* track.duplicate: keep a valid copy if any, else the first in
              * input order (the stream gives ties in input order). */
-            counts->duplicates++;
+            dups++;
             if ((best.driver_flags & FIX_INVALID) && !(f->driver_flags & FIX_INVALID)) {
                 if (h->duplicate)
                     h->duplicate(h->ud, &best);
@@ -147,12 +152,29 @@ void track_run(rl_vehicle *v, const rl_rules *r, const track_hooks *h, track_cou
             }
             continue;
         }
-        if (have)
+        if (have) {
+            if (cp_pending && best.time >= cut->checkpoint) {
+                cp_pending = false;
+                cut->at_checkpoint(h->ud, &s.m, counts);
+            }
+            counts->duplicates += dups;
+            dups = 0;
             process(&s, &best);
+        }
         best = *f;
         have = true;
     }
-    if (have)
+    if (have) {
+        if (cp_pending && best.time >= cut->checkpoint) {
+            cp_pending = false;
+            cut->at_checkpoint(h->ud, &s.m, counts);
+        }
+        counts->duplicates += dups;
         process(&s, &best);
+    }
+    if (cp_pending)
+        cut->at_checkpoint(h->ud, &s.m, counts);
     fixstream_close(&fs);
+    if (cut && cut->mem)
+        *cut->mem = s.m;
 }

@@ -40,11 +40,38 @@ typedef struct track_hooks {
     void (*accepted)(void *ud, const rl_fix *f, const rl_interval *iv);
 } track_hooks;
 
+
+
 typedef struct track_counts {
     uint64_t points, duplicates, invalid, drift, accepted;
 } track_counts;
 
-void track_run(rl_vehicle *v, const rl_rules *r, const track_hooks *h, track_counts *counts);
+/* What the track keeps from one fix to the next: plain data, so a
+ * --resume chain can carry it to the next run (RUNS.md §2). */
+typedef struct track_mem {
+    bool have_ref;
+    rl_fix ref;            /* last accepted fix */
+    double ref_cos;        /* cos of its latitude */
+    unsigned drift_run;    /* drift fixes in a row since ref */
+    uint32_t last_driver;
+} track_mem;
+
+/* Cutting a vehicle's track for a --resume chain (NULL: the whole track
+ * from a fresh start). */
+typedef struct track_cut {
+    track_mem *mem;        /* in: where the track stood (zero: nowhere yet); out: where it ends */
+    /* Called once, before the first fix at or after `checkpoint` is
+     * processed (or at the end when none is): every state then stands as
+     * the fixes before it left it. */
+    int64_t checkpoint;
+    void (*at_checkpoint)(void *ud, const track_mem *m, const track_counts *so_far);
+    /* Fixes earlier than this are not part of the track (late rows older
+     * than a carry): handed to `late` instead. */
+    int64_t late_before;
+    void (*late)(void *ud, const rl_fix *f);
+} track_cut;
+
+void track_run(rl_vehicle *v, const rl_rules *r, const track_hooks *h, track_counts *counts, const track_cut *cut);
 
 /* Great-circle distance in km between two points in 1e-6 degrees. */
 double haversine_km(int32_t lat1, int32_t lon1, int32_t lat2, int32_t lon2);

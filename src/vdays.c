@@ -8,6 +8,10 @@
 
 #include "util.h"
 
+#include <math.h>
+
+int64_t vdays_mm(double km) { return (int64_t)llround(km * 1e6); }
+
 void vdays_vehicle_begin(vday_list *l) { l->first = l->n; }
 
 static void reserve(vday_list *l, size_t more)

@@ -22,8 +22,12 @@ typedef struct rl_vday {
     uint32_t vehicle;
     int64_t day;             /* local day number */
     uint64_t points, valid, drift, gaps, accepted;
-    double distance_km;
-    double gap_km;           /* of which across gaps (轨迹完整率 in summary) */
+    /* Distances in whole millimetres: sums of integers are the same in
+     * any order and in any cut of the work (threads, a --resume chain),
+     * which sums of doubles are not.  Written in km to the metre
+     * (vdays_m). */
+    int64_t distance_mm;
+    int64_t gap_mm;          /* of which across gaps (轨迹完整率 in summary) */
     int64_t driving_s;
     int32_t max_speed_mkmh;  /* accepted fixes; -1 when none */
     int64_t first, last;     /* first/last point (after duplicates) */
@@ -39,7 +43,7 @@ typedef struct rl_vday {
 /* Per-vehicle totals (vehicles.csv). */
 typedef struct rl_vstats {
     uint64_t points, valid, drift, duplicates, accepted;
-    double distance_km;
+    int64_t distance_mm;
     int64_t driving_s;
     int32_t max_speed_mkmh;
     int64_t first, last;
@@ -49,6 +53,11 @@ typedef struct rl_vstats {
     uint32_t weighings;
     int64_t heaviest_gross_kg, worst_excess_kg;
 } rl_vstats;
+
+/* Millimetres to whole metres, half away from zero (km to 3 decimals). */
+static inline int64_t vdays_m(int64_t mm) { return mm >= 0 ? (mm + 500) / 1000 : -((-mm + 500) / 1000); }
+/* A great-circle distance in km as millimetres. */
+int64_t vdays_mm(double km);
 
 /* Rows of several vehicles, one vehicle after the other. */
 typedef struct vday_list {

@@ -128,6 +128,7 @@ rl_vehicle *vtable_get(vtable *t, uint32_t key, int color, bool by_phone)
         v->plate = key;
     v->cls = CLASS_OTHER;
     v->selected = true;
+    v->tmax = INT64_MIN;
     t->slots[i] = (uint32_t)++t->n;
     if (t->n * 4 > t->nslots * 3)
         rehash(t);
@@ -169,6 +170,8 @@ size_t vehicle_add_fix(rl_vehicle *v, const rl_fix *f)
     r->origin_lo = (uint32_t)f->origin;
     r->origin_hi = (uint32_t)(f->origin >> 32);
     v->nfix++;
+    if (f->time > v->tmax)
+        v->tmax = f->time;
     return bytes;
 }
 
@@ -203,6 +206,8 @@ void vehicle_put_sorted(rl_vehicle *v, const rl_fix *f, size_t n)
             v->head = c;
         v->tail = c;
         v->nfix += k - i;
+        if (f[k - 1].time > v->tmax)
+            v->tmax = f[k - 1].time;
         i = k;
     }
 }
@@ -230,6 +235,8 @@ void vehicle_merge(rl_vehicle *to, rl_vehicle *from)
     }
     to->nfix += from->nfix;
     to->nspilled += from->nspilled;
+    if (from->tmax > to->tmax)
+        to->tmax = from->tmax;
     from->head = from->tail = NULL;
     from->nfix = from->nspilled = 0;
     if (from->whead) {

@@ -86,6 +86,8 @@ typedef struct rl_vehicle {
     fix_chunk *head, *tail;
     uint64_t nfix;           /* fixes in the chunks */
     uint64_t nspilled;       /* fixes in temporary files (spill.c), read back before the pass */
+    int64_t tmax;            /* the latest fix's time (INT64_MIN: none) */
+    uint32_t carry;          /* its record in the carry resumed from + 1, 0: none */
     weigh_node *whead, *wtail;     /* weighbridge records (detect_weigh.c) */
     uint32_t nweigh;
 } rl_vehicle;

@@ -436,7 +436,7 @@ static void gap_km_and_accepted(void **state)
     double got = -1;
     for (size_t i = 0; i < h.run.vdays.n; i++)
         if (h.run.vdays.d[i].vehicle == vi && h.run.vdays.d[i].day == day)
-            got = h.run.vdays.d[i].gap_km;
+            got = (double)h.run.vdays.d[i].gap_mm / 1e6;
     assert_true(fabs(got - want) < 0.01);
     assert_true(got > 33 && got < 34);
     char dir[64], path[128];

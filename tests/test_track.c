@@ -106,7 +106,7 @@ static void run(env *e)
 {
     track_hooks h = {&R, h_point, h_dup, h_acc};
     memset(&e->c, 0, sizeof e->c);
-    track_run(e->v, &e->rules, &h, &e->c);
+    track_run(e->v, &e->rules, &h, &e->c, NULL);
 }
 
 /* ---- haversine ---- */
