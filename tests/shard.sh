@@ -5,6 +5,8 @@
 # weighings) as CSV, gzip, JT/T 808 and pcap:
 #   - 1 part: events.csv, events.jsonl, vehicles.csv, vehicle_days.csv and
 #     rejects.csv byte for byte those of one run;
+#   - shard -> analyze each part -> merge: one run's outputs byte for byte
+#     and its counts (the guarantee);
 #   - N parts: the parts' events together (sorted) are one run's, but for
 #     the fatigue events of drivers who drove vehicles of two parts (those
 #     are `merge`'s, from drivers.seg); vehicle_days rows likewise, and
@@ -171,7 +173,24 @@ for form in csv gzip 808 pcap; do
         cat $(for d in $dirs; do echo $d/decode.csv; done) | grep -v '^plate,' | keep_cols $form |
             sort | cmp -s - "$(grep -v '^plate,' dec-$form.csv >dec.tmp && echo dec.tmp)" ||
             { fail "$form, $n parts: decode of the parts is not decode of the inputs"; ok=0; }
-        [ $ok -eq 1 ] && pass "$form, $n parts $(cat cmp.err | tr -d '\n')"
+        # the guarantee: shard -> analyze each part -> merge is one run
+        # shellcheck disable=SC2086
+        if "$ROADLOG" merge --quiet --out M-$form-$n $dirs; then
+            for o in $OUTS; do
+                cmp -s one-$form/$o M-$form-$n/$o || { fail "$form, $n parts merged: $o differs from one run"; ok=0; }
+            done
+            python3 - one-$form/run.json M-$form-$n/run.json <<'PY' || { fail "$form, $n parts merged: run.json counts differ"; ok=0; }
+import json, sys
+a, b = (json.load(open(p))["counts"] for p in sys.argv[1:])
+bad = {k: (a[k], b.get(k)) for k in a if a[k] != b.get(k)}
+print("    " + str(bad) if bad else "", end="")
+sys.exit(1 if bad else 0)
+PY
+        else
+            fail "$form, $n parts: merge exit $?"
+            ok=0
+        fi
+        [ $ok -eq 1 ] && pass "$form, $n parts, merged: one run $(cat cmp.err | tr -d '\n')"
     done
 done
 
@@ -227,6 +246,13 @@ done
 cmp -s dec-single.csv dec-tasks.csv || { fail "several: decode of the 3 tasks' parts differs from one process's"; ok=0; }
 python3 compare.py one-m B/part-0000 B/part-0001 B/part-0002 >cmp.log 2>cmp.err || { fail "several: --task parts are not one run"; cat cmp.log; ok=0; }
 python3 compare.py one-h H/part-0000 H/part-0001 H/part-0002 >cmp.log 2>cmp.err || { fail "several: --first-input parts are not one run"; cat cmp.log; ok=0; }
+for x in B:one-m H:one-h; do
+    "$ROADLOG" merge --quiet --out M-${x%%:*} ${x%%:*}/part-0000 ${x%%:*}/part-0001 ${x%%:*}/part-0002 ||
+        { fail "several: merge ${x%%:*}"; ok=0; }
+    for o in $OUTS; do
+        cmp -s ${x#*:}/$o M-${x%%:*}/$o || { fail "several: ${x%%:*} merged: $o differs from one run"; ok=0; }
+    done
+done
 [ $ok -eq 1 ] && pass "several shard processes into one folder (--task 3 groups with JT/T 808 across files, --first-input)"
 
 # ---- bad input: as one run ----
