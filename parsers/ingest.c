@@ -24,6 +24,7 @@
 #include "plate.h"
 #include "registry_csv.h"
 #include "rlrec.h"
+#include "timeutil.h"
 #include "util.h"
 #include "weigh_csv.h"
 
@@ -307,11 +308,11 @@ static bool rec_head(void *ud, const rlrec_head *h)
     records_ctx *x = ud;
     if (h->tz != x->run->opt.tz) {
         /* CSV times without an offset were read in the shard's zone */
-        int32_t a = h->tz < 0 ? -h->tz : h->tz, b = x->run->opt.tz < 0 ? -x->run->opt.tz : x->run->opt.tz;
-        fprintf(stderr,
-                "roadlog: %s: sharded with --tz %c%02d:%02d, this run has --tz %c%02d:%02d: give both the same zone\n",
-                x->run->inputs[x->fi].name, h->tz < 0 ? '-' : '+', a / 3600, a / 60 % 60,
-                x->run->opt.tz < 0 ? '-' : '+', b / 3600, b / 60 % 60);
+        char a[8], b[8];
+        tu_format_tz(h->tz, a);
+        tu_format_tz(x->run->opt.tz, b);
+        fprintf(stderr, "roadlog: %s: sharded with --tz %s, this run has --tz %s: give both the same zone\n",
+                x->run->inputs[x->fi].name, a, b);
         x->ok = false;
         return false;
     }

@@ -30,6 +30,8 @@ int main(int argc, char **argv)
         return cmd_summary(argc - 1, argv + 1);
     if (strcmp(cmd, "shard") == 0)
         return cmd_shard(argc - 1, argv + 1);
+    if (strcmp(cmd, "slurm") == 0)
+        return cmd_slurm(argc - 1, argv + 1);
     if (strcmp(cmd, "merge") == 0)
         return cmd_merge(argc - 1, argv + 1);
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
