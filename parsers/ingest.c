@@ -494,6 +494,7 @@ static bool read_input(rl_run *run, unsigned fi, const char *path, const rl_sink
             ok = false;
         } else {
             ok = read_records(run, src, fi, sink);
+            in = &run->inputs[fi]; /* its original inputs were added to the table */
         }
         break;
     case RL_KIND_EMPTY:

@@ -48,6 +48,8 @@ struct rlrec_writer {
     FILE *f;
     unsigned char *blk;      /* the open data block */
     size_t len, cap, block_size;
+    char *packed;            /* its LZ4 form */
+    size_t packed_cap;
     uint64_t blocks, records;
     bool failed;
     int err;
@@ -101,7 +103,12 @@ static void write_block(rlrec_writer *w, char type, const unsigned char *raw, si
     size_t dn = n;
     if (compress && n > 0) {
         int bound = LZ4_compressBound((int)n);
-        packed = xmalloc((size_t)bound);
+        if (w->packed_cap < (size_t)bound) {
+            free(w->packed);
+            w->packed_cap = (size_t)bound;
+            w->packed = xmalloc(w->packed_cap);
+        }
+        packed = (unsigned char *)w->packed;
         int k = LZ4_compress_default((const char *)raw, (char *)packed, (int)n, bound);
         if (k > 0 && (size_t)k < n) {
             data = packed;
@@ -119,7 +126,6 @@ static void write_block(rlrec_writer *w, char type, const unsigned char *raw, si
         w->failed = true;
         w->err = errno ? errno : EIO;
     }
-    free(packed);
 }
 
 static void flush_data(rlrec_writer *w)
@@ -317,6 +323,7 @@ bool rlrec_close(rlrec_writer *w)
         ok = false;
     }
     free(w->blk);
+    free(w->packed);
     free(w);
     if (!ok)
         errno = err;

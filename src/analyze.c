@@ -512,7 +512,8 @@ static void at_checkpoint(void *ud, const track_mem *m, const track_counts *so_f
     const vday_list *l = p->cx.days;
     p->ndays_cp = l->n - l->first;
     p->days_cp = xmalloc((p->ndays_cp ? p->ndays_cp : 1) * sizeof *p->days_cp);
-    memcpy(p->days_cp, l->d + l->first, p->ndays_cp * sizeof *p->days_cp);
+    if (p->ndays_cp) /* a vehicle with weighings and no fix has no day yet (l->d NULL) */
+        memcpy(p->days_cp, l->d + l->first, p->ndays_cp * sizeof *p->days_cp);
     p->vs_cp = *p->cx.vs;
     /* the track's counts go to the totals when it ends: these are the ones
      * before the checkpoint */

@@ -325,15 +325,24 @@ else
 fi
 
 # ---- memory: shard streams ----
+# the peak for a log ten times larger grows by far less than the log
+# (AddressSanitizer's quarantine of freed blocks off: it is not roadlog's)
 "$BIN/genfleet" --out big --seed 5 --rows 600000 --quiet || fail "genfleet big"
-if command -v /usr/bin/time >/dev/null; then
-    /usr/bin/time -f "%M" -o mem.txt "$ROADLOG" shard --quiet --parts 16 --out S-big big/gps.csv || fail "big shard"
-    kb=$(tail -1 mem.txt)
+head -n 60000 big/gps.csv >small.csv
+if [ -x /usr/bin/time ]; then
+    for f in small.csv big/gps.csv; do
+        ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0" \
+            /usr/bin/time -f "%M" -o mem.txt "$ROADLOG" shard --quiet --parts 16 --out "S-mem-$(basename $f)" "$f" ||
+            fail "shard $f"
+        tail -1 mem.txt >>peaks.txt
+    done
+    small_kb=$(sed -n 1p peaks.txt)
+    big_kb=$(sed -n 2p peaks.txt)
     size_kb=$(( $(wc -c <big/gps.csv) / 1024 ))
-    if [ "$kb" -lt $((size_kb / 2)) ]; then
-        pass "shard streams: $((kb / 1024)) MB peak for a $((size_kb / 1024)) MB input"
+    if [ $((big_kb - small_kb)) -lt $((size_kb / 8)) ]; then
+        pass "shard streams: $((big_kb / 1024)) MB peak for a $((size_kb / 1024)) MB log, $((small_kb / 1024)) MB for a tenth of it"
     else
-        fail "shard holds its input: $kb KB peak for $size_kb KB"
+        fail "shard holds its input: $big_kb KB peak for $size_kb KB, $small_kb KB for a tenth"
     fi
 else
     fail "GNU time (/usr/bin/time) is missing: apt-get install time"
