@@ -1109,7 +1109,11 @@ bool ingest_all(rl_run *run, const rl_sink *sink, const ingest_reader *rd, char 
         }
         first_fi[i] = fi;
         bool gzip = false, text = false;
-        table_kind kind = strcmp(paths[i], "-") == 0 ? TABLE_UNKNOWN : sniff_table(paths[i], &gzip, &text);
+        /* only a file can be looked at before it is read: stdin, a pipe
+         * (`<(zcat ...)`, a FIFO) gives its bytes once, to the lane */
+        struct stat st;
+        bool file = strcmp(paths[i], "-") != 0 && stat(paths[i], &st) == 0 && S_ISREG(st.st_mode);
+        table_kind kind = file ? sniff_table(paths[i], &gzip, &text) : TABLE_UNKNOWN;
         bool parallel = text && (kind == TABLE_GPS || kind == TABLE_WEIGHBRIDGE);
         split_file *sf = parallel && !gzip ? split_plan(paths[i], nthreads) : NULL;
         splits[i] = sf;

@@ -376,9 +376,10 @@ int cmd_shard(int argc, char **argv)
         first = (unsigned long)lo;
     for (int i = 0; i < nall; i++) {
         rlrec_head h;
+        struct stat st;
         if (task_s && strcmp(all[i], "-") == 0)
             why = "stdin (-) cannot be read by several tasks";
-        else if (strcmp(all[i], "-") != 0 && rlrec_read_head(all[i], &h))
+        else if (stat(all[i], &st) == 0 && S_ISREG(st.st_mode) && rlrec_read_head(all[i], &h)) /* not a pipe: read once */
             why = "is a record file already: analyze it, or shard the original inputs";
         if (why) {
             fprintf(stderr, "roadlog shard: %s: %s\n", all[i], why);
