@@ -534,26 +534,32 @@ static void show_progress(slurm *s, bool final)
     rl_buf b = {0};
     buf_puts(&b, "roadlog slurm:");
     for (int k = 0; k < K_N; k++) {
-        unsigned done = 0, run = 0, pend = 0, failed = 0;
+        unsigned done = 0, run = 0, pend = 0, failed = 0, skipped = 0, ending = 0;
         for (unsigned i = 0; i < s->n[k]; i++) {
-            task_state st = s->t[k][i].st;
-            done += st == T_DONE;
-            run += st == T_RUNNING;
-            pend += st == T_PENDING;
-            failed += st == T_FAILED;
+            const task *t = &s->t[k][i];
+            done += t->st == T_DONE;
+            run += t->st == T_RUNNING;
+            pend += t->st == T_PENDING;
+            failed += t->st == T_FAILED && !t->by_dependency;
+            skipped += t->st == T_FAILED && t->by_dependency;
+            ending += t->st == T_IDLE && t->job;
         }
         buf_printf(&b, "%s %s %u/%u done", k ? " |" : "", kind_name[k], done, s->n[k]);
         if (run)
             buf_printf(&b, ", %u running", run);
         if (pend)
             buf_printf(&b, ", %u pending", pend);
+        if (ending)
+            buf_printf(&b, ", %u leaving the queue", ending);
         if (failed)
             buf_printf(&b, ", %u failed", failed);
+        if (skipped)
+            buf_printf(&b, ", %u not run (a task before failed)", skipped);
     }
     int el = (int)(run_clock() - s->started);
     if (s->tty) {
         fprintf(stderr, "\r%s | %d:%02d\033[K%s", b.p, el / 60, el % 60, final ? "\n" : "");
-    } else if (strcmp(b.p, s->progress) != 0 || final) {
+    } else if (strcmp(b.p, s->progress) != 0) {
         fprintf(stderr, "%s (%d:%02d)\n", b.p, el / 60, el % 60);
     }
     snprintf(s->progress, sizeof s->progress, "%s", b.p);
