@@ -125,6 +125,14 @@ bool gpscsv_row(gpscsv *g, const csv_row *row)
         p.driver = s;
         p.driver_len = n;
     }
+    /* the terminal's alarm word: RULES.md §8 needs it in the analysis too */
+    s = csv_field(row, g->col[C_ALARM], &n);
+    if (csv_present(s, n)) {
+        if (!num_word(s, n, &p.alarm))
+            p.have |= RL_HAVE_ALARM;
+        else
+            g->sink.count(g->sink.ud, "gps.bad_optional_field", 1);
+    }
     if (g->detail) {
         s = csv_field(row, g->col[C_HEADING], &n);
         if (csv_present(s, n)) {
@@ -143,13 +151,6 @@ bool gpscsv_row(gpscsv *g, const csv_row *row)
             } else {
                 g->sink.count(g->sink.ud, "gps.bad_optional_field", 1);
             }
-        }
-        s = csv_field(row, g->col[C_ALARM], &n);
-        if (csv_present(s, n)) {
-            if (!num_word(s, n, &p.alarm))
-                p.have |= RL_HAVE_ALARM;
-            else
-                g->sink.count(g->sink.ud, "gps.bad_optional_field", 1);
         }
         s = csv_field(row, g->col[C_MILEAGE], &n);
         if (csv_present(s, n)) {

@@ -16,7 +16,7 @@
 typedef struct gpscsv gpscsv;
 
 /* `detail`: parse the columns only `decode` prints (heading, altitude,
- * alarm, mileage) too.  `tz`: offset for times written without one. */
+ * mileage) too; status, alarm and driver are always read.  `tz`: offset for times written without one. */
 gpscsv *gpscsv_new(const csv_row *header, const rl_sink *sink, unsigned file_index, int32_t tz, bool detail);
 void gpscsv_free(gpscsv *g);
 /* One data row; false when the sink asked to stop. */

@@ -218,8 +218,12 @@ static rl_input *binary_input(rl_run *run, unsigned fi, const char *kind, rl_loc
     rl_input *in = &run->inputs[fi];
     in->kind = kind;
     in->loc = loc;
-    if (!run->jt808_session)
+    if (!run->jt808_session) {
         run->jt808_session = jt808_session_new();
+        /* the active-safety items' layout is configuration (JT808.md §14) */
+        if (run->jt808_session)
+            jt808_session_set_dialect(run->jt808_session, (jt808_dialect)(int)run->rules.v[R_JT808_DIALECT]);
+    }
     return in;
 }
 

@@ -99,7 +99,7 @@ enum {
     C_Q_UNESCAPED, C_Q_RAW7E, C_Q_LAYOUT, C_Q_TWOS, C_Q_ITEM_LEN, C_ITEMS_TRUNC,
     C_BAD_TIME, C_BAD_LOCATION, C_BATCHES, C_BATCH_BLIND, C_BATCH_SHORT, C_SUB_PARTS,
     C_SUB_DONE, C_SUB_INCOMPLETE, C_SUB_ORPHAN, C_ENCRYPTED, C_DOWNLINK, C_SKIPPED_OTHER,
-    C_DRIVER_FULL, C_N
+    C_DRIVER_FULL, C_POS_REPLIES, C_AS_ITEMS, C_AS_BAD_LEN, C_AS_BAD_TIME, C_AS_DROPPED, C_VIDEO_ITEMS, C_N
 };
 
 static const char *const counter_name[C_N] = {
@@ -140,6 +140,12 @@ static const char *const counter_name[C_N] = {
     [C_DOWNLINK] = "jt808.downlink",
     [C_SKIPPED_OTHER] = "jt808.skipped.other",
     [C_DRIVER_FULL] = "jt808.driver_table_full",
+    [C_POS_REPLIES] = "jt808.position_replies",
+    [C_AS_ITEMS] = "jt808.safety.items",
+    [C_AS_BAD_LEN] = "jt808.safety.bad_length",
+    [C_AS_BAD_TIME] = "jt808.safety.bad_time",
+    [C_AS_DROPPED] = "jt808.safety.over_capacity",
+    [C_VIDEO_ITEMS] = "jt808.video_items",
 };
 
 /* Skipped message ids counted by id; more distinct ids than this go to
@@ -183,6 +189,7 @@ struct jt808_session {
     uint64_t generation; /* bumped when a terminal gets a slot: slot caches look again */
     iconv_t gbk;         /* GB18030 (a superset of GBK) -> UTF-8, opened lazily */
     bool gbk_tried;
+    jt808_dialect dialect; /* of the active-safety items 0x64-0x67 */
     /* Work area for one frame at a time (single-threaded by contract):
      * the unescaped frame. */
     uint8_t plain[2 * JT808_MAX_FRAME + 8];
@@ -299,6 +306,8 @@ bool jt808_session_put_driver(jt808_session *s, const char *phone, const char *d
 {
     return session_set_driver(s, phone, strlen(phone), driver, strlen(driver));
 }
+
+void jt808_session_set_dialect(jt808_session *s, jt808_dialect d) { s->dialect = d; }
 
 const char *jt808_session_driver(const jt808_session *s, const char *phone, size_t phone_len)
 {
@@ -631,12 +640,143 @@ static inline uint32_t be32_at(const uint8_t *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+/* ------------------------------------------------------------------ */
+/* Active-safety items 0x64-0x67 (JT808.md §14).                       */
+
+/* The "base" block every item ends with: speed BYTE, altitude WORD, lat,
+ * lon DWORD, time BCD[6], vehicle status WORD, then the alarm
+ * identification: terminal id BYTE[7] (GDRTA BYTE[30]), time BCD[6],
+ * sequence BYTE, attachment count BYTE, reserved BYTE (GDRTA BYTE[2]). */
+static size_t as_base_len(jt808_dialect d) { return d == JT808_DIALECT_GDRTA ? 59 : 35; }
+
+size_t jt808_safety_item_len(uint8_t id, jt808_dialect d, unsigned tyres)
+{
+    size_t base = as_base_len(d);
+    switch (id) {
+    case 0x64: /* alarm id DWORD, flag, type, level, lead speed, headway, side, sign type, sign value */
+    case 0x65: /* alarm id DWORD, flag, type, level, fatigue degree, reserved BYTE[4] */
+        return 12 + base;
+    case 0x66: /* alarm id DWORD, flag, base, count BYTE, count x 9-byte tyre */
+        return 5 + base + 1 + 9 * (size_t)tyres;
+    case 0x67: /* alarm id DWORD, flag, type */
+        return 6 + base;
+    default:
+        return 0;
+    }
+}
+
+/* Coordinates of the base block: 1e-6 degrees without hemisphere bits
+ * (the standards are for China); a high bit set reads as two's
+ * complement, as quirk 8 does for the location block. */
+static int32_t as_coord(uint32_t raw) { return (int32_t)raw; }
+
+static bool as_base(cursor *c, jt808_dialect d, rl_as_item *it, const uint8_t **time_bcd)
+{
+    it->speed_kmh = get_u1(c);
+    it->altitude_m = get_be_u2(c);
+    it->lat_e6 = as_coord(get_be_u4(c));
+    it->lon_e6 = as_coord(get_be_u4(c));
+    const uint8_t *t = get_bytes(c, 6);
+    it->vstatus = get_be_u2(c);
+    size_t tidn = d == JT808_DIALECT_GDRTA ? 30 : 7;
+    const uint8_t *tid = get_bytes(c, tidn);
+    get_bytes(c, 6); /* identification time: the same moment, in practice */
+    it->seq = get_u1(c);
+    it->attachments = get_u1(c);
+    get_bytes(c, d == JT808_DIALECT_GDRTA ? 2 : 1);
+    if (c->bad || !t || !tid)
+        return false;
+    *time_bcd = t;
+    /* the terminal id is ASCII, 0x00-padded; anything else shows as '?' */
+    size_t k = 0;
+    for (size_t i = 0; i < tidn && tid[i] && k < sizeof it->terminal_id - 1; i++)
+        it->terminal_id[k++] = tid[i] > 0x20 && tid[i] < 0x7f ? (char)tid[i] : '?';
+    it->terminal_id[k] = 0;
+    it->terminal_id_len = (uint8_t)k;
+    return true;
+}
+
+/* One 0x64-0x67 item into L->safety; an item whose length fits no layout
+ * of the dialect, or whose time is not a date, is skipped and counted:
+ * vendors reuse these ids for other things (quirk 5), and a guess would
+ * invent alarms. */
+static void parse_safety(jt808_location *L, uint8_t id, const uint8_t *v, size_t len, jt808_dialect d,
+                         date_cache *dc)
+{
+    unsigned tyres = 0;
+    if (id == 0x66) {
+        size_t at = 5 + as_base_len(d);
+        if (len > at)
+            tyres = v[at];
+    }
+    if (len != jt808_safety_item_len(id, d, tyres)) {
+        L->safety_bad_length++;
+        return;
+    }
+    if (L->safety.nitems >= RL_AS_MAX_ITEMS) {
+        L->safety_dropped++;
+        return;
+    }
+    rl_as_item *it = &L->safety.items[L->safety.nitems];
+    memset(it, 0, offsetof(rl_as_item, tyres));
+    cursor c = cur_make(v, len);
+    it->kind = (uint8_t)(id - 0x64);
+    it->alarm_id = get_be_u4(&c);
+    it->flag = get_u1(&c);
+    switch (id) {
+    case 0x64:
+        it->type = get_u1(&c);
+        it->level = get_u1(&c);
+        it->lead_speed_kmh = get_u1(&c);
+        it->headway_ds = get_u1(&c);
+        it->ldw_side = get_u1(&c);
+        it->sign_type = get_u1(&c);
+        it->sign_value = get_u1(&c);
+        break;
+    case 0x65:
+        it->type = get_u1(&c);
+        it->level = get_u1(&c);
+        it->fatigue = get_u1(&c);
+        get_bytes(&c, 4);
+        break;
+    case 0x67:
+        it->type = get_u1(&c);
+        break;
+    }
+    const uint8_t *when;
+    if (!as_base(&c, d, it, &when)) {
+        L->safety_bad_length++; /* cannot happen: the length was checked */
+        return;
+    }
+    if (!bcd_time(when, &it->time, dc)) { /* mostly the position's date: the decoder's cache */
+        L->safety_bad_time++;
+        return;
+    }
+    if (id == 0x66) {
+        get_u1(&c); /* the count, read above */
+        it->ntyres = (uint8_t)tyres;
+        for (unsigned i = 0; i < tyres; i++) {
+            rl_tyre *t = &it->tyres[i];
+            t->position = get_u1(&c);
+            t->alarm = get_be_u2(&c);
+            t->kpa = get_be_u2(&c);
+            t->celsius = (int16_t)get_be_u2(&c);
+            t->battery_pct = get_be_u2(&c);
+        }
+    }
+    L->safety.nitems++;
+}
+
 /* Item fields are only written when the item is present (L->items says
  * which); the public wrapper clears the whole struct first. */
-static bool parse_location(const uint8_t *b, size_t n, jt808_location *L, char *why, size_t wl, date_cache *dc)
+static bool parse_location(const uint8_t *b, size_t n, jt808_location *L, char *why, size_t wl, date_cache *dc,
+                           jt808_dialect dialect)
 {
     L->items = L->nitems = 0;
     L->items_truncated = L->twos_complement = L->odd_item_len = false;
+    L->safety.nitems = 0;
+    L->safety.video.have = 0;
+    L->safety_bad_length = L->safety_bad_time = L->safety_dropped = 0;
     cursor c = cur_make(b, n);
     /* The 28-byte basic block is taken whole through the cursor (one
      * check, as tcpdump's ND_TCHECK_LEN), then read at fixed offsets. */
@@ -679,6 +819,14 @@ static bool parse_location(const uint8_t *b, size_t n, jt808_location *L, char *
         case 0x12: want = 6; break;
         case 0x13: want = 7; break;
         case 0x30: case 0x31: want = 1; break;
+        /* JT/T 1078 table 13: 0x18 is given as 2 bytes but defines a WORD
+         * and a fatigue degree BYTE; real terminals send 3 (JT808.md §14) */
+        case 0x14: case 0x15: case 0x16: want = 4; break;
+        case 0x17: want = 2; break;
+        case 0x18: want = len == 3 ? 3 : 2; break;
+        case 0x64: case 0x65: case 0x66: case 0x67:
+            parse_safety(L, id, v, len, dialect, dc);
+            continue;
         default: continue;
         }
         if (len != want) {
@@ -712,6 +860,15 @@ static bool parse_location(const uint8_t *b, size_t n, jt808_location *L, char *
         case 0x2B: L->analog = get_be_u4(&iv); L->items |= JT808_IT_ANALOG; break;
         case 0x30: L->rssi = get_u1(&iv); L->items |= JT808_IT_RSSI; break;
         case 0x31: L->sats = get_u1(&iv); L->items |= JT808_IT_SATS; break;
+        case 0x14: L->safety.video.alarm = get_be_u4(&iv); L->safety.video.have |= RL_VIDEO_ALARM; break;
+        case 0x15: L->safety.video.signal_loss = get_be_u4(&iv); L->safety.video.have |= RL_VIDEO_SIGNAL_LOSS; break;
+        case 0x16: L->safety.video.occlusion = get_be_u4(&iv); L->safety.video.have |= RL_VIDEO_OCCLUSION; break;
+        case 0x17: L->safety.video.storage = get_be_u2(&iv); L->safety.video.have |= RL_VIDEO_STORAGE; break;
+        case 0x18:
+            L->safety.video.driving = get_be_u2(&iv);
+            L->safety.video.fatigue = len == 3 ? get_u1(&iv) : 0;
+            L->safety.video.have |= RL_VIDEO_DRIVING;
+            break;
         }
     }
     if (cur_left(&c) == 1)
@@ -719,10 +876,16 @@ static bool parse_location(const uint8_t *b, size_t n, jt808_location *L, char *
     return true;
 }
 
-bool jt808_parse_location(const uint8_t *b, size_t n, jt808_location *L, char *why, size_t wl)
+bool jt808_parse_location_in(const uint8_t *b, size_t n, jt808_dialect dialect, jt808_location *L, char *why,
+                             size_t wl)
 {
     memset(L, 0, sizeof *L);
-    return parse_location(b, n, L, why, wl, NULL);
+    return parse_location(b, n, L, why, wl, NULL, dialect);
+}
+
+bool jt808_parse_location(const uint8_t *b, size_t n, jt808_location *L, char *why, size_t wl)
+{
+    return jt808_parse_location_in(b, n, JT808_DIALECT_JSATL, L, why, wl);
 }
 
 /* ------------------------------------------------------------------ */
@@ -933,12 +1096,15 @@ static void dec_phone(jt808_dec *d, const jt808_frame *f)
     d->drv_gen = s->generation;
 }
 
-/* "position 0x0200" or "batch item 2 of 5", for reasons (only built when
+/* "position 0x0200", "position reply 0x0201" (item 1, count 0) or
+ * "batch item 2 of 5", for reasons (only built when
  * something is wrong: formatting per position would cost speed). */
 static void location_name(char *out, size_t cap, unsigned item, unsigned count)
 {
     if (count)
         snprintf(out, cap, "batch item %u of %u", item, count);
+    else if (item)
+        snprintf(out, cap, "position reply 0x0201");
     else
         snprintf(out, cap, "position 0x0200");
 }
@@ -950,7 +1116,7 @@ static bool emit_location(jt808_dec *d, const uint8_t *b, size_t n, uint64_t ori
     char what[64];
     jt808_location L;
     char why[128];
-    if (!parse_location(b, n, &L, why, sizeof why, &d->dates)) {
+    if (!parse_location(b, n, &L, why, sizeof why, &d->dates, d->s->dialect)) {
         d->cnt[C_BAD_LOCATION]++;
         location_name(what, sizeof what, item, count);
         char msg[256];
@@ -972,6 +1138,16 @@ static bool emit_location(jt808_dec *d, const uint8_t *b, size_t n, uint64_t ori
         d->cnt[C_Q_TWOS]++;
     if (L.odd_item_len)
         d->cnt[C_Q_ITEM_LEN]++;
+    const rl_safety *safety = NULL;
+    if (L.safety.nitems | L.safety.video.have | L.safety_bad_length | L.safety_bad_time | L.safety_dropped) {
+        d->cnt[C_AS_ITEMS] += L.safety.nitems;
+        d->cnt[C_AS_BAD_LEN] += L.safety_bad_length;
+        d->cnt[C_AS_BAD_TIME] += L.safety_bad_time;
+        d->cnt[C_AS_DROPPED] += L.safety_dropped;
+        d->cnt[C_VIDEO_ITEMS] += (unsigned)__builtin_popcount(L.safety.video.have);
+        if (L.safety.nitems || L.safety.video.have)
+            safety = &L.safety;
+    }
     rl_position p;
     memset(&p, 0, sizeof p);
     p.origin = RL_ORIGIN(d->file, origin);
@@ -990,6 +1166,7 @@ static bool emit_location(jt808_dec *d, const uint8_t *b, size_t n, uint64_t ori
     }
     p.phone = d->phone;
     p.phone_len = d->phone_len;
+    p.safety = safety;
     if (d->slot >= 0 && d->s->tab[d->slot].driver_len) {
         p.driver = d->s->tab[d->slot].driver;
         p.driver_len = d->s->tab[d->slot].driver_len;
@@ -1027,6 +1204,20 @@ static bool msg_batch(jt808_dec *d, const uint8_t *b, size_t n, uint64_t origin)
             return false;
     }
     return true;
+}
+
+/* 0x0201 reply to a position query (0x8201): the serial WORD of the
+ * query, then a location block as in 0x0200 (JT808.md section 3). */
+static bool msg_position_reply(jt808_dec *d, const uint8_t *b, size_t n, uint64_t origin)
+{
+    cursor c = cur_make(b, n);
+    get_be_u2(&c);
+    if (c.bad) {
+        d->cnt[C_BAD_LOCATION]++;
+        return reject(d, origin, "position reply 0x0201: body too short for its serial number", b, n);
+    }
+    d->cnt[C_POS_REPLIES]++;
+    return emit_location(d, b + 2, n - 2, origin, 1, 0);
 }
 
 /* 0x0100 registration (JT808.md section 5): province WORD, city WORD,
@@ -1174,14 +1365,16 @@ static bool msg_driver(jt808_dec *d, const jt808_frame *f, const uint8_t *b, siz
 
 static bool decodable(uint16_t id)
 {
-    return id == 0x0200 || id == 0x0704 || id == 0x0100 || id == 0x0702 || id == 0x0102 || id == 0x0002;
+    return id == 0x0200 || id == 0x0704 || id == 0x0201 || id == 0x0100 || id == 0x0702 || id == 0x0102 ||
+           id == 0x0002;
 }
 
 /* A complete message body (whole frame or reassembled). */
 static bool dispatch(jt808_dec *d, const jt808_frame *f, const uint8_t *b, size_t n, uint64_t origin)
 {
     dec_phone(d, f);
-    if (f->encryption && (f->msg_id == 0x0200 || f->msg_id == 0x0704 || f->msg_id == 0x0100 || f->msg_id == 0x0702)) {
+    if (f->encryption && (f->msg_id == 0x0200 || f->msg_id == 0x0704 || f->msg_id == 0x0201 || f->msg_id == 0x0100 ||
+                          f->msg_id == 0x0702)) {
         d->cnt[C_ENCRYPTED]++;
         char msg[96];
         snprintf(msg, sizeof msg, "message 0x%04x is encrypted (props bits 10-12 = %u): cannot be read",
@@ -1193,6 +1386,8 @@ static bool dispatch(jt808_dec *d, const jt808_frame *f, const uint8_t *b, size_
         return emit_location(d, b, n, origin, 0, 0);
     case 0x0704:
         return msg_batch(d, b, n, origin);
+    case 0x0201:
+        return msg_position_reply(d, b, n, origin);
     case 0x0100:
         return msg_registration(d, f, b, n, origin);
     case 0x0702:

@@ -7,7 +7,11 @@
  * (bounded: JT808_MAX_FRAME bytes) and pushes what it decodes into an
  * rl_sink (src/ingest.h):
  *
- *   0x0200 / 0x0704  -> sink->position (one per location, batch items too)
+ *   0x0200 / 0x0704 / 0x0201
+ *                    -> sink->position (one per location, batch items and
+ *                       position-query replies too), with the video and
+ *                       active-safety items (JT808.md §14) in
+ *                       rl_position.safety
  *   0x0100           -> sink->registration (phone -> plate + colour)
  *   0x0702           -> remembered in the jt808_session: driver of the
  *                       terminal's later positions (JT808.md section 7)
@@ -23,6 +27,8 @@
  *   jt808.registration_without_plate, jt808.driver_ids,
  *   jt808.driver_card_out, jt808.driver_card_read_failed, jt808.auth,
  *   jt808.heartbeats, jt808.batches, jt808.blind_area_positions,
+ *   jt808.position_replies (0x0201), jt808.safety.items (active-safety
+ *   items decoded), jt808.video_items (0x14-0x18),
  *   jt808.downlink (0x8xxx seen), jt808.skipped.0xNNNN (per message id; past
  *   64 distinct ids jt808.skipped.other);
  *   rejected: jt808.bad_checksum, jt808.bad_escape, jt808.truncated,
@@ -31,6 +37,10 @@
  *   jt808.bad_registration, jt808.bad_driver_id, jt808.encrypted,
  *   jt808.subpackage.incomplete, jt808.subpackage.orphan,
  *   jt808.driver_table_full;
+ *   skipped items (the position is kept): jt808.safety.bad_length (an
+ *   0x64-0x67 item whose length fits no layout of the configured
+ *   dialect), jt808.safety.bad_time (its BCD time is not a date),
+ *   jt808.safety.over_capacity (past RL_AS_MAX_ITEMS in one position);
  *   informational: jt808.unsynced_bytes (bytes outside any frame),
  *   jt808.items_truncated (position kept), jt808.subpackage.parts,
  *   jt808.subpackage.reassembled, and the tolerated vendor quirks
@@ -90,6 +100,13 @@ typedef struct jt808_session jt808_session;
 
 jt808_session *jt808_session_new(void);
 void jt808_session_free(jt808_session *s);
+
+/* The active-safety dialect (JT808.md §14, rule jt808.dialect): the two
+ * standards give items 0x64-0x67 the same ids and different lengths, so
+ * which one the terminals speak is configuration, never guessed.
+ * Default JSATL. */
+typedef enum { JT808_DIALECT_JSATL = 0, JT808_DIALECT_GDRTA = 1 } jt808_dialect;
+void jt808_session_set_dialect(jt808_session *s, jt808_dialect d);
 
 /* The driver the session currently holds for `phone` (digits as in
  * rl_position.phone), or NULL.  Valid until the next feed. */
@@ -216,12 +233,27 @@ typedef struct jt808_location {
     uint32_t analog;              /* 0x2b */
     uint8_t rssi;                 /* 0x30 */
     uint8_t sats;                 /* 0x31 */
+    /* 0x14-0x18 and 0x64-0x67 (JT808.md §14); only the counts are reset
+     * for each location, so an item-free position costs nothing here */
+    rl_safety safety;
+    unsigned safety_bad_length;   /* 0x64-0x67 items skipped: length fits no layout of the dialect */
+    unsigned safety_bad_time;     /* ... whose time is not a date */
+    unsigned safety_dropped;      /* ... past RL_AS_MAX_ITEMS */
 } jt808_location;
 
 /* Decode a location block of n bytes.  Returns false (reason in why) when
  * it is shorter than the 28-byte basic block or its time is not a real
- * date; items running past the end only set items_truncated. */
+ * date; items running past the end only set items_truncated.  Active-
+ * safety items are read in the JSATL dialect; jt808_parse_location_in
+ * names it. */
 bool jt808_parse_location(const uint8_t *b, size_t n, jt808_location *loc, char *why, size_t whylen);
+bool jt808_parse_location_in(const uint8_t *b, size_t n, jt808_dialect dialect, jt808_location *loc, char *why,
+                             size_t whylen);
+
+/* The length an active-safety item (id 0x64-0x67) must have in a dialect:
+ * ADAS/DSM 47 (71), BSD 41 (65), TPMS 41 (65) + 9 per tyre, `tyres` being
+ * its count byte.  0 for another id. */
+size_t jt808_safety_item_len(uint8_t id, jt808_dialect dialect, unsigned tyres);
 
 /* Local +08:00 BCD YYMMDDhhmmss -> UTC epoch seconds.  false when a nibble
  * is not a digit or the date/time does not exist. */

@@ -214,6 +214,52 @@ static void put_origin(rlrec_writer *w, rl_origin o)
     put_u(w, RL_ORIGIN_POS(o));
 }
 
+/* A terminal's video and active-safety items (JT808.md §14), every field. */
+static void put_safety(rlrec_writer *w, const rl_safety *sf)
+{
+    reserve(w, REC_FIXED);
+    put_u(w, sf != NULL);
+    if (!sf)
+        return;
+    const rl_video *v = &sf->video;
+    unsigned n = sf->nitems > RL_AS_MAX_ITEMS ? RL_AS_MAX_ITEMS : sf->nitems;
+    put_u(w, v->have);
+    put_u(w, v->alarm);
+    put_u(w, v->signal_loss);
+    put_u(w, v->occlusion);
+    put_u(w, v->storage);
+    put_u(w, v->driving);
+    put_u(w, v->fatigue);
+    put_u(w, n);
+    for (unsigned i = 0; i < n; i++) {
+        const rl_as_item *it = &sf->items[i];
+        unsigned nt = it->ntyres > RL_AS_MAX_TYRES ? RL_AS_MAX_TYRES : it->ntyres;
+        size_t idn = it->terminal_id_len < sizeof it->terminal_id ? it->terminal_id_len : sizeof it->terminal_id - 1;
+        reserve(w, REC_FIXED + 60 + sizeof it->terminal_id + (size_t)nt * 50);
+        const uint64_t small[] = {it->kind,       it->flag,       it->type,     it->level,      it->fatigue,
+                                  it->lead_speed_kmh, it->headway_ds, it->ldw_side, it->sign_type, it->sign_value,
+                                  it->speed_kmh,  it->seq,        it->attachments, it->altitude_m, it->vstatus,
+                                  it->alarm_id};
+        for (size_t k = 0; k < sizeof small / sizeof small[0]; k++)
+            put_u(w, small[k]);
+        put_s(w, it->lat_e6);
+        put_s(w, it->lon_e6);
+        put_s(w, it->time);
+        put_u(w, idn);
+        memcpy(w->blk + w->len, it->terminal_id, idn);
+        w->len += idn;
+        put_u(w, nt);
+        for (unsigned t = 0; t < nt; t++) {
+            const rl_tyre *ty = &it->tyres[t];
+            put_u(w, ty->position);
+            put_u(w, ty->alarm);
+            put_u(w, ty->kpa);
+            put_s(w, ty->celsius);
+            put_u(w, ty->battery_pct);
+        }
+    }
+}
+
 void rlrec_position(rlrec_writer *w, const rl_position *p)
 {
     reserve(w, REC_FIXED);
@@ -239,6 +285,7 @@ void rlrec_position(rlrec_writer *w, const rl_position *p)
     put_str(w, p->plate, p->plate_len);
     put_str(w, p->phone, p->phone_len);
     put_str(w, p->driver, p->driver_len);
+    put_safety(w, p->safety);
     rec_done(w);
 }
 
@@ -428,6 +475,7 @@ struct rlrec_dec {
     uint64_t blocks, records;
     unsigned *map;           /* input j -> index */
     size_t nmap;
+    rl_safety safety;        /* a position's items, while it is delivered */
     char err[256];
     uint64_t err_off;
 };
@@ -494,6 +542,63 @@ static const char *get_cstr(cur *c, char *buf, size_t cap)
     return buf;
 }
 
+/* An unsigned value that must fit [0, max]. */
+static uint64_t get_max(cur *c, uint64_t max)
+{
+    uint64_t v = get_u(c);
+    if (v > max) {
+        c->bad = true;
+        return 0;
+    }
+    return v;
+}
+
+static bool get_safety(cur *c, rl_safety *sf)
+{
+    memset(sf, 0, sizeof *sf);
+    rl_video *v = &sf->video;
+    v->have = (unsigned)get_max(c, 0x1F);
+    v->alarm = get_u32(c);
+    v->signal_loss = get_u32(c);
+    v->occlusion = get_u32(c);
+    v->storage = (uint16_t)get_max(c, UINT16_MAX);
+    v->driving = (uint16_t)get_max(c, UINT16_MAX);
+    v->fatigue = (uint8_t)get_max(c, UINT8_MAX);
+    sf->nitems = (unsigned)get_max(c, RL_AS_MAX_ITEMS);
+    for (unsigned i = 0; i < sf->nitems && !c->bad; i++) {
+        rl_as_item *it = &sf->items[i];
+        it->kind = (uint8_t)get_max(c, RL_AS_KINDS - 1);
+        uint8_t *const bytes[] = {&it->flag,     &it->type,      &it->level,    &it->fatigue,
+                                  &it->lead_speed_kmh, &it->headway_ds, &it->ldw_side, &it->sign_type,
+                                  &it->sign_value, &it->speed_kmh, &it->seq,     &it->attachments};
+        for (size_t k = 0; k < sizeof bytes / sizeof bytes[0]; k++)
+            *bytes[k] = (uint8_t)get_max(c, UINT8_MAX);
+        it->altitude_m = (uint16_t)get_max(c, UINT16_MAX);
+        it->vstatus = (uint16_t)get_max(c, UINT16_MAX);
+        it->alarm_id = get_u32(c);
+        it->lat_e6 = (int32_t)get_range(c, INT32_MIN, INT32_MAX);
+        it->lon_e6 = (int32_t)get_range(c, INT32_MIN, INT32_MAX);
+        it->time = get_s(c);
+        size_t idn;
+        const char *id = get_str(c, &idn);
+        if (idn >= sizeof it->terminal_id)
+            c->bad = true;
+        else if (idn)
+            memcpy(it->terminal_id, id, idn);
+        it->terminal_id_len = c->bad ? 0 : (uint8_t)idn;
+        it->ntyres = (uint8_t)get_max(c, RL_AS_MAX_TYRES);
+        for (unsigned t = 0; t < it->ntyres && !c->bad; t++) {
+            rl_tyre *ty = &it->tyres[t];
+            ty->position = (uint8_t)get_max(c, UINT8_MAX);
+            ty->alarm = (uint16_t)get_max(c, UINT16_MAX);
+            ty->kpa = (uint16_t)get_max(c, UINT16_MAX);
+            ty->celsius = (int16_t)get_range(c, INT16_MIN, INT16_MAX);
+            ty->battery_pct = (uint16_t)get_max(c, UINT16_MAX);
+        }
+    }
+    return !c->bad;
+}
+
 static bool rec_position(rlrec_dec *d, cur *c)
 {
     rl_position p;
@@ -521,6 +626,10 @@ static bool rec_position(rlrec_dec *d, cur *c)
     p.plate = get_str(c, &p.plate_len);
     p.phone = get_str(c, &p.phone_len);
     p.driver = get_str(c, &p.driver_len);
+    uint64_t safety = get_max(c, 1);
+    if (safety && !get_safety(c, &d->safety))
+        return false;
+    p.safety = safety ? &d->safety : NULL;
     if (c->bad)
         return false;
     d->sink.position(d->sink.ud, &p);

@@ -36,7 +36,9 @@
  *                                             records in this part
  *   10 position  j, pos, time, lat, lon, speed, have, [heading],
  *                [altitude], [status], [alarm], [mileage] (as `have`
- *                says), colour, plate, phone, driver
+ *                says), colour, plate, phone, driver, then 0, or 1 and
+ *                the JT/T 808 video and active-safety items (every
+ *                field of rl_safety, tyres included)
  *   11 weighing  j, pos, time, station, plate, colour, axles, gross,
  *                naxle, axle kg x naxle, flags (1 wim, 2 speed,
  *                4 position), [speed], passengers, [lat, lon]

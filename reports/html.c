@@ -41,6 +41,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "alarmstats.h"
 #include "csvout.h"
 #include "numparse.h"
 #include "reports.h"
@@ -756,6 +757,54 @@ static int cmp_day(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* What the terminal said against what roadlog found (RULES.md §8),
+ * for a vehicle whose terminal reports an alarm word or that has any. */
+static void vehicle_xcheck(FILE *f, const rl_vehicle *v, const rl_vstats *s, bool zh)
+{
+    const alarm_xcheck *x = &s->xc;
+    if (!v->alarm_word && !x->speeding && !x->overspeed_alarms && !x->fatigue && !x->fatigue_alarms)
+        return;
+    if (zh)
+        fprintf(f, "<dt>终端核验</dt><dd>超速 %u 次（其中终端报警 %u）· 终端超速报警 %u 次（其中平台超速 %u）· "
+                   "疲劳驾驶 %u 次（其中终端报警 %u）· 终端疲劳报警 %u 次（其中平台疲劳 %u）%s</dd>",
+                x->speeding, x->speeding_alarmed, x->overspeed_alarms, x->overspeed_confirmed, x->fatigue,
+                x->fatigue_alarmed, x->fatigue_alarms, x->fatigue_confirmed, v->alarm_word ? "" : " · 无终端报警字段");
+    else
+        fprintf(f, "<dt>Terminal cross-check</dt><dd>speeding %u (%u with a terminal alarm) · terminal overspeed "
+                   "alarms %u (%u with speeding) · fatigue %u (%u with a terminal alarm) · terminal fatigue alarms %u "
+                   "(%u with fatigue)%s</dd>",
+                x->speeding, x->speeding_alarmed, x->overspeed_alarms, x->overspeed_confirmed, x->fatigue,
+                x->fatigue_alarmed, x->fatigue_alarms, x->fatigue_confirmed,
+                v->alarm_word ? "" : " · no alarm word in the data");
+}
+
+/* Terminal alarms per 100 analysed vehicles, by kind and company
+ * (RULES.md §8), when the data has any alarm word or alarm. */
+static void alarm_section(FILE *f, const hctx *h)
+{
+    const rl_run *run = h->run;
+    bool any = false;
+    for (size_t i = 0; i < run->norder && !any; i++)
+        any = vtable_at(run->vt, run->order[i])->alarm_word;
+    for (int t = EV_TERMINAL_ALARM; t <= EV_TERMINAL_SILENT && !any; t++)
+        any = h->type_present[t];
+    if (!any)
+        return;
+    alarm_stats as;
+    astats_init(&as);
+    for (size_t i = 0; i < run->norder; i++) {
+        uint32_t vi = run->order[i];
+        const rl_vehicle *v = vtable_at(run->vt, vi);
+        uint32_t company = v->reg ? v->reg->company : 0;
+        astats_vehicle(&as, company, &run->vstats[vi].xc);
+        for (uint32_t e = h->ev_lo[vi]; e < h->ev_hi[vi]; e++)
+            astats_event(&as, vi, company, run->events.e[e].type, run->events.e[e].rule);
+    }
+    astats_finish(&as);
+    astats_html(f, &as, run->str, h->zh, true);
+    astats_free(&as);
+}
+
 static void vehicle_body(FILE *f, const hctx *h, size_t r)
 {
     const rl_run *run = h->run;
@@ -802,6 +851,7 @@ static void vehicle_body(FILE *f, const hctx *h, size_t r)
         fputs("—", f);
     }
     fprintf(f, "</dd><dt>%s</dt><dd>%llu</dd>", l->fixes, (unsigned long long)s->points);
+    vehicle_xcheck(f, v, s, h->zh);
     fprintf(f, "<dt>%s</dt><dd>", l->first_last);
     if (s->points) {
         put_time(f, s->first, tz);
@@ -1151,6 +1201,7 @@ bool report_html(const rl_run *run, const char *path)
     html_page_begin(f, h.zh, h.l->title);
     page_header(f, &h);
     index_table(f, &h, 0);
+    alarm_section(f, &h);
     if (!h.multi) {
         for (size_t r = 0; r < h.nwith; r++) {
             fputs("<section class=\"veh\">", f);

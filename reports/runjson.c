@@ -168,7 +168,7 @@ bool report_run_json(const rl_run *run, const char *path, const char *command, i
         char v[64];
         rules_format_value(&run->rules, (rule_id)k, v, sizeof v);
         fprintf(f, "%s\"%s\":", k ? "," : "", rule_name((rule_id)k));
-        if (k == R_NIGHT_WINDOW || k == R_NIGHT_BAN_WINDOW)
+        if (rule_is_text((rule_id)k))
             json_str(f, v);
         else
             fputs(v, f);

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -29,6 +30,7 @@ void summary_init(summary *sm, rl_run *run)
     u64map_init(&sm->vmap);
     u64map_init(&sm->emap);
     u64map_init(&sm->dmap);
+    astats_init(&sm->alarms);
     sm->all_gap_km = sm->all_accepted = true;
 }
 
@@ -45,6 +47,7 @@ void summary_free(summary *sm)
     u64map_free(&sm->vmap);
     u64map_free(&sm->emap);
     u64map_free(&sm->dmap);
+    astats_free(&sm->alarms);
     memset(sm, 0, sizeof *sm);
 }
 
@@ -175,6 +178,24 @@ static bool parse_day(const char *s, size_t n, int32_t *day)
     return true;
 }
 
+/* "YYYY-MM-DD HH:MM:SS" -> seconds on the local clock (only compared
+ * with each other); false when not such a time. */
+static bool parse_local(const char *s, size_t n, int64_t *out)
+{
+    int32_t day;
+    if (n < 19 || !parse_day(s, n, &day) || s[10] != ' ' || s[13] != ':' || s[16] != ':')
+        return false;
+    int v[3];
+    for (int i = 0; i < 3; i++) {
+        const char *q = s + 11 + 3 * i;
+        if (q[0] < '0' || q[0] > '9' || q[1] < '0' || q[1] > '9')
+            return false;
+        v[i] = (q[0] - '0') * 10 + (q[1] - '0');
+    }
+    *out = (int64_t)day * 86400 + v[0] * 3600 + v[1] * 60 + v[2];
+    return true;
+}
+
 /* Text that was neutralised on the way out (a leading ' before = + - @)
  * is read back as it was. */
 static void unneutralise(const char **s, size_t *n)
@@ -210,8 +231,9 @@ static bool read_table(table *t, const char *path)
 /* ---- events.csv ---- */
 
 static const char *const EV_COLS[] = {"event_id", "plate", "plate_color", "class", "company", "driver", "type",
-                                      "start_time", "value", "limit", "severity", NULL};
-enum { E_ID, E_PLATE, E_COLOR, E_CLASS, E_COMPANY, E_DRIVER, E_TYPE, E_START, E_VALUE, E_LIMIT, E_SEVERITY };
+                                      "start_time", "value", "limit", "severity", "end_time", "rule", NULL};
+enum { E_ID, E_PLATE, E_COLOR, E_CLASS, E_COMPANY, E_DRIVER, E_TYPE, E_START, E_VALUE, E_LIMIT, E_SEVERITY, E_END,
+       E_RULE };
 
 static uint64_t event_key(const char *s, size_t n)
 {
@@ -312,6 +334,15 @@ static void event_row(table *t, const csv_row *r)
     const char *val = fld(t, r, E_VALUE, &vn);
     const char *lim = fld(t, r, E_LIMIT, &ln);
     e->excess = milli(val, vn) - milli(lim, ln);
+    /* for the terminal cross-check and the alarm kinds (RULES.md §8) */
+    size_t en, rn;
+    const char *et = fld(t, r, E_END, &en);
+    if (!parse_local(st, sn, &e->start))
+        e->start = (int64_t)day * 86400;
+    if (!parse_local(et, en, &e->end))
+        e->end = e->start;
+    const char *rule = fld(t, r, E_RULE, &rn);
+    e->rule = rn ? strtab_intern(sm->run->str, rule, rn) : 0;
 }
 
 /* ---- vehicles.csv: class and company of vehicles without events ---- */
@@ -543,6 +574,36 @@ static void ind(summary *sm, int k, const char *key, const char *zh, const char 
     i->value = i->available ? num / den : NAN;
 }
 
+/* RULES.md §8 over the population: alarm kinds and companies per 100
+ * vehicles, and the terminal cross-check of each vehicle's events. */
+static void summary_alarms(summary *sm)
+{
+    size_t *first, *idx;
+    group_by_key(sm->e, sm->ne, sizeof *sm->e, offsetof(sm_event, vehicle), sm->nv, &first, &idx);
+    xc_span *sp = xmalloc((sm->ne ? sm->ne : 1) * sizeof *sp);
+    for (size_t v = 0; v < sm->nv; v++) {
+        const sm_vehicle *veh = &sm->v[v];
+        if (!veh->in_pop)
+            continue;
+        size_t n = 0;
+        for (size_t k = first[v]; k < first[v + 1]; k++) {
+            const sm_event *e = &sm->e[idx[k]];
+            const char *rule = e->rule ? strtab_get(sm->run->str, e->rule) : NULL;
+            astats_event(&sm->alarms, (uint32_t)v, veh->company, e->type, rule);
+            xc_kind kind = xcheck_kind(e->type, rule);
+            if (kind != XC_NONE)
+                sp[n++] = (xc_span){e->start, e->end, (uint8_t)kind};
+        }
+        alarm_xcheck xc;
+        xcheck_count(sp, n, &xc);
+        astats_vehicle(&sm->alarms, veh->company, &xc);
+    }
+    astats_finish(&sm->alarms);
+    free(sp);
+    free(idx);
+    free(first);
+}
+
 void summary_compute(summary *sm)
 {
     rl_run *run = sm->run;
@@ -679,6 +740,7 @@ void summary_compute(summary *sm)
         speeding, online, vd);
     ind(sm, SM_FATIGUE, "avg_fatigue_excess_s", "平均疲劳驾驶时长", "Fatigue time over the limit per online vehicle",
         "s", fatigue_excess_s, online, vd);
+    summary_alarms(sm);
     sm->zh = report_lang_zh(run->opt.lang);
 }
 
@@ -756,7 +818,8 @@ size_t summary_repeat_drivers(const summary *sm, sm_driver **out)
     for (size_t i = 0; i < nd; i++)
         if (d[i].events >= (uint32_t)n)
             d[k++] = d[i];
-    qsort_r(d, k, sizeof *d, drivers_desc, (void *)sm);
+    if (k > 1) /* no driver at all: d is NULL, which qsort_r may not be given */
+        qsort_r(d, k, sizeof *d, drivers_desc, (void *)sm);
     u64map_free(&idx);
     u64map_free(&pairs);
     *out = d;

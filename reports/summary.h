@@ -26,6 +26,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "alarmstats.h"
 #include "event.h"
 #include "run.h"
 #include "u64map.h"
@@ -58,6 +59,8 @@ typedef struct sm_event {
     int32_t day;             /* local day of its start */
     int32_t points;
     int64_t excess;          /* value - limit, in the column's unit */
+    int64_t start, end;      /* local time as read, seconds (for the terminal cross-check) */
+    uint32_t rule;           /* strtab id of the rule, 0 = none */
 } sm_event;
 
 typedef struct sm_vday {
@@ -103,6 +106,7 @@ typedef struct summary {
     size_t pop, online;
     int32_t day_lo, day_hi;  /* period covered (local days) */
     sm_indicator ind[SM_NIND];
+    alarm_stats alarms;      /* RULES.md §8 over the population */
     bool zh;
 } summary;
 

@@ -207,6 +207,58 @@ static void csv_row_counts(csvw *w, const char *section, const char *key, bool k
         csvw_empty(w);
 }
 
+/* RULES.md §8 rows: alarm_kind (value: per 100 vehicles of the
+ * population), alarm_company (value: alarms per 100 of its vehicles),
+ * terminal_check (value: the share, numerator / denominator). */
+static void alarm_csv(csvw *w, const summary *sm)
+{
+    const alarm_stats *as = &sm->alarms;
+    for (size_t i = 0; i < as->nk; i++) {
+        const astat_kind *k = &as->k[i];
+        csv_row_counts(w, "alarm_kind", k->rule, false, astats_label(k, true), k->events, k->vehicles, -1, -1);
+        csvw_double(w, astats_per100(k->events, as->population), 3);
+        csvw_int(w, k->events);
+        csvw_int(w, as->population);
+        csvw_end(w);
+    }
+    if (!sm->run->opt.company)
+        for (size_t i = 0; i < as->nc; i++) {
+            const astat_company *c = &as->c[i];
+            csv_row_counts(w, "alarm_company", strtab_get(sm->run->str, c->company), true, "", c->total,
+                           c->vehicles, -1, -1);
+            csvw_double(w, astats_per100(c->total, c->vehicles), 3);
+            csvw_int(w, c->total);
+            csvw_int(w, c->vehicles);
+            csvw_end(w);
+        }
+    const alarm_xcheck *x = &as->xc;
+    const struct {
+        const char *key, *zh;
+        uint32_t n, d;
+    } checks[] = {
+        {"speeding_with_terminal_alarm", "超速有终端报警", x->speeding_alarmed, x->speeding},
+        {"terminal_overspeed_with_speeding", "终端超速报警有超速", x->overspeed_confirmed, x->overspeed_alarms},
+        {"fatigue_with_terminal_alarm", "疲劳驾驶有终端报警", x->fatigue_alarmed, x->fatigue},
+        {"terminal_fatigue_with_fatigue", "终端疲劳报警有疲劳驾驶", x->fatigue_confirmed, x->fatigue_alarms},
+    };
+    for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
+        csv_row_counts(w, "terminal_check", checks[i].key, false, checks[i].zh, -1, -1, -1, -1);
+        double v = astats_share(checks[i].n, checks[i].d);
+        if (isnan(v))
+            csvw_empty(w);
+        else
+            csvw_double(w, v, 6);
+        csvw_int(w, checks[i].n);
+        csvw_int(w, checks[i].d);
+        csvw_end(w);
+    }
+    csv_row_counts(w, "terminal_check", "silent_terminals", false, "终端未报警车辆", as->silent_vehicles, -1, -1, -1);
+    csvw_empty(w);
+    csvw_empty(w);
+    csvw_empty(w);
+    csvw_end(w);
+}
+
 bool summary_write_csv(const summary *sm, const char *path)
 {
     FILE *f = csvw_open(path, sm->run->opt.excel_csv);
@@ -312,6 +364,7 @@ bool summary_write_csv(const summary *sm, const char *path)
         csvw_end(&w);
     }
     free(rd);
+    alarm_csv(&w, sm);
     bool ok = !ferror(f);
     if (fclose(f) != 0)
         ok = false;
@@ -523,6 +576,25 @@ void summary_print(const summary *sm, FILE *out)
                 (long long)rd[i].points);
     }
     free(rd);
+    const alarm_stats *as = &sm->alarms;
+    fprintf(out, "\nTerminal alarms 终端报警 (over %u vehicles)       alarms vehicles  per 100\n", as->population);
+    for (size_t i = 0; i < as->nk; i++) {
+        const astat_kind *k = &as->k[i];
+        char name[160];
+        snprintf(name, sizeof name, "%s %s", k->rule, astats_label(k, true));
+        fputs("  ", out);
+        cell(out, name, 44, false);
+        fprintf(out, " %8u %8u %8.2f\n", k->events, k->vehicles, astats_per100(k->events, as->population));
+    }
+    const alarm_xcheck *x = &as->xc;
+    fprintf(out, "\nTerminal cross-check 终端核验\n"
+                 "  speeding found with a terminal overspeed alarm     %u / %u\n"
+                 "  terminal overspeed alarms with speeding found      %u / %u\n"
+                 "  fatigue found with a terminal fatigue alarm        %u / %u\n"
+                 "  terminal fatigue alarms with fatigue found         %u / %u\n"
+                 "  vehicles with a silent terminal (terminal_silent)  %u\n",
+            x->speeding_alarmed, x->speeding, x->overspeed_confirmed, x->overspeed_alarms, x->fatigue_alarmed,
+            x->fatigue, x->fatigue_confirmed, x->fatigue_alarms, as->silent_vehicles);
 }
 
 /* ---- summary.html ---- */
@@ -792,6 +864,8 @@ bool summary_write_html(const summary *sm, const char *path)
         fprintf(f, "<tr><td colspan=\"5\">%s</td></tr>", zh ? "无" : "none");
     fputs("</tbody></table>\n", f);
     free(rd);
+
+    astats_html(f, &sm->alarms, run->str, zh, !run->opt.company);
 
     /* sources */
     fprintf(f, "<h2>%s</h2><table><thead><tr>", zh ? "数据来源" : "Sources");

@@ -60,7 +60,15 @@ bool report_vehicles_csv(const rl_run *run, const char *path)
     /* weighbridge (RULES.md §5): worst_excess_kg is the largest kg over
      * its limit among the vehicle's over_limit, overload and
      * axle_overload events; empty when none */
-    fputs(",weighings,heaviest_gross_kg,worst_excess_kg\n", f);
+    fputs(",weighings,heaviest_gross_kg,worst_excess_kg", f);
+    /* the terminal cross-check (RULES.md §8, src/xcheck.h): roadlog's
+     * speeding and fatigue episodes against the terminal's own alarms,
+     * both ways; terminal_alarm_word says whether its positions carried
+     * an alarm word at all (a GPS export without the 报警 column has none) */
+    fputs(",terminal_alarm_word,speeding_episodes,speeding_with_terminal_alarm,terminal_overspeed_alarms,"
+          "terminal_overspeed_with_speeding,fatigue_episodes,fatigue_with_terminal_alarm,terminal_fatigue_alarms,"
+          "terminal_fatigue_with_fatigue\n",
+          f);
     for (size_t k = 0; k < run->norder; k++) {
         uint32_t vi = run->order[k];
         const rl_vehicle *v = vtable_at(run->vt, vi);
@@ -88,6 +96,15 @@ bool report_vehicles_csv(const rl_run *run, const char *path)
         csvw_int(&w, s->weighings);
         kg_or_empty(&w, s->weighings ? s->heaviest_gross_kg : -1);
         kg_or_empty(&w, s->worst_excess_kg);
+        csvw_str(&w, v->alarm_word ? "yes" : "no");
+        csvw_int(&w, s->xc.speeding);
+        csvw_int(&w, s->xc.speeding_alarmed);
+        csvw_int(&w, s->xc.overspeed_alarms);
+        csvw_int(&w, s->xc.overspeed_confirmed);
+        csvw_int(&w, s->xc.fatigue);
+        csvw_int(&w, s->xc.fatigue_alarmed);
+        csvw_int(&w, s->xc.fatigue_alarms);
+        csvw_int(&w, s->xc.fatigue_confirmed);
         csvw_end(&w);
     }
     return finish(f);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alarmcode.h"
 #include "detect.h"
 #include "ingest.h"
 #include "rejects.h"
@@ -128,6 +129,12 @@ static void on_position(void *ud, const rl_position *p)
     }
     if (track_is_invalid(&run->rules, p->lat_e6, p->lon_e6, p->speed_mkmh, p->have & RL_HAVE_STATUS, p->status))
         f.driver_flags |= FIX_INVALID;
+    /* RULES.md §8: what the terminal said, kept beside the fix (most
+     * positions have no alarm and cost nothing here) */
+    if (p->have & RL_HAVE_ALARM)
+        v->alarm_word = true;
+    if ((p->alarm & ACODE_EVENT_BITS) || p->safety)
+        alarm_store(run, v, p, &f);
     size_t grew = vehicle_add_fix(v, &f);
     if (grew && run->spill && spill_charge(run->spill, &run->fix_bytes, grew))
         spill_out(run->spill, run->vt, run->str, &run->fix_bytes, run->spill_owner);
@@ -198,26 +205,40 @@ static void shadow_done(void *ud, rl_run *s)
         spill_out(s->spill, s->vt, s->str, &s->fix_bytes, s->spill_owner);
 }
 
-/* A fix's driver is an id of the shadow's strings: the run's from here. */
-static void remap_drivers(rl_run *run, const rl_run *s, rl_vehicle *v, uint32_t *map)
+/* A driver id of the shadow's strings as one of the run's (0: none). */
+typedef struct driver_map {
+    rl_run *run;
+    const rl_run *s;
+    uint32_t *map;           /* by shadow id: the run's id, UINT32_MAX none, 0 not yet */
+} driver_map;
+
+static uint32_t remap_driver(void *ud, uint32_t d)
+{
+    driver_map *m = ud;
+    if (!d)
+        return 0;
+    if (!m->map[d]) {
+        const char *name = strtab_get(m->s->str, d);
+        uint32_t id = strtab_intern(m->run->str, name, strlen(name));
+        if (id > FIX_DRIVER_MAX) {
+            run_count(m->run, "drivers.over_capacity", 1);
+            id = UINT32_MAX; /* no driver */
+        }
+        m->map[d] = id;
+    }
+    return m->map[d] == UINT32_MAX ? 0 : m->map[d];
+}
+
+/* A fix's driver is an id of the shadow's strings: the run's from here;
+ * so is the driver of its alarm records. */
+static void remap_drivers(driver_map *m, rl_vehicle *v)
 {
     for (fix_chunk *c = v->head; c; c = c->next)
         for (uint32_t i = 0; i < c->n; i++) {
-            uint32_t d = c->fix[i].driver_flags & FIX_DRIVER_MASK;
-            if (!d)
-                continue;
-            if (!map[d]) {
-                const char *name = strtab_get(s->str, d);
-                uint32_t id = strtab_intern(run->str, name, strlen(name));
-                if (id > FIX_DRIVER_MAX) {
-                    run_count(run, "drivers.over_capacity", 1);
-                    id = UINT32_MAX; /* no driver */
-                }
-                map[d] = id;
-            }
-            uint32_t id = map[d] == UINT32_MAX ? 0 : map[d];
+            uint32_t id = remap_driver(m, c->fix[i].driver_flags & FIX_DRIVER_MASK);
             c->fix[i].driver_flags = (c->fix[i].driver_flags & ~FIX_DRIVER_MASK) | id;
         }
+    alarm_remap_drivers(v, remap_driver, m);
 }
 
 static void shadow_close(void *ud, rl_run *run, rl_run *s, bool keep)
@@ -229,13 +250,14 @@ static void shadow_close(void *ud, rl_run *run, rl_run *s, bool keep)
     }
     if (keep) {
         uint32_t *map = xcalloc((size_t)strtab_count(s->str) + 1, sizeof *map);
+        driver_map dm = {run, s, map};
         for (size_t i = 0, n = vtable_count(s->vt); i < n; i++) {
             rl_vehicle *v = vtable_at(s->vt, i);
             if (v->dead)
                 continue;
             const char *label = strtab_get(s->str, v->by_phone ? v->phone : v->plate);
             uint32_t key = strtab_intern(run->str, label, strlen(label));
-            remap_drivers(run, s, v, map);
+            remap_drivers(&dm, v);
             rl_vehicle *to = vtable_get(run->vt, key, v->color, v->by_phone);
             if (v->by_phone && !to->phone)
                 to->phone = key;
@@ -395,6 +417,8 @@ typedef struct {
     nightban_state nightban;
     fatigue_vstate fatigue;
     weigh_vstate weigh;
+    alarm_vstate alarm;
+    alarm_feed alarm_feed;
     tracksample_state sample;
     /* the carry this pass leaves (RUNS.md §2) */
     bool saving;
@@ -422,6 +446,8 @@ static void hook_point(void *ud, const rl_fix *f, point_kind k)
 {
     vehicle_pass *p = ud;
     keep_fix(p, f);
+    if (p->cx.detect & DET_ALARM)
+        alarm_point(&p->alarm, &p->alarm_feed, &p->cx, f);
     rl_vday *d = vdays_get(p->cx.days, p->cx.vidx, tu_local_day(f->time, p->cx.tz));
     d->points++;
     if (k != PT_INVALID)
@@ -505,6 +531,11 @@ static void at_checkpoint(void *ud, const track_mem *m, const track_counts *so_f
         return;
     vcarry *c = &p->save;
     c->track = *m;
+    /* the terminal's items before the checkpoint paired, as the others'
+     * states stand there */
+    if (p->cx.detect & DET_ALARM)
+        alarm_items_until(&p->alarm, &p->alarm_feed, &p->cx, c->checkpoint - 1);
+    c->alarm = p->alarm;
     c->speeding = p->speeding;
     c->nightban = p->nightban;
     c->fatigue = p->fatigue;
@@ -512,7 +543,7 @@ static void at_checkpoint(void *ud, const track_mem *m, const track_counts *so_f
     const vday_list *l = p->cx.days;
     p->ndays_cp = l->n - l->first;
     p->days_cp = xmalloc((p->ndays_cp ? p->ndays_cp : 1) * sizeof *p->days_cp);
-    if (p->ndays_cp) /* a vehicle with weighings and no fix has no day yet (l->d NULL) */
+    if (p->ndays_cp)
         memcpy(p->days_cp, l->d + l->first, p->ndays_cp * sizeof *p->days_cp);
     p->vs_cp = *p->cx.vs;
     /* the track's counts go to the totals when it ends: these are the ones
@@ -691,6 +722,7 @@ static void vpass_init(vehicle_pass *p, const rl_run *run, vpass_out *out, rl_ve
                                                               : llround(run->rules.v[p->cx.speed_rule] * 1000.0);
     p->cx.night_limit_mkmh = llround((double)p->cx.limit_mkmh * run->rules.v[R_SPEEDING_NIGHT_FACTOR]);
     p->cx.last_fix = v->tmax;
+    p->cx.data_end = run->data_end;
     p->cx.events = &out->events;
     p->cx.days = &out->days;
     p->cx.segs = &out->segs;
@@ -708,6 +740,8 @@ static void vpass_track(vehicle_pass *p, rl_vehicle *v, const track_cut *cut, tr
     fatigue_vehicle_end(&p->fatigue);
     if (run->opt.detect & DET_WEIGH)
         weigh_vehicle_end(&p->weigh);
+    if (run->opt.detect & DET_ALARM)
+        alarm_vehicle_end(&p->alarm, &p->alarm_feed, &p->cx);
     tracksample_end(&p->sample);
 }
 
@@ -749,6 +783,10 @@ static void analyse_vehicle(const rl_run *run, vpass_out *out, uint32_t vidx)
     weigh_vehicle_begin(&p.weigh, &p.cx, v);
     if (resumed && mem.have_ref)
         weigh_seed(&p.weigh, &mem.ref);
+    alarm_state_init(&p.alarm);
+    if (resumed)
+        p.alarm = in.alarm;
+    alarm_feed_open(&p.alarm_feed, v);
     tracksample_begin(&p.sample, run->samples, &p.cx);
     p.saving = run->resume != NULL && v->tmax != INT64_MIN;
     p.save.tmax = v->tmax;
@@ -778,6 +816,7 @@ static void analyse_vehicle(const rl_run *run, vpass_out *out, uint32_t vidx)
         nightban_begin(&lp.nightban, &lp.cx);
         fatigue_vehicle_begin(&lp.fatigue, &lp.cx);
         weigh_vehicle_begin(&lp.weigh, &lp.cx, &p.late);
+        alarm_state_init(&lp.alarm);
         tracksample_begin(&lp.sample, NULL, &lp.cx);
         track_counts lc = {0};
         vpass_track(&lp, &p.late, NULL, &lc);
@@ -801,7 +840,8 @@ static void analyse_vehicle(const rl_run *run, vpass_out *out, uint32_t vidx)
             vs->last = out->days.d[i].last;
     }
     if (p.saving)
-        resume_vehicle_save(run->resume, out->worker, run, v, &p.save);
+        resume_vehicle_save(run->resume, out->worker, run, v, &p.save, &p.alarm_feed);
+    alarm_feed_close(&p.alarm_feed);
     vcarry_free(&p.save);
     free(p.days_cp);
     if (resumed)
@@ -939,7 +979,8 @@ void analyze_drivers(rl_run *run, const uint32_t *rank)
             to = from;
         if (to > from && to < segs->n)
             to = fatigue_next_driver(segs, to - 1);
-        w[i].pass = (fatigue_pass){&run->rules, run->opt.tz, vehicles, rank, NULL, NULL, resume_driver_hooks(run->resume)};
+        w[i].pass = (fatigue_pass){&run->rules, run->opt.tz, vehicles, rank, NULL, NULL, resume_driver_hooks(run->resume),
+                                   run->data_end};
         w[i].segs = segs;
         w[i].from = from;
         w[i].to = to;
@@ -1053,6 +1094,14 @@ void analyze_finish(rl_run *run)
         run->samples = tracksample_store_new(n);
     if (run->spill)
         spill_settle(run->spill, run->str);
+    /* where the run's data ends: an event later data could still change
+     * is open (RUNS.md §2) */
+    for (size_t i = 0; i < run->norder; i++) {
+        int64_t t = vtable_at(run->vt, run->order[i])->tmax;
+        if (t > run->data_end)
+            run->data_end = t;
+    }
+    run->data_end = resume_data_end(run->resume, run->data_end);
     vehicle_pass_all(run, rank);
     /* fixes of vehicles left out by --plate/--company are not analysed */
     for (size_t i = 0; i < n; i++) {
@@ -1067,6 +1116,7 @@ void analyze_finish(rl_run *run)
     run->vehicles_analysed = run->norder;
     if (run->opt.detect & DET_FATIGUE)
         analyze_drivers(run, rank);
+    alarm_finish(run);
     analyze_events(run, rank);
     free(rank);
 }

@@ -32,12 +32,13 @@ void cli_usage(FILE *f)
           "  --tz +HH:MM         analysis time zone (default +08:00)\n"
           "  --out DIR           output folder (default roadlog-out)\n"
           "  --format LIST       outputs: csv,jsonl,html,xlsx,geojson (default all)\n"
-          "  --detect LIST       detectors to run: speeding,fatigue,night_ban,gap,weigh (default all)\n"
+          "  --detect LIST       detectors to run: speeding,fatigue,night_ban,gap,weigh,alarm (default all)\n"
           "  --company NAME      only this company's vehicles (业户名称)\n"
           "  --plate PLATE       only this vehicle\n"
           "  --from TIME         only fixes at or after TIME (YYYY-MM-DD[ HH:MM:SS])\n"
           "  --to TIME           only fixes at or before TIME (a bare date: through its end)\n"
           "  --port N            pcap: only TCP/UDP traffic on port N\n"
+          "  --alarms            decode: one row per alarm bit and alarm item instead of positions\n"
           "  --lang zh|en        language of report.html and summary.html (default from the locale)\n"
           "  --excel-csv         write CSV with a UTF-8 BOM so Excel shows Chinese text\n"
           "  --repeat N          summary: repeat offenders have at least N events (default 3)\n"
@@ -68,7 +69,8 @@ static bool parse_detectors(const char *s, unsigned *out)
         const char *name;
         unsigned bit;
     } names[] = {{"speeding", DET_SPEEDING}, {"fatigue", DET_FATIGUE}, {"night_ban", DET_NIGHT_BAN},
-                 {"gap", DET_GAP},           {"weigh", DET_WEIGH},     {"all", DET_ALL}};
+                 {"gap", DET_GAP},           {"weigh", DET_WEIGH},     {"alarm", DET_ALARM},
+                 {"all", DET_ALL}};
     unsigned d = 0;
     char *dup = xstrdup(s), *save = NULL;
     bool ok = true;
@@ -141,7 +143,7 @@ bool cli_parse_size(const char *s, uint64_t *out)
 int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args, int *nargs)
 {
     enum { O_REGISTRY = 256, O_RULES, O_TZ, O_OUT, O_FORMAT, O_COMPANY, O_PLATE, O_FROM, O_TO, O_STRICT, O_QUIET,
-           O_PORT, O_LANG, O_EXCEL, O_REPEAT, O_DETECT, O_HELP, O_THREADS, O_MEMORY, O_TMP, O_RESUME };
+           O_PORT, O_LANG, O_EXCEL, O_REPEAT, O_DETECT, O_HELP, O_THREADS, O_MEMORY, O_TMP, O_RESUME, O_ALARMS };
     static const struct option longopts[] = {
         {"registry", required_argument, 0, O_REGISTRY}, {"rules", required_argument, 0, O_RULES},
         {"tz", required_argument, 0, O_TZ},             {"out", required_argument, 0, O_OUT},
@@ -154,6 +156,7 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
         {"help", no_argument, 0, O_HELP},
         {"threads", required_argument, 0, O_THREADS},   {"memory", required_argument, 0, O_MEMORY},
         {"tmp", required_argument, 0, O_TMP},           {"resume", required_argument, 0, O_RESUME},
+        {"alarms", no_argument, 0, O_ALARMS},
         {0, 0, 0, 0},
     };
     const char *from = NULL, *to = NULL;
@@ -181,7 +184,7 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
             break;
         case O_DETECT:
             if (!parse_detectors(optarg, &run->opt.detect)) {
-                fprintf(stderr, "roadlog %s: --detect '%s': expected a list of speeding,fatigue,night_ban,gap,weigh\n",
+                fprintf(stderr, "roadlog %s: --detect '%s': expected a list of speeding,fatigue,night_ban,gap,weigh,alarm\n",
                         cmd, optarg);
                 return EXIT_USAGE;
             }
@@ -220,6 +223,7 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
             run->opt.lang = optarg;
             break;
         case O_EXCEL: run->opt.excel_csv = true; break;
+        case O_ALARMS: run->opt.alarms = true; break;
         case O_REPEAT: {
             char *end;
             long n = strtol(optarg, &end, 10);

@@ -27,6 +27,7 @@
 #include "cli.h"
 #include "csvin.h"
 #include "csvout.h"
+#include "detect.h"
 #include "outfiles.h"
 #include "reports.h"
 #include "timeutil.h"
@@ -517,6 +518,8 @@ int cmd_merge(int argc, char **argv)
             const char *cls = fld(&t, r, ccl);
             if (class_parse(cls, strlen(cls), &c))
                 v->cls = c;
+            if (strcmp(fld(&t, r, col(&t, "terminal_alarm_word")), "yes") == 0)
+                v->alarm_word = true;
             const char *phone = unneutralise(fld(&t, r, cph));
             if (*phone)
                 v->phone = strtab_intern(run.str, phone, strlen(phone));
@@ -547,6 +550,8 @@ int cmd_merge(int argc, char **argv)
         }
         if (e.status == EV_STATUS_WITHDRAWN)
             continue;
+        if (e.type == EV_TERMINAL_SILENT)
+            continue; /* a judgement on the whole period: made again below */
         if (!chain && is_fatigue(e.type))
             continue; /* walked again below, across the parts */
         events_add(&run.events, &e);
@@ -721,6 +726,10 @@ int cmd_merge(int argc, char **argv)
     for (size_t i = 0; i < nv; i++)
         run.order[run.norder++] = (uint32_t)i;
     uint32_t *rank = analyze_rank(&run);
+    /* where the runs' data ends: the latest fix of any vehicle */
+    for (size_t i = 0; i < nv; i++)
+        if (run.vstats[i].last != INT64_MIN && run.vstats[i].last > run.data_end)
+            run.data_end = run.vstats[i].last;
     if (!chain && have_segs)
         analyze_drivers(&run, rank);
     for (size_t i = 0; i < nv; i++) {
@@ -728,7 +737,10 @@ int cmd_merge(int argc, char **argv)
         memset(s->events, 0, sizeof s->events);
         s->nevents = 0;
         s->penalty_points = 0;
+        memset(&s->xc, 0, sizeof s->xc);
     }
+    /* the terminal cross-check and terminal_silent over the whole ledger */
+    alarm_finish(&run);
     analyze_events(&run, rank);
     /* days in output order */
     {

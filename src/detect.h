@@ -28,7 +28,8 @@ enum {
     DET_NIGHT_BAN = 1u << 2, /* night_ban */
     DET_GAP = 1u << 3,       /* gps_gap */
     DET_WEIGH = 1u << 4,     /* weighbridge checks, position_mismatch */
-    DET_ALL = 0x1F
+    DET_ALARM = 1u << 5,     /* terminal_alarm, adas/dsm/tpms/bsd_alarm, terminal_silent (RULES.md §8) */
+    DET_ALL = 0x3F
 };
 
 /* A run of contiguous driving intervals of one driver on one vehicle: what
@@ -70,7 +71,8 @@ typedef struct vctx {
     int64_t limit_mkmh;      /* speed limit in force by day, km/h x 1000 */
     int64_t night_limit_mkmh;/* coaches and charters at night */
     rule_id speed_rule;
-    int64_t last_fix;        /* time of the vehicle's last fix: an episode running at it is open */
+    int64_t last_fix;        /* time of the vehicle's last fix */
+    int64_t data_end;        /* the run's last time (every vehicle): what later data could still change is open */
     /* results */
     rl_events *events;       /* events found */
     vday_list *days;         /* the vehicle's day statistics */
@@ -177,6 +179,7 @@ typedef struct fatigue_pass {
     rl_events *events;
     rl_counters *counters;
     const fatigue_resume *resume;
+    int64_t data_end;                  /* the run's last time: a stint or day later data could extend is open */
 } fatigue_pass;
 
 /* After the last vehicle: order the segments by driver, then time
@@ -219,5 +222,126 @@ void weigh_vehicle_end(weigh_vstate *s);
 void weigh_each(const rl_vehicle *v, int64_t from, void (*fn)(void *ud, const rl_weighing *w), void *ud);
 void weigh_put(rl_vehicle *v, const rl_weighing *w, size_t n, rl_counters *counters);
 void weigh_seed(weigh_vstate *s, const rl_fix *f);
+
+/* ---- what the terminal itself reported (RULES.md §8, JT808.md §14) ---- */
+/*
+ * Most positions carry no alarm, so nothing of an alarm is in the fix:
+ * alarm_store keeps a record, on the vehicle's own list of chunks, only
+ * for a position whose alarm word has an event bit (ACODE_EVENT_BITS)
+ * and for each active-safety item that is an alarm, and marks the fix
+ * FIX_ALARM when it kept the word.  The vehicle pass then sorts the
+ * records (time, then content, then input order: shuffled input gives
+ * the same result) and
+ *   - alarm_point, fed every point that survives duplicate removal (the
+ *     terminal reports its alarm word with invalid fixes too), follows
+ *     each bit: a held bit's run of consecutive positions is one
+ *     terminal_alarm from its first to its last position, an ack-cleared
+ *     bit gives one at its rising edge; value = positions with the bit;
+ *   - alongside, the items' start and end flags are paired by kind and
+ *     alarm id, at the items' own times, up to each point's time (a point
+ *     alarm, flag 0, is an event of its own; a start whose end has not
+ *     come within alarm.pair_max_s of later data ends at its own time);
+ *     alarm_vehicle_end pairs those after the last point.
+ * What is still running when the data ends (a bit still set, a start
+ * still waiting) is emitted with status `open` and stays in the state,
+ * so a run continued from the state (--resume) finishes it.  For a
+ * --resume carry: alarm_vstate as it is after the last point before the
+ * checkpoint, and the vehicle's records (positions' alarm words and items)
+ * from the checkpoint on; a record is a point's when its time and origin
+ * are the point's.
+ */
+struct rl_run;
+void alarm_store(struct rl_run *run, rl_vehicle *v, const rl_position *p, rl_fix *f);
+/* The driver ids of the vehicle's records through `remap` (a reading
+ * task's strings to the run's). */
+void alarm_remap_drivers(rl_vehicle *v, uint32_t (*remap)(void *ud, uint32_t id), void *ud);
+
+/* The alarm-word bits events come from (ACODE_EVENT_BITS): 16. */
+#define ALARM_EVENT_BITS_N 16
+/* Starts waiting for their end, per vehicle; past this the oldest ends
+ * at its own time (counted as alarm.open_overflow). */
+#define ALARM_OPEN_MAX 16
+
+/* A run of consecutive positions with one alarm-word bit. */
+typedef struct alarm_bitrun {
+    int64_t first, last;     /* times of the first and the latest position with the bit */
+    rl_origin origin;        /* of the first */
+    int32_t lat0, lon0, lat1, lon1;
+    uint32_t n;              /* positions with the bit */
+    uint32_t driver;         /* at the first position (strtab id, 0 none) */
+    bool first_ok, last_ok;  /* first / latest position is a valid fix */
+} alarm_bitrun;
+
+/* An active-safety start waiting for its end. */
+typedef struct alarm_open {
+    int64_t start;           /* the start item's own time */
+    rl_origin origin;        /* of the position that carried it */
+    int32_t lat_e6, lon_e6;  /* the item's base-block position */
+    uint32_t alarm_id;
+    uint32_t driver;
+    uint8_t kind;            /* rl_as_kind */
+    uint8_t type;            /* alarm type code; TPMS: the tyre alarm bit */
+    uint8_t value;           /* level, DSM fatigue degree, TPMS tyres */
+} alarm_open;
+
+/* The detector's state for one vehicle: plain data of fixed size (about
+ * 1.5 KB) without pointers, so a --resume carry can save and restore it
+ * as is.  What matters: run[] of the `active` bits (slot = rank of the
+ * bit in ACODE_EVENT_BITS), open[0..nopen), last_time. */
+typedef struct alarm_vstate {
+    uint32_t active;         /* event bits set at the previous position */
+    uint32_t nopen;
+    int64_t last_time;       /* latest position or item time seen */
+    alarm_bitrun run[ALARM_EVENT_BITS_N];
+    alarm_open open[ALARM_OPEN_MAX];
+} alarm_vstate;
+
+/* A stored record, 40 bytes: only positions with an alarm have one.
+ * Plain data; `driver` is an id of the run's strings. */
+enum { ALARM_REC_WORD = 0 };      /* kind of a position's alarm word; items: 1 + rl_as_kind */
+#define ALARM_TYPE_CLOSER 0xFF    /* a TPMS end item without an alarm bit: it only ends */
+typedef struct alarm_rec {
+    int64_t time;            /* the position's time (word) or the item's own */
+    rl_origin origin;        /* of the position */
+    int32_t lat_e6, lon_e6;  /* the position's, or the item's base block */
+    uint32_t code;           /* the word's event bits, or the item's alarm id */
+    uint32_t driver;         /* strtab id of the position's driver, 0 none */
+    uint8_t kind;            /* ALARM_REC_WORD or 1 + rl_as_kind */
+    uint8_t flag;            /* RL_AS_FLAG_* */
+    uint8_t type;            /* alarm type code; TPMS: the tyre alarm bit; ALARM_TYPE_CLOSER */
+    uint8_t value;           /* level, DSM fatigue degree, TPMS tyres with the bit */
+} alarm_rec;
+
+/* The vehicle's stored records in time order, for one pass (not state:
+ * they are the vehicle's data, like its fixes). */
+typedef struct alarm_feed {
+    alarm_rec *rec;
+    size_t n, next;          /* next: first record not before the last point */
+    size_t next_item;        /* the first record not yet paired */
+    size_t prev_item;        /* the last item paired, when have_prev */
+    bool have_prev;
+} alarm_feed;
+
+void alarm_state_init(alarm_vstate *s);
+/* Take the vehicle's records (its chunks are freed). */
+void alarm_feed_open(alarm_feed *fd, rl_vehicle *v);
+/* A point (in time order): its alarm word's runs, and the items up to its
+ * time paired, so that the state after a point is that of the data up to
+ * it (a --resume checkpoint can take it there, as the other detectors'). */
+void alarm_point(alarm_vstate *s, alarm_feed *fd, const vctx *cx, const rl_fix *f);
+/* Pair the items up to time t (inclusive; alarm_point does it up to each
+ * point): a checkpoint's state takes the items before it. */
+void alarm_items_until(alarm_vstate *s, alarm_feed *fd, const vctx *cx, int64_t t);
+/* Pair the items left, emit what is still running as open. */
+void alarm_vehicle_end(alarm_vstate *s, alarm_feed *fd, const vctx *cx);
+/* For a carry: the feed's records from time `since` on, in order; and a
+ * carried record put back on its vehicle before the next pass (FIX_ALARM
+ * stays on the carried fix it belongs to). */
+void alarm_each(const alarm_feed *fd, int64_t since, void (*fn)(void *ud, const alarm_rec *r), void *ud);
+void alarm_put(rl_vehicle *v, const alarm_rec *r);
+void alarm_feed_close(alarm_feed *fd);
+/* After every detector (fatigue needs all vehicles): the cross-check of
+ * each vehicle into its vstats, and terminal_silent events. */
+void alarm_finish(struct rl_run *run);
 
 #endif

@@ -215,6 +215,13 @@ static void add_event(walk *w, event_type t, uint32_t vehicle, int64_t start, in
 
 static vehicle_class class_of(const walk *w, uint32_t vehicle) { return w->p->vehicles[vehicle]->cls; }
 
+/* A stint is still running when the run's data ends less than a rest
+ * after its last driving: the driver may drive on (RUNS.md §2). */
+static bool stint_open(const walk *w)
+{
+    return w->ending && w->p->data_end - w->m.end < (int64_t)w->p->r->v[R_FATIGUE_REST_MIN_S];
+}
+
 static void close_stint(walk *w)
 {
     if (!w->m.open)
@@ -223,11 +230,11 @@ static void close_stint(walk *w)
     const rl_rules *r = w->p->r;
     if (w->m.drive_s > (int64_t)r->v[R_FATIGUE_CONTINUOUS_MAX_S])
         add_event(w, EV_FATIGUE_CONTINUOUS, w->m.vehicle, w->m.start, w->m.end, w->m.lat0, w->m.lon0, w->m.lat1, w->m.lon1,
-                  w->m.drive_s, R_FATIGUE_CONTINUOUS_MAX_S, w->m.origin, w->m.npoints, w->ending);
+                  w->m.drive_s, R_FATIGUE_CONTINUOUS_MAX_S, w->m.origin, w->m.npoints, stint_open(w));
     if (w->m.night_s > (int64_t)r->v[R_FATIGUE_NIGHT_CONTINUOUS_MAX_S] && class_is_passenger(class_of(w, w->m.night_vehicle)))
         add_event(w, EV_FATIGUE_NIGHT, w->m.night_vehicle, w->m.night_first, w->m.end, w->m.nlat, w->m.nlon, w->m.lat1,
                   w->m.lon1, w->m.night_s, R_FATIGUE_NIGHT_CONTINUOUS_MAX_S, w->m.night_origin, w->m.npoints,
-                  w->ending);
+                  stint_open(w));
 }
 
 static void close_day(walk *w)
@@ -238,8 +245,8 @@ static void close_day(walk *w)
     if (w->m.day_s > (int64_t)w->p->r->v[R_FATIGUE_DAILY_MAX_S] && class_is_passenger(class_of(w, w->m.day_vehicle)))
         add_event(w, EV_FATIGUE_DAILY, w->m.day_vehicle, w->m.day_first, w->m.day_last, w->m.dlat0, w->m.dlon0, w->m.dlat1,
                   w->m.dlon1, w->m.day_s, R_FATIGUE_DAILY_MAX_S, w->m.day_origin, w->m.day_points,
-                  /* a day the data ends inside is not over yet */
-                  w->ending && w->m.day_last < (w->m.day + 1) * RL_DAY_S - w->p->tz);
+                  /* a day the run's data ends inside is not over yet */
+                  w->ending && w->p->data_end < (w->m.day + 1) * RL_DAY_S - w->p->tz);
 }
 
 static void add_segment(walk *w, const fatigue_seg *g, int64_t s, int64_t e)

@@ -70,7 +70,7 @@ static void emit(nightban_state *s, bool ending)
     /* the vehicle's data ends inside the night's window: not over yet */
     rl_window w = cx->r->night_ban;
     int64_t window_end = (w.start_s > w.end_s ? (s->night + 1) * RL_DAY_S : s->night * RL_DAY_S) + w.end_s - cx->tz;
-    e.status = ending && cx->last_fix < window_end ? EV_STATUS_OPEN : EV_STATUS_CLOSED;
+    e.status = ending && cx->data_end < window_end ? EV_STATUS_OPEN : EV_STATUS_CLOSED;
     events_add(cx->events, &e);
 }
 

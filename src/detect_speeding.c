@@ -47,8 +47,10 @@ static void close_run(speeding_state *s)
     e.rule = rule_name(cx->speed_rule);
     e.origin = s->first.origin;
     e.evidence_points = s->n;
-    /* still above the limit where the vehicle's data ends (RUNS.md §2) */
-    e.status = s->ending ? EV_STATUS_OPEN : EV_STATUS_CLOSED;
+    /* still above the limit where the vehicle's data ends, and the run's
+     * data ends too soon after for a gap to have cut it (RUNS.md §2) */
+    e.status = s->ending && cx->data_end - s->last.time < (int64_t)cx->r->v[R_TRACK_GAP_S] ? EV_STATUS_OPEN
+                                                                                            : EV_STATUS_CLOSED;
     events_add(cx->events, &e);
 }
 

@@ -28,11 +28,13 @@ static void discard_at_exit(void) { outfiles_discard(); }
 
 static void on_signal(int sig)
 {
+    int saved = errno; /* a handler leaves errno as it found it */
     for (sig_atomic_t i = 0; i < nparts; i++)
         if (parts[i])
             unlink(parts[i]); /* async-signal-safe */
     if (made_dir)
         rmdir(made_dir);
+    errno = saved;
     signal(sig, SIG_DFL);
     raise(sig);
 }

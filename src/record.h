@@ -52,6 +52,75 @@ enum {
 #define RL_STATUS_FIXED (1u << 1)
 
 /*
+ * What a terminal's own alarm equipment said with a position (JT808.md
+ * §14): the JT/T 1078 video items 0x14-0x18 and the active-safety items
+ * 0x64 ADAS, 0x65 DSM, 0x66 TPMS, 0x67 BSD (T/JSATL 12-2017 §4.4 "苏标",
+ * T/GDRTA 002-2020 §5.4 "广东标").  Only JT/T 808 input has them; most
+ * positions have none, and then rl_position.safety is NULL.
+ */
+typedef enum { RL_AS_ADAS, RL_AS_DSM, RL_AS_TPMS, RL_AS_BSD, RL_AS_KINDS } rl_as_kind;
+
+/* Start/end flag of an active-safety alarm: 0 not applicable (a point
+ * alarm), 1 start, 2 end. */
+enum { RL_AS_FLAG_NONE = 0, RL_AS_FLAG_START = 1, RL_AS_FLAG_END = 2 };
+
+/* 0x66 carries 41 + 9n bytes (JSATL) in an item of at most 255: 23 tyres. */
+#define RL_AS_MAX_TYRES 23
+/* Items kept per position; a real position carries one of each id at
+ * most, more are counted and dropped. */
+#define RL_AS_MAX_ITEMS 4
+
+typedef struct rl_tyre {
+    uint8_t position;      /* from the front left wheel, zig-zag */
+    uint16_t alarm;        /* type bits: 0 periodic report, 1 high, 2 low, 3 hot, 4 sensor, 5 imbalance, 6 slow leak, 7 battery */
+    uint16_t kpa;
+    int16_t celsius;
+    uint16_t battery_pct;
+} rl_tyre;
+
+typedef struct rl_as_item {
+    uint8_t kind;          /* rl_as_kind */
+    uint8_t flag;          /* RL_AS_FLAG_* */
+    uint8_t type;          /* ADAS, DSM, BSD alarm type code; 0 for TPMS */
+    uint8_t level;         /* ADAS, DSM: 1 or 2 */
+    uint8_t fatigue;       /* DSM: fatigue degree (1-10 JSATL, 1-9 GDRTA) */
+    uint8_t lead_speed_kmh, headway_ds, ldw_side, sign_type, sign_value; /* ADAS */
+    uint8_t speed_kmh;     /* base block: speed BYTE */
+    uint8_t seq, attachments;
+    uint8_t ntyres;        /* TPMS tyres in tyres[] */
+    uint8_t terminal_id_len;
+    uint16_t altitude_m;
+    uint16_t vstatus;      /* base block vehicle-status WORD */
+    uint32_t alarm_id;
+    int32_t lat_e6, lon_e6;
+    int64_t time;          /* the item's own time (base block), UTC */
+    char terminal_id[31];  /* alarm identification: terminal id, trimmed */
+    rl_tyre tyres[RL_AS_MAX_TYRES];
+} rl_as_item;
+
+/* JT/T 1078-2016 table 13 items present: bits of rl_video.have. */
+enum {
+    RL_VIDEO_ALARM = 1u << 0,       /* 0x14 video alarm bits DWORD */
+    RL_VIDEO_SIGNAL_LOSS = 1u << 1, /* 0x15 channels, DWORD */
+    RL_VIDEO_OCCLUSION = 1u << 2,   /* 0x16 channels, DWORD */
+    RL_VIDEO_STORAGE = 1u << 3,     /* 0x17 storage faults, WORD */
+    RL_VIDEO_DRIVING = 1u << 4,     /* 0x18 abnormal driving, WORD (+ fatigue degree BYTE) */
+};
+
+typedef struct rl_video {
+    unsigned have;         /* RL_VIDEO_* */
+    uint32_t alarm, signal_loss, occlusion;
+    uint16_t storage, driving;
+    uint8_t fatigue;       /* 0x18's third byte when sent (0 otherwise) */
+} rl_video;
+
+typedef struct rl_safety {
+    rl_video video;
+    unsigned nitems;
+    rl_as_item items[RL_AS_MAX_ITEMS];
+} rl_safety;
+
+/*
  * One decoded position, with every detail `roadlog decode` prints.
  * Strings point into parser-owned memory valid only during the callback.
  */
@@ -74,6 +143,7 @@ typedef struct rl_position {
     size_t phone_len;
     const char *driver;    /* driver identity (qualification code) or NULL */
     size_t driver_len;
+    const rl_safety *safety; /* JT/T 808 video and active-safety items, or NULL */
 } rl_position;
 
 /* Maximum per-axle weights a weighing carries. */

@@ -40,6 +40,7 @@ struct resume {
     uint32_t *smap;           /* carry string id -> run string id */
     size_t nsmap;
     unsigned chain_seq;
+    int64_t data_end;         /* of the runs before */
     dcarry *drivers;
     size_t ndrivers;
     u64map driver_at;         /* key + 1 -> index in drivers */
@@ -603,6 +604,124 @@ static void get_walk(const resume *rs, crd *r, rl_run *run, fatigue_walk *w)
     w->day_origin = cr_u64(r);
 }
 
+/* ---- the terminal's alarms ---- */
+
+static void put_alarm_state(resume *rs, cbuf *b, const rl_run *run, const alarm_vstate *a)
+{
+    cb_u32(b, a->active);
+    cb_u32(b, a->nopen);
+    cb_i64(b, a->last_time);
+    for (int i = 0; i < ALARM_EVENT_BITS_N; i++) {
+        const alarm_bitrun *r = &a->run[i];
+        cb_i64(b, r->first);
+        cb_i64(b, r->last);
+        cb_u64(b, r->origin);
+        int32_t pos[4] = {r->lat0, r->lon0, r->lat1, r->lon1};
+        for (int k = 0; k < 4; k++)
+            cb_u32(b, (uint32_t)pos[k]);
+        cb_u32(b, r->n);
+        cb_u32(b, driver_cs(rs, run, r->driver));
+        cb_u8(b, r->first_ok);
+        cb_u8(b, r->last_ok);
+    }
+    for (uint32_t i = 0; i < a->nopen && i < ALARM_OPEN_MAX; i++) {
+        const alarm_open *o = &a->open[i];
+        cb_i64(b, o->start);
+        cb_u64(b, o->origin);
+        cb_u32(b, (uint32_t)o->lat_e6);
+        cb_u32(b, (uint32_t)o->lon_e6);
+        cb_u32(b, o->alarm_id);
+        cb_u32(b, driver_cs(rs, run, o->driver));
+        cb_u8(b, o->kind);
+        cb_u8(b, o->type);
+        cb_u8(b, o->value);
+    }
+}
+
+static void get_alarm_state(const resume *rs, crd *r, alarm_vstate *a)
+{
+    alarm_state_init(a);
+    a->active = cr_u32(r);
+    a->nopen = cr_u32(r);
+    if (a->nopen > ALARM_OPEN_MAX) {
+        r->bad = true;
+        a->nopen = 0;
+    }
+    a->last_time = cr_i64(r);
+    for (int i = 0; i < ALARM_EVENT_BITS_N; i++) {
+        alarm_bitrun *x = &a->run[i];
+        x->first = cr_i64(r);
+        x->last = cr_i64(r);
+        x->origin = cr_u64(r);
+        int32_t *pos[4] = {&x->lat0, &x->lon0, &x->lat1, &x->lon1};
+        for (int k = 0; k < 4; k++)
+            *pos[k] = (int32_t)cr_u32(r);
+        x->n = cr_u32(r);
+        x->driver = driver_run(rs, cr_u32(r));
+        x->first_ok = cr_u8(r);
+        x->last_ok = cr_u8(r);
+    }
+    for (uint32_t i = 0; i < a->nopen; i++) {
+        alarm_open *o = &a->open[i];
+        o->start = cr_i64(r);
+        o->origin = cr_u64(r);
+        o->lat_e6 = (int32_t)cr_u32(r);
+        o->lon_e6 = (int32_t)cr_u32(r);
+        o->alarm_id = cr_u32(r);
+        o->driver = driver_run(rs, cr_u32(r));
+        o->kind = cr_u8(r);
+        o->type = cr_u8(r);
+        o->value = cr_u8(r);
+    }
+}
+
+typedef struct {
+    resume *rs;
+    const rl_run *run;
+    cbuf *b;
+    uint32_t n;
+} arec_ctx;
+
+static void put_alarm_rec(void *ud, const alarm_rec *a)
+{
+    arec_ctx *c = ud;
+    cbuf *b = c->b;
+    cb_i64(b, a->time);
+    cb_u64(b, a->origin);
+    cb_u32(b, (uint32_t)a->lat_e6);
+    cb_u32(b, (uint32_t)a->lon_e6);
+    cb_u32(b, a->code);
+    cb_u32(b, driver_cs(c->rs, c->run, a->driver));
+    cb_u8(b, a->kind);
+    cb_u8(b, a->flag);
+    cb_u8(b, a->type);
+    cb_u8(b, a->value);
+    c->n++;
+}
+
+static void get_alarm_rec(const resume *rs, crd *r, alarm_rec *a)
+{
+    memset(a, 0, sizeof *a);
+    a->time = cr_i64(r);
+    a->origin = cr_u64(r);
+    a->lat_e6 = (int32_t)cr_u32(r);
+    a->lon_e6 = (int32_t)cr_u32(r);
+    a->code = cr_u32(r);
+    a->driver = driver_run(rs, cr_u32(r));
+    a->kind = cr_u8(r);
+    a->flag = cr_u8(r);
+    a->type = cr_u8(r);
+    a->value = cr_u8(r);
+}
+
+static void patch_u32(cbuf *b, size_t at, uint32_t v)
+{
+    b->p[at] = (unsigned char)v;
+    b->p[at + 1] = (unsigned char)(v >> 8);
+    b->p[at + 2] = (unsigned char)(v >> 16);
+    b->p[at + 3] = (unsigned char)(v >> 24);
+}
+
 /* ---- weighings ---- */
 
 typedef struct {
@@ -654,7 +773,8 @@ static void get_weighing(crd *r, rl_weighing *w)
 
 #define RECORD_TAG 0x31524356u /* "VCR1" */
 
-void resume_vehicle_save(resume *rs, unsigned worker, const rl_run *run, const rl_vehicle *v, const vcarry *c)
+void resume_vehicle_save(resume *rs, unsigned worker, const rl_run *run, const rl_vehicle *v, const vcarry *c,
+                         const alarm_feed *alarms)
 {
     cbuf b = {0};
     cb_u32(&b, RECORD_TAG);
@@ -664,6 +784,7 @@ void resume_vehicle_save(resume *rs, unsigned worker, const rl_run *run, const r
     put_speeding(rs, &b, run, &c->speeding);
     put_nightban(&b, &c->nightban);
     put_fatigue(rs, &b, run, &c->fatigue);
+    put_alarm_state(rs, &b, run, &c->alarm);
     cb_u32(&b, (uint32_t)c->ndays);
     for (size_t i = 0; i < c->ndays; i++)
         put_vday(&b, &c->days[i]);
@@ -676,10 +797,14 @@ void resume_vehicle_save(resume *rs, unsigned worker, const rl_run *run, const r
     cb_u32(&b, 0);
     weigh_put_ctx wc = {&b, 0};
     weigh_each(v, c->checkpoint, put_weighing, &wc);
-    b.p[at] = (unsigned char)wc.n;
-    b.p[at + 1] = (unsigned char)(wc.n >> 8);
-    b.p[at + 2] = (unsigned char)(wc.n >> 16);
-    b.p[at + 3] = (unsigned char)(wc.n >> 24);
+    patch_u32(&b, at, wc.n);
+    /* the terminal's alarm words and items since the checkpoint */
+    at = b.n;
+    cb_u32(&b, 0);
+    arec_ctx ac = {rs, run, &b, 0};
+    if (alarms)
+        alarm_each(alarms, c->checkpoint, put_alarm_rec, &ac);
+    patch_u32(&b, at, ac.n);
     cb_u32(&b, (uint32_t)c->nevents);
     for (size_t i = 0; i < c->nevents; i++)
         put_event(rs, &b, run, &c->events[i]);
@@ -712,6 +837,7 @@ bool resume_vehicle_load(const resume *rs, const rl_run *run, rl_vehicle *v, uin
     get_speeding(rs, &r, &c->speeding);
     get_nightban(&r, &c->nightban);
     get_fatigue(rs, &r, wr, &c->fatigue);
+    get_alarm_state(rs, &r, &c->alarm);
     c->fatigue.seg.vehicle = vidx;
     if (c->fatigue.seg.key & FATIGUE_NO_DRIVER)
         c->fatigue.seg.key = FATIGUE_NO_DRIVER | vidx;
@@ -754,6 +880,15 @@ bool resume_vehicle_load(const resume *rs, const rl_run *run, rl_vehicle *v, uin
         if (!r.bad)
             weigh_put(v, w, nw, counters);
         free(w);
+    }
+    uint32_t na = cr_u32(&r);
+    if (na > raw.n)
+        r.bad = true;
+    for (uint32_t i = 0; i < na && !r.bad; i++) {
+        alarm_rec a;
+        get_alarm_rec(rs, &r, &a);
+        if (!r.bad)
+            alarm_put(v, &a);
     }
     uint32_t ne = cr_u32(&r);
     if (ne > raw.n)
@@ -848,6 +983,7 @@ resume *resume_open(rl_run *run, const char *prev_dir, char *err, size_t errlen,
     const cbuf *rest = carry_rest(in);
     crd r;
     cr_init(&r, rest->p, rest->n);
+    rs->data_end = cr_i64(&r);
     uint32_t ns = cr_u32(&r);
     if (ns > rest->n)
         r.bad = true;
@@ -1024,6 +1160,7 @@ bool resume_finish(resume *rs, rl_run *run)
     cb_u32(&tail, rs->ndrivers_out);
     cb_bytes(&tail, rs->drivers_out.p, rs->drivers_out.n);
     uint32_t ns = strtab_count(rs->cs);
+    cb_i64(&rest, run->data_end);
     cb_u32(&rest, ns);
     for (uint32_t i = 1; i <= ns; i++)
         cb_str(&rest, strtab_get(rs->cs, i));
@@ -1060,6 +1197,11 @@ void resume_free(resume *rs)
     cb_free(&rs->drivers_out);
     pthread_mutex_destroy(&rs->lock);
     free(rs);
+}
+
+int64_t resume_data_end(const resume *rs, int64_t data_end)
+{
+    return rs && rs->in && rs->data_end > data_end ? rs->data_end : data_end;
 }
 
 unsigned resume_chain_seq(const resume *rs) { return rs && rs->in ? rs->chain_seq : 0; }

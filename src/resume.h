@@ -49,6 +49,7 @@ typedef struct vcarry {
     speeding_state speeding;
     nightban_state nightban;
     fatigue_vstate fatigue;
+    alarm_vstate alarm;
     vday_carry *days;        /* sorted by day */
     size_t ndays;
     rl_vstats vs;            /* sums since the checkpoint */
@@ -88,13 +89,16 @@ void resume_bind(resume *rs, struct rl_run *run);
 bool resume_vehicle_load(const resume *rs, const struct rl_run *run, rl_vehicle *v, uint32_t vidx, vcarry *in,
                          rl_counters *counters);
 /* Write vehicle v's record (from worker w of the pass). */
-void resume_vehicle_save(resume *rs, unsigned worker, const struct rl_run *run, const rl_vehicle *v, const vcarry *out);
+void resume_vehicle_save(resume *rs, unsigned worker, const struct rl_run *run, const rl_vehicle *v, const vcarry *out,
+                         const alarm_feed *alarms);
 /* The per-driver pass's hooks. */
 const fatigue_resume *resume_driver_hooks(resume *rs);
 /* The rest of the carry and its manifest: true when written (errno). */
 bool resume_finish(resume *rs, struct rl_run *run);
 /* The place in the chain of the run resumed from (0: none). */
 unsigned resume_chain_seq(const resume *rs);
+/* The latest time of the run and the runs before it. */
+int64_t resume_data_end(const resume *rs, int64_t data_end);
 const char *resume_prev_run_id(const resume *rs);
 
 /* The events a resumed pass gave (e[from..]) against those the carry had

@@ -15,14 +15,18 @@
 #include <string.h>
 #include <strings.h>
 
+#include "alarmcode.h"
 #include "util.h"
 
-enum { K_NUM, K_INT, K_WINDOW };
+enum { K_NUM, K_INT, K_WINDOW, K_NAME };
+
+/* The names a K_NAME rule takes, by value (0, 1, ...). */
+static const char *const dialect_names[] = {"jsatl", "gdrta", NULL};
 
 typedef struct {
     const char *id;
     int kind;
-    double def;       /* numbers */
+    double def;       /* numbers; the index of the default name for K_NAME */
     const char *wdef; /* windows "HH:MM-HH:MM" */
     double min, max;
     const char *section; /* printed before the rule when non-NULL */
@@ -112,6 +116,24 @@ static const rule_def defs[R_COUNT] = {
                               "a GPS fix within this many seconds of a weighing is compared with the station"},
     [R_WEIGH_MISMATCH_KM] = {"weigh.mismatch_km", K_NUM, 5, NULL, 0, 100000, NULL,
                              "nearest fix farther than this from the station: position_mismatch (cloned or misread plate)"},
+    [R_JT808_DIALECT] = {"jt808.dialect", K_NAME, RULE_DIALECT_JSATL, NULL, 0, 1,
+                         "RULES.md §8 what the terminal reported (JT/T 808 alarm word, active safety; JT808.md §14)\n"
+                         "alarm.BIT (fixed): terminal_alarm, one per run of positions with a held bit (overspeed, fatigue,\n"
+                         "  overspeed_warning, fatigue_warning, daily_driving, overtime_parking, route_deviation, collision,\n"
+                         "  rollover) or one at each rising edge of a bit the platform clears (sos, danger, area, route,\n"
+                         "  segment_time, illegal_ignition, illegal_displacement) (JT/T 808-2013 table 24)\n"
+                         "adas.TYPE, dsm.TYPE, tpms.TYPE, bsd.TYPE (fixed): adas_alarm ... bsd_alarm, by the code lists of\n"
+                         "  T/JSATL 12-2017 §4.4 and T/GDRTA 002-2020 §5.4 (dsm.fatigue, dsm.phone, dsm.smoking,\n"
+                         "  dsm.distraction, dsm.no_seatbelt, adas.forward_collision, adas.lane_departure, tpms.pressure_low,\n"
+                         "  bsd.rear, ...); a code neither list names keeps its number (dsm.code_0x21)",
+                         "jsatl (苏标 T/JSATL 12-2017) or gdrta (粤标 T/GDRTA 002-2020): the layout of items 0x64-0x67; "
+                         "an item of another length is skipped and counted"},
+    [R_ALARM_SILENT_MIN_EVENTS] = {"alarm.silent_min_events", K_INT, 3, NULL, 1, 1000000, NULL,
+                                   "terminal_silent: this many speeding events and no overspeed alarm from a terminal "
+                                   "that reports an alarm word (limit set too high, or tampered with)"},
+    [R_ALARM_PAIR_MAX_S] = {"alarm.pair_max_s", K_INT, 3600, NULL, 1, 86400 * 30, NULL,
+                            "an active-safety start whose end has not come when the vehicle's data is this much "
+                            "later ends at its own time (roadlog's choice; RULES.md §8 pairs start and end)"},
 };
 
 static const struct {
@@ -173,6 +195,14 @@ bool class_parse(const char *s, size_t n, vehicle_class *c)
 
 const char *rule_name(rule_id id) { return id < R_COUNT ? defs[id].id : "?"; }
 
+bool rule_is_text(rule_id id) { return id < R_COUNT && (defs[id].kind == K_WINDOW || defs[id].kind == K_NAME); }
+
+static const char *const *name_values(rule_id id)
+{
+    (void)id; /* the dialect is the only K_NAME rule */
+    return dialect_names;
+}
+
 /* Rule ids events carry that are not numbers of their own: the limit
  * comes from the registry. */
 static const struct {
@@ -188,6 +218,9 @@ const char *rule_basis(const char *id_text)
 {
     if (!id_text)
         return NULL;
+    const char *alarm = acode_basis(id_text);
+    if (alarm)
+        return alarm;
     for (int i = 0; i < R_COUNT; i++)
         if (strcmp(defs[i].id, id_text) == 0)
             return defs[i].basis;
@@ -255,6 +288,20 @@ bool rules_set(rl_rules *r, const char *id, const char *value, char *err, size_t
             r->night_ban = w;
         r->set[k] = true;
         return true;
+    }
+    if (d->kind == K_NAME) {
+        const char *const *names = name_values((rule_id)k);
+        for (int i = 0; names[i]; i++)
+            if (strcasecmp(names[i], value) == 0) {
+                r->v[k] = i;
+                r->set[k] = true;
+                return true;
+            }
+        char list[128] = "";
+        for (int i = 0; names[i]; i++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? " or " : "", names[i]);
+        snprintf(err, errlen, "%s: '%s' is not one of %s", id, value, list);
+        return false;
     }
     char *end;
     errno = 0;
@@ -348,6 +395,8 @@ void rules_format_value(const rl_rules *r, rule_id id, char *out, size_t n)
         fmt_window(r->night, out, n);
     else if (id == R_NIGHT_BAN_WINDOW)
         fmt_window(r->night_ban, out, n);
+    else if (id < R_COUNT && defs[id].kind == K_NAME)
+        snprintf(out, n, "%s", name_values(id)[(int)r->v[id]]);
     else
         snprintf(out, n, "%.10g", r->v[id]);
 }
@@ -373,6 +422,8 @@ void rules_print(const rl_rules *r, FILE *out)
         char def[64];
         if (d->kind == K_WINDOW)
             snprintf(def, sizeof def, "%s", d->wdef);
+        else if (d->kind == K_NAME)
+            snprintf(def, sizeof def, "%s", name_values((rule_id)i)[(int)d->def]);
         else
             snprintf(def, sizeof def, "%.10g", d->def);
         int w = fprintf(out, "%s = %s", d->id, val);

@@ -28,8 +28,13 @@ typedef enum {
     R_WEIGH_WIM_TOLERANCE_PCT, R_WEIGH_STATIC_TOLERANCE_PCT,
     R_AXLE_STEER_KG, R_AXLE_OTHER_KG,
     R_WEIGH_GPS_WINDOW_S, R_WEIGH_MISMATCH_KM,
+    R_JT808_DIALECT, R_ALARM_SILENT_MIN_EVENTS, R_ALARM_PAIR_MAX_S,
     R_COUNT
 } rule_id;
+
+/* Values of R_JT808_DIALECT (a rule set by name: jsatl | gdrta), the
+ * active-safety dialect of JT808.md §14; equal to jt808_dialect. */
+enum { RULE_DIALECT_JSATL = 0, RULE_DIALECT_GDRTA = 1 };
 
 /* Rules without a number to set (the registry or the law gives it) that
  * weighbridge events name in their `rule` column; rules_print lists them
@@ -75,9 +80,14 @@ typedef struct rl_rules {
 void rules_defaults(rl_rules *r);
 /* Id text of a rule ("speeding.hazmat"). */
 const char *rule_name(rule_id id);
+/* Rules whose value is text, not a number: the windows and the dialect
+ * (run.json quotes them). */
+bool rule_is_text(rule_id id);
 /* The regulation or practice behind a rule, by its id text
  * ("speeding.hazmat" -> "危险货物道路运输安全管理办法 (2019) art. 46");
- * NULL for an unknown id.  For the reports' "regulation" column. */
+ * also the ids terminal alarm events carry ("alarm.overspeed",
+ * "dsm.phone", "dsm.code_0x21": src/alarmcode.h); NULL for an unknown
+ * id.  For the reports' "regulation" column. */
 const char *rule_basis(const char *id_text);
 /* The speeding rule of a class. */
 rule_id rule_speeding_for(vehicle_class c);

@@ -33,6 +33,7 @@ void run_init(rl_run *run)
     run->opt.repeat = 3;
     run->opt.threads = cpus_available();
     run->opt.memory = default_memory_budget();
+    run->data_end = INT64_MIN;
     run->str = strtab_new();
     registry_init(&run->reg);
     run->vt = vtable_new();

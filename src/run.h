@@ -50,6 +50,7 @@ typedef struct rl_options {
     unsigned formats;
     unsigned detect;         /* DET_* */
     unsigned port;           /* --port, 0 = all */
+    bool alarms;             /* decode --alarms: the alarms listing instead of positions */
     unsigned threads;        /* --threads (RUNS.md §1), default the CPUs we may use */
     uint64_t memory;         /* --memory: the budget for buffered records, bytes */
     const char *tmp_dir;     /* --tmp: where spills go ($TMPDIR, else /tmp) */
@@ -90,6 +91,7 @@ typedef struct rl_run {
     uint64_t duplicates, invalid, drift, points, accepted;
     uint64_t unregistered, vehicles_analysed;
     uint64_t merged_registry_rows; /* merge: the registry's rows as the runs counted them */
+    int64_t data_end;        /* the latest fix of the run (and of the chain before it) */
     rl_events events;
     vday_list vdays;         /* in output order once the analysis is done */
     rl_vstats *vstats;       /* indexed like the vehicle table */

@@ -117,6 +117,22 @@ bool make_dirs(const char *path)
     return ok && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+void group_by_key(const void *base, size_t n, size_t stride, size_t key_offset, size_t nkeys, size_t **first_out,
+                  size_t **idx_out)
+{
+    const unsigned char *b = base;
+    size_t *first = xcalloc(nkeys + 2, sizeof *first);
+    for (size_t i = 0; i < n; i++)
+        first[load_u32(b + i * stride + key_offset) + 2]++;
+    for (size_t k = 0; k < nkeys; k++)
+        first[k + 2] += first[k + 1];
+    size_t *idx = xmalloc((n ? n : 1) * sizeof *idx);
+    for (size_t i = 0; i < n; i++)
+        idx[first[load_u32(b + i * stride + key_offset) + 1]++] = i;
+    *first_out = first;
+    *idx_out = idx;
+}
+
 _Noreturn void die(const char *what)
 {
     fprintf(stderr, "roadlog: %s\n", what);

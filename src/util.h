@@ -46,6 +46,13 @@ static inline void store_u64(void *p, uint64_t v) { memcpy(p, &v, 8); }
 /* mkdir -p: true when path is (now) a directory. */
 bool make_dirs(const char *path);
 
+/* The n records at base (stride bytes apart) grouped by the uint32_t at
+ * key_offset in each (< nkeys): idx[first[k] .. first[k + 1]) are the
+ * indices of key k, in record order.  A counting sort; both arrays are
+ * allocated (first has nkeys + 2 entries). */
+void group_by_key(const void *base, size_t n, size_t stride, size_t key_offset, size_t nkeys, size_t **first,
+                  size_t **idx);
+
 /* Trim spaces and tabs at both ends (in place on the pointer/length). */
 static inline void trim_span(const char **s, size_t *n)
 {

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "event.h"
+#include "xcheck.h"
 
 /* One local day of one vehicle (vehicle_days.csv). */
 typedef struct rl_vday {
@@ -52,6 +53,7 @@ typedef struct rl_vstats {
     int64_t penalty_points;  /* sum of the events' severity points */
     uint32_t weighings;
     int64_t heaviest_gross_kg, worst_excess_kg;
+    alarm_xcheck xc;         /* the terminal cross-check (RULES.md §8, xcheck.h) */
 } rl_vstats;
 
 /* Millimetres to whole metres, half away from zero (km to 3 decimals). */

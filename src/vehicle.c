@@ -51,16 +51,22 @@ static void free_chunks(fix_chunk *c)
     }
 }
 
+static void free_nodes(weigh_node *w)
+{
+    for (weigh_node *n; w; w = n) {
+        n = w->next;
+        free(w);
+    }
+}
+
 void vtable_free(vtable *t)
 {
     if (!t)
         return;
     for (size_t i = 0; i < t->n; i++) {
         free_chunks(t->v[i].head);
-        for (weigh_node *w = t->v[i].whead, *n; w; w = n) {
-            n = w->next;
-            free(w);
-        }
+        free_nodes(t->v[i].whead);
+        free_nodes(t->v[i].ahead);
     }
     free(t->v);
     free(t->slots);
@@ -212,15 +218,30 @@ void vehicle_put_sorted(rl_vehicle *v, const rl_fix *f, size_t n)
     }
 }
 
+/* Append the list head..tail to the list *h..*t. */
+static void chain(weigh_node **h, weigh_node **t, weigh_node *head, weigh_node *tail)
+{
+    if (!head)
+        return;
+    if (*t)
+        (*t)->next = head;
+    else
+        *h = head;
+    *t = tail;
+}
+
 void vehicle_add_weighing(rl_vehicle *v, weigh_node *w)
 {
     w->next = NULL;
-    if (v->wtail)
-        v->wtail->next = w;
-    else
-        v->whead = w;
-    v->wtail = w;
+    chain(&v->whead, &v->wtail, w, w);
 }
+
+void vehicle_add_alarms(rl_vehicle *v, weigh_node *w)
+{
+    w->next = NULL;
+    chain(&v->ahead, &v->atail, w, w);
+}
+
 
 void vehicle_merge(rl_vehicle *to, rl_vehicle *from)
 {
@@ -239,16 +260,15 @@ void vehicle_merge(rl_vehicle *to, rl_vehicle *from)
         to->tmax = from->tmax;
     from->head = from->tail = NULL;
     from->nfix = from->nspilled = 0;
-    if (from->whead) {
-        if (to->wtail)
-            to->wtail->next = from->whead;
-        else
-            to->whead = from->whead;
-        to->wtail = from->wtail;
-        to->nweigh += from->nweigh;
-        from->whead = from->wtail = NULL;
-        from->nweigh = 0;
-    }
+    chain(&to->whead, &to->wtail, from->whead, from->wtail);
+    to->nweigh += from->nweigh;
+    from->whead = from->wtail = NULL;
+    from->nweigh = 0;
+    chain(&to->ahead, &to->atail, from->ahead, from->atail);
+    to->nalarm += from->nalarm;
+    from->ahead = from->atail = NULL;
+    from->nalarm = 0;
+    to->alarm_word |= from->alarm_word;
     if (!to->phone)
         to->phone = from->phone;
     from->dead = true;

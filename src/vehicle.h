@@ -31,6 +31,7 @@ typedef struct rl_fix {
 
 #define FIX_DRIVER_MASK 0x00FFFFFFu
 #define FIX_INVALID (1u << 24)     /* fails track.invalid (range or status) */
+#define FIX_ALARM (1u << 25)       /* the position's alarm word has an event bit: a record in the vehicle's alarm store (detect_alarm.c) */
 #define FIX_DRIVER_MAX FIX_DRIVER_MASK
 
 static inline uint32_t fix_driver(const rl_fix *f) { return f->driver_flags & FIX_DRIVER_MASK; }
@@ -68,8 +69,9 @@ typedef struct fix_chunk {
 
 struct reg_entry;
 
-/* A stored weighing: a list node whose payload (after `next`) belongs to
- * detect_weigh.c.  The vehicle table only chains and frees them. */
+/* A chunk of side records: a list node whose payload (after `next`)
+ * belongs to detect_weigh.c (weighings) or detect_alarm.c (terminal
+ * alarms).  The vehicle table only chains, merges and frees them. */
 typedef struct weigh_node {
     struct weigh_node *next;
 } weigh_node;
@@ -81,6 +83,7 @@ typedef struct rl_vehicle {
     bool by_phone;        /* keyed by terminal phone: no plate known yet */
     bool dead;            /* merged into another vehicle */
     bool selected;        /* passes --plate / --company */
+    bool alarm_word;      /* some position carried a JT/T 808 alarm word (RULES.md §8 terminal_silent) */
     vehicle_class cls;
     const struct reg_entry *reg; /* registry row, NULL when not registered */
     fix_chunk *head, *tail;
@@ -90,6 +93,8 @@ typedef struct rl_vehicle {
     uint32_t carry;          /* its record in the carry resumed from + 1, 0: none */
     weigh_node *whead, *wtail;     /* weighbridge records (detect_weigh.c) */
     uint32_t nweigh;
+    weigh_node *ahead, *atail;     /* terminal alarm records (detect_alarm.c) */
+    uint32_t nalarm;
 } rl_vehicle;
 
 typedef struct vtable vtable;
@@ -110,7 +115,9 @@ void vehicle_put_sorted(rl_vehicle *v, const rl_fix *f, size_t n);
 /* Append a weighing node (allocated by the caller with malloc; the caller
  * keeps nweigh). */
 void vehicle_add_weighing(rl_vehicle *v, weigh_node *w);
-/* Move all fixes (and weighings) of `from` onto `to` and mark `from` dead. */
+/* The same for a chunk of alarm records (the caller keeps nalarm). */
+void vehicle_add_alarms(rl_vehicle *v, weigh_node *w);
+/* Move all fixes (weighings, alarms) of `from` onto `to` and mark `from` dead. */
 void vehicle_merge(rl_vehicle *to, rl_vehicle *from);
 
 /* A vehicle's fixes in time order (ties: input order).  Consumes the

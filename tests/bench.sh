@@ -14,9 +14,14 @@ mkdir -p "$DIR"
 CPU="taskset -c ${BENCH_CPU:-0}"
 command -v taskset >/dev/null || CPU=""
 
-if [ ! -f "$DIR/gps.csv" ]; then
+# a fleet of an older generator (no alarm words, no active-safety items:
+# no safety_items in its manifest) is made again
+if [ ! -f "$DIR/gps.csv" ] || ! grep -q '^safety_items=' "$DIR/manifest.txt" 2>/dev/null; then
     echo "generating a $ROWS-row fleet in $DIR ..."
-    "$BIN/genfleet" --out "$DIR" --rows "$ROWS" --quiet
+    rm -f "$DIR/gps.808" "$DIR/gps.pcap"
+    # the alarm scenarios too (RULES.md §8); normal terminals send tyre
+    # reports and road signs (active-safety items that are not alarms)
+    "$BIN/genfleet" --out "$DIR" --rows "$ROWS" --inject speeding,night_speeding,alarm --quiet
     gzip -6 -c "$DIR/gps.csv" >"$DIR/gps.csv.gz"
 fi
 # Every step below is required: a generator or a benchmark that cannot

@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Compare roadlog's events.csv with a generator's truth.csv.
 
-Events match on plate, plate_color, type, start_time and end_time; value
-and limit must agree numerically (to 1e-3), and the driver when the truth
-names one.  Usage: compare_truth.py truth.csv events.csv [--types a,b,...]
+Events match on plate, plate_color, type, start_time and end_time, and
+for the types whose event_id covers the rule (zones, terminal alarms:
+two can start at one moment) on the rule too; value and limit must agree
+numerically (to 1e-3), the driver when the truth names one, the rule and
+the status (closed/open) when the truth has those columns.
+Usage: compare_truth.py truth.csv events.csv [--types a,b,...]
 Exit 0 when equal, 1 with a diff otherwise.
 """
 import csv
@@ -26,8 +29,12 @@ def main():
     truth = load(truth_path, None)
     events = load(events_path, None)
 
+    rule_types = {"zone_restricted", "route_deviation", "terminal_alarm", "adas_alarm", "dsm_alarm",
+                  "tpms_alarm", "bsd_alarm"}
+
     def key(r):
-        return (r["plate"], str(int(r["plate_color"] or 0)), r["type"], r["start_time"], r["end_time"])
+        rule = r.get("rule", "") if r["type"] in rule_types else ""
+        return (r["plate"], str(int(r["plate_color"] or 0)), r["type"], r["start_time"], r["end_time"], rule)
 
     want = {key(r): r for r in truth if types is None or r["type"] in types}
     got = {key(r): r for r in events if types is None or r["type"] in types}
@@ -43,6 +50,9 @@ def main():
                 problems.append("%-8s %s: truth %s, roadlog %s" % (col, ",".join(k), w[col], g[col]))
         if w.get("driver") and w["driver"] != g.get("driver", ""):
             problems.append("driver   %s: truth %s, roadlog %s" % (",".join(k), w["driver"], g.get("driver")))
+        for col in ("rule", "status"):
+            if w.get(col) and w[col] != g.get(col, ""):
+                problems.append("%-8s %s: truth %s, roadlog %s" % (col, ",".join(k), w[col], g.get(col)))
     for p in problems:
         print(p)
     print("%d truth events, %d roadlog events, %d problems" % (len(want), len(got), len(problems)))

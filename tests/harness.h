@@ -81,6 +81,21 @@ static inline void h_exempt(harness *h, const char *plate, int color)
             h->run.reg.e[i].night_exempt = true;
 }
 
+/* A position to the engine, or kept for h_feed_shuffled when h->hold
+ * (what it points to must then live until it is fed). */
+static inline void h_put(harness *h, const rl_position *p)
+{
+    if (h->hold) {
+        if (h->nheld == h->capheld) {
+            h->capheld = h->capheld ? h->capheld * 2 : 1024;
+            h->held = realloc(h->held, h->capheld * sizeof *h->held);
+        }
+        h->held[h->nheld++] = *p;
+        return;
+    }
+    h->sink.position(h->sink.ud, p);
+}
+
 static inline void h_fix(harness *h, const char *plate, int64_t t, double lat, double lon, double kmh,
                          const char *driver)
 {
@@ -98,15 +113,7 @@ static inline void h_fix(harness *h, const char *plate, int64_t t, double lat, d
         p.driver = driver;
         p.driver_len = strlen(driver);
     }
-    if (h->hold) {
-        if (h->nheld == h->capheld) {
-            h->capheld = h->capheld ? h->capheld * 2 : 1024;
-            h->held = realloc(h->held, h->capheld * sizeof *h->held);
-        }
-        h->held[h->nheld++] = p;
-        return;
-    }
-    h->sink.position(h->sink.ud, &p);
+    h_put(h, &p);
 }
 
 /* Feed the held positions in a random order (fixed seed). */

@@ -17,8 +17,10 @@ check() { # name, command...
     name=$1; shift
     if "$@" >"$WORK/out.log" 2>&1; then pass "$name"; else fail "$name"; sed 's/^/    /' "$WORK/out.log" | head -40; fi
 }
-GPS_TYPES=speeding,night_speeding,fatigue_continuous,fatigue_night,fatigue_daily,night_ban,gps_gap
+GPS_TYPES=speeding,night_speeding,fatigue_continuous,fatigue_night,fatigue_daily,night_ban,gps_gap,terminal_alarm,terminal_silent
 ALL_TYPES=$GPS_TYPES,over_limit,overload,axle_overload,over_capacity,position_mismatch
+# what only JT/T 808 carries: the active-safety items (RULES.md §8)
+T808_TYPES=$GPS_TYPES,adas_alarm,dsm_alarm,tpms_alarm,bsd_alarm
 
 # events.csv without the source column (it names files and lines, which
 # change when rows are shuffled or split)
@@ -77,7 +79,7 @@ for opts in "--shuffle" "--late 15" "--split 4 --shuffle" "--gzip" "--gzip --spl
     case "$opts" in
     --shuffle|--late*)
         if "$(dirname "$GEN")/gen808" "$d/gps.csv" "$d/fleet.808" "$d/fleet.pcap" >"$d/gen808.log" 2>&1; then
-            check "JT/T 808 $opts: matches the truth" sh -c "cd '$d' && '$ROADLOG' analyze --quiet --registry registry.csv --out out-808 fleet.808 && python3 '$TOP/tests/compare_truth.py' truth.csv out-808/events.csv --types $GPS_TYPES && python3 '$TOP/tests/compare_days.py' truth_days.csv out-808/vehicle_days.csv"
+            check "JT/T 808 $opts: matches the truth" sh -c "cd '$d' && '$ROADLOG' analyze --quiet --registry registry.csv --out out-808 fleet.808 && python3 '$TOP/tests/compare_truth.py' truth.csv out-808/events.csv --types $T808_TYPES && python3 '$TOP/tests/compare_days.py' truth_days.csv out-808/vehicle_days.csv"
         else
             fail "gen808 $opts: $(tail -1 "$d/gen808.log")"
         fi ;;
@@ -88,11 +90,54 @@ done
 d="$WORK/v-en"
 if "$(dirname "$GEN")/gen808" "$d/gps.csv" "$d/fleet.808" "$d/fleet.pcap" >"$d/gen808.log" 2>&1; then
     for k in 808 pcap; do
-        check "JT/T 808 ($k): matches the truth" sh -c "cd '$d' && '$ROADLOG' analyze --quiet --registry registry.csv --out out-$k fleet.$k && python3 '$TOP/tests/compare_truth.py' truth.csv out-$k/events.csv --types $GPS_TYPES"
+        check "JT/T 808 ($k): matches the truth" sh -c "cd '$d' && '$ROADLOG' analyze --quiet --registry registry.csv --out out-$k fleet.$k && python3 '$TOP/tests/compare_truth.py' truth.csv out-$k/events.csv --types $T808_TYPES"
         check "JT/T 808 ($k): decode gives every CSV position" sh -c "cd '$d' && test \$('$ROADLOG' decode --quiet fleet.$k | wc -l) -eq \$('$ROADLOG' decode --quiet gps.csv | wc -l)"
     done
+    # the CSV and the traffic of one fleet: the same alarm-word events,
+    # and the same cross-check of what the word says (vehicles.csv)
+    check "JT/T 808 and CSV: the same terminal alarms and cross-check" sh -c "cd '$d' && '$ROADLOG' analyze --quiet --registry registry.csv --out out-csv gps.csv && python3 '$TOP/tests/compare_truth.py' truth.csv out-csv/events.csv --types terminal_alarm,terminal_silent && python3 -c '
+import csv, sys
+cols = (\"speeding_episodes\", \"speeding_with_terminal_alarm\", \"terminal_overspeed_alarms\", \"terminal_overspeed_with_speeding\")
+def load(p):
+    return {(r[\"plate\"], r[\"plate_color\"]): tuple(r[c] for c in cols) for r in csv.DictReader(open(p, encoding=\"utf-8-sig\"))}
+a, b = load(\"out-csv/vehicles.csv\"), load(\"out-808/vehicles.csv\")
+bad = [k for k in a if a[k] != b.get(k)]
+print(len(a), \"vehicles,\", len(bad), \"differ\", bad[:3])
+sys.exit(1 if bad or not any(int(v[2]) for v in a.values()) else 0)'"
+    check "decode --alarms lists every alarm item of the traffic" sh -c "cd '$d' && '$ROADLOG' decode --quiet --alarms fleet.808 >alarms.csv && head -1 alarms.csv | grep -qx 'plate,plate_color,phone,time,kind,rule,name,flag,alarm_id,level,alarm_time,lon,lat,speed,detail,source' && test \$(grep -c ',\(adas\|dsm\|tpms\|bsd\),' alarms.csv) -ge \$(( \$(wc -l <safety.csv) - 2 )) && grep -q ',alarm_word,alarm.overspeed,超速报警,' alarms.csv"
 else
     fail "gen808: $(tail -1 "$d/gen808.log")"
+fi
+
+# the other active-safety dialect (粤标), as configuration; the same frames
+# read in the wrong dialect are skipped and counted, never guessed
+d="$WORK/gdrta"
+if fleet "$d" --seed 11 --inject all --drivers --noise --dialect gdrta && "$(dirname "$GEN")/gen808" "$d/gps.csv" "$d/fleet.808" "$d/fleet.pcap" >/dev/null 2>&1; then
+    printf 'jt808.dialect = gdrta\n' >"$d/gdrta.rules"
+    for k in 808 pcap; do
+        check "GDRTA dialect ($k): matches the truth" sh -c "cd '$d' && '$ROADLOG' analyze --quiet --rules gdrta.rules --registry registry.csv --out out-$k fleet.$k && python3 '$TOP/tests/compare_truth.py' truth.csv out-$k/events.csv --types $T808_TYPES"
+    done
+    check "GDRTA frames read as JSATL: no active-safety event, every item counted" sh -c "cd '$d' && '$ROADLOG' analyze --quiet --registry registry.csv --out out-wrong fleet.808 && ! grep -q ',\(adas\|dsm\|tpms\|bsd\)_alarm,' out-wrong/events.csv && python3 -c '
+import json, sys
+c = json.load(open(\"out-wrong/run.json\"))[\"counters\"]
+items = sum(1 for l in open(\"safety.csv\") if l[0] not in \"#p\")
+print(c.get(\"jt808.safety.bad_length\"), \"skipped for\", items, \"items\")
+sys.exit(0 if c.get(\"jt808.safety.bad_length\", 0) >= items and \"jt808.safety.items\" not in c else 1)'"
+else
+    fail "genfleet/gen808 --dialect gdrta"
+fi
+
+# the published real frame (a 0x0200 with a 47-byte 0x65 and JT/T 1078
+# items, 0x18 of 3 bytes): a DSM fatigue start, open at the end of the data
+VEC=$TOP/../shared/vectors/jt808_active_safety.tsv
+if [ -f "$VEC" ]; then
+    python3 -c "
+import sys
+rows = [l.rstrip('\n').split('\t') for l in open('$VEC', encoding='utf-8')][1:]
+open('$WORK/vector.808', 'wb').write(b''.join(bytes.fromhex(r[2]) for r in rows))"
+    check "published active-safety frame: dsm.fatigue, open, its own time" sh -c "'$ROADLOG' analyze --quiet --out '$WORK/out-vec' '$WORK/vector.808' && grep -q ',dsm_alarm,2021-04-29 12:06:39,2021-04-29 12:06:39,.*,review,dsm.fatigue,.*,open\$' '$WORK/out-vec/events.csv' && '$ROADLOG' decode --quiet --alarms '$WORK/vector.808' | grep -q ',dsm,dsm.fatigue,生理疲劳,start,137505999,1,2021-04-29 12:06:39,121.38828,31.235963,0,fatigue degree 0; attachments 5; terminal 3598950,'"
+else
+    fail "the vector file $VEC is missing"
 fi
 
 # a terminal registered after its first positions: the plate holds for
@@ -148,7 +193,7 @@ check "output folder that cannot be written: exit 1" sh -c "'$ROADLOG' analyze -
 # ---- the checks themselves: one that cannot run is never a pass ----
 UNIT_JT808=$(dirname "$ROADLOG")/tests/test_jt808
 if [ -x "$UNIT_JT808" ]; then
-    check "a unit case without its input (the JT/T 808 vectors) says SKIP and fails" sh -c "cd '$WORK' && ROADLOG_VECTORS=/nonexistent sh '$TOP/tests/run_unit.sh' '$UNIT_JT808' >skip.txt; rc=\$?; grep -q '^SKIP test_jt808: 1 case' skip.txt && grep -q 'ROADLOG_VECTORS' skip.txt && ! grep -q '^PASS' skip.txt && test \$rc -eq 1"
+    check "unit cases without their input (the JT/T 808 vectors, the active-safety frame) say SKIP and fail" sh -c "cd '$WORK' && ROADLOG_VECTORS=/nonexistent sh '$TOP/tests/run_unit.sh' '$UNIT_JT808' >skip.txt; rc=\$?; grep -q '^SKIP test_jt808: 2 case' skip.txt && grep -q 'ROADLOG_VECTORS' skip.txt && ! grep -q '^PASS' skip.txt && test \$rc -eq 1"
     check "ROADLOG_ALLOW_SKIP=1: the SKIP stays, the run passes" sh -c "cd '$WORK' && ROADLOG_ALLOW_SKIP=1 ROADLOG_VECTORS=/nonexistent sh '$TOP/tests/run_unit.sh' '$UNIT_JT808' | grep -q '^SKIP test_jt808'"
 else
     fail "$UNIT_JT808 is not built (make unit builds it)"

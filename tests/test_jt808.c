@@ -1496,6 +1496,23 @@ static void one_vector(int line, const char *src, const char *msg, const char *h
         } else if (drv) {
             MISMATCH("card out but driver %s", drv);
         }
+    } else if (id == 0x0201) {
+        /* a position reply: the query's serial, then a location block */
+        if (counter(c, "jt808.position_replies") != 1 || c->npos != 1) {
+            MISMATCH("position reply 0x0201 not decoded");
+        } else {
+            double v;
+            const char *e;
+            if (num_after(asserted, "'warnBit': ", &v, &e) && c->pos[0].p.alarm != (uint32_t)v)
+                MISMATCH("asserted warnBit");
+            if (num_after(asserted, "'statusBit': ", &v, &e) && c->pos[0].p.status != (uint32_t)v)
+                MISMATCH("asserted statusBit");
+            if (num_after(asserted, "'latitude': ", &v, &e) && abs(c->pos[0].p.lat_e6) != (int)v)
+                MISMATCH("asserted latitude");
+            if (num_after(asserted, "'longitude': ", &v, &e) && abs(c->pos[0].p.lon_e6) != (int)v)
+                MISMATCH("asserted longitude");
+            t->asserted_checks++;
+        }
     } else if (id == 0x0002) {
         if (counter(c, "jt808.heartbeats") != 1)
             MISMATCH("heartbeat not counted");
@@ -1561,6 +1578,363 @@ static void test_vectors(void **st)
     assert_int_equal(t.mismatched, 0);
 }
 
+/* ------------------------------------------------------------------ */
+/* Active-safety items 0x64-0x67 and JT/T 1078 items (JT808.md §14).   */
+
+/* The base block: speed, altitude, lat, lon, time, status, alarm
+ * identification (terminal id 7 or 30 bytes, time, seq, attachments,
+ * reserved 1 or 2). */
+static void as_base(enc *e, bool gdrta, const char *time)
+{
+    put1(e, 62);
+    put2(e, 15);
+    put4(e, 22543210);
+    put4(e, 113954321);
+    putbcd(e, time, 6);
+    put2(e, 0x0401);
+    uint8_t tid[30] = "TRM0042";
+    putn(e, tid, gdrta ? 30 : 7);
+    putbcd(e, time, 6);
+    put1(e, 3);
+    put1(e, 2);
+    for (int i = 0; i < (gdrta ? 2 : 1); i++)
+        put1(e, 0);
+}
+
+/* An item: id, length, value built by the caller after `start`. */
+static size_t item_open(enc *e, unsigned id)
+{
+    put1(e, id);
+    put1(e, 0);
+    return e->n;
+}
+static void item_close(enc *e, size_t at) { e->b[at - 1] = (uint8_t)(e->n - at); }
+
+static void as_adas(enc *e, bool gdrta, uint32_t id, unsigned flag, unsigned type, unsigned level)
+{
+    size_t at = item_open(e, 0x64);
+    put4(e, id);
+    put1(e, flag);
+    put1(e, type);
+    put1(e, level);
+    put1(e, 55);  /* lead vehicle km/h */
+    put1(e, 13);  /* headway 1.3 s */
+    put1(e, 2);   /* right */
+    put1(e, 1);
+    put1(e, 60);
+    as_base(e, gdrta, "261102095958");
+    item_close(e, at);
+}
+
+static void as_dsm(enc *e, bool gdrta, uint32_t id, unsigned flag, unsigned type, unsigned level, unsigned fatigue)
+{
+    size_t at = item_open(e, 0x65);
+    put4(e, id);
+    put1(e, flag);
+    put1(e, type);
+    put1(e, level);
+    put1(e, fatigue);
+    put4(e, 0);
+    as_base(e, gdrta, "261102095959");
+    item_close(e, at);
+}
+
+static void as_tpms(enc *e, bool gdrta, uint32_t id, unsigned flag, unsigned ntyres)
+{
+    size_t at = item_open(e, 0x66);
+    put4(e, id);
+    put1(e, flag);
+    as_base(e, gdrta, "261102095957");
+    put1(e, ntyres);
+    for (unsigned t = 0; t < ntyres; t++) {
+        put1(e, t);
+        put2(e, 1u << (1 + t % 7));
+        put2(e, 700 + t);
+        put2(e, (unsigned)(uint16_t)(t == 2 ? -5 : 40));
+        put2(e, 80);
+    }
+    item_close(e, at);
+}
+
+static void as_bsd(enc *e, bool gdrta, uint32_t id, unsigned flag, unsigned type)
+{
+    size_t at = item_open(e, 0x67);
+    put4(e, id);
+    put1(e, flag);
+    put1(e, type);
+    as_base(e, gdrta, "261102095956");
+    item_close(e, at);
+}
+
+static const hdr H_SAFETY = {0x0200, false, "013912345678", 5, false, 0, 0, 0, false};
+static const locspec L_SAFETY = {0, 3, 22543210, 113954321, 15, 620, 90, "261102100000", false, 0};
+
+/* One position with every kind of item, decoded in its own dialect and
+ * in the other one. */
+static void test_safety_items(void **st)
+{
+    (void)st;
+    for (int gd = 0; gd < 2; gd++) {
+        enc body = {.n = 0};
+        location(&body, &L_SAFETY);
+        as_adas(&body, gd, 11, 1, 0x02, 2);
+        as_dsm(&body, gd, 12, 0, 0x01, 1, 8);
+        as_tpms(&body, gd, 13, 2, 3);
+        as_bsd(&body, gd, 14, 0, 0x03);
+        /* the lengths JT808.md §14 gives */
+        assert_int_equal(jt808_safety_item_len(0x64, gd, 0), gd ? 71 : 47);
+        assert_int_equal(jt808_safety_item_len(0x65, gd, 0), gd ? 71 : 47);
+        assert_int_equal(jt808_safety_item_len(0x66, gd, 3), gd ? 65 + 27 : 41 + 27);
+        assert_int_equal(jt808_safety_item_len(0x67, gd, 0), gd ? 65 : 41);
+        assert_int_equal(jt808_safety_item_len(0x68, gd, 0), 0);
+        enc out = {.n = 0};
+        frame(&out, &H_SAFETY, body.b, body.n);
+        for (int as = 0; as < 2; as++) {
+            capture *c = cap_new();
+            jt808_session *s = jt808_session_new();
+            jt808_session_set_dialect(s, as ? JT808_DIALECT_GDRTA : JT808_DIALECT_JSATL);
+            run(c, s, out.b, out.n, 0);
+            assert_int_equal(c->npos, 1); /* the position is kept either way */
+            const rl_safety *sf = c->pos[0].p.safety;
+            if (as != gd) {
+                /* the other dialect's lengths: skipped and counted, never guessed */
+                assert_null(sf);
+                assert_int_equal(counter(c, "jt808.safety.bad_length"), 4);
+                assert_int_equal(counter(c, "jt808.safety.items"), 0);
+            } else {
+                assert_int_equal(counter(c, "jt808.safety.items"), 4);
+                assert_int_equal(counter(c, "jt808.safety.bad_length"), 0);
+                /* cap_position copies the position; its safety pointer was
+                 * only valid during the callback: decode again directly */
+                jt808_frame f;
+                char why[128];
+                jt808_location L;
+                uint8_t plain[1024];
+                size_t pn = jt808_unescape(out.b + 1, out.n - 2, plain, why, sizeof why);
+                assert_int_equal(jt808_parse_frame(plain, pn, &f, why, sizeof why), JT808_OK);
+                assert_true(jt808_parse_location_in(f.body, f.body_len, gd, &L, why, sizeof why));
+                assert_int_equal(L.safety.nitems, 4);
+                const rl_as_item *a = &L.safety.items[0], *d = &L.safety.items[1], *t = &L.safety.items[2],
+                                 *b = &L.safety.items[3];
+                assert_int_equal(a->kind, RL_AS_ADAS);
+                assert_int_equal(a->alarm_id, 11);
+                assert_int_equal(a->flag, RL_AS_FLAG_START);
+                assert_int_equal(a->type, 2);
+                assert_int_equal(a->level, 2);
+                assert_int_equal(a->lead_speed_kmh, 55);
+                assert_int_equal(a->headway_ds, 13);
+                assert_int_equal(a->ldw_side, 2);
+                assert_int_equal(a->sign_value, 60);
+                assert_int_equal(a->speed_kmh, 62);
+                assert_int_equal(a->altitude_m, 15);
+                assert_int_equal(a->lat_e6, 22543210);
+                assert_int_equal(a->lon_e6, 113954321);
+                assert_int_equal(a->vstatus, 0x0401);
+                assert_string_equal(a->terminal_id, "TRM0042");
+                assert_int_equal(a->seq, 3);
+                assert_int_equal(a->attachments, 2);
+                /* 2026-11-02 09:59:58 +08:00, the item's own time */
+                assert_int_equal(a->time, 1793584798);
+                assert_int_equal(d->kind, RL_AS_DSM);
+                assert_int_equal(d->flag, RL_AS_FLAG_NONE);
+                assert_int_equal(d->type, 1);
+                assert_int_equal(d->fatigue, 8);
+                assert_int_equal(d->time, 1793584799);
+                assert_int_equal(t->kind, RL_AS_TPMS);
+                assert_int_equal(t->flag, RL_AS_FLAG_END);
+                assert_int_equal(t->ntyres, 3);
+                assert_int_equal(t->tyres[1].position, 1);
+                assert_int_equal(t->tyres[1].alarm, 1u << 2);
+                assert_int_equal(t->tyres[1].kpa, 701);
+                assert_int_equal(t->tyres[2].celsius, -5);
+                assert_int_equal(t->tyres[2].battery_pct, 80);
+                assert_int_equal(b->kind, RL_AS_BSD);
+                assert_int_equal(b->type, 3);
+                assert_int_equal(b->alarm_id, 14);
+            }
+            jt808_session_free(s);
+            cap_free(c);
+        }
+    }
+}
+
+/* Items of a wrong length are skipped and counted, the rest of the
+ * position is kept; a time that is no date skips the item; more than
+ * RL_AS_MAX_ITEMS are dropped and counted. */
+static void test_safety_bad_items(void **st)
+{
+    (void)st;
+    enc body = {.n = 0};
+    locspec l = L_SAFETY;
+    l.items = true;
+    l.mileage = 4242;
+    location(&body, &l);
+    size_t at = item_open(&body, 0x64); /* a vendor's 0x64 of 8 bytes */
+    put4(&body, 1);
+    put4(&body, 2);
+    item_close(&body, at);
+    as_tpms(&body, false, 5, 1, 2);
+    body.b[body.n - 2 * 9 - 1] = 3; /* the count says 3 tyres, the length 2 */
+    as_dsm(&body, false, 6, 1, 1, 1, 3);
+    body.b[body.n - 35 + 12] = 0x13; /* month 13 in the item's time (base block + 11 is the year) */
+    for (int k = 0; k < RL_AS_MAX_ITEMS + 2; k++)
+        as_bsd(&body, false, 100 + (unsigned)k, 0, 1);
+    enc out = {.n = 0};
+    frame(&out, &H_SAFETY, body.b, body.n);
+    capture *c = cap_new();
+    jt808_session *s = jt808_session_new();
+    run(c, s, out.b, out.n, 0);
+    assert_int_equal(c->npos, 1);
+    assert_int_equal(c->pos[0].p.mileage_m, 424200); /* items after it were read */
+    assert_int_equal(counter(c, "jt808.safety.bad_length"), 2);
+    assert_int_equal(counter(c, "jt808.safety.bad_time"), 1);
+    assert_int_equal(counter(c, "jt808.safety.items"), RL_AS_MAX_ITEMS);
+    assert_int_equal(counter(c, "jt808.safety.over_capacity"), 2);
+    assert_int_equal(c->nrej, 0);
+    jt808_session_free(s);
+    cap_free(c);
+}
+
+/* JT/T 1078 items: 0x18 comes as the table's 2 bytes or as the 3 real
+ * terminals send; another length is skipped (quirk 5). */
+static void test_video_items(void **st)
+{
+    (void)st;
+    for (int len = 2; len <= 4; len++) {
+        enc body = {.n = 0};
+        location(&body, &L_SAFETY);
+        put1(&body, 0x14); put1(&body, 4); put4(&body, 0x21);
+        put1(&body, 0x15); put1(&body, 4); put4(&body, 0x5);
+        put1(&body, 0x16); put1(&body, 4); put4(&body, 0x2);
+        put1(&body, 0x17); put1(&body, 2); put2(&body, 0x1);
+        put1(&body, 0x18); put1(&body, (unsigned)len); put2(&body, 0x3);
+        for (int k = 2; k < len; k++)
+            put1(&body, 7);
+        jt808_location L;
+        char why[64];
+        assert_true(jt808_parse_location(body.b, body.n, &L, why, sizeof why));
+        assert_int_equal(L.safety.video.alarm, 0x21);
+        assert_int_equal(L.safety.video.signal_loss, 5);
+        assert_int_equal(L.safety.video.occlusion, 2);
+        assert_int_equal(L.safety.video.storage, 1);
+        if (len == 4) {
+            assert_false(L.safety.video.have & RL_VIDEO_DRIVING);
+            assert_true(L.odd_item_len);
+        } else {
+            assert_true(L.safety.video.have & RL_VIDEO_DRIVING);
+            assert_int_equal(L.safety.video.driving, 3);
+            assert_int_equal(L.safety.video.fatigue, len == 3 ? 7 : 0);
+            assert_false(L.odd_item_len);
+        }
+    }
+}
+
+/* Items in batch items (0x0704) and in a position reply (0x0201). */
+static void test_safety_batch_and_reply(void **st)
+{
+    (void)st;
+    enc out = {.n = 0};
+    enc b = {.n = 0};
+    put2(&b, 2);
+    put1(&b, 1);
+    for (int k = 0; k < 2; k++) {
+        enc loc = {.n = 0};
+        location(&loc, &L_SAFETY);
+        as_dsm(&loc, false, 77, k ? 2 : 1, 2, 1, 0);
+        put2(&b, (unsigned)loc.n);
+        putn(&b, loc.b, loc.n);
+    }
+    frame(&out, &(hdr){0x0704, false, "013912345678", 6, false, 0, 0, 0, false}, b.b, b.n);
+    enc r = {.n = 0};
+    put2(&r, 99); /* the query's serial */
+    location(&r, &L_SAFETY);
+    as_bsd(&r, false, 78, 0, 2);
+    frame(&out, &(hdr){0x0201, false, "013912345678", 7, false, 0, 0, 0, false}, r.b, r.n);
+    enc shortr = {.n = 0};
+    put1(&shortr, 1);
+    frame(&out, &(hdr){0x0201, false, "013912345678", 8, false, 0, 0, 0, false}, shortr.b, shortr.n);
+    capture *c = cap_new();
+    jt808_session *s = jt808_session_new();
+    run(c, s, out.b, out.n, 7);
+    assert_int_equal(c->npos, 3);
+    assert_int_equal(counter(c, "jt808.safety.items"), 3);
+    assert_int_equal(counter(c, "jt808.position_replies"), 1);
+    assert_int_equal(c->nrej, 1);
+    assert_non_null(strstr(c->rej[0].why, "0x0201"));
+    jt808_session_free(s);
+    cap_free(c);
+}
+
+/* The published real frame (yezhihao's TJSATL.txt): a 0x0200 with a
+ * 47-byte 0x65 (DSM fatigue, start, 5 attachments) and the JT/T 1078
+ * items with a 3-byte 0x18, read from ../shared/vectors like the others. */
+static void test_active_safety_vector(void **st)
+{
+    (void)st;
+    char path[1024];
+    if (!vectors_path(path, sizeof path)) {
+        printf("jt808 vectors folder absent (../shared/vectors or $ROADLOG_VECTORS): jt808_active_safety.tsv not read\n");
+        skip();
+    }
+    char *slash = strrchr(path, '/');
+    snprintf(slash + 1, sizeof path - (size_t)(slash + 1 - path), "jt808_active_safety.tsv");
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        printf("%s is absent ($ROADLOG_VECTORS names the folder)\n", path);
+        skip();
+    }
+    static char line[8192];
+    int rows = 0;
+    while (fgets(line, sizeof line, fp)) {
+        if (!strncmp(line, "source\t", 7))
+            continue;
+        char *hex = strchr(line, '\t');
+        assert_non_null(hex);
+        hex = strchr(hex + 1, '\t');
+        assert_non_null(hex);
+        hex++;
+        hex[strcspn(hex, "\t\r\n")] = 0;
+        static uint8_t raw[4096];
+        size_t n = unhex(hex, raw, sizeof raw);
+        capture *c = cap_new();
+        jt808_session *s = jt808_session_new();
+        run(c, s, raw, n, 0);
+        assert_int_equal(c->npos, 1);
+        assert_int_equal(c->nrej, 0);
+        assert_int_equal(counter(c, "jt808.safety.items"), 1);
+        assert_int_equal(counter(c, "jt808.video_items"), 5);
+        jt808_frame f;
+        char why[128];
+        assert_int_equal(jt808_parse_frame(raw + 1, n - 2, &f, why, sizeof why), JT808_OK);
+        jt808_location L;
+        assert_true(jt808_parse_location_in(f.body, f.body_len, JT808_DIALECT_JSATL, &L, why, sizeof why));
+        assert_int_equal(L.safety.video.have, RL_VIDEO_ALARM | RL_VIDEO_SIGNAL_LOSS | RL_VIDEO_OCCLUSION |
+                                                  RL_VIDEO_STORAGE | RL_VIDEO_DRIVING);
+        assert_int_equal(L.safety.nitems, 1);
+        const rl_as_item *d = &L.safety.items[0];
+        assert_int_equal(d->kind, RL_AS_DSM);
+        assert_int_equal(d->alarm_id, 0x08322ccf);
+        assert_int_equal(d->flag, RL_AS_FLAG_START);
+        assert_int_equal(d->type, 0x01); /* fatigue */
+        assert_int_equal(d->level, 1);
+        assert_int_equal(d->attachments, 5);
+        assert_string_equal(d->terminal_id, "3598950");
+        assert_int_equal(d->lat_e6, 31235963);
+        assert_int_equal(d->lon_e6, 121388280);
+        assert_int_equal(d->time, 1619669199); /* 2021-04-29 12:06:39 +08:00, 2 s before the position */
+        assert_int_equal(c->pos[0].p.time, 1619669201);
+        /* read as GDRTA, the 47 bytes are skipped and counted */
+        assert_false(jt808_parse_location_in(f.body, f.body_len, JT808_DIALECT_GDRTA, &L, why, sizeof why) &&
+                     L.safety.nitems);
+        assert_int_equal(L.safety_bad_length, 1);
+        jt808_session_free(s);
+        cap_free(c);
+        rows++;
+    }
+    fclose(fp);
+    assert_int_equal(rows, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1579,6 +1953,11 @@ int main(void)
         cmocka_unit_test(test_quirks),
         cmocka_unit_test(test_fuzz),
         cmocka_unit_test(test_vectors),
+        cmocka_unit_test(test_safety_items),
+        cmocka_unit_test(test_safety_bad_items),
+        cmocka_unit_test(test_video_items),
+        cmocka_unit_test(test_safety_batch_and_reply),
+        cmocka_unit_test(test_active_safety_vector),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -709,6 +709,104 @@ static void summary_by_hand(void **state)
     rm_rf(dir);
 }
 
+
+/* ---- roadlog summary: terminal alarms (RULES.md §8) by hand ----
+ *
+ * Three vehicles seen (no registry: the population is 3), two runs; the
+ * dsm.phone event a3 is in both (counted once):
+ *   粤B1 (甲): speeding 10:00-10:05 and 12:00-12:02, alarm.overspeed
+ *        10:04-10:06 (overlaps the first), fatigue_continuous 06:00-10:10,
+ *        alarm.fatigue 10:00-10:10 (overlaps it), dsm.fatigue 15:00 (does
+ *        not), dsm.phone 09:00
+ *   粤B2 (甲): three speeding, terminal_silent
+ *   粤B3 (乙): dsm.phone 09:00 and 11:00 (a3), adas.forward_collision
+ * By hand: dsm.phone 3 events on 2 vehicles = 100 per 100 vehicles;
+ * dsm.fatigue 1 = 33.333; dsm.smoking 0 (listed all the same);
+ * 甲 4 alarms / 2 vehicles = 200, 乙 3 / 1 = 300; speeding with an
+ * overspeed alarm 1 / 5, overspeed alarms with speeding 1 / 1, fatigue
+ * with a fatigue alarm 1 / 1, fatigue alarms with fatigue 1 / 2; one
+ * silent terminal. */
+static void write_events(const char *dir, const char *rows)
+{
+    char path[256];
+    mkdir(dir, 0777);
+    snprintf(path, sizeof path, "%s/events.csv", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("event_id,plate,plate_color,class,company,driver,type,start_time,end_time,value,limit,severity,rule\n", f);
+    fputs(rows, f);
+    fclose(f);
+}
+
+static void summary_terminal_alarms(void **state)
+{
+    (void)state;
+    char dir[64], a[128], b[128], path[160];
+    make_tmp(dir);
+    snprintf(a, sizeof a, "%s/in/a", dir);
+    snprintf(b, sizeof b, "%s/in/b", dir);
+    snprintf(path, sizeof path, "%s/in", dir);
+    mkdir(path, 0777);
+    write_events(a, "00000000000000b1,粤B1,2,truck,甲,,speeding,2026-11-02 10:00:00,2026-11-02 10:05:00,110,100,0 pts,speeding.truck\n"
+                    "00000000000000b2,粤B1,2,truck,甲,,speeding,2026-11-02 12:00:00,2026-11-02 12:02:00,110,100,0 pts,speeding.truck\n"
+                    "00000000000000b3,粤B1,2,truck,甲,,terminal_alarm,2026-11-02 10:04:00,2026-11-02 10:06:00,5,0,review,alarm.overspeed\n"
+                    "00000000000000b4,粤B1,2,truck,甲,,fatigue_continuous,2026-11-02 06:00:00,2026-11-02 10:10:00,15000,14400,3 pts,fatigue.continuous_max_s\n"
+                    "00000000000000b5,粤B1,2,truck,甲,,terminal_alarm,2026-11-02 10:00:00,2026-11-02 10:10:00,21,0,review,alarm.fatigue\n"
+                    "00000000000000b6,粤B1,2,truck,甲,,dsm_alarm,2026-11-02 15:00:00,2026-11-02 15:00:00,5,0,review,dsm.fatigue\n"
+                    "00000000000000b7,粤B1,2,truck,甲,,dsm_alarm,2026-11-02 09:00:00,2026-11-02 09:00:00,2,0,review,dsm.phone\n"
+                    "00000000000000c1,粤B2,2,truck,甲,,speeding,2026-11-02 08:00:00,2026-11-02 08:02:00,110,100,0 pts,speeding.truck\n"
+                    "00000000000000c2,粤B2,2,truck,甲,,speeding,2026-11-02 09:00:00,2026-11-02 09:02:00,110,100,0 pts,speeding.truck\n"
+                    "00000000000000c3,粤B2,2,truck,甲,,speeding,2026-11-02 10:00:00,2026-11-02 10:02:00,110,100,0 pts,speeding.truck\n"
+                    "00000000000000c4,粤B2,2,truck,甲,,terminal_silent,2026-11-02 08:00:00,2026-11-02 10:02:00,3,3,review,alarm.silent_min_events\n"
+                    "00000000000000a1,粤B3,2,coach,乙,,dsm_alarm,2026-11-02 09:00:00,2026-11-02 09:00:00,1,0,review,dsm.phone\n"
+                    "00000000000000a3,粤B3,2,coach,乙,,dsm_alarm,2026-11-02 11:00:00,2026-11-02 11:00:00,1,0,review,dsm.phone\n");
+    write_events(b, "00000000000000a3,粤B3,2,coach,乙,,dsm_alarm,2026-11-02 11:00:00,2026-11-02 11:00:00,1,0,review,dsm.phone\n"
+                    "00000000000000a4,粤B3,2,coach,乙,,adas_alarm,2026-11-03 11:00:00,2026-11-03 11:00:00,2,0,review,adas.forward_collision\n");
+    char *argv[] = {"summary", "--quiet", "--out", dir, path, NULL};
+    fflush(stdout);
+    assert_int_equal(cmd_summary(5, argv), 0);
+    char csv[160];
+    snprintf(csv, sizeof csv, "%s/summary.csv", dir);
+    sum_row rows[256];
+    size_t n = read_summary(csv, rows, 256);
+    const sum_row *r = find_row(rows, n, "alarm_kind", "dsm.phone");
+    assert_int_equal(r->events, 3);
+    assert_int_equal(r->vehicles, 2);
+    assert_true(fabs(r->value - 100.0) < 1e-9 && r->den == 3);
+    assert_true(fabs(find_row(rows, n, "alarm_kind", "dsm.fatigue")->value - 33.333) < 1e-3);
+    assert_int_equal(find_row(rows, n, "alarm_kind", "dsm.smoking")->events, 0);
+    assert_int_equal(find_row(rows, n, "alarm_kind", "dsm.no_seatbelt")->events, 0);
+    assert_int_equal(find_row(rows, n, "alarm_kind", "alarm.overspeed")->events, 1);
+    assert_int_equal(find_row(rows, n, "alarm_kind", "adas.forward_collision")->events, 1);
+    r = find_row(rows, n, "alarm_company", "甲");
+    assert_int_equal(r->events, 4);
+    assert_int_equal(r->vehicles, 2);
+    assert_true(fabs(r->value - 200.0) < 1e-9);
+    assert_true(fabs(find_row(rows, n, "alarm_company", "乙")->value - 300.0) < 1e-9);
+    r = find_row(rows, n, "terminal_check", "speeding_with_terminal_alarm");
+    assert_true(r->num == 1 && r->den == 5 && fabs(r->value - 0.2) < 1e-9);
+    r = find_row(rows, n, "terminal_check", "terminal_overspeed_with_speeding");
+    assert_true(r->num == 1 && r->den == 1);
+    r = find_row(rows, n, "terminal_check", "fatigue_with_terminal_alarm");
+    assert_true(r->num == 1 && r->den == 1);
+    r = find_row(rows, n, "terminal_check", "terminal_fatigue_with_fatigue");
+    assert_true(r->num == 1 && r->den == 2);
+    assert_int_equal(find_row(rows, n, "terminal_check", "silent_terminals")->events, 1);
+    /* the published kinds lead, in the bureaux' order */
+    size_t first = 0;
+    while (first < n && strcmp(rows[first].section, "alarm_kind"))
+        first++;
+    assert_string_equal(rows[first].key, "dsm.fatigue");
+    assert_string_equal(rows[first + 4].key, "dsm.distraction");
+    char html[160];
+    snprintf(html, sizeof html, "%s/summary.html", dir);
+    char *s = slurp(html, NULL);
+    assert_non_null(strstr(s, "id=\"terminal-alarms\""));
+    assert_non_null(strstr(s, "id=\"terminal-check\""));
+    free(s);
+    rm_rf(dir);
+}
+
 static void summary_events_file_only(void **state)
 {
     (void)state;
@@ -782,6 +880,7 @@ int main(void)
         cmocka_unit_test(excel_csv_bom),
         cmocka_unit_test(summary_by_hand),
         cmocka_unit_test(summary_events_file_only),
+        cmocka_unit_test(summary_terminal_alarms),
         cmocka_unit_test(analyze_writes_documents),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

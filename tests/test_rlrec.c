@@ -60,6 +60,23 @@ static void t_position(void *ud, const rl_position *p)
     str(t, "plate", p->plate, p->plate_len);
     str(t, "phone", p->phone, p->phone_len);
     str(t, "driver", p->driver, p->driver_len);
+    const rl_safety *sf = p->safety;
+    if (!sf)
+        return;
+    say(t, "video have=%u %u %u %u %u %u %u items=%u", sf->video.have, sf->video.alarm, sf->video.signal_loss,
+        sf->video.occlusion, sf->video.storage, sf->video.driving, sf->video.fatigue, sf->nitems);
+    for (unsigned i = 0; i < sf->nitems; i++) {
+        const rl_as_item *it = &sf->items[i];
+        say(t, "item k=%u f=%u ty=%u l=%u fat=%u %u %u %u %u %u sp=%u seq=%u att=%u alt=%u vs=%u id=%u %d/%d t=%lld "
+               "tid=%.*s tyres=%u",
+            it->kind, it->flag, it->type, it->level, it->fatigue, it->lead_speed_kmh, it->headway_ds, it->ldw_side,
+            it->sign_type, it->sign_value, it->speed_kmh, it->seq, it->attachments, it->altitude_m, it->vstatus,
+            it->alarm_id, it->lat_e6, it->lon_e6, (long long)it->time, (int)it->terminal_id_len, it->terminal_id,
+            it->ntyres);
+        for (unsigned k = 0; k < it->ntyres; k++)
+            say(t, "tyre %u %u %u %d %u", it->tyres[k].position, it->tyres[k].alarm, it->tyres[k].kpa,
+                it->tyres[k].celsius, it->tyres[k].battery_pct);
+    }
 }
 
 static void t_weighing(void *ud, const rl_weighing *w)
@@ -218,6 +235,21 @@ static char *write_sample(const char *name, size_t block_size, int nrep, uint32_
     rlrec_end(w, 0, &st);
     rlrec_begin(w, 1, RL_LOC_OFFSET, "jt808");
     rlrec_registration(w, RL_ORIGIN(1, 4096), "013800000001", 12, "粤B12345", strlen("粤B12345"), 2);
+    /* a terminal's video and active-safety items: every field */
+    rl_safety sf = {.video = {.have = 0x1F, .alarm = 0xFFFFFFFFu, .signal_loss = 3, .occlusion = 4, .storage = 65535,
+                              .driving = 7, .fatigue = 9},
+                    .nitems = 2};
+    sf.items[0] = (rl_as_item){.kind = RL_AS_DSM, .flag = RL_AS_FLAG_START, .type = 1, .level = 2, .fatigue = 10,
+                               .lead_speed_kmh = 1, .headway_ds = 2, .ldw_side = 3, .sign_type = 4, .sign_value = 255,
+                               .speed_kmh = 88, .seq = 7, .attachments = 3, .altitude_m = 65535, .vstatus = 0x8001,
+                               .alarm_id = 0xFFFFFFFFu, .lat_e6 = -1, .lon_e6 = 113900000, .time = 1793577601,
+                               .terminal_id = "T000001", .terminal_id_len = 7};
+    sf.items[1] = (rl_as_item){.kind = RL_AS_TPMS, .ntyres = RL_AS_MAX_TYRES, .time = -5};
+    for (unsigned k = 0; k < RL_AS_MAX_TYRES; k++)
+        sf.items[1].tyres[k] = (rl_tyre){(uint8_t)k, (uint16_t)(k * 3), 900, (int16_t)(k % 2 ? -40 : 120), 100};
+    rl_position r = {.origin = RL_ORIGIN(1, 5000), .time = 1793577602, .phone = "013800000001", .phone_len = 12,
+                     .have = RL_HAVE_STATUS | RL_HAVE_ALARM, .status = 3, .alarm = 1, .safety = &sf};
+    rlrec_position(w, &r);
     rlrec_stats st2 = {.size = 0, .unreadable = true, .error = "terminals.808: cannot open: Permission denied"};
     rlrec_end(w, 1, &st2);
     assert_true(rlrec_close(w));
@@ -256,6 +288,18 @@ static void test_round_trip(void **state)
         "enc=gbk delim=59 rec=5 err=gzip data is truncated (ends inside a member)\n"
         "begin 101 loc=1 jt808\n"
         "reg 101:4096 c=2\nphone=013800000001\nplate=粤B12345\n"
+        "pos 101:5000 t=1793577602 lat=0 lon=0 v=0 have=12 h=0 a=0 s=3 al=1 m=0 c=0\n"
+        "plate=(none)\nphone=013800000001\ndriver=(none)\n"
+        "video have=31 4294967295 3 4 65535 7 9 items=2\n"
+        "item k=1 f=1 ty=1 l=2 fat=10 1 2 3 4 255 sp=88 seq=7 att=3 alt=65535 vs=32769 id=4294967295 -1/113900000 "
+        "t=1793577601 tid=T000001 tyres=0\n"
+        "item k=2 f=0 ty=0 l=0 fat=0 0 0 0 0 0 sp=0 seq=0 att=0 alt=0 vs=0 id=0 0/0 t=-5 tid= tyres=23\n"
+        "tyre 0 0 900 120 100\ntyre 1 3 900 -40 100\ntyre 2 6 900 120 100\ntyre 3 9 900 -40 100\n"
+        "tyre 4 12 900 120 100\ntyre 5 15 900 -40 100\ntyre 6 18 900 120 100\ntyre 7 21 900 -40 100\n"
+        "tyre 8 24 900 120 100\ntyre 9 27 900 -40 100\ntyre 10 30 900 120 100\ntyre 11 33 900 -40 100\n"
+        "tyre 12 36 900 120 100\ntyre 13 39 900 -40 100\ntyre 14 42 900 120 100\ntyre 15 45 900 -40 100\n"
+        "tyre 16 48 900 120 100\ntyre 17 51 900 -40 100\ntyre 18 54 900 120 100\ntyre 19 57 900 -40 100\n"
+        "tyre 20 60 900 120 100\ntyre 21 63 900 -40 100\ntyre 22 66 900 120 100\n"
         "end 101 gz=0 tr=0 un=1 size=0 sha= enc=- delim=0 rec=0 err=terminals.808: cannot open: Permission denied\n";
     assert_string_equal(t.log.p, want);
     /* any chunk size reads the same */

@@ -55,6 +55,7 @@ static void test_defaults(void **st)
         {"overlimit.axles_5", 43000}, {"overlimit.axles_6", 49000},
         {"weigh.wim_tolerance_pct", 5}, {"weigh.static_tolerance_pct", 0},
         {"axle.steer_kg", 7000}, {"axle.other_kg", 11500},
+        {"alarm.silent_min_events", 3}, {"jt808.dialect", RULE_DIALECT_JSATL},
     };
     rl_rules r;
     rules_defaults(&r);
@@ -140,6 +141,8 @@ static void test_classes(void **st)
 /* ---- setting rules ---- */
 
 static bool is_window(rule_id id) { return id == R_NIGHT_WINDOW || id == R_NIGHT_BAN_WINDOW; }
+/* Rules set by name: the active-safety dialect (JT808.md §14). */
+static bool is_named(rule_id id) { return id == R_JT808_DIALECT; }
 
 static void test_every_id_settable(void **st)
 {
@@ -156,6 +159,11 @@ static void test_every_id_settable(void **st)
             rl_window w = id == R_NIGHT_WINDOW ? r.night : r.night_ban;
             assert_int_equal(w.start_s, 21 * 3600 + 1800);
             assert_int_equal(w.end_s, 5 * 3600 + 900);
+        } else if (is_named(id)) {
+            if (!rules_set(&r, rule_name(id), "GDRTA", err, sizeof err))
+                fail_msg("%s = GDRTA: %s", rule_name(id), err);
+            assert_true(r.v[id] == RULE_DIALECT_GDRTA);
+            assert_true(rule_is_text(id));
         } else {
             double nv = d.v[id] >= 1 && d.v[id] == floor(d.v[id]) ? d.v[id] + 1 : d.v[id] == 0 ? 1 : d.v[id] / 2;
             snprintf(val, sizeof val, "%g", nv);
@@ -198,6 +206,11 @@ static void test_set_bad(void **st)
     set_bad("speeding.coach", "-100");
     set_bad("speeding.coach", "0");
     set_bad("track.gap_s", "-1");
+    set_bad("jt808.dialect", "1");
+    set_bad("jt808.dialect", "sutong");
+    set_bad("jt808.dialect", "");
+    set_bad("alarm.silent_min_events", "0");
+    set_bad("alarm.silent_min_events", "2.5");
     set_bad("track.reanchor_n", "0");
     set_bad("track.reanchor_n", "2.5");
     set_bad("speeding.night_factor", "0");
@@ -335,7 +348,7 @@ static void test_print_reload(void **st)
     char err[256];
     for (int i = 0; i < R_COUNT; i++) {
         rule_id id = (rule_id)i;
-        if (is_window(id))
+        if (is_window(id) || is_named(id))
             continue;
         char val[64];
         double nv = r.v[id] >= 1 && r.v[id] == floor(r.v[id]) ? r.v[id] + 1 : r.v[id] == 0 ? 2.5 : 0.75;
@@ -347,6 +360,7 @@ static void test_print_reload(void **st)
     }
     assert_true(rules_set(&r, "night.window", "23:15-04:45", err, sizeof err));
     assert_true(rules_set(&r, "night_ban.window", "00:30-04:00", err, sizeof err));
+    assert_true(rules_set(&r, "jt808.dialect", "gdrta", err, sizeof err));
     reload_equal(&r);
     /* every line that is not a comment is "id = value" */
     char *txt = print_to_string(&r);
@@ -372,6 +386,28 @@ static void test_format_value(void **st)
     assert_string_equal(b, "22:00-06:00");
     rules_format_value(&r, R_NIGHT_BAN_WINDOW, b, sizeof b);
     assert_string_equal(b, "02:00-05:00");
+    rules_format_value(&r, R_JT808_DIALECT, b, sizeof b);
+    assert_string_equal(b, "jsatl");
+    assert_false(rule_is_text(R_SPEEDING_HAZMAT));
+    assert_true(rule_is_text(R_NIGHT_WINDOW));
+}
+
+/* The ids alarm events carry have a basis too (the reports' regulation
+ * column), known or not; other text has none. */
+static void test_alarm_rule_basis(void **st)
+{
+    (void)st;
+    assert_non_null(strstr(rule_basis("alarm.overspeed"), "held"));
+    assert_non_null(strstr(rule_basis("alarm.sos"), "ack"));
+    assert_non_null(strstr(rule_basis("alarm.power_off"), "table 24"));
+    assert_non_null(strstr(rule_basis("dsm.phone"), "T/JSATL 12-2017"));
+    assert_non_null(strstr(rule_basis("dsm.no_seatbelt"), "T/GDRTA 002-2020"));
+    assert_non_null(strstr(rule_basis("dsm.code_0x21"), "neither"));
+    assert_non_null(strstr(rule_basis("tpms.code_0x0f"), "reserved"));
+    assert_non_null(rule_basis("alarm.silent_min_events"));
+    assert_null(rule_basis("alarm.bogus"));
+    assert_null(rule_basis("dsm.bogus"));
+    assert_null(rule_basis("dsmx.phone"));
 }
 
 int main(void)
@@ -389,6 +425,7 @@ int main(void)
         cmocka_unit_test(test_load_missing_file),
         cmocka_unit_test(test_print_reload),
         cmocka_unit_test(test_format_value),
+        cmocka_unit_test(test_alarm_rule_basis),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,7 +34,7 @@ counts() {
     python3 - "$1" <<'EOF'
 import json, sys
 d = json.load(open(sys.argv[1]))
-for k in ("started", "duration_s", "threads", "memory", "spilled_bytes"):
+for k in ("started", "duration_s", "threads", "memory", "spilled_bytes", "run_id"):
     d.pop(k, None)
 print(json.dumps(d, sort_keys=True))
 EOF

@@ -5,7 +5,8 @@
  *         tests/fuzz/fuzz_jt808.c parsers/jt808.c -o fuzz_jt808
  *
  * The first byte picks the chunk size and whether a stream break or
- * --strict is exercised; the rest is the stream.  Every callback checks
+ * --strict is exercised, and the active-safety dialect (GDRTA when the
+ * chunk bits are odd); the rest is the stream.  Every callback checks
  * what the contract promises (strings inside their lengths, origins inside
  * the input).
  */
@@ -32,6 +33,20 @@ static void on_pos(void *ud, const rl_position *p)
             abort();
     if (p->driver && (p->driver_len == 0 || p->driver_len > 63))
         abort();
+    const rl_safety *sf = p->safety;
+    if (sf) {
+        if (sf->nitems > RL_AS_MAX_ITEMS || (!sf->nitems && !sf->video.have))
+            abort();
+        for (unsigned i = 0; i < sf->nitems; i++) {
+            const rl_as_item *it = &sf->items[i];
+            if (it->kind >= RL_AS_KINDS || it->ntyres > RL_AS_MAX_TYRES ||
+                it->terminal_id_len != strlen(it->terminal_id) || it->terminal_id_len > 30)
+                abort();
+            /* the item's own time is a real date (else it was skipped) */
+            if (it->time < 946684800 - 8 * 3600 || it->time > 4102444800)
+                abort();
+        }
+    }
 }
 
 static void on_reg(void *ud, const char *phone, size_t pl, const char *plate, size_t n, int color, rl_origin w)
@@ -70,6 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     st s = {.n = size, .strict = mode & 0x80};
     rl_sink sk = {.ud = &s, .position = on_pos, .registration = on_reg, .reject = on_reject, .count = on_count};
     jt808_session *ses = jt808_session_new();
+    jt808_session_set_dialect(ses, (mode & 0x3F) % 2 ? JT808_DIALECT_GDRTA : JT808_DIALECT_JSATL);
     jt808_dec *d = jt808_new(ses, &sk, 1, RL_LOC_OFFSET);
     size_t chunk = 1 + (mode & 0x3F) * 7;
     for (size_t i = 0; i < size; i += chunk) {

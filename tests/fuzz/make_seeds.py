@@ -171,6 +171,78 @@ put("rlrec", "part1_chunks", 0x05, recs[1])
 put("rlrec", "part0_strict", 0x80 | 0x02, recs[0])
 put("rlrec", "part0_cut", 0x01, recs[0][: len(recs[0]) * 2 // 3])
 
+# ---- jt808: one seed per alarm item (JT808.md §14), both dialects ----
+# mode: the target reads items in the GDRTA dialect when (mode & 0x3F) is odd
+import struct
+
+
+def bcd(digits):
+    return bytes(int(digits[i:i + 2], 16) for i in range(0, len(digits), 2))
+
+
+def frame808(msgid, body, phone="013800138000", serial=1):
+    raw = struct.pack(">HH", msgid, len(body)) + bcd(phone) + struct.pack(">H", serial) + body
+    cs = 0
+    for b in raw:
+        cs ^= b
+    raw += bytes([cs])
+    return b"\x7e" + raw.replace(b"\x7d", b"\x7d\x01").replace(b"\x7e", b"\x7d\x02") + b"\x7e"
+
+
+def location(alarm, items, t="261102100000"):
+    return struct.pack(">IIIIHHH", alarm, 3, 22500000, 113900000, 10, 600, 90) + bcd(t) + items
+
+
+def item(i, v):
+    return bytes([i, len(v)]) + v
+
+
+def base(gdrta, t="261102095958"):
+    tid = b"T000001".ljust(30 if gdrta else 7, b"\x00")
+    return (struct.pack(">BHII", 60, 10, 22500000, 113900000) + bcd(t) + struct.pack(">H", 1) + tid + bcd(t)
+            + bytes([0, 2]) + bytes(2 if gdrta else 1))
+
+
+def adas(gdrta, flag=1, typ=1):
+    return item(0x64, struct.pack(">IBBBBBBBB", 7, flag, typ, 2, 60, 12, 1, 0, 0) + base(gdrta))
+
+
+def dsm(gdrta, flag=1, typ=1):
+    return item(0x65, struct.pack(">IBBBB", 8, flag, typ, 1, 7) + bytes(4) + base(gdrta))
+
+
+def tpms(gdrta, flag=1, tyres=((0, 4), (5, 8))):
+    v = struct.pack(">IB", 9, flag) + base(gdrta) + bytes([len(tyres)])
+    for pos, alarm in tyres:
+        v += struct.pack(">BHHHH", pos, alarm, 760, 38, 90)
+    return item(0x66, v)
+
+
+def bsd(gdrta, flag=0, typ=2):
+    return item(0x67, struct.pack(">IBB", 10, flag, typ) + base(gdrta))
+
+
+VIDEO = (item(0x14, bytes(4)) + item(0x15, b"\x00\x00\x00\x05") + item(0x16, bytes(4)) + item(0x17, bytes(2))
+         + item(0x18, b"\x00\x03\x07"))
+for name, gd in (("jsatl", False), ("gdrta", True)):
+    mode = 0x03 if gd else 0x02
+    put("jt808", "item_adas_" + name, mode, frame808(0x0200, location(0, adas(gd))))
+    put("jt808", "item_dsm_" + name, mode, frame808(0x0200, location(0, dsm(gd))))
+    put("jt808", "item_tpms_" + name, mode, frame808(0x0200, location(0, tpms(gd))))
+    put("jt808", "item_bsd_" + name, mode, frame808(0x0200, location(0, bsd(gd))))
+    batch = b"".join(struct.pack(">H", len(loc)) + loc for loc in
+                     (location(0, dsm(gd, 1)), location(0, VIDEO + dsm(gd, 2), "261102100030")))
+    put("jt808", "item_batch_" + name, mode, frame808(0x0704, struct.pack(">HB", 2, 1) + batch))
+put("jt808", "item_video_0x18_3", 0x02, frame808(0x0200, location(0, VIDEO)))
+put("jt808", "item_video_0x18_2", 0x02, frame808(0x0200, location(0, VIDEO[:-5] + item(0x18, b"\x00\x01"))))
+put("jt808", "item_wrong_lengths", 0x02, frame808(0x0200, location(0, item(0x64, bytes(50)) + item(0x67, bytes(4))
+                                                              + tpms(False)[:-3] + item(0x18, bytes(5)))))
+put("jt808", "reply_0x0201", 0x02, frame808(0x0201, struct.pack(">H", 77) + location(2, VIDEO + adas(False))))
+put("analyze", "jt808_alarms", 0x02, b"".join(
+    frame808(0x0200, location(a, i, "2611021000%02d" % k), serial=k) for k, (a, i) in
+    enumerate([(2, dsm(False, 1)), (2, b""), (1 << 20, tpms(False, 1)), (0, dsm(False, 2) + tpms(False, 2, ())),
+               (1, bsd(False)), (3, adas(False, 0, 0x21))])))
+
 # ---- analyze: mode = strict 1 | registry 2 | html+xlsx 4 | gzip 8 | window 0x10 | plate 0x20 | expand 0x40 | two inputs 0x80
 put("analyze", "gps", 0x02, sample("gps_en.csv"))
 put("analyze", "gps_gbk_html", 0x06, GPS_GBK)
