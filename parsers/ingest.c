@@ -320,6 +320,18 @@ static bool rec_head(void *ud, const rlrec_head *h)
         x->ok = false;
         return false;
     }
+    if (h->jt808_dialect != (unsigned)x->run->rules.v[R_JT808_DIALECT]) {
+        /* the items were read in the layout the shard's rules named */
+        char a[64], b[64];
+        rl_rules r = x->run->rules;
+        r.v[R_JT808_DIALECT] = h->jt808_dialect;
+        rules_format_value(&r, R_JT808_DIALECT, a, sizeof a);
+        rules_format_value(&x->run->rules, R_JT808_DIALECT, b, sizeof b);
+        fprintf(stderr, "roadlog: %s: sharded with jt808.dialect = %s, this run has %s: give both the same rules\n",
+                x->run->inputs[x->fi].name, a, b);
+        x->ok = false;
+        return false;
+    }
     return true;
 }
 

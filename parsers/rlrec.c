@@ -166,6 +166,7 @@ rlrec_writer *rlrec_create(const char *path, const rlrec_head *h, size_t block_s
     put_u(w, h->first_global);
     put_s(w, h->tz);
     put_cstr(w, h->version);
+    put_u(w, h->jt808_dialect);
     write_block(w, 'H', w->blk, w->len, false);
     w->len = 0;
     return w;
@@ -803,6 +804,7 @@ static bool head_block(rlrec_dec *d, const unsigned char *p, size_t n)
     uint64_t parts = get_u(&c), part = get_u(&c), first = get_u(&c);
     h.tz = (int32_t)get_range(&c, -86400, 86400);
     get_cstr(&c, h.version, sizeof h.version);
+    h.jt808_dialect = (unsigned)get_max(&c, 255);
     if (c.bad || parts == 0 || parts > 1000000 || part >= parts || first > UINT32_MAX)
         return fail(d, "record file is damaged: a bad head");
     h.parts = (unsigned)parts;

@@ -21,7 +21,8 @@
  *
  * 'H' comes first and once: format version, the shard's parts, its part,
  * the global index of its first input, the analysis zone the CSV times
- * were read in (seconds east of UTC), the roadlog version.  'D' blocks
+ * were read in (seconds east of UTC), the roadlog version, the JT/T 808
+ * active-safety dialect the items were read in (rule jt808.dialect).  'D' blocks
  * hold records, one after the other, each a tag byte and fields
  * (unsigned LEB128 varints; signed ones zigzagged; strings a varint
  * length and the bytes):
@@ -80,6 +81,7 @@ typedef struct rlrec_head {
     unsigned parts, part;
     uint32_t first_global;   /* global index of the shard's first input */
     int32_t tz;              /* zone CSV times without an offset were read in */
+    unsigned jt808_dialect;  /* layout the active-safety items were read in (rule jt808.dialect) */
     char version[32];        /* roadlog version that wrote it */
 } rlrec_head;
 

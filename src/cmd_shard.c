@@ -252,6 +252,8 @@ static void usage(FILE *f)
           "  --registry FILE     vehicle registry: terminal phones, for routing JT/T 808\n"
           "                      positions (give the same --registry to analyze)\n"
           "  --tz +HH:MM         zone of CSV times without an offset (the same as analyze's)\n"
+          "  --rules FILE        its jt808.dialect decides the active-safety items' layout\n"
+          "                      (give analyze the same rules)\n"
           "  --port N            pcap: only TCP/UDP traffic on port N\n"
           "  --strict            stop at the first bad record (exit 1, no parts written)\n"
           "  --quiet             no progress bar, warnings or summary on stderr\n"
@@ -270,8 +272,6 @@ static const char *analyze_only(const rl_run *run)
         return "--company";
     if (run->opt.have_from || run->opt.have_to)
         return "--from/--to";
-    if (run->opt.rules_path)
-        return "--rules";
     if (run->opt.formats != FMT_ALL)
         return "--format";
     if (run->opt.detect != DET_ALL)
@@ -404,6 +404,7 @@ int cmd_shard(int argc, char **argv)
     s->ids.opt.quiet = true;
     s->ids.opt.tz = s->run.opt.tz;
     s->ids.opt.port = s->run.opt.port;
+    s->ids.rules = s->run.rules; /* jt808.dialect: the JT/T 808 state goes on into this run */
     if (!learn_identities(s, all, nall, lo)) {
         shard_free(s);
         return EXIT_INPUT;
@@ -425,7 +426,8 @@ int cmd_shard(int argc, char **argv)
     s->begun = xcalloc(s->parts, sizeof *s->begun);
     size_t block = SHARD_BUFFERED / s->parts;
     block = block > (64u << 10) ? (64u << 10) : block < (4u << 10) ? (4u << 10) : block;
-    rlrec_head head = {.parts = s->parts, .first_global = (uint32_t)first, .tz = s->run.opt.tz};
+    rlrec_head head = {.parts = s->parts, .first_global = (uint32_t)first, .tz = s->run.opt.tz,
+                       .jt808_dialect = (unsigned)s->run.rules.v[R_JT808_DIALECT]};
     snprintf(head.version, sizeof head.version, "%s", RL_VERSION);
     char **absolute = xcalloc((size_t)nmine, sizeof *absolute);
     for (int j = 0; j < nmine; j++)

@@ -812,7 +812,7 @@ static void usage(FILE *f)
           "  --dry-run           print the sbatch scripts and commands, submit nothing\n"
           "\n"
           "Every option of analyze (--registry, --rules, --tz, --format, --threads, ...) is\n"
-          "passed on to each analysis (--registry, --tz, --port and --strict to the shards too;\n"
+          "passed on to each analysis (--registry, --rules, --tz, --port and --strict to the shards too;\n"
           "--format, --lang and --excel-csv to the merge; --threads N asks N CPUs a task).\n"
           "\n"
           "exit status: 0 when the merge has finished, 1 a task failed or an input cannot be\n"
@@ -841,6 +841,10 @@ static void derived_options(slurm *s, const rl_run *run)
         put_quoted(&s->sopts, run->opt.registry_path);
     }
     buf_printf(&s->sopts, " --tz '%s'", tz);
+    if (run->opt.rules_path) { /* jt808.dialect: how shard reads active-safety items */
+        buf_puts(&s->sopts, " --rules ");
+        put_quoted(&s->sopts, run->opt.rules_path);
+    }
     if (run->opt.port)
         buf_printf(&s->sopts, " --port %u", run->opt.port);
     if (run->opt.strict)

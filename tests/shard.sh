@@ -21,7 +21,9 @@
 #     files; --first-input by hand) give the parts one process gives;
 #   - bad inputs rejected as one run rejects them; --strict writes no
 #     part; a damaged or cut record file, another --tz, a registry changed
-#     since sharding: exit 1 with the reason; shard holds no input whole.
+#     since sharding: exit 1 with the reason; shard holds no input whole;
+#   - JT/T 808 active-safety items in the GDRTA dialect (a rule shard
+#     reads with): the same through shard, and another dialect refused.
 #   tests/shard.sh ROADLOG FIXTURE_BIN_DIR
 set -u
 ROADLOG=$(realpath "$1")
@@ -254,6 +256,28 @@ for x in B:one-m H:one-h; do
     done
 done
 [ $ok -eq 1 ] && pass "several shard processes into one folder (--task 3 groups with JT/T 808 across files, --first-input)"
+
+# ---- the GDRTA dialect of active-safety items: a rule shard reads with ----
+"$BIN/genfleet" --out g --seed 19 --inject alarm --dialect gdrta --vehicles 30 --days 2 --quiet || fail "genfleet gdrta"
+"$BIN/gen808" g/gps.csv g/fleet.808 g/fleet.pcap >/dev/null || fail "gen808 gdrta"
+echo "jt808.dialect = gdrta" >gdrta.rules
+"$ROADLOG" analyze --quiet --rules gdrta.rules --registry g/registry.csv --out one-g g/fleet.808 || fail "gdrta: one run"
+"$ROADLOG" shard --quiet --parts 3 --rules gdrta.rules --registry g/registry.csv --out S-g g/fleet.808 || fail "gdrta: shard"
+ok=1
+for p in part-0000 part-0001 part-0002; do
+    "$ROADLOG" analyze --quiet --rules gdrta.rules --registry g/registry.csv --out G/$p S-g/$p || { fail "gdrta: analyze $p"; ok=0; }
+done
+"$ROADLOG" merge --quiet --out G/all G/part-0000 G/part-0001 G/part-0002 || { fail "gdrta: merge"; ok=0; }
+for o in $OUTS; do
+    cmp -s one-g/$o G/all/$o || { fail "gdrta: merged $o differs from one run"; ok=0; }
+done
+"$ROADLOG" analyze --quiet --registry g/registry.csv --out G/plain S-g/part-0000 2>dialect.err
+rc=$?
+[ $rc -eq 1 ] && grep -q "sharded with jt808.dialect = gdrta, this run has jsatl" dialect.err ||
+    { fail "gdrta: analyze with the other dialect: exit $rc: $(cat dialect.err)"; ok=0; }
+n=$(grep -c "adas_alarm\|dsm_alarm\|tpms_alarm\|bsd_alarm" one-g/events.csv)
+[ "$n" -gt 0 ] || { fail "gdrta: the fleet has no active-safety event"; ok=0; }
+[ $ok -eq 1 ] && pass "GDRTA active-safety items: shard with the rules, merged parts are one run ($n active-safety events); analyze with another dialect refused"
 
 # ---- bad input: as one run ----
 head -c 300000 f/gps.csv.gz >f/cut.csv.gz

@@ -116,7 +116,8 @@ static void t_count(void *ud, const char *what, uint64_t n)
 
 static bool t_head(void *ud, const rlrec_head *h)
 {
-    say(ud, "head %u/%u first=%u tz=%d v=%s", h->part, h->parts, h->first_global, h->tz, h->version);
+    say(ud, "head %u/%u first=%u tz=%d v=%s dialect=%u", h->part, h->parts, h->first_global, h->tz, h->version,
+        h->jt808_dialect);
     return true;
 }
 
@@ -195,7 +196,7 @@ static const char long_excerpt[] =
 static char *write_sample(const char *name, size_t block_size, int nrep, uint32_t first)
 {
     char *path = tmp_path(name);
-    rlrec_head h = {.parts = 7, .part = 3, .first_global = first, .tz = -5 * 3600 - 1800};
+    rlrec_head h = {.parts = 7, .part = 3, .first_global = first, .tz = -5 * 3600 - 1800, .jt808_dialect = 1};
     snprintf(h.version, sizeof h.version, "test-1");
     rlrec_writer *w = rlrec_create(path, &h, block_size);
     assert_non_null(w);
@@ -265,7 +266,7 @@ static void test_round_trip(void **state)
     transcript t;
     assert_true(read_all(data, n, n, &t));
     const char *want =
-        "head 3/7 first=40 tz=-19800 v=test-1\n"
+        "head 3/7 first=40 tz=-19800 v=test-1 dialect=1\n"
         "input 0 global=40 gps-01.csv.gz /data/gps-01.csv.gz -> 100\n"
         "input 1 global=41 terminals.808  -> 101\n"
         "begin 100 loc=0 gps\n"
