@@ -274,6 +274,8 @@ static const char *analyze_only(const rl_run *run)
         return "--from/--to";
     if (run->opt.formats != FMT_ALL)
         return "--format";
+    if (run->resumed_from)
+        return "--resume";
     if (run->opt.detect != DET_ALL)
         return "--detect";
     return NULL;

@@ -33,6 +33,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sys/file.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -935,6 +936,8 @@ int cmd_slurm(int argc, char **argv)
         why = "--out OUT is required";
     else if (ninputs == 0)
         why = "no input files";
+    else if (run.resumed_from)
+        why = "--resume: each part would resume the same output; a cluster run starts fresh (merge the days after)";
     else if (tasks_s && (!parse_uint(tasks_s, 1000000, &tasks) || tasks == 0))
         why = "--shard-tasks M: a number of tasks, 1 or more";
     else if (poll_s && (!(poll = strtod(poll_s, NULL)) || poll < 0.1 || poll > 600))
@@ -1083,6 +1086,17 @@ int cmd_slurm(int argc, char **argv)
         return EXIT_INPUT;
     }
 
+    /* one client a work folder: two would submit the same tasks twice */
+    char *lock = path2(s->work, "state/lock");
+    int lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    free(lock);
+    if (lock_fd < 0 || flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        fprintf(stderr, "roadlog slurm: another roadlog slurm is at work on %s: wait for it, or stop it\n", s->work);
+        if (lock_fd >= 0)
+            close(lock_fd);
+        slurm_free(s);
+        return EXIT_INPUT;
+    }
     /* jobs of an earlier run still queued: wait for them, submit nothing twice */
     earlier_jobs(s);
     bool alive = false;
@@ -1090,6 +1104,7 @@ int cmd_slurm(int argc, char **argv)
         if (!s->quiet)
             fprintf(stderr, "roadlog slurm: jobs of an earlier run are in the queue: waiting for them\n");
         if (!watch(s)) {
+            close(lock_fd);
             slurm_free(s);
             return EXIT_INPUT;
         }
@@ -1117,6 +1132,7 @@ int cmd_slurm(int argc, char **argv)
             fprintf(stderr, "roadlog slurm: done (%d:%02d): the merged outputs are in %s\n", el / 60, el % 60, s->out);
         }
     }
+    close(lock_fd);
     slurm_free(s);
     return status;
 }

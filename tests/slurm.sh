@@ -15,9 +15,9 @@
 #     task and the merge run again, the result is one run's;
 #   - a shard task killed (scancel) while it reads, after the command that
 #     submitted it was itself stopped and run again (it waits for the jobs
-#     in the queue, submits nothing twice): exit 1 naming the task, its log
-#     and CANCELLED; run again: completes, only that task is run again,
-#     nothing counted twice.
+#     in the queue, submits nothing twice; a third one meanwhile is
+#     refused): exit 1 naming the task, its log and CANCELLED; run again:
+#     completes, only that task is run again, nothing counted twice.
 # A cluster that cannot start is a FAIL with the reason, never a pass.
 # The daemons are stopped by their pid files at the end, also on failure.
 #   tests/slurm.sh ROADLOG FIXTURE_BIN_DIR
@@ -270,19 +270,40 @@ FEEDPID=$!
 "$ROADLOG" analyze --quiet $OPTS --out one-live $LIVE || fail "one run over the pipe: exit $?"
 wait $FEEDPID
 FEEDPID=""
-# waiting RUNNING: until a shard task of W2 is running and the other one is done
+# the shard task that reads the pipe: running, without its done mark,
+# while the other one has its mark (squeue may still show a task that
+# has just written its mark as running)
 waiting_shard() {
     i=0
-    while [ $i -lt 300 ]; do
-        r=$(squeue -h -r -n roadlog-shard -t RUNNING -o '%i' | head -1)
-        if [ -n "$r" ] && ls W2/state/shard-*.done >/dev/null 2>&1; then
-            echo "$r"
-            return 0
-        fi
+    while [ $i -lt 600 ]; do
+        for r in $(squeue -h -r -n roadlog-shard -t RUNNING -o '%i'); do
+            k=${r#*_}
+            if [ ! -e "W2/state/shard-$k.done" ] && [ -e "W2/state/shard-$((1 - k)).done" ]; then
+                echo "$r"
+                return 0
+            fi
+        done
         sleep 0.1
         i=$((i + 1))
     done
     return 1
+}
+# wait_for PID SECONDS: the exit status of a background command, or 124
+# when it has not ended in time (it is then killed: a hang is a failure)
+wait_for() {
+    wf_n=0
+    while :; do
+        wf_st=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)
+        { [ -z "$wf_st" ] || [ "$wf_st" = Z ]; } && break
+        wf_n=$((wf_n + 1))
+        if [ $wf_n -gt $(($2 * 5)) ]; then
+            kill "$1" 2>/dev/null
+            wait "$1" 2>/dev/null
+            return 124
+        fi
+        sleep 0.2
+    done
+    wait "$1"
 }
 # shellcheck disable=SC2086
 "$ROADLOG" slurm --parts 4 --shard-tasks 2 --poll 0.5 --work W2 --out OUT2 $OPTS $LIVE 2>live1.err &
@@ -307,11 +328,20 @@ until grep -q "jobs of an earlier run are in the queue: waiting for them" live2.
     sleep 0.1
     i=$((i + 1))
 done
+# a third client meanwhile: refused, it would submit the same tasks again
+# shellcheck disable=SC2086
+"$ROADLOG" slurm --parts 4 --shard-tasks 2 --poll 0.5 --work W2 --out OUT2 $OPTS $LIVE 2>third.err
+rc3=$?
 scancel "$task"
-wait "$BGPID"
+wait_for "$BGPID" 120
 rc=$?
 BGPID=""
 k=${task#*_}
+if [ $rc3 -eq 1 ] && grep -q "another roadlog slurm is at work on $WORK/W2" third.err; then
+    pass "a second roadlog slurm on a work folder in use: refused (exit 1)"
+else
+    fail "a second roadlog slurm on a work folder in use: exit $rc3: $(cat third.err)"
+fi
 if [ -n "$task" ] && [ "$queued" -gt 0 ] && [ $rc -eq 1 ] && [ "$(jobs_submitted W2)" -eq "$n" ] &&
     grep -q "shard task $k (job ${task%_*}_$k) left the queue without finishing: Slurm says CANCELLED.*; log: $WORK/W2/logs/shard-$k.log" live2.err; then
     pass "a shard task killed (scancel) while it reads, the command stopped and run again meanwhile: it waited for the queued jobs, submitted nothing twice, then exit 1 naming the task, its log and CANCELLED"
@@ -322,8 +352,12 @@ fi
 (cat f/b.csv >f/live.csv) &
 FEEDPID=$!
 # shellcheck disable=SC2086
-"$ROADLOG" slurm --parts 4 --shard-tasks 2 --poll 0.5 --work W2 --out OUT2 $OPTS $LIVE 2>live3.err
+"$ROADLOG" slurm --parts 4 --shard-tasks 2 --poll 0.5 --work W2 --out OUT2 $OPTS $LIVE 2>live3.err &
+BGPID=$!
+wait_for "$BGPID" 300
 rc=$?
+BGPID=""
+kill $FEEDPID 2>/dev/null
 wait $FEEDPID 2>/dev/null
 FEEDPID=""
 other=$((1 - k))
