@@ -174,6 +174,7 @@ int cmd_analyze(int argc, char **argv)
             fprintf(stderr, "roadlog analyze: --resume: %s\n", err);
             outfiles_discard();
             run_free(&run);
+            rlrec_paths_free(expanded);
             return usage ? EXIT_USAGE : EXIT_INPUT;
         }
         run.chain_seq = resume_chain_seq(rs) + 1;
@@ -194,6 +195,7 @@ int cmd_analyze(int argc, char **argv)
             fprintf(stderr, "roadlog analyze: cannot write the carry: %s\n", err);
             outfiles_discard();
             run_free(&run);
+            rlrec_paths_free(expanded);
             return EXIT_INPUT;
         }
     }
