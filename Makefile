@@ -7,7 +7,7 @@ OPT     ?= -O2
 CFLAGS  ?=
 WARN     = -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 BASEFLAGS = -std=c11 -g $(OPT) $(WARN) -D_GNU_SOURCE -Isrc -Iparsers -Ireports
-LIBS     = -lcsv -lisal -lz -lpcap -lxlsxwriter -lcrypto -llz4 -ljansson -lm -lpthread
+LIBS     = -lcsv -lisal -lz -lpcap -lxlsxwriter -lcrypto -llz4 -lgeos_c -ljansson -lm -lpthread
 SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 # Debian packages the build and the tests need (installed by `make deps`).

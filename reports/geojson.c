@@ -11,13 +11,22 @@
  * metres; the data is not shifted here.  The Feature "id" is event_id and
  * the properties are exactly the events.csv columns, typed as in
  * events.jsonl.
+ *
+ * After the events come the zones they name (ZONES.md: the zone of a
+ * zone_restricted or route_deviation, the speed or road zone of a
+ * speeding), one Feature each with "id" "zone:ID", the zone as drawn
+ * (a route as its line, in WGS-84 after the load's datum conversion) and
+ * the properties kind "zone", zone_id, zone_name, zone_kind, road_type,
+ * speed_limit_kmh, buffer_m (lines) and events (how many name it).
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "csvout.h"
 #include "numparse.h"
 #include "reports.h"
 #include "timeutil.h"
+#include "zones.h"
 
 static void put_position(FILE *f, int32_t lon_e6, int32_t lat_e6)
 {
@@ -26,6 +35,55 @@ static void put_position(FILE *f, int32_t lon_e6, int32_t lat_e6)
     fputc(',', f);
     json_fixed(f, lat_e6, 6);
     fputc(']', f);
+}
+
+static void put_zones(FILE *f, const rl_run *run, bool comma)
+{
+    uint32_t nz = zones_count(run->zones);
+    if (!nz)
+        return;
+    uint32_t *uses = xcalloc(nz, sizeof *uses);
+    for (size_t i = 0; i < run->events.n; i++)
+        if (run->events.e[i].zone_id) {
+            uint32_t z = zones_find(run->zones, run->events.e[i].zone_id);
+            if (z != ZONE_NONE)
+                uses[z]++;
+        }
+    rl_buf geom = {0};
+    for (uint32_t z = 0; z < nz; z++) {
+        if (!uses[z])
+            continue;
+        const rl_zone *zone = zones_get(run->zones, z);
+        geom.len = 0;
+        zones_geometry_json(run->zones, z, 0, &geom);
+        fputs(comma ? ",\n{\"type\":\"Feature\",\"id\":" : "\n{\"type\":\"Feature\",\"id\":", f);
+        comma = true;
+        json_str(f, zone->rule);
+        fputs(",\"geometry\":", f);
+        fwrite(geom.p, 1, geom.len, f);
+        fputs(",\"properties\":{\"kind\":\"zone\",\"zone_id\":", f);
+        json_str(f, zone->id);
+        fputs(",\"zone_name\":", f);
+        json_str(f, zone->name);
+        fprintf(f, ",\"zone_kind\":\"%s\",\"road_type\":", zone_kind_name(zone->kind));
+        if (zone->road != ROAD_NONE)
+            fprintf(f, "\"%s\"", road_type_name((road_type)zone->road));
+        else
+            fputs("null", f);
+        fputs(",\"speed_limit_kmh\":", f);
+        if (zone->limit_mkmh > 0)
+            json_fixed(f, zone->limit_mkmh, 3);
+        else
+            fputs("null", f);
+        fputs(",\"buffer_m\":", f);
+        if (zone->corridor)
+            fprintf(f, "%g", zone->buffer_m);
+        else
+            fputs("null", f);
+        fprintf(f, ",\"events\":%u}}", uses[z]);
+    }
+    buf_free(&geom);
+    free(uses);
 }
 
 bool report_geojson(const rl_run *run, const char *path)
@@ -54,6 +112,7 @@ bool report_geojson(const rl_run *run, const char *path)
         report_event_json(f, run, e);
         fputc('}', f);
     }
+    put_zones(f, run, run->events.n > 0);
     fputs("\n]}\n", f);
     bool ok = !ferror(f);
     if (fclose(f) != 0)

@@ -47,6 +47,7 @@
 #include "reports.h"
 #include "timeutil.h"
 #include "tracksample.h"
+#include "zones.h"
 #include "util.h"
 
 #define HTML_SINGLE_MAX 60   /* vehicles with events that still fit one page */
@@ -230,6 +231,8 @@ static const char CSS[] =
     ".ev-w{fill:#0a7f55}"
     ".trk{fill:none;stroke:#1f6feb;stroke-width:2;stroke-linejoin:round;stroke-linecap:round}"
     ".gap{fill:none;stroke:#8c959f;stroke-width:1.5;stroke-dasharray:5 4}"
+    ".zone{fill:#d1242f;fill-opacity:.07;stroke:#d1242f;stroke-width:1.2;stroke-dasharray:6 3}"
+    ".zline{fill:none;stroke:#0a7f55;stroke-width:4;stroke-opacity:.45;stroke-linecap:round}"
     ".mk{stroke:#fff;stroke-width:1.5}.mk-s{fill:#d1242f}.mk-f{fill:#e36209}.mk-n{fill:#8250df}"
     ".mk-g{fill:#57606a}.mk-w{fill:#0a7f55}.d0{fill:#2da44e}.d1{fill:#1b1f24}"
     "svg text.mt{font-size:11px;fill:#fff;font-weight:700}"
@@ -638,6 +641,58 @@ static bool event_on_day(const rl_event *e, int64_t day, int32_t tz)
     return tu_local_day(e->start, tz) <= day && tu_local_day(e->end, tz) >= day;
 }
 
+/* ZONES.md: the zones the day's events name, drawn under the track (a
+ * polygon filled, a route or road as its line); outside the box SVG
+ * clips them. */
+typedef struct zone_draw {
+    const proj *pj;
+    rl_buf rings, lines; /* path data: every ring in one path (even-odd: holes stay empty) */
+} zone_draw;
+
+static void draw_zone_part(void *ud, const int32_t *lonlat_e6, size_t n, bool closed)
+{
+    zone_draw *d = ud;
+    rl_buf *b = closed ? &d->rings : &d->lines;
+    for (size_t i = 0; i < n; i++) {
+        long x, y;
+        proj_xy(d->pj, lonlat_e6[2 * i + 1], lonlat_e6[2 * i], &x, &y);
+        buf_printf(b, "%c%ld %ld", i ? 'L' : 'M', x, y);
+    }
+    if (closed)
+        buf_putc(b, 'Z');
+}
+
+static void sketch_zones(FILE *f, const hctx *h, uint32_t vidx, int64_t day, const proj *pj)
+{
+    const rl_run *run = h->run;
+    uint32_t drawn[16];
+    size_t nd = 0;
+    for (uint32_t e = h->ev_lo[vidx]; e < h->ev_hi[vidx] && nd < 16; e++) {
+        const rl_event *ev = &run->events.e[e];
+        if (!ev->zone_id || !event_on_day(ev, day, run->opt.tz))
+            continue;
+        uint32_t z = zones_find(run->zones, ev->zone_id);
+        bool seen = z == ZONE_NONE;
+        for (size_t k = 0; k < nd && !seen; k++)
+            seen = drawn[k] == z;
+        if (seen)
+            continue;
+        drawn[nd++] = z;
+        fputs("<g><title>", f);
+        html_str(f, ev->zone_name ? ev->zone_name : ev->zone_id);
+        fputs("</title>", f);
+        zone_draw d = {pj, {0}, {0}};
+        zones_outline(run->zones, z, 5.0, draw_zone_part, &d); /* 5 m: finer than the sketch shows */
+        if (d.rings.len)
+            fprintf(f, "<path class=\"zone\" fill-rule=\"evenodd\" d=\"%.*s\"/>", (int)d.rings.len, d.rings.p);
+        if (d.lines.len)
+            fprintf(f, "<path class=\"zline\" d=\"%.*s\"/>", (int)d.lines.len, d.lines.p);
+        buf_free(&d.rings);
+        buf_free(&d.lines);
+        fputs("</g>", f);
+    }
+}
+
 static void track_sketch(FILE *f, const hctx *h, uint32_t vidx, int64_t day, const tracksample_view *sv)
 {
     const rl_run *run = h->run;
@@ -690,6 +745,8 @@ static void track_sketch(FILE *f, const hctx *h, uint32_t vidx, int64_t day, con
     pj.scale = sx < sy ? sx : sy;
     pj.offx = TK_PAD + ((TK_W - 2 * TK_PAD) - w * pj.scale) / 2;
     pj.offy = TK_PAD + ((TK_H - 2 * TK_PAD - 14) - hgt * pj.scale) / 2;
+    if (run->zones)
+        sketch_zones(f, h, vidx, day, &pj);
     /* the track, skipping points that fall on the same unit; gaps dashed */
     rl_buf gaps = {0};
     fputs("<path class=\"trk\" d=\"", f);
@@ -907,6 +964,10 @@ static void vehicle_body(FILE *f, const hctx *h, size_t r)
         fputs("</td><td><code>", f);
         html_str(f, ev->rule);
         fputs("</code>", f);
+        if (ev->zone_name) { /* the zone that gave the event or set the limit */
+            fputs(" ", f);
+            html_str(f, ev->zone_name);
+        }
         const char *basis = rule_basis(ev->rule);
         if (basis) {
             fputs("<br><span class=\"small\">", f);

@@ -9,6 +9,7 @@
 #include "reports.h"
 #include "spill.h"
 #include "timeutil.h"
+#include "zones.h"
 
 #ifndef RL_VERSION
 #include "version.h"
@@ -121,6 +122,17 @@ bool report_run_json(const rl_run *run, const char *path, const char *command, i
             json_str(f, in->via);
         }
         fputc('}', f);
+    }
+    /* ZONES.md: each --zones file, its hash, the datum it was read in and
+     * how many zones it gave */
+    fputs("],\n\"zones\":[", f);
+    for (size_t i = 0; i < zones_nfiles(run->zones); i++) {
+        const zone_file_info *zf = zones_file(run->zones, i);
+        fputs(i ? ",\n  {" : "\n  {", f);
+        fputs("\"path\":", f);
+        json_str(f, zf->path);
+        fprintf(f, ",\"sha256\":\"%s\",\"coord\":\"%s\",\"zones\":%u}", zf->sha256, cc_datum_name(zf->coord),
+                zf->zones);
     }
     fprintf(f, "],\n\"carried_inputs\":%zu,\n", carried);
     if (records_files) {

@@ -408,6 +408,7 @@ typedef struct vpass_out {
     fatigue_segs segs;
     rl_counters counters;
     track_counts track;
+    zone_query *zq;          /* the worker's own, on the shared zone set */
 } vpass_out;
 
 typedef struct {
@@ -419,6 +420,7 @@ typedef struct {
     weigh_vstate weigh;
     alarm_vstate alarm;
     alarm_feed alarm_feed;
+    zone_vstate zone;
     tracksample_state sample;
     /* the carry this pass leaves (RUNS.md §2) */
     bool saving;
@@ -515,8 +517,12 @@ static void hook_accepted(void *ud, const rl_fix *f, const rl_interval *iv)
         if (det & DET_FATIGUE)
             fatigue_interval(&p->fatigue, iv);
     }
+    /* ZONES.md: the fix's zones first, the speeding detector reads their limit */
+    zone_verdict zv;
+    if (p->cx.zones)
+        zone_fix(&p->zone, f, iv, &zv);
     if (det & DET_SPEEDING)
-        speeding_fix(&p->speeding, f, iv);
+        speeding_fix(&p->speeding, f, iv, p->cx.zones ? &zv : NULL);
     if (det & DET_WEIGH)
         weigh_fix(&p->weigh, f);
     tracksample_fix(&p->sample, f);
@@ -539,6 +545,7 @@ static void at_checkpoint(void *ud, const track_mem *m, const track_counts *so_f
     c->speeding = p->speeding;
     c->nightban = p->nightban;
     c->fatigue = p->fatigue;
+    c->zone = p->zone;
     p->ev_cp = p->cx.events->n;
     const vday_list *l = p->cx.days;
     p->ndays_cp = l->n - l->first;
@@ -736,6 +743,11 @@ static void vpass_track(vehicle_pass *p, rl_vehicle *v, const track_cut *cut, tr
     track_hooks h = {p, hook_point, hook_duplicate, hook_accepted};
     track_run(v, &run->rules, &h, c, cut);
     speeding_end(&p->speeding);
+    if (run->zones) {
+        zone_end(&p->zone);
+        if (p->zone.dropped)
+            counters_add(p->cx.counters, "zones.runs_over_capacity", p->zone.dropped);
+    }
     nightban_end(&p->nightban);
     fatigue_vehicle_end(&p->fatigue);
     if (run->opt.detect & DET_WEIGH)
@@ -763,6 +775,11 @@ static void analyse_vehicle(const rl_run *run, vpass_out *out, uint32_t vidx)
         counters_add(&out->counters, "spill.read_errors", 1);
     p.cx.last_fix = v->tmax;
     vdays_vehicle_begin(&out->days);
+    p.cx.plate = run_vehicle_label(run, v);
+    p.cx.zones = run->zones;
+    p.cx.zq = out->zq;
+    if (run->zones)
+        zone_begin(&p.zone, &p.cx, run->opt.detect & DET_ZONE);
     size_t ev0 = out->events.n;
     speeding_begin(&p.speeding, &p.cx);
     nightban_begin(&p.nightban, &p.cx);
@@ -779,6 +796,11 @@ static void analyse_vehicle(const rl_run *run, vpass_out *out, uint32_t vidx)
         p.fatigue = in.fatigue;
         p.fatigue.cx = &p.cx;
         p.fatigue.after_cp = false;
+        if (run->zones) {
+            p.zone = in.zone;
+            p.zone.cx = &p.cx;
+            p.zone.emit = run->opt.detect & DET_ZONE;
+        }
     }
     weigh_vehicle_begin(&p.weigh, &p.cx, v);
     if (resumed && mem.have_ref)
@@ -812,6 +834,11 @@ static void analyse_vehicle(const rl_run *run, vpass_out *out, uint32_t vidx)
         vehicle_pass lp;
         vpass_init(&lp, run, out, &p.late, vidx);
         lp.cx.vs = vs;
+        lp.cx.plate = p.cx.plate;
+        lp.cx.zones = run->zones;
+        lp.cx.zq = out->zq;
+        if (run->zones)
+            zone_begin(&lp.zone, &lp.cx, run->opt.detect & DET_ZONE);
         speeding_begin(&lp.speeding, &lp.cx);
         nightban_begin(&lp.nightban, &lp.cx);
         fatigue_vehicle_begin(&lp.fatigue, &lp.cx);
@@ -871,6 +898,8 @@ static void *vpass_work(void *arg)
 {
     vpass_worker *w = arg;
     vpass_queue *q = w->q;
+    if (q->run->zones)
+        w->out.zq = zone_query_new(q->run->zones);
     for (;;) {
         size_t i = atomic_fetch_add(&q->next, VPASS_BATCH);
         if (i >= q->n)
@@ -888,6 +917,7 @@ static void vpass_out_free(vpass_out *o)
     vdays_free(&o->days);
     fatigue_segs_free(&o->segs);
     counters_free(&o->counters);
+    zone_query_free(o->zq);
 }
 
 /* Rows of vehicle_days in output order: by vehicle rank, then day. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coordconv.h"
 #include "plate.h"
 #include "timeutil.h"
 #include "util.h"
@@ -32,7 +33,11 @@ void cli_usage(FILE *f)
           "  --tz +HH:MM         analysis time zone (default +08:00)\n"
           "  --out DIR           output folder (default roadlog-out)\n"
           "  --format LIST       outputs: csv,jsonl,html,xlsx,geojson (default all)\n"
-          "  --detect LIST       detectors to run: speeding,fatigue,night_ban,gap,weigh,alarm (default all)\n"
+          "  --detect LIST       detectors to run: speeding,fatigue,night_ban,gap,weigh,alarm,zone (default all)\n"
+          "  --zones FILE        zones (GeoJSON, ZONES.md): restricted areas, speed zones, roads, routes;\n"
+          "                      repeatable\n"
+          "  --zones-coord C     datum of every zone file: wgs84, gcj02 (AMap, Tencent) or bd09 (Baidu);\n"
+          "                      default: each file's \"coord\" member, else wgs84\n"
           "  --company NAME      only this company's vehicles (业户名称)\n"
           "  --plate PLATE       only this vehicle\n"
           "  --from TIME         only fixes at or after TIME (YYYY-MM-DD[ HH:MM:SS])\n"
@@ -70,6 +75,7 @@ static bool parse_detectors(const char *s, unsigned *out)
         unsigned bit;
     } names[] = {{"speeding", DET_SPEEDING}, {"fatigue", DET_FATIGUE}, {"night_ban", DET_NIGHT_BAN},
                  {"gap", DET_GAP},           {"weigh", DET_WEIGH},     {"alarm", DET_ALARM},
+                 {"zone", DET_ZONE},
                  {"all", DET_ALL}};
     unsigned d = 0;
     char *dup = xstrdup(s), *save = NULL;
@@ -143,7 +149,8 @@ bool cli_parse_size(const char *s, uint64_t *out)
 int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args, int *nargs)
 {
     enum { O_REGISTRY = 256, O_RULES, O_TZ, O_OUT, O_FORMAT, O_COMPANY, O_PLATE, O_FROM, O_TO, O_STRICT, O_QUIET,
-           O_PORT, O_LANG, O_EXCEL, O_REPEAT, O_DETECT, O_HELP, O_THREADS, O_MEMORY, O_TMP, O_RESUME, O_ALARMS };
+           O_PORT, O_LANG, O_EXCEL, O_REPEAT, O_DETECT, O_HELP, O_THREADS, O_MEMORY, O_TMP, O_RESUME, O_ALARMS,
+           O_ZONES, O_ZONES_COORD };
     static const struct option longopts[] = {
         {"registry", required_argument, 0, O_REGISTRY}, {"rules", required_argument, 0, O_RULES},
         {"tz", required_argument, 0, O_TZ},             {"out", required_argument, 0, O_OUT},
@@ -153,6 +160,7 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
         {"quiet", no_argument, 0, O_QUIET},             {"port", required_argument, 0, O_PORT},
         {"lang", required_argument, 0, O_LANG},         {"excel-csv", no_argument, 0, O_EXCEL},
         {"repeat", required_argument, 0, O_REPEAT},     {"detect", required_argument, 0, O_DETECT},
+        {"zones", required_argument, 0, O_ZONES},       {"zones-coord", required_argument, 0, O_ZONES_COORD},
         {"help", no_argument, 0, O_HELP},
         {"threads", required_argument, 0, O_THREADS},   {"memory", required_argument, 0, O_MEMORY},
         {"tmp", required_argument, 0, O_TMP},           {"resume", required_argument, 0, O_RESUME},
@@ -184,11 +192,26 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
             break;
         case O_DETECT:
             if (!parse_detectors(optarg, &run->opt.detect)) {
-                fprintf(stderr, "roadlog %s: --detect '%s': expected a list of speeding,fatigue,night_ban,gap,weigh,alarm\n",
+                fprintf(stderr,
+                        "roadlog %s: --detect '%s': expected a list of speeding,fatigue,night_ban,gap,weigh,alarm,zone\n",
                         cmd, optarg);
                 return EXIT_USAGE;
             }
             break;
+        case O_ZONES:
+            run->opt.zone_paths =
+                xrealloc(run->opt.zone_paths, (run->opt.nzone_paths + 1) * sizeof *run->opt.zone_paths);
+            run->opt.zone_paths[run->opt.nzone_paths++] = optarg;
+            break;
+        case O_ZONES_COORD: {
+            cc_datum d;
+            if (!cc_datum_parse(optarg, &d)) {
+                fprintf(stderr, "roadlog %s: --zones-coord '%s': expected wgs84, gcj02 or bd09\n", cmd, optarg);
+                return EXIT_USAGE;
+            }
+            run->opt.zones_coord = (int)d;
+            break;
+        }
         case O_COMPANY: run->opt.company = optarg; break;
         case O_PLATE: {
             size_t n;

@@ -135,6 +135,9 @@ int cmd_analyze(int argc, char **argv)
         run_free(&run);
         return EXIT_USAGE;
     }
+    /* the zones load while the inputs are read (a bad zone file is a
+     * usage error all the same, once it is known) */
+    run_load_zones_start(&run, "analyze");
     if (!make_dirs(run.opt.out_dir)) {
         fprintf(stderr, "roadlog analyze: cannot create the output folder %s: %s\n", run.opt.out_dir,
                 strerror(errno));
@@ -168,6 +171,12 @@ int cmd_analyze(int argc, char **argv)
     resume *rs = NULL;
     char err[768];
     if (run.resumed_from) {
+        /* the carry names the zone files it was made with */
+        if ((rc = run_load_zones_wait(&run)) != 0) {
+            outfiles_discard();
+            run_free(&run);
+            return rc;
+        }
         bool usage;
         rs = resume_open(&run, run.resumed_from, err, sizeof err, &usage);
         if (!rs) {
@@ -211,6 +220,11 @@ int cmd_analyze(int argc, char **argv)
     if (run.stop)
         status = EXIT_INPUT;
     bool ok = true;
+    if ((rc = run_load_zones_wait(&run)) != 0) {
+        outfiles_discard();
+        run_free(&run);
+        return rc;
+    }
     if (!run.stop) {
         double t0 = run_clock();
         analyze_finish(&run);

@@ -33,6 +33,7 @@
 #include "timeutil.h"
 #include "u64map.h"
 #include "util.h"
+#include "zones.h"
 
 typedef struct {
     char *dir;
@@ -325,6 +326,30 @@ typedef struct {
 
 static int cmp_strp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
+/* ZONES.md: the zone files a run used, "sha256/datum ..." ("" without):
+ * outputs of one zone set merge, and --zones (to draw the zones in the
+ * merged report.html and events.geojson) must be that set. */
+static char *zone_key_json(const json_t *rj)
+{
+    rl_buf b = {0};
+    buf_puts(&b, "");
+    size_t i;
+    const json_t *z;
+    json_array_foreach (json_object_get(rj, "zones"), i, z)
+        buf_printf(&b, "%s%s/%s", i ? " " : "", jstr(z, "sha256") ? jstr(z, "sha256") : "?",
+                   jstr(z, "coord") ? jstr(z, "coord") : "?");
+    return b.p;
+}
+
+static char *zone_key_set(const zone_set *zs)
+{
+    rl_buf b = {0};
+    buf_puts(&b, "");
+    for (size_t i = 0; i < zones_nfiles(zs); i++)
+        buf_printf(&b, "%s%s/%s", i ? " " : "", zones_file(zs, i)->sha256, cc_datum_name(zones_file(zs, i)->coord));
+    return b.p;
+}
+
 int cmd_merge(int argc, char **argv)
 {
     rl_run run;
@@ -395,6 +420,16 @@ int cmd_merge(int argc, char **argv)
                 goto done;
             }
         }
+        char *za = zone_key_json(o[0].rj), *zb = zone_key_json(o[i].rj);
+        bool same_zones = strcmp(za, zb) == 0;
+        free(za);
+        free(zb);
+        if (!same_zones) {
+            fprintf(stderr, "roadlog merge: %s and %s were analysed with other zone files (run.json \"zones\"): "
+                    "outputs of one zone set merge\n", dirs[0], dirs[i]);
+            status = EXIT_USAGE;
+            goto done;
+        }
     }
     /* the rules, for the drivers walked again */
     {
@@ -406,6 +441,21 @@ int cmd_merge(int argc, char **argv)
             char err[256];
             rules_set(&run.rules, k, val, err, sizeof err);
             free(val);
+        }
+    }
+    /* the zones, when given, to draw them (after the rules: zone.buffer_m) */
+    if (run.opt.nzone_paths) {
+        if ((status = run_load_zones(&run, "merge")) != 0)
+            goto done;
+        char *za = zone_key_json(o[0].rj), *zb = zone_key_set(run.zones);
+        bool same_zones = strcmp(za, zb) == 0;
+        free(za);
+        free(zb);
+        if (!same_zones) {
+            fprintf(stderr, "roadlog merge: --zones are not the zone files %s was analysed with (run.json \"zones\")\n",
+                    dirs[0]);
+            status = EXIT_USAGE;
+            goto done;
         }
     }
     tu_parser_init(&m.tp, run.opt.tz);

@@ -276,6 +276,8 @@ static const char *analyze_only(const rl_run *run)
         return "--format";
     if (run->resumed_from)
         return "--resume";
+    if (run->opt.nzone_paths)
+        return "--zones";
     if (run->opt.detect != DET_ALL)
         return "--detect";
     return NULL;

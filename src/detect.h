@@ -20,6 +20,7 @@
 #include "track.h"
 #include "vdays.h"
 #include "vehicle.h"
+#include "zones.h"
 
 /* Detectors a run applies (--detect). */
 enum {
@@ -29,7 +30,8 @@ enum {
     DET_GAP = 1u << 3,       /* gps_gap */
     DET_WEIGH = 1u << 4,     /* weighbridge checks, position_mismatch */
     DET_ALARM = 1u << 5,     /* terminal_alarm, adas/dsm/tpms/bsd_alarm, terminal_silent (RULES.md §8) */
-    DET_ALL = 0x3F
+    DET_ZONE = 1u << 6,      /* zone_restricted, route_deviation (ZONES.md) */
+    DET_ALL = 0x7F
 };
 
 /* A run of contiguous driving intervals of one driver on one vehicle: what
@@ -79,7 +81,55 @@ typedef struct vctx {
     rl_vstats *vs;           /* and its totals */
     fatigue_segs *segs;      /* driving segments for the per-driver pass */
     rl_counters *counters;   /* named counters for run.json */
+    /* zones (ZONES.md) */
+    const char *plate;       /* the vehicle's plate (or terminal phone) */
+    const zone_set *zones;   /* --zones, frozen and shared; NULL without */
+    zone_query *zq;          /* this worker's zone query context */
 } vctx;
+
+/* ---- zones (ZONES.md): restricted areas, routes, what a fix's zones say ---- */
+
+/* What the zones say about one fix, for the speeding detector. */
+typedef struct zone_verdict {
+    int64_t limit_mkmh;      /* lowest speed_limit_kmh of the active speed and road
+                              * zones holding the fix, x 1000; INT64_MAX: none */
+    uint32_t limit_zone;     /* the zone that set it, ZONE_NONE */
+    uint8_t road;            /* road_type of the fix's road zone; ROAD_NONE outside all */
+    uint32_t road_zone;      /* that road zone, ZONE_NONE */
+} zone_verdict;
+
+/* A run of consecutive accepted fixes (zone_restricted: inside an active
+ * restricted zone; route_deviation: moving outside every active route). */
+typedef struct zone_run {
+    uint32_t zone;           /* index in the zone set */
+    uint32_t n;              /* fixes */
+    rl_fix first, last;
+} zone_run;
+
+/* Restricted-zone runs open at once, per vehicle: a fix inside more
+ * than this many active restricted zones binding the vehicle leaves the
+ * highest-numbered ones untracked (counted in `dropped`). */
+#define ZONE_OPEN_MAX 32
+
+/* Per-vehicle zone state: plain data, fixed size (about 2.4 KB), no
+ * pointer but to the vehicle context (the zone set is reached through
+ * it), so a resume carry can copy it as it is. */
+typedef struct zone_vstate {
+    const vctx *cx;
+    bool emit;               /* zone_restricted / route_deviation wanted (--detect zone) */
+    uint32_t nopen;
+    zone_run open[ZONE_OPEN_MAX]; /* restricted runs, ascending zone */
+    bool deviating;
+    zone_run route;          /* the route deviation being collected */
+    uint32_t dropped;        /* restricted runs not tracked (ZONE_OPEN_MAX) */
+} zone_vstate;
+
+void zone_begin(zone_vstate *s, const vctx *cx, bool emit);
+/* Every accepted fix with the interval ending at it (NULL for the
+ * first): runs go on, end or start; *out gets what the zones say about
+ * the fix (speed limit, road type). */
+void zone_fix(zone_vstate *s, const rl_fix *f, const rl_interval *iv, zone_verdict *out);
+void zone_end(zone_vstate *s);
 
 /* ---- speeding and night speeding (RULES.md §2) ---- */
 typedef struct speeding_state {
@@ -89,10 +139,15 @@ typedef struct speeding_state {
     rl_fix first, last;
     int32_t max_speed;
     uint32_t n;
+    /* at the fastest fix (ZONES.md): the zone that set the limit, the
+     * road type and its road zone */
+    uint32_t max_limit_zone, max_road_zone;
+    uint8_t max_road;
 } speeding_state;
 
 void speeding_begin(speeding_state *s, const vctx *cx);
-void speeding_fix(speeding_state *s, const rl_fix *f, const rl_interval *iv);
+/* zv: what the zones say about the fix, NULL without zones. */
+void speeding_fix(speeding_state *s, const rl_fix *f, const rl_interval *iv, const zone_verdict *zv);
 void speeding_end(speeding_state *s);
 
 /* ---- track gaps (RULES.md §6) ---- */

@@ -17,17 +17,7 @@ void gap_interval(const vctx *cx, const rl_interval *iv)
     if (iv->dt < (int64_t)r->v[R_GAP_EVENT_MIN_S] || !(iv->dist_km > r->v[R_GAP_EVENT_MIN_KM]))
         return;
     rl_event e;
-    memset(&e, 0, sizeof e);
-    e.vehicle = cx->vidx;
-    e.driver = fix_driver(&iv->a);
-    e.type = EV_GPS_GAP;
-    e.start = iv->a.time;
-    e.end = iv->b.time;
-    e.have_pos = true;
-    e.start_lat_e6 = iv->a.lat_e6;
-    e.start_lon_e6 = iv->a.lon_e6;
-    e.end_lat_e6 = iv->b.lat_e6;
-    e.end_lon_e6 = iv->b.lon_e6;
+    event_over_fixes(&e, cx->vidx, EV_GPS_GAP, &iv->a, &iv->b, 2);
     e.value = iv->dt;
     e.limit = (int64_t)r->v[R_GAP_EVENT_MIN_S];
     e.scale = 0;
@@ -35,7 +25,5 @@ void gap_interval(const vctx *cx, const rl_interval *iv)
      * operator's dynamic-monitoring duty (动态监督管理办法), not a ticket. */
     strcpy(e.severity, "warning");
     e.rule = rule_name(R_GAP_EVENT_MIN_S);
-    e.origin = iv->a.origin;
-    e.evidence_points = 2;
     events_add(cx->events, &e);
 }

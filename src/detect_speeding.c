@@ -8,9 +8,17 @@
  * of the window edge from the previous one, so an episode is either all
  * day or all night.  It is an event when it lasts speeding.min_duration_s
  * or more (last - first), shorter runs being GPS noise.
+ *
+ * With zones (ZONES.md) the limit in force at a fix is the lowest of the
+ * vehicle's and those of the active speed and road zones holding it, the
+ * night factor applied to that; a run is also cut where the limit in
+ * force changes.  The episode's fastest fix (the first, on a tie) names
+ * the zone that set the limit (rule zone:ID) and gives the road type that
+ * decides the points (speeding.default_road outside every road zone).
  */
 #include "detect.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "timeutil.h"
@@ -19,6 +27,7 @@ void speeding_begin(speeding_state *s, const vctx *cx)
 {
     memset(s, 0, sizeof *s);
     s->cx = cx;
+    s->max_limit_zone = s->max_road_zone = ZONE_NONE;
 }
 
 static void close_run(speeding_state *s)
@@ -29,24 +38,24 @@ static void close_run(speeding_state *s)
     if (duration < (int64_t)cx->r->v[R_SPEEDING_MIN_DURATION_S])
         return;
     rl_event e;
-    memset(&e, 0, sizeof e);
-    e.vehicle = cx->vidx;
-    e.driver = fix_driver(&s->first);
-    e.type = s->night ? EV_NIGHT_SPEEDING : EV_SPEEDING;
-    e.start = s->first.time;
-    e.end = s->last.time;
-    e.have_pos = true;
-    e.start_lat_e6 = s->first.lat_e6;
-    e.start_lon_e6 = s->first.lon_e6;
-    e.end_lat_e6 = s->last.lat_e6;
-    e.end_lon_e6 = s->last.lon_e6;
+    event_over_fixes(&e, cx->vidx, s->night ? EV_NIGHT_SPEEDING : EV_SPEEDING, &s->first, &s->last, s->n);
     e.value = s->max_speed;
     e.limit = s->limit;
     e.scale = 3;
-    severity_speeding(cx->cls, e.value, e.limit, e.severity);
+    road_type road = s->max_road != ROAD_NONE ? (road_type)s->max_road : (road_type)rules_default_road(cx->r);
+    severity_speeding(cx->cls, e.value, e.limit, road, e.severity);
     e.rule = rule_name(cx->speed_rule);
-    e.origin = s->first.origin;
-    e.evidence_points = s->n;
+    /* events.csv zone columns: the zone that set the limit, else the
+     * road zone that set the road type */
+    uint32_t zone = s->max_limit_zone != ZONE_NONE ? s->max_limit_zone : s->max_road_zone;
+    if (zone != ZONE_NONE) {
+        const rl_zone *z = zones_get(cx->zones, zone);
+        e.zone_id = z->id;
+        e.zone_name = z->name;
+        if (zone == s->max_limit_zone)
+            e.rule = z->rule;
+    }
+    e.road_type = s->max_road;
     /* still above the limit where the vehicle's data ends, and the run's
      * data ends too soon after for a gap to have cut it (RUNS.md §2) */
     e.status = s->ending && cx->data_end - s->last.time < (int64_t)cx->r->v[R_TRACK_GAP_S] ? EV_STATUS_OPEN
@@ -54,15 +63,20 @@ static void close_run(speeding_state *s)
     events_add(cx->events, &e);
 }
 
-void speeding_fix(speeding_state *s, const rl_fix *f, const rl_interval *iv)
+void speeding_fix(speeding_state *s, const rl_fix *f, const rl_interval *iv, const zone_verdict *zv)
 {
     const vctx *cx = s->cx;
     bool passenger = class_is_passenger(cx->cls);
     bool night = passenger && window_contains(cx->r->night, tu_local_sod(f->time, cx->tz));
     int64_t limit = night ? cx->night_limit_mkmh : cx->limit_mkmh;
+    uint32_t limit_zone = ZONE_NONE;
+    if (zv && zv->limit_mkmh < cx->limit_mkmh) {
+        limit_zone = zv->limit_zone;
+        limit = night ? llround((double)zv->limit_mkmh * cx->r->v[R_SPEEDING_NIGHT_FACTOR]) : zv->limit_mkmh;
+    }
     bool over = f->speed_mkmh > limit;
     if (s->active) {
-        bool cut = !iv || iv->gap || night != s->night;
+        bool cut = !iv || iv->gap || night != s->night || limit != s->limit;
         if (cut || !over)
             close_run(s);
     }
@@ -73,13 +87,17 @@ void speeding_fix(speeding_state *s, const rl_fix *f, const rl_interval *iv)
         s->night = night;
         s->limit = limit;
         s->first = *f;
-        s->max_speed = f->speed_mkmh;
+        s->max_speed = -1;
         s->n = 0;
     }
     s->last = *f;
     s->n++;
-    if (f->speed_mkmh > s->max_speed)
+    if (f->speed_mkmh > s->max_speed) {
         s->max_speed = f->speed_mkmh;
+        s->max_limit_zone = limit_zone;
+        s->max_road = zv ? zv->road : ROAD_NONE;
+        s->max_road_zone = zv ? zv->road_zone : ZONE_NONE;
+    }
 }
 
 void speeding_end(speeding_state *s)

@@ -68,6 +68,24 @@ void events_add(rl_events *l, const rl_event *e)
     l->e[l->n++] = *e;
 }
 
+void event_over_fixes(rl_event *e, uint32_t vehicle, event_type t, const rl_fix *first, const rl_fix *last,
+                      uint32_t n)
+{
+    memset(e, 0, sizeof *e);
+    e->vehicle = vehicle;
+    e->driver = fix_driver(first);
+    e->type = t;
+    e->start = first->time;
+    e->end = last->time;
+    e->have_pos = true;
+    e->start_lat_e6 = first->lat_e6;
+    e->start_lon_e6 = first->lon_e6;
+    e->end_lat_e6 = last->lat_e6;
+    e->end_lon_e6 = last->lon_e6;
+    e->origin = first->origin;
+    e->evidence_points = n;
+}
+
 void events_free(rl_events *l)
 {
     free(l->e);
@@ -157,7 +175,7 @@ void event_make_id(const char *plate, int color, event_type t, int64_t start, co
     event_idgen_free(g);
 }
 
-void severity_speeding(vehicle_class c, int64_t value, int64_t limit, char out[48])
+void severity_speeding(vehicle_class c, int64_t value, int64_t limit, road_type road, char out[48])
 {
     /* Group A: 中型以上载客载货汽车, 危险物品运输车辆 (记分办法 2022). */
     bool group_a = c == CLASS_COACH || c == CLASS_CHARTER || c == CLASS_HAZMAT || c == CLASS_HEAVY_TRUCK ||
@@ -165,14 +183,17 @@ void severity_speeding(vehicle_class c, int64_t value, int64_t limit, char out[4
     /* Tiers on exact integers: excess x 100 against limit x pct. */
     int64_t over = value - limit;
     int tier = over * 100 >= limit * 50 ? 3 : over * 100 >= limit * 20 ? 2 : over * 100 >= limit * 10 ? 1 : 0;
-    /* Expressway columns of RULES.md §2 (zone data would select the
-     * other-road columns: A 0/1/6/9, B 0/0/3/6). */
-    static const int pts_a[4] = {6, 6, 12, 12}, pts_b[4] = {0, 0, 6, 12};
-    int pts = group_a ? pts_a[tier] : pts_b[tier];
+    /* RULES.md §2: expressway rows (记分办法 2022 art. 8-10 on 高速公路、
+     * 城市快速路), other-road rows (art. 10-12) */
+    static const int pts[2][2][4] = {
+        {{6, 6, 12, 12}, {0, 0, 6, 12}}, /* expressway: group A, group B */
+        {{0, 1, 6, 9}, {0, 0, 3, 6}},    /* other road */
+    };
+    int p = pts[road == ROAD_OTHER][!group_a][tier];
     /* Fine: > 50 % is 道交法 art. 99 (200-2000 yuan); exactly 50 % stays
      * in art. 90 ("超过…百分之五十" is strict). */
     const char *fine = over * 100 > limit * 50 ? "200-2000 yuan" : "warning or 20-200 yuan";
-    snprintf(out, 48, "%d pts; %s", pts, fine);
+    snprintf(out, 48, "%d pts; %s", p, fine);
 }
 
 int severity_points(const char *severity)

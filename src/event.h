@@ -15,6 +15,7 @@
 
 #include "record.h"
 #include "rules.h"
+#include "vehicle.h"
 
 typedef enum {
     EV_SPEEDING,
@@ -98,6 +99,11 @@ typedef struct rl_events {
 } rl_events;
 
 void events_add(rl_events *l, const rl_event *e);
+/* An event over the fixes first .. last (n of them): the vehicle, type,
+ * times and places, the first fix's driver and source; everything else
+ * zero, for the detector to fill (value, limit, scale, severity, rule). */
+void event_over_fixes(rl_event *e, uint32_t vehicle, event_type t, const rl_fix *first, const rl_fix *last,
+                      uint32_t n);
 void events_free(rl_events *l);
 
 /* excess_pct = (value - limit) / limit x 100. */
@@ -119,8 +125,10 @@ void event_idgen_make(event_idgen *g, const char *plate, int color, event_type t
 /* Points of a severity text ("12 pts; ..." -> 12; "warning" -> 0). */
 int severity_points(const char *severity);
 
-/* Speeding severity (RULES.md §2, 记分办法 2022, 道交法 art. 90/99),
- * expressway assumed: points by group and excess, fine by excess. */
-void severity_speeding(vehicle_class c, int64_t value, int64_t limit, char out[48]);
+/* Speeding severity (RULES.md §2, 记分办法 2022, 道交法 art. 90/99):
+ * points by group, road type and excess, fine by excess.  Expressway and
+ * urban_expressway are one row (高速公路、城市快速路), `other` the other;
+ * ROAD_NONE counts as an expressway. */
+void severity_speeding(vehicle_class c, int64_t value, int64_t limit, road_type road, char out[48]);
 
 #endif

@@ -420,6 +420,25 @@ static void get_vstats(crd *r, rl_vstats *s, int64_t *cum)
     *cum = cr_i64(r);
 }
 
+/* What a chain must keep the same, in the manifest's rule lines: the
+ * rules in force, and the zone set (ZONES.md: carried states name zones
+ * by index, and an event's zone must mean the same zone) as a line
+ * `zone.files = SHA256/DATUM ...` (no such line without --zones). */
+static void carry_rules_text(const rl_run *run, rl_buf *out)
+{
+    FILE *mf = open_memstream(&out->p, &out->len);
+    rules_print(&run->rules, mf);
+    if (zones_nfiles(run->zones)) {
+        fputs("zone.files =", mf);
+        for (size_t i = 0; i < zones_nfiles(run->zones); i++) {
+            const zone_file_info *zf = zones_file(run->zones, i);
+            fprintf(mf, " %s/%s", zf->sha256, cc_datum_name(zf->coord));
+        }
+        fputc('\n', mf);
+    }
+    fclose(mf);
+}
+
 /* ---- states ---- */
 
 static void put_track(resume *rs, cbuf *b, const rl_run *run, const track_mem *m)
@@ -449,9 +468,25 @@ static void put_speeding(resume *rs, cbuf *b, const rl_run *run, const speeding_
     put_fix(rs, b, run, &s->last);
     cb_u32(b, (uint32_t)s->max_speed);
     cb_u32(b, s->n);
+    /* ZONES.md: zones by their index in the run's zone set, which the
+     * manifest holds to be the same set (carry_rules_text) */
+    cb_u32(b, s->max_limit_zone);
+    cb_u32(b, s->max_road_zone);
+    cb_u8(b, s->max_road);
 }
 
-static void get_speeding(const resume *rs, crd *r, speeding_state *s)
+/* A zone index read back: one the zone set has, or ZONE_NONE. */
+static uint32_t get_zone_index(crd *r, const rl_run *run)
+{
+    uint32_t z = cr_u32(r);
+    if (z != ZONE_NONE && z >= zones_count(run->zones)) {
+        r->bad = true;
+        z = ZONE_NONE;
+    }
+    return z;
+}
+
+static void get_speeding(const resume *rs, crd *r, const rl_run *run, speeding_state *s)
 {
     s->active = cr_u8(r);
     s->night = cr_u8(r);
@@ -460,6 +495,57 @@ static void get_speeding(const resume *rs, crd *r, speeding_state *s)
     get_fix(rs, r, &s->last);
     s->max_speed = (int32_t)cr_u32(r);
     s->n = cr_u32(r);
+    s->max_limit_zone = get_zone_index(r, run);
+    s->max_road_zone = get_zone_index(r, run);
+    s->max_road = cr_u8(r);
+    if (s->max_road > ROAD_OTHER)
+        r->bad = true;
+}
+
+static void put_zone_run(resume *rs, cbuf *b, const rl_run *run, const zone_run *z)
+{
+    cb_u32(b, z->zone);
+    cb_u32(b, z->n);
+    put_fix(rs, b, run, &z->first);
+    put_fix(rs, b, run, &z->last);
+}
+
+static void get_zone_run(const resume *rs, crd *r, const rl_run *run, zone_run *z)
+{
+    z->zone = get_zone_index(r, run);
+    if (z->zone == ZONE_NONE)
+        r->bad = true;
+    z->n = cr_u32(r);
+    get_fix(rs, r, &z->first);
+    get_fix(rs, r, &z->last);
+}
+
+/* The zone detector's runs (zone_vstate: plain data, fixed size). */
+static void put_zone(resume *rs, cbuf *b, const rl_run *run, const zone_vstate *s)
+{
+    cb_u32(b, s->nopen);
+    for (uint32_t i = 0; i < s->nopen; i++)
+        put_zone_run(rs, b, run, &s->open[i]);
+    cb_u8(b, s->deviating);
+    if (s->deviating)
+        put_zone_run(rs, b, run, &s->route);
+    cb_u32(b, s->dropped);
+}
+
+static void get_zone(const resume *rs, crd *r, const rl_run *run, zone_vstate *s)
+{
+    memset(s, 0, sizeof *s);
+    s->nopen = cr_u32(r);
+    if (s->nopen > ZONE_OPEN_MAX) {
+        r->bad = true;
+        s->nopen = 0;
+    }
+    for (uint32_t i = 0; i < s->nopen; i++)
+        get_zone_run(rs, r, run, &s->open[i]);
+    s->deviating = cr_u8(r);
+    if (s->deviating)
+        get_zone_run(rs, r, run, &s->route);
+    s->dropped = cr_u32(r);
 }
 
 static void put_nightban(cbuf *b, const nightban_state *s)
@@ -785,6 +871,7 @@ void resume_vehicle_save(resume *rs, unsigned worker, const rl_run *run, const r
     put_nightban(&b, &c->nightban);
     put_fatigue(rs, &b, run, &c->fatigue);
     put_alarm_state(rs, &b, run, &c->alarm);
+    put_zone(rs, &b, run, &c->zone);
     cb_u32(&b, (uint32_t)c->ndays);
     for (size_t i = 0; i < c->ndays; i++)
         put_vday(&b, &c->days[i]);
@@ -834,10 +921,11 @@ bool resume_vehicle_load(const resume *rs, const rl_run *run, rl_vehicle *v, uin
     c->tmax = cr_i64(&r);
     c->checkpoint = cr_i64(&r);
     get_track(rs, &r, &c->track);
-    get_speeding(rs, &r, &c->speeding);
+    get_speeding(rs, &r, run, &c->speeding);
     get_nightban(&r, &c->nightban);
     get_fatigue(rs, &r, wr, &c->fatigue);
     get_alarm_state(rs, &r, &c->alarm);
+    get_zone(rs, &r, run, &c->zone);
     c->fatigue.seg.vehicle = vidx;
     if (c->fatigue.seg.key & FATIGUE_NO_DRIVER)
         c->fatigue.seg.key = FATIGUE_NO_DRIVER | vidx;
@@ -966,9 +1054,7 @@ const fatigue_resume *resume_driver_hooks(resume *rs) { return rs ? &rs->hooks :
 resume *resume_open(rl_run *run, const char *prev_dir, char *err, size_t errlen, bool *usage)
 {
     rl_buf rules = {0};
-    FILE *mf = open_memstream(&rules.p, &rules.len);
-    rules_print(&run->rules, mf);
-    fclose(mf);
+    carry_rules_text(run, &rules);
     carry_head h = {RL_VERSION, run->opt.tz, "", 0, rules.p};
     carry_in *in = carry_open(prev_dir, &h, err, errlen, usage);
     free(rules.p);
@@ -1169,9 +1255,7 @@ bool resume_finish(resume *rs, rl_run *run)
     carry_put_rest(rs->w, &rest);
     cb_free(&rest);
     rl_buf rules = {0};
-    FILE *mf = open_memstream(&rules.p, &rules.len);
-    rules_print(&run->rules, mf);
-    fclose(mf);
+    carry_rules_text(run, &rules);
     carry_head h = {RL_VERSION, run->opt.tz, run->run_id, run->chain_seq, rules.p};
     bool ok = carry_writer_finish(rs->w, &h);
     free(rules.p);

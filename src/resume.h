@@ -50,6 +50,7 @@ typedef struct vcarry {
     nightban_state nightban;
     fatigue_vstate fatigue;
     alarm_vstate alarm;
+    zone_vstate zone;        /* ZONES.md runs open at the checkpoint */
     vday_carry *days;        /* sorted by day */
     size_t ndays;
     rl_vstats vs;            /* sums since the checkpoint */

@@ -16,12 +16,15 @@
 #include <strings.h>
 
 #include "alarmcode.h"
+#include "event.h"
 #include "util.h"
 
 enum { K_NUM, K_INT, K_WINDOW, K_NAME };
 
 /* The names a K_NAME rule takes, by value (0, 1, ...). */
 static const char *const dialect_names[] = {"jsatl", "gdrta", NULL};
+/* speeding.default_road: value + ROAD_EXPRESSWAY is the road_type (event.h) */
+static const char *const road_names[] = {"expressway", "urban_expressway", "other", NULL};
 
 typedef struct {
     const char *id;
@@ -70,6 +73,11 @@ static const rule_def defs[R_COUNT] = {
                                  "coaches and charters at night: 80 % of the day limit (道路运输车辆动态监督管理办法; 国发〔2012〕30号)"},
     [R_SPEEDING_MIN_DURATION_S] = {"speeding.min_duration_s", K_INT, 60, NULL, 0, 86400, NULL,
                                    "platform practice: shorter runs are GPS noise"},
+    [R_SPEEDING_DEFAULT_ROAD] = {"speeding.default_road", K_NAME, 0, NULL, 0, 2,
+                                 NULL,
+                                 "road type (expressway, urban_expressway, other) outside every road zone, for the "
+                                 "points of 记分办法 2022 (高速公路、城市快速路 vs 其他道路); the class caps are expressway "
+                                 "caps (实施条例 art. 78)"},
     [R_FATIGUE_REST_MIN_S] = {"fatigue.rest_min_s", K_INT, 1200, NULL, 1, 86400, "RULES.md §3 fatigue (seconds)",
                               "实施条例 art. 62 (7): stop at least 20 min"},
     [R_FATIGUE_CONTINUOUS_MAX_S] = {"fatigue.continuous_max_s", K_INT, 14400, NULL, 1, 7 * 86400, NULL,
@@ -134,6 +142,16 @@ static const rule_def defs[R_COUNT] = {
     [R_ALARM_PAIR_MAX_S] = {"alarm.pair_max_s", K_INT, 3600, NULL, 1, 86400 * 30, NULL,
                             "an active-safety start whose end has not come when the vehicle's data is this much "
                             "later ends at its own time (roadlog's choice; RULES.md §8 pairs start and end)"},
+    [R_ZONE_MIN_S] = {"zone.min_s", K_INT, 60, NULL, 0, 7 * 86400,
+                      "ZONES.md zones (--zones): restricted areas, speed zones, road types, approved routes\n"
+                      "zone:ID (fixed): zone_restricted and route_deviation name their zone; so does speeding when a "
+                      "zone set the limit (禁令标志 道交法 art. 39, 44; 危险化学品安全管理条例 arts. 49-50; "
+                      "城市建筑垃圾管理规定 (建设部令第139号) art. 14: muck trucks on the approved route and hours)",
+                      "a zone_restricted or route_deviation run shorter than this (last - first, s) is no event "
+                      "(GPS noise at the edge; a zone's min_s overrides)"},
+    [R_ZONE_BUFFER_M] = {"zone.buffer_m", K_NUM, 25, NULL, 0.1, 100000, NULL,
+                         "corridor half-width (m) around a line zone without buffer_m: a road section or an approved "
+                         "route (a lane and a hard shoulder either side, plus GPS error)"},
 };
 
 static const struct {
@@ -197,10 +215,11 @@ const char *rule_name(rule_id id) { return id < R_COUNT ? defs[id].id : "?"; }
 
 bool rule_is_text(rule_id id) { return id < R_COUNT && (defs[id].kind == K_WINDOW || defs[id].kind == K_NAME); }
 
+int rules_default_road(const rl_rules *r) { return (int)r->v[R_SPEEDING_DEFAULT_ROAD] + ROAD_EXPRESSWAY; }
+
 static const char *const *name_values(rule_id id)
 {
-    (void)id; /* the dialect is the only K_NAME rule */
-    return dialect_names;
+    return id == R_SPEEDING_DEFAULT_ROAD ? road_names : dialect_names;
 }
 
 /* Rule ids events carry that are not numbers of their own: the limit
@@ -227,6 +246,9 @@ const char *rule_basis(const char *id_text)
     for (size_t i = 0; i < sizeof fixed_rules / sizeof fixed_rules[0]; i++)
         if (strcmp(fixed_rules[i].id, id_text) == 0)
             return fixed_rules[i].basis;
+    if (strncmp(id_text, RULE_ID_ZONE_PREFIX, strlen(RULE_ID_ZONE_PREFIX)) == 0 && id_text[strlen(RULE_ID_ZONE_PREFIX)])
+        return "a zone of --zones (ZONES.md): 道交法 art. 39, 44, 48; 危险化学品安全管理条例 arts. 49-50; "
+               "记分办法 2022 art. 10 (hazmat in a restricted area), art. 12 (against a prohibition sign)";
     return NULL;
 }
 
@@ -241,8 +263,7 @@ rule_id rule_speeding_for(vehicle_class c)
     return c < CLASS_COUNT ? m[c] : R_SPEEDING_OTHER;
 }
 
-/* "HH:MM-HH:MM" (also with an en dash or '~'). */
-static bool parse_window(const char *s, rl_window *w)
+bool window_parse(const char *s, rl_window *w, bool *all_day)
 {
     unsigned h1, m1, h2, m2;
     char sep[8];
@@ -253,8 +274,12 @@ static bool parse_window(const char *s, rl_window *w)
         return false;
     w->start_s = (int32_t)((h1 % 24) * 3600 + m1 * 60);
     w->end_s = (int32_t)((h2 % 24) * 3600 + m2 * 60);
-    return w->start_s != w->end_s;
+    if (all_day)
+        *all_day = h1 == 0 && m1 == 0 && h2 == 24;
+    return w->start_s != w->end_s || (all_day && *all_day);
 }
+
+static bool parse_window(const char *s, rl_window *w) { return window_parse(s, w, NULL); }
 
 void rules_defaults(rl_rules *r)
 {

@@ -18,7 +18,7 @@ typedef enum {
     R_TRACK_DRIFT_KMH, R_TRACK_DRIFT_MIN_KM, R_TRACK_REANCHOR_N, R_TRACK_MOVING_KMH, R_TRACK_GAP_S,
     R_SPEEDING_COACH, R_SPEEDING_CHARTER, R_SPEEDING_HAZMAT, R_SPEEDING_MUCK,
     R_SPEEDING_HEAVY_TRUCK, R_SPEEDING_TRUCK, R_SPEEDING_OTHER,
-    R_SPEEDING_NIGHT_FACTOR, R_SPEEDING_MIN_DURATION_S,
+    R_SPEEDING_NIGHT_FACTOR, R_SPEEDING_MIN_DURATION_S, R_SPEEDING_DEFAULT_ROAD,
     R_FATIGUE_REST_MIN_S, R_FATIGUE_CONTINUOUS_MAX_S, R_FATIGUE_NIGHT_CONTINUOUS_MAX_S,
     R_FATIGUE_DAILY_MAX_S,
     R_NIGHT_WINDOW, R_NIGHT_BAN_WINDOW, R_NIGHT_BAN_MIN_DRIVING_S,
@@ -29,6 +29,7 @@ typedef enum {
     R_AXLE_STEER_KG, R_AXLE_OTHER_KG,
     R_WEIGH_GPS_WINDOW_S, R_WEIGH_MISMATCH_KM,
     R_JT808_DIALECT, R_ALARM_SILENT_MIN_EVENTS, R_ALARM_PAIR_MAX_S,
+    R_ZONE_MIN_S, R_ZONE_BUFFER_M,
     R_COUNT
 } rule_id;
 
@@ -44,6 +45,8 @@ enum { RULE_DIALECT_JSATL = 0, RULE_DIALECT_GDRTA = 1 };
 #define RULE_ID_OVERLOAD_RATED_LOAD "overload.rated_load_kg"
 #define RULE_ID_OVERLOAD_MAX_GROSS "overload.max_gross_kg"
 #define RULE_ID_CAPACITY_SEATS "capacity.seats"
+/* Events a zone gave or whose limit it set carry "zone:ID" (ZONES.md). */
+#define RULE_ID_ZONE_PREFIX "zone:"
 
 /* Vehicle classes (FORMATS.md §5). */
 typedef enum {
@@ -77,6 +80,11 @@ typedef struct rl_rules {
     bool set[R_COUNT];      /* overridden by a rules file */
 } rl_rules;
 
+/* Parse "HH:MM-HH:MM" (also with an en dash or '~'); start == end is no
+ * window, except "00:00-24:00", which sets *all_day (when all_day is not
+ * NULL) and the window [0, 0). */
+bool window_parse(const char *s, rl_window *w, bool *all_day);
+
 void rules_defaults(rl_rules *r);
 /* Id text of a rule ("speeding.hazmat"). */
 const char *rule_name(rule_id id);
@@ -100,5 +108,8 @@ bool rules_set(rl_rules *r, const char *id, const char *value, char *err, size_t
 void rules_print(const rl_rules *r, FILE *out);
 /* Format the value of a rule as the rules file writes it. */
 void rules_format_value(const rl_rules *r, rule_id id, char *out, size_t n);
+/* speeding.default_road: the road type (event.h road_type) of fixes
+ * outside every road zone (ZONES.md). */
+int rules_default_road(const rl_rules *r);
 
 #endif

@@ -55,6 +55,9 @@ typedef struct rl_options {
     uint64_t memory;         /* --memory: the budget for buffered records, bytes */
     const char *tmp_dir;     /* --tmp: where spills go ($TMPDIR, else /tmp) */
     int repeat;              /* summary --repeat */
+    const char **zone_paths; /* --zones, in the order given */
+    size_t nzone_paths;
+    int zones_coord;         /* --zones-coord (cc_datum), -1: each file's own */
 } rl_options;
 
 typedef struct rl_input {
@@ -92,6 +95,7 @@ typedef struct rl_run {
     uint64_t unregistered, vehicles_analysed;
     uint64_t merged_registry_rows; /* merge: the registry's rows as the runs counted them */
     int64_t data_end;        /* the latest fix of the run (and of the chain before it) */
+    struct zone_loader *zone_loader; /* run.c: the zones being loaded meanwhile */
     rl_events events;
     vday_list vdays;         /* in output order once the analysis is done */
     rl_vstats *vstats;       /* indexed like the vehicle table */
@@ -122,9 +126,18 @@ typedef struct rl_run {
     uint64_t fix_bytes;      /* bytes of fix chunks this run's readers hold (spill_charge) */
     uint32_t spill_owner;    /* tag of the blocks this run spills (spill_out) */
     struct jt808_session *jt808_session; /* parsers/jt808.c: terminals' state across inputs */
+    struct zone_set *zones;  /* --zones: loaded before the inputs, then read-only and shared */
 } rl_run;
 
 void run_init(rl_run *run);
+/* Load the --zones files into run->zones (and freeze them).  Returns 0,
+ * or 2 after printing the problem (a bad zone file is a usage error,
+ * ZONES.md). */
+int run_load_zones(rl_run *run, const char *cmd);
+/* The same in a thread of its own, while the inputs are read: started,
+ * then waited for (its exit status) before anything needs the zones. */
+void run_load_zones_start(rl_run *run, const char *cmd);
+int run_load_zones_wait(rl_run *run);
 void run_free(rl_run *run);
 void run_count(rl_run *run, const char *name, uint64_t n);
 /* "file:line", "file@offset" or "file#packet" of an origin. */

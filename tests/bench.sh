@@ -66,6 +66,22 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 r=$(measure "$ROADLOG" analyze --quiet --format csv,jsonl --registry "$DIR/registry.csv" --out "$out" "$DIR/gps.csv")
 report "analyze GPS CSV (csv,jsonl out)" "$rows" "$(size "$DIR/gps.csv")" "$r"
 csv_rss=$(echo "$r" | cut -d' ' -f3)
+
+# zones (ZONES.md "Speed"): 10 000 polygons of 50 vertices around the
+# fleet's cities (tests/bench_zones.py), against the run above; the zone
+# file alone with a header-only input is the fixed cost of loading it
+# (jansson, datum, GEOS validation, preparation, index).
+# BENCH_ONLY=zones stops after this case.
+[ -f "$DIR/zones.geojson" ] || python3 "$TOP/tests/bench_zones.py" "$DIR/zones.geojson"
+head -1 "$DIR/gps.csv" >"$DIR/header.csv"
+rz=$(measure "$ROADLOG" analyze --quiet --format csv,jsonl --registry "$DIR/registry.csv" --zones "$DIR/zones.geojson" --out "$out-zones" "$DIR/gps.csv")
+report "  same, 10 000 zones" "$rows" "$(size "$DIR/gps.csv")" "$rz"
+rl=$(measure "$ROADLOG" analyze --quiet --format csv,jsonl --zones "$DIR/zones.geojson" --out "$out-zload" "$DIR/header.csv")
+echo "$r $rz $rl" | awk -v n="$rows" '{
+    printf "%-34s %+.0f %% wall, %+.0f %% user, %+.1f MB peak; loading the zones %.2f s user (%.1f MB);\n", "  zones against none",
+           ($4 / $1 - 1) * 100, ($5 / $2 - 1) * 100, ($6 - $3) / 1024, $8, $9 / 1024
+    printf "%-34s asking them %.0f ns a fix (user: zones - none - loading)\n", "", ($5 - $2 - $8) / n * 1e9 }'
+[ "${BENCH_ONLY:-}" = zones ] && exit 0
 r=$(measure "$ROADLOG" analyze --quiet --format csv,jsonl --detect speeding --registry "$DIR/registry.csv" --out "$out" "$DIR/gps.csv")
 report "  same, speeding detector only" "$rows" "$(size "$DIR/gps.csv")" "$r"
 r=$(measure "$ROADLOG" analyze --quiet --format csv,jsonl --registry "$DIR/registry.csv" --out "$out" "$DIR/gps.csv.gz")

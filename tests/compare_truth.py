@@ -5,7 +5,9 @@ Events match on plate, plate_color, type, start_time and end_time, and
 for the types whose event_id covers the rule (zones, terminal alarms:
 two can start at one moment) on the rule too; value and limit must agree
 numerically (to 1e-3), the driver when the truth names one, the rule and
-the status (closed/open) when the truth has those columns.
+the status (closed/open) when the truth has those columns.  A truth
+written with zones (ZONES.md) also has severity, zone_id and road_type:
+where its severity is filled, those three must agree too.
 Usage: compare_truth.py truth.csv events.csv [--types a,b,...]
 Exit 0 when equal, 1 with a diff otherwise.
 """
@@ -53,6 +55,10 @@ def main():
         for col in ("rule", "status"):
             if w.get(col) and w[col] != g.get(col, ""):
                 problems.append("%-8s %s: truth %s, roadlog %s" % (col, ",".join(k), w[col], g.get(col)))
+        if w.get("severity"):
+            for col in ("severity", "zone_id", "road_type"):
+                if w.get(col, "") != g.get(col, ""):
+                    problems.append("%-8s %s: truth %r, roadlog %r" % (col, ",".join(k), w.get(col), g.get(col)))
     for p in problems:
         print(p)
     print("%d truth events, %d roadlog events, %d problems" % (len(want), len(got), len(problems)))

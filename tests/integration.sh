@@ -190,6 +190,130 @@ check "decode prints every position with its source" sh -c "cd '$WORK/base' && '
 check "--plate limits the analysis to one vehicle" sh -c "cd '$WORK/base' && p=\$(sed -n 2p out/events.csv | cut -d, -f2) && '$ROADLOG' analyze --quiet --registry registry.csv --plate \"\$p\" --out out-plate gps.csv && test \$(cut -d, -f2 out-plate/events.csv | sort -u | grep -vc plate) -eq 1"
 check "output folder that cannot be written: exit 1" sh -c "'$ROADLOG' analyze --quiet --out /proc/roadlog-cannot '$WORK/base/gps.csv' 2>/dev/null; test \$? -eq 1"
 
+# ---- 5. zones (ZONES.md): the generator's demo city ----
+ZONE_TYPES=$ALL_TYPES,zone_restricted,route_deviation
+zfleet() { # dir, genfleet options...
+    d=$1; shift
+    fleet "$d" --seed 7 --inject all,zones --drivers --noise "$@"
+}
+zanalyze() { # dir, zone file, out, extra args...
+    za_dir=$1 za_zones=$2 za_out=$3; shift 3
+    (cd "$za_dir" && "$ROADLOG" analyze --quiet --registry registry.csv --zones "$za_zones" --out "$za_out" "$@" gps*.csv* weighbridge.csv)
+}
+ztruth() { # dir, out
+    python3 "$TOP/tests/compare_truth.py" "$1/truth.csv" "$1/$2/events.csv" --types "$ZONE_TYPES" &&
+        python3 "$TOP/tests/compare_days.py" "$1/truth_days.csv" "$1/$2/vehicle_days.csv"
+}
+zfleet "$WORK/zbase" || fail "genfleet zones"
+zanalyze "$WORK/zbase" zones.geojson out >/dev/null 2>&1
+check "zones: events (rule, severity, zone, road type) and days match the truth" ztruth "$WORK/zbase" out
+check "zones: every kind of zone event is there" sh -c "test \$(grep -c ',zone_restricted,' '$WORK/zbase/out/events.csv') -ge 7 && grep -q ',route_deviation,' '$WORK/zbase/out/events.csv' && grep -q ',zone:mountain-pass,' '$WORK/zbase/out/events.csv' && grep -q ',urban-road,城市主干道,other,' '$WORK/zbase/out/events.csv'"
+strip_source "$WORK/zbase/out/events.csv" >"$WORK/zbase.events"
+for z in gcj02 bd09; do
+    zanalyze "$WORK/zbase" "zones-$z.geojson" "out-$z" >/dev/null 2>&1
+    strip_source "$WORK/zbase/out-$z/events.csv" >"$WORK/zbase-$z.events" 2>/dev/null
+    check "zones drawn in $z (converted at load): the same ledger" cmp "$WORK/zbase.events" "$WORK/zbase-$z.events"
+done
+zanalyze "$WORK/zbase" zones-gcj02.geojson out-asis --zones-coord wgs84 >/dev/null 2>&1
+check "--zones-coord overrides the file's datum (gcj02 read as wgs84 differs)" sh -c "! python3 '$TOP/tests/compare_truth.py' '$WORK/zbase/truth.csv' '$WORK/zbase/out-asis/events.csv' --types zone_restricted,route_deviation >/dev/null"
+for opts in "--shuffle" "--late 15" "--split 4 --shuffle" "--gzip --split 3 --variant mixed"; do
+    tag=z$(echo "$opts" | tr -c 'a-z0-9' '_')
+    d="$WORK/$tag"
+    # shellcheck disable=SC2086
+    zfleet "$d" $opts || { fail "genfleet zones $opts"; continue; }
+    zanalyze "$d" zones.geojson out >/dev/null 2>&1
+    check "zones, $opts: matches the truth" ztruth "$d" out
+    strip_source "$d/out/events.csv" >"$d.events"
+    check "zones, $opts: the same ledger, the same event ids" cmp "$WORK/zbase.events" "$d.events"
+done
+if "$(dirname "$GEN")/gen808" "$WORK/zbase/gps.csv" "$WORK/zbase/fleet.808" "$WORK/zbase/fleet.pcap" >/dev/null 2>&1; then
+    check "zones, JT/T 808: matches the truth" sh -c "cd '$WORK/zbase' && '$ROADLOG' analyze --quiet --registry registry.csv --zones zones.geojson --out out-808 fleet.808 && python3 '$TOP/tests/compare_truth.py' truth.csv out-808/events.csv --types $GPS_TYPES,zone_restricted,route_deviation"
+fi
+check "zones far from every vehicle change nothing" sh -c "cd '$WORK/base' && '$ROADLOG' analyze --quiet --registry registry.csv --zones '$WORK/zbase/zones.geojson' --out out-farzones gps.csv && '$ROADLOG' analyze --quiet --registry registry.csv --out out-nozones gps.csv && cmp out-farzones/events.csv out-nozones/events.csv"
+# a --resume chain cut anywhere (inside a restricted run, a route
+# deviation, across midnight in the festival zone), then merged: the
+# one-run ledger (RUNS.md §2), the zone runs carried across the cut
+(cd "$WORK/zbase" && "$ROADLOG" analyze --quiet --registry registry.csv --zones zones.geojson --out out-gps gps.csv) >/dev/null 2>&1
+strip_source "$WORK/zbase/out-gps/events.csv" >"$WORK/zbase-gps.events"
+for cut in "2026-11-02 09:14:00" "2026-11-02 10:10:00" "2026-11-02 21:50:30" "2026-11-02 23:55:00"; do
+    tag=$(echo "$cut" | tr -c '0-9' '_')
+    d="$WORK/zchain-$tag"
+    mkdir -p "$d"
+    python3 - "$WORK/zbase/gps.csv" "$d" "$cut" <<'PYEOF'
+import sys
+src, d, cut = sys.argv[1:4]
+lines = open(src, encoding="utf-8").read().splitlines(True)
+ti = lines[0].strip().split(",").index("time")
+with open(d + "/p1.csv", "w", encoding="utf-8") as a, open(d + "/p2.csv", "w", encoding="utf-8") as b:
+    a.write(lines[0])
+    b.write(lines[0])
+    for row in lines[1:]:
+        (a if row.split(",")[ti] < cut else b).write(row)
+PYEOF
+    (cd "$d" && "$ROADLOG" analyze --quiet --registry "$WORK/zbase/registry.csv" --zones "$WORK/zbase/zones.geojson" --out c1 p1.csv &&
+        "$ROADLOG" analyze --quiet --registry "$WORK/zbase/registry.csv" --zones "$WORK/zbase/zones.geojson" --resume c1 --out c2 p2.csv &&
+        "$ROADLOG" merge --quiet --zones "$WORK/zbase/zones.geojson" --out cm c1 c2) >"$d/log" 2>&1
+    strip_source "$d/cm/events.csv" >"$d.events" 2>/dev/null
+    check "zones, --resume cut at $cut, merged: the one-run ledger" cmp "$WORK/zbase-gps.events" "$d.events"
+done
+# runs longer than the carried 24 hours: the checkpoint falls inside
+# them, so the zone detector's state (and the speeding state's zone) goes
+# through the carry: a hazmat 30 h in the no-go area, the route truck
+# moving 30 h off its route, a truck 30 h over the urban road's 40 km/h
+d="$WORK/zlong"
+mkdir -p "$d"
+python3 - "$d" "$WORK/zbase/zones.geojson" <<'PYEOF'
+import json, sys
+d, zones = sys.argv[1:3]
+route = [f for f in json.load(open(zones, encoding="utf-8"))["features"] if f["properties"]["kind"] == "route"][0]
+rplate = route["properties"]["plates"][0]
+with open(d + "/registry.csv", "w", encoding="utf-8") as f:
+    f.write("plate,plate_color,class\n粤Z00001,2,hazmat\n%s,2,muck\n粤Z00003,2,truck\n" % rplate)
+with open(d + "/gps.csv", "w", encoding="utf-8") as f:
+    f.write("plate,plate_color,time,lon,lat,speed\n")
+    for m in range(0, 30 * 60):
+        t = "2026-11-%02d %02d:%02d:00" % (2 + m // 1440, m // 60 % 24, m % 60)
+        f.write("粤Z00001,2,%s,102.745000,25.030000,0\n" % t)
+        f.write("%s,2,%s,102.650000,24.960000,10\n" % (rplate, t))
+        f.write("粤Z00003,2,%s,102.650000,25.080100,45\n" % t)
+lines = open(d + "/gps.csv", encoding="utf-8").read().splitlines(True)
+with open(d + "/p1.csv", "w", encoding="utf-8") as a, open(d + "/p2.csv", "w", encoding="utf-8") as b:
+    a.write(lines[0])
+    b.write(lines[0])
+    for row in lines[1:]:
+        (a if row.split(",")[2] < "2026-11-03 05:00:00" else b).write(row)
+PYEOF
+(cd "$d" && "$ROADLOG" analyze --quiet --registry registry.csv --zones "$WORK/zbase/zones.geojson" --out one gps.csv &&
+    "$ROADLOG" analyze --quiet --registry registry.csv --zones "$WORK/zbase/zones.geojson" --out c1 p1.csv &&
+    "$ROADLOG" analyze --quiet --registry registry.csv --zones "$WORK/zbase/zones.geojson" --resume c1 --out c2 p2.csv &&
+    "$ROADLOG" merge --quiet --zones "$WORK/zbase/zones.geojson" --out cm c1 c2) >"$d/log" 2>&1
+# (the zone events and speeding are compared: a fatigue stint of 30 h is
+# longer than the carried 24 h, and the per-driver pass counts its start
+# as fatigue.late_beyond_carry, in main as well)
+strip_source "$d/one/events.csv" 2>/dev/null | grep -E ',(zone_restricted|route_deviation|speeding),' >"$d/one.events"
+strip_source "$d/cm/events.csv" 2>/dev/null | grep -E ',(zone_restricted|route_deviation|speeding),' >"$d/cm.events"
+check "zones: runs of 30 h across a --resume checkpoint, merged: the one-run ledger" sh -c "test \$(wc -l <'$d/one.events') -eq 3 && cmp '$d/one.events' '$d/cm.events' && grep -q ',zone_restricted,2026-11-02 00:00:00,2026-11-03 05:59:00,' '$d/one/events.csv' && grep -q ',route_deviation,2026-11-02 00:00:00,2026-11-03 05:59:00,' '$d/one/events.csv' && grep -q ',speeding,2026-11-02 00:00:00,2026-11-03 05:59:00,.*,zone:urban-road,' '$d/one/events.csv' && grep -q ',zone_restricted,2026-11-02 00:00:00,2026-11-03 04:59:00,.*,open\$' '$d/c1/events.csv'"
+check "--resume with other zone files: exit 2" sh -c "cd '$WORK/zchain-2026_11_02_10_10_00_' && '$ROADLOG' analyze --quiet --registry '$WORK/zbase/registry.csv' --zones '$WORK/zbase/zones-gcj02.geojson' --resume c1 --out c3 p2.csv 2>err.txt; test \$? -eq 2 && grep -q 'zone.files' err.txt"
+check "merge of outputs with other zone files: exit 2" sh -c "cd '$WORK/zbase' && '$ROADLOG' merge --quiet --out out-mz out-gps out-gcj02 2>err.txt; test \$? -eq 2 && grep -q 'other zone files' err.txt"
+check "fixtures/zones/demo-city.geojson is the generator's demo city" cmp "$TOP/fixtures/zones/demo-city.geojson" "$WORK/zbase/zones.geojson"
+check "run.json lists the zone file (sha256, datum, zones)" python3 -c "
+import json, hashlib, sys
+z = json.load(open('$WORK/zbase/out-gcj02/run.json'))['zones']
+want = hashlib.sha256(open('$WORK/zbase/zones-gcj02.geojson', 'rb').read()).hexdigest()
+sys.exit(not (len(z) == 1 and z[0]['sha256'] == want and z[0]['coord'] == 'gcj02' and z[0]['zones'] == 8))"
+check "events.geojson carries the zones that gave events" python3 -c "
+import json, sys
+f = json.load(open('$WORK/zbase/out/events.geojson'))['features']
+zones = {x['properties']['zone_id']: x for x in f if x['properties'].get('kind') == 'zone'}
+named = {x['properties']['zone_id'] for x in f if x['properties'].get('kind') != 'zone' and x['properties'].get('zone_id')}
+print(sorted(zones), sorted(named))
+sys.exit(not (named and set(zones) == named and zones['centre']['geometry']['type'] == 'Polygon' and zones['muck-route']['geometry']['type'] == 'LineString'))"
+check "report.html draws the zones of zone events" sh -c "grep -q 'class=\"zone\"' '$WORK/zbase/out/report.html' && grep -q 'class=\"zline\"' '$WORK/zbase/out/report.html'"
+printf '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"a","kind":"restricted"},"geometry":{"type":"Polygon","coordinates":[[[113.9,22.49],[113.95,22.52],[113.95,22.49],[113.9,22.52],[113.9,22.49]]]}}]}' >"$WORK/bow.geojson"
+check "a self-intersecting zone: exit 2 naming the file, feature and reason" sh -c "'$ROADLOG' analyze --quiet --zones '$WORK/bow.geojson' --out '$WORK/out-bow' '$WORK/base/gps.csv' 2>'$WORK/err.txt'; test \$? -eq 2 && grep -q 'bow.geojson: feature 1 (id \"a\"): the polygon is not valid (Self-intersection' '$WORK/err.txt' && test ! -f '$WORK/out-bow/events.csv'"
+check "--zones-coord with an unknown datum: exit 2" sh -c "'$ROADLOG' analyze --quiet --zones-coord utm --zones '$WORK/zbase/zones.geojson' '$WORK/base/gps.csv' >/dev/null 2>&1; test \$? -eq 2"
+check "roadlog rules lists zone.min_s and speeding.default_road" sh -c "'$ROADLOG' rules | grep -q '^zone.min_s = 60 ' && '$ROADLOG' rules | grep -q '^speeding.default_road = expressway ' && '$ROADLOG' rules | grep -q '^zone.buffer_m = 25 '"
+
 # ---- the checks themselves: one that cannot run is never a pass ----
 UNIT_JT808=$(dirname "$ROADLOG")/tests/test_jt808
 if [ -x "$UNIT_JT808" ]; then
@@ -200,7 +324,7 @@ else
 fi
 check "the browser check without chromium says SKIP and fails" sh -c "cd '$WORK' && ROADLOG_CHROMIUM=/nonexistent/chromium sh '$TOP/tests/browser.sh' '$ROADLOG' >nobrowser.txt 2>&1; rc=\$?; grep -q '^SKIP browser: chromium is not installed' nobrowser.txt && test \$rc -eq 1"
 
-# ---- 5. hand-checked samples with expected outputs ----
+# ---- 6. hand-checked samples with expected outputs ----
 for c in "$TOP"/tests/expected/*/; do
     [ -f "$c/cmd" ] || continue
     name=$(basename "$c")

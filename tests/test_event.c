@@ -180,15 +180,26 @@ static void test_severity_points(void **st)
  * muck; group B = truck, other; expressway; fine by excess (≤ 50 %
  * warning or 20-200, > 50 % 200-2000). ---- */
 
-static void sev_is(vehicle_class c, int64_t value_kmh_x1000, int64_t limit_kmh_x1000, const char *want)
+static void sev_road_is(vehicle_class c, road_type road, int64_t value_kmh_x1000, int64_t limit_kmh_x1000,
+                        const char *want)
 {
     char out[48];
     memset(out, 'x', sizeof out);
-    severity_speeding(c, value_kmh_x1000, limit_kmh_x1000, out);
+    severity_speeding(c, value_kmh_x1000, limit_kmh_x1000, road, out);
     if (strcmp(out, want) != 0)
-        fail_msg("%s %lld vs %lld: got \"%s\", want \"%s\"", class_name(c), (long long)value_kmh_x1000,
-                 (long long)limit_kmh_x1000, out, want);
+        fail_msg("%s on %s %lld vs %lld: got \"%s\", want \"%s\"", class_name(c), road_type_name(road),
+                 (long long)value_kmh_x1000, (long long)limit_kmh_x1000, out, want);
     assert_int_equal(severity_points(out), atoi(want));
+}
+
+/* Expressway rows: an urban expressway is the same row (高速公路、城市快速路),
+ * and no road zone at all counts as an expressway (speeding.default_road's
+ * default is applied by the detector; ROAD_NONE here means no zone). */
+static void sev_is(vehicle_class c, int64_t value_kmh_x1000, int64_t limit_kmh_x1000, const char *want)
+{
+    sev_road_is(c, ROAD_EXPRESSWAY, value_kmh_x1000, limit_kmh_x1000, want);
+    sev_road_is(c, ROAD_URBAN_EXPRESSWAY, value_kmh_x1000, limit_kmh_x1000, want);
+    sev_road_is(c, ROAD_NONE, value_kmh_x1000, limit_kmh_x1000, want);
 }
 
 #define LOW "warning or 20-200 yuan"
@@ -225,6 +236,35 @@ static void test_severity_group_b(void **st)
         sev_is(c, 179999, 120000, "6 pts; " LOW);
         sev_is(c, 180000, 120000, "12 pts; " LOW); /* 50 % */
         sev_is(c, 180001, 120000, "12 pts; " HIGH);
+    }
+}
+
+/* RULES.md §2 other-road rows: group A 0/1/6/9, group B 0/0/3/6 (记分办法
+ * 2022); the fine follows the excess as on an expressway.  The issue's
+ * muck truck 7 % over a 40 km/h city limit: 0 points, not 6. */
+static void test_severity_other_road(void **st)
+{
+    (void)st;
+    static const vehicle_class a[] = {CLASS_COACH, CLASS_CHARTER, CLASS_HAZMAT, CLASS_HEAVY_TRUCK, CLASS_MUCK};
+    for (size_t i = 0; i < 5; i++) {
+        vehicle_class c = a[i];
+        sev_road_is(c, ROAD_OTHER, 42800, 40000, "0 pts; " LOW); /* 7 % */
+        sev_road_is(c, ROAD_OTHER, 43999, 40000, "0 pts; " LOW);
+        sev_road_is(c, ROAD_OTHER, 44000, 40000, "1 pts; " LOW); /* 10 % */
+        sev_road_is(c, ROAD_OTHER, 47999, 40000, "1 pts; " LOW);
+        sev_road_is(c, ROAD_OTHER, 48000, 40000, "6 pts; " LOW); /* 20 % */
+        sev_road_is(c, ROAD_OTHER, 60000, 40000, "9 pts; " LOW); /* 50 % */
+        sev_road_is(c, ROAD_OTHER, 60001, 40000, "9 pts; " HIGH);
+    }
+    static const vehicle_class b[] = {CLASS_TRUCK, CLASS_OTHER};
+    for (size_t i = 0; i < 2; i++) {
+        vehicle_class c = b[i];
+        sev_road_is(c, ROAD_OTHER, 43999, 40000, "0 pts; " LOW);
+        sev_road_is(c, ROAD_OTHER, 47999, 40000, "0 pts; " LOW);
+        sev_road_is(c, ROAD_OTHER, 48000, 40000, "3 pts; " LOW); /* 20 % */
+        sev_road_is(c, ROAD_OTHER, 59999, 40000, "3 pts; " LOW);
+        sev_road_is(c, ROAD_OTHER, 60000, 40000, "6 pts; " LOW); /* 50 % */
+        sev_road_is(c, ROAD_OTHER, 90000, 40000, "6 pts; " HIGH);
     }
 }
 
@@ -284,6 +324,7 @@ int main(void)
         cmocka_unit_test(test_severity_points),
         cmocka_unit_test(test_severity_group_a),
         cmocka_unit_test(test_severity_group_b),
+        cmocka_unit_test(test_severity_other_road),
         cmocka_unit_test(test_severity_edges_any_limit),
         cmocka_unit_test(test_events_list),
     };

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "event.h"
 #include "rules.h"
 
 static rule_id id_of(const char *name)
@@ -159,6 +160,13 @@ static void test_every_id_settable(void **st)
             rl_window w = id == R_NIGHT_WINDOW ? r.night : r.night_ban;
             assert_int_equal(w.start_s, 21 * 3600 + 1800);
             assert_int_equal(w.end_s, 5 * 3600 + 900);
+        } else if (id == R_SPEEDING_DEFAULT_ROAD) {
+            if (!rules_set(&r, rule_name(id), "other", err, sizeof err))
+                fail_msg("%s = other: %s", rule_name(id), err);
+            assert_int_equal(rules_default_road(&r), ROAD_OTHER);
+            rules_format_value(&r, id, val, sizeof val);
+            assert_string_equal(val, "other");
+            assert_true(rule_is_text(id));
         } else if (is_named(id)) {
             if (!rules_set(&r, rule_name(id), "GDRTA", err, sizeof err))
                 fail_msg("%s = GDRTA: %s", rule_name(id), err);
@@ -224,6 +232,13 @@ static void test_set_bad(void **st)
     set_bad("night.window", "22:60-06:00");
     set_bad("night.window", "22-06");
     set_bad("night.window", "evening");
+    set_bad("night.window", "00:00-24:00"); /* all day is a zone's, not a night */
+    set_bad("speeding.default_road", "2");
+    set_bad("speeding.default_road", "highway");
+    set_bad("speeding.default_road", "");
+    set_bad("zone.min_s", "-1");
+    set_bad("zone.min_s", "1.5");
+    set_bad("zone.buffer_m", "0");
 }
 
 static const char *write_file(const char *text)
@@ -348,7 +363,7 @@ static void test_print_reload(void **st)
     char err[256];
     for (int i = 0; i < R_COUNT; i++) {
         rule_id id = (rule_id)i;
-        if (is_window(id) || is_named(id))
+        if (is_window(id) || is_named(id) || id == R_SPEEDING_DEFAULT_ROAD)
             continue;
         char val[64];
         double nv = r.v[id] >= 1 && r.v[id] == floor(r.v[id]) ? r.v[id] + 1 : r.v[id] == 0 ? 2.5 : 0.75;
@@ -360,6 +375,7 @@ static void test_print_reload(void **st)
     }
     assert_true(rules_set(&r, "night.window", "23:15-04:45", err, sizeof err));
     assert_true(rules_set(&r, "night_ban.window", "00:30-04:00", err, sizeof err));
+    assert_true(rules_set(&r, "speeding.default_road", "urban_expressway", err, sizeof err));
     assert_true(rules_set(&r, "jt808.dialect", "gdrta", err, sizeof err));
     reload_equal(&r);
     /* every line that is not a comment is "id = value" */

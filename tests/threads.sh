@@ -73,7 +73,9 @@ fi
 # ---- a generated fleet in every input form ----
 F=$WORK/fleet
 # shellcheck disable=SC2086
-"$BIN/genfleet" --out "$F" --seed 11 --inject all --drivers --noise --late 10 $FLEET --quiet || { fail "genfleet"; exit 1; }
+# (with the demo city's zones: the workers share one zone set, each asking
+# through its own query context; the writers draw the zones side by side)
+"$BIN/genfleet" --out "$F" --seed 11 --inject all,zones --drivers --noise --late 10 $FLEET --quiet || { fail "genfleet"; exit 1; }
 "$BIN/gen808" "$F/gps.csv" "$F/fleet.808" "$F/fleet.pcap" >/dev/null || { fail "gen808"; exit 1; }
 python3 - "$F" <<'EOF'
 import random, sys, gzip
@@ -101,7 +103,7 @@ inputs() {
 for form in $FORMS; do
     ref=$WORK/ref-$form
     # shellcheck disable=SC2046
-    "$ROADLOG" analyze --quiet --threads 1 --registry "$F/registry.csv" --out "$ref" $(inputs "$form") ||
+    "$ROADLOG" analyze --quiet --threads 1 --registry "$F/registry.csv" --zones "$F/zones.geojson" --out "$ref" $(inputs "$form") ||
         { fail "$form: one thread"; continue; }
     for t in $THREADS; do
         for m in $MEMORY unlimited; do
@@ -110,7 +112,7 @@ for form in $FORMS; do
             [ "$m" != unlimited ] && mem="--memory $m"
             out=$WORK/o-$form-$t-$m
             # shellcheck disable=SC2046,SC2086
-            "$ROADLOG" analyze --quiet --threads "$t" $mem --registry "$F/registry.csv" --out "$out" $(inputs "$form") ||
+            "$ROADLOG" analyze --quiet --threads "$t" $mem --registry "$F/registry.csv" --zones "$F/zones.geojson" --out "$out" $(inputs "$form") ||
                 { fail "$form --threads $t --memory $m: exit status"; continue; }
             same "$ref" "$out" "$form --threads $t --memory $m"
         done

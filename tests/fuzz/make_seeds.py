@@ -257,4 +257,43 @@ put("analyze", "hostile_text", 0x06, HDR + u('"=HYPERLINK(""http://x"")",2,2026-
                                             '"=HYPERLINK(""http://x"")",2,2026-11-02 10:01:00,113.97,22.55,130,,,,,,@drv\n'
                                             '<script>,2,2026-11-02 10:00:00,113.95,22.55,130,,,,,,"<img src=x>"\n'
                                             '<script>,2,2026-11-02 10:05:00,113.95,22.75,130,,,,,,"<img src=x>"\n'))
+# ---- zones: mode = datum forced (0 the file's, 1 wgs84, 2 gcj02, 3 bd09) | the zone file ----
+with open(os.path.join(TOP, "fixtures", "zones", "demo-city.geojson"), "rb") as f:
+    CITY = f.read()
+SQ = '[[[113.9,22.49],[113.95,22.49],[113.95,22.52],[113.9,22.52],[113.9,22.49]]]'
+
+
+def zfc(*features, coord=None):
+    head = '{"type":"FeatureCollection",%s"features":[' % ('"coord":"%s",' % coord if coord else "")
+    return u(head + ",".join(features) + "]}")
+
+
+def zfeat(props, gtype, coords):
+    return '{"type":"Feature","properties":{%s},"geometry":{"type":"%s","coordinates":%s}}' % (props, gtype, coords)
+
+
+put("zones", "demo_city", 0x00, CITY)
+put("zones", "demo_city_as_gcj02", 0x02, CITY)
+put("zones", "demo_city_as_bd09", 0x03, CITY)
+put("zones", "hole_and_windows", 0x00, zfc(zfeat(
+    '"id":"h","kind":"restricted","classes":["muck","危货"],"times":["22:00-06:00","00:00-24:00"],"days":"Fri-Mon",'
+    '"dates":["2026-11-01/2026-11-30","2027-01-01"],"plates":["粤B·12345"],"exempt":["粤A1"],"min_s":0',
+    "Polygon", '[[[113.9,22.49],[113.95,22.49],[113.95,22.52],[113.9,22.52],[113.9,22.49]],'
+    '[[113.92,22.5],[113.93,22.5],[113.93,22.51],[113.92,22.51],[113.92,22.5]]]')))
+put("zones", "corridors", 0x00, zfc(
+    zfeat('"id":"r","kind":"route","plates":["粤B1"],"buffer_m":30', "MultiLineString",
+          '[[[114.0,23.0],[114.02,23.0]],[[114.03,23.0],[114.05,23.0]]]'),
+    zfeat('"id":7,"kind":"road","road_type":"other","speed_limit_kmh":40', "LineString", '[[114.0,22.6],[114.1,22.6]]'),
+    zfeat('"id":"s","kind":"speed","speed_limit_kmh":30.5,"classes":"coach"', "MultiPolygon",
+          '[[[[114.1,22.49],[114.11,22.49],[114.11,22.5],[114.1,22.49]]],[[[114.2,22.49],[114.21,22.49],[114.21,22.5],[114.2,22.49]]]]'),
+    coord="gcj02"))
+put("zones", "bow_tie", 0x00, zfc(zfeat('"id":"b","kind":"restricted"', "Polygon",
+                                       '[[[113.9,22.49],[113.95,22.52],[113.95,22.49],[113.9,22.52],[113.9,22.49]]]')))
+put("zones", "open_ring", 0x00, zfc(zfeat('"id":"o","kind":"restricted"', "Polygon",
+                                         '[[[113.9,22.49],[113.95,22.49],[113.95,22.52]]]')))
+put("zones", "duplicate_id", 0x00, zfc(zfeat('"id":"a","kind":"restricted"', "Polygon", SQ),
+                                       zfeat('"id":"a","kind":"restricted"', "Polygon", SQ)))
+put("zones", "bad_window", 0x00, zfc(zfeat('"id":"w","kind":"restricted","times":["25:00-07:00"]', "Polygon", SQ)))
+put("zones", "not_json", 0x00, u('{"type":"FeatureCollection","features":[{'))
+
 print("seeds written under", os.path.relpath(C, TOP))
