@@ -2,7 +2,8 @@
 # shard.sh - shard by shard (RUNS.md §3): `roadlog shard` into 1, 2 and 7
 # parts, `analyze` of each part, against one run over the same inputs, on
 # a generated fleet (drivers who change vehicles, noise, late rows,
-# weighings) as CSV, gzip, JT/T 808 and pcap:
+# weighings, terminal alarms, the demo city's zones) as CSV, gzip, JT/T 808
+# and pcap:
 #   - 1 part: events.csv, events.jsonl, vehicles.csv, vehicle_days.csv and
 #     rejects.csv byte for byte those of one run;
 #   - shard -> analyze each part -> merge: one run's outputs byte for byte
@@ -38,11 +39,12 @@ cd "$WORK" || exit 1
 
 [ -x "$BIN/gen808" ] || { echo "SKIP shard.sh: $BIN/gen808 is missing (make tools)"; exit 1; }
 # the fleet: scenarios, drivers (one changes vehicles), noise, late rows, weighings
-"$BIN/genfleet" --out f --seed 13 --inject all --drivers --noise --late 10 --vehicles 70 --days 2 --weigh 300 \
+"$BIN/genfleet" --out f --seed 13 --inject all,zones --drivers --noise --late 10 --vehicles 70 --days 2 --weigh 300 \
     --quiet || { fail "genfleet"; exit 1; }
 "$BIN/gen808" f/gps.csv f/fleet.808 f/fleet.pcap >/dev/null || { fail "gen808"; exit 1; }
 gzip -k f/gps.csv
 REG=f/registry.csv
+ZONES="--zones f/zones.geojson" # zone events: per vehicle, in the analyses
 
 # compare.py ONE PARTDIR...: the parts against one run; prints what differs
 cat >compare.py <<'EOF'
@@ -141,7 +143,7 @@ for form in csv gzip 808 pcap; do
     pcap) IN="f/fleet.pcap f/weighbridge.csv" ;;
     esac
     # shellcheck disable=SC2086
-    "$ROADLOG" analyze --quiet --registry $REG --out one-$form $IN || fail "$form: one run exit $?"
+    "$ROADLOG" analyze --quiet $ZONES --registry $REG --out one-$form $IN || fail "$form: one run exit $?"
     # shellcheck disable=SC2086
     "$ROADLOG" decode --quiet --registry $REG $IN | keep_cols $form | sort >dec-$form.csv
     for n in 1 2 7; do
@@ -158,7 +160,7 @@ for form in csv gzip 808 pcap; do
             P=$(printf 'part-%04d' $p)
             [ "$(ls $S/$P | wc -l)" -eq 1 ] && [ -z "$(ls -A $S/$P | grep -v '\.rlrec$')" ] ||
                 { fail "$form, $n parts: $S/$P holds $(ls -A $S/$P)"; ok=0; }
-            "$ROADLOG" analyze --quiet --registry $REG --out O-$form-$n/$P $S/$P || { fail "$form, $n parts: analyze $P exit $?"; ok=0; }
+            "$ROADLOG" analyze --quiet $ZONES --registry $REG --out O-$form-$n/$P $S/$P || { fail "$form, $n parts: analyze $P exit $?"; ok=0; }
             "$ROADLOG" decode --quiet --registry $REG $S/$P >O-$form-$n/$P/decode.csv
             dirs="$dirs O-$form-$n/$P"
             p=$((p + 1))
