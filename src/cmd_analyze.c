@@ -144,9 +144,6 @@ int cmd_analyze(int argc, char **argv)
         run_free(&run);
         return EXIT_INPUT;
     }
-    /* a folder of parts (roadlog shard): its record files */
-    char **expanded = rlrec_expand(inputs, ninputs, &ninputs);
-    inputs = expanded;
     /* every file of --out is written as NAME.part and renamed at the end,
      * so a run that fails or is stopped leaves --out as it was */
     outfiles_guard();
@@ -159,7 +156,6 @@ int cmd_analyze(int argc, char **argv)
         free(rp);
         outfiles_discard();
         run_free(&run);
-        rlrec_paths_free(expanded);
         return EXIT_INPUT;
     }
     free(rp);
@@ -183,7 +179,6 @@ int cmd_analyze(int argc, char **argv)
             fprintf(stderr, "roadlog analyze: --resume: %s\n", err);
             outfiles_discard();
             run_free(&run);
-            rlrec_paths_free(expanded);
             return usage ? EXIT_USAGE : EXIT_INPUT;
         }
         run.chain_seq = resume_chain_seq(rs) + 1;
@@ -204,18 +199,20 @@ int cmd_analyze(int argc, char **argv)
             fprintf(stderr, "roadlog analyze: cannot write the carry: %s\n", err);
             outfiles_discard();
             run_free(&run);
-            rlrec_paths_free(expanded);
             return EXIT_INPUT;
         }
     }
     int status = 0;
     if (run.opt.registry_path && !ingest_input(&run, run.opt.registry_path, &sink, WANT_REGISTRY))
         status = EXIT_INPUT;
-    run_plan_progress(&run, inputs, ninputs);
+    /* a folder of parts (roadlog shard): its record files */
+    char **expanded = rlrec_expand(inputs, ninputs, &ninputs);
+    run_plan_progress(&run, expanded, ninputs);
     double t_read = run_clock();
-    if (!(status && run.opt.strict) && !ingest_all(&run, &sink, analyze_reader(), inputs, ninputs))
+    if (!(status && run.opt.strict) && !ingest_all(&run, &sink, analyze_reader(), expanded, ninputs))
         status = EXIT_INPUT;
     t_read = run_clock() - t_read;
+    rlrec_paths_free(expanded);
     run_progress_done(&run);
     if (run.stop)
         status = EXIT_INPUT;
@@ -271,6 +268,5 @@ int cmd_analyze(int argc, char **argv)
     if (!run.opt.quiet && !run.stop)
         print_summary(&run);
     run_free(&run);
-    rlrec_paths_free(expanded);
     return status;
 }
