@@ -833,10 +833,10 @@ static bool take_block(rlrec_dec *d, const unsigned char *data)
 {
     const unsigned char *raw = data;
     if (d->flags & 1) {
-        if (d->raw_cap < d->raw_len) {
+        if (d->raw_cap < d->raw_len || !d->raw) { /* never NULL: a cursor over 0 bytes of it is fine */
             free(d->raw);
-            d->raw_cap = d->raw_len;
-            d->raw = xmalloc(d->raw_cap ? d->raw_cap : 1);
+            d->raw_cap = d->raw_len ? d->raw_len : 1;
+            d->raw = xmalloc(d->raw_cap);
         }
         int k = LZ4_decompress_safe((const char *)data, (char *)d->raw, (int)d->data_len, (int)d->raw_len);
         if (k < 0 || (size_t)k != d->raw_len)
