@@ -22,7 +22,7 @@ TOOLS    = $(BUILD)/fixtures/genfleet $(patsubst fixtures/%.c,$(BUILD)/fixtures/
 # Benchmark programs (tests/bench_*.c), built with every tool so they cannot rot unseen
 BENCHES  = $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/bench_*.c))
 
-.PHONY: all deps test unit integration threads browser asan tsan bench demo fuzz clean tools
+.PHONY: all deps test unit integration threads browser slurm asan tsan bench demo fuzz clean tools
 all: roadlog
 
 roadlog: $(BUILD)/roadlog
@@ -76,6 +76,7 @@ integration: $(BUILD)/roadlog tools $(BUILD)/tests/test_jt808
 	@sh tests/cli.sh $(BUILD)/roadlog $(BUILD)/fixtures
 	@sh tests/chain.sh $(BUILD)/roadlog $(BUILD)/fixtures
 	@sh tests/ledger.sh $(BUILD)/roadlog $(BUILD)/fixtures
+	@sh tests/shard.sh $(BUILD)/roadlog $(BUILD)/fixtures
 
 # one run however it is cut: --threads, --memory, byte ranges, temporary files
 threads: $(BUILD)/roadlog tools
@@ -85,11 +86,15 @@ threads: $(BUILD)/roadlog tools
 browser: $(BUILD)/roadlog tools
 	@sh tests/browser.sh $(BUILD)/roadlog
 
+# roadlog slurm on a single-node Slurm cluster stood up for the test (root)
+slurm: $(BUILD)/roadlog tools
+	@sh tests/slurm.sh $(BUILD)/roadlog $(BUILD)/fixtures
+
 # The whole suite: unit + integration + the browser check, then unit and
 # integration again under ASan + UBSan, then a short smoke run of every
 # fuzz target.
 test: deps
-	$(MAKE) unit integration threads browser
+	$(MAKE) unit integration threads browser slurm
 	$(MAKE) asan
 	$(MAKE) tsan
 	@sh tests/fuzz.sh smoke

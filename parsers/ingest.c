@@ -23,6 +23,8 @@
 #include "pcapin.h"
 #include "plate.h"
 #include "registry_csv.h"
+#include "rlrec.h"
+#include "timeutil.h"
 #include "util.h"
 #include "weigh_csv.h"
 
@@ -80,6 +82,7 @@ typedef struct {
     regcsv *reg;
     weighcsv *weigh;
     bool wrong_kind;
+    bool skipped;            /* WANT_IDENTITIES: not a registry, left after its header */
 } table_ctx;
 
 static bool tbl_header(void *ud, const csv_row *h)
@@ -87,6 +90,10 @@ static bool tbl_header(void *ud, const csv_row *h)
     table_ctx *t = ud;
     rl_input *in = &t->run->inputs[t->fi];
     t->kind = csvhdr_classify(h);
+    if (t->want == WANT_IDENTITIES && t->kind != TABLE_REGISTRY) {
+        t->skipped = true;
+        return false;
+    }
     if (t->want == WANT_REGISTRY && t->kind != TABLE_REGISTRY) {
         char miss[128];
         csvhdr_missing(h, TABLE_REGISTRY, miss, sizeof miss);
@@ -103,7 +110,7 @@ static bool tbl_header(void *ud, const csv_row *h)
         in->kind = "weighbridge";
         char why[300];
         if (!weighcsv_check_header(h, why, sizeof why)) {
-            run_reject(t->run, RL_ORIGIN(t->fi, h->line), why, h->raw, h->raw_len);
+            t->sink->reject(t->sink->ud, RL_ORIGIN(t->fi, h->line), why, h->raw, h->raw_len);
             return false;
         }
         t->weigh = weighcsv_new(h, t->sink, t->fi, t->run->opt.tz);
@@ -123,7 +130,7 @@ static bool tbl_header(void *ud, const csv_row *h)
                  "header names no known table: a GPS log needs plate, time, lon, lat, speed (missing: %s); "
                  "a weighbridge log plate, time, axles, gross_kg; a registry plate, class",
                  miss);
-        run_reject(t->run, RL_ORIGIN(t->fi, h->line), why, h->raw, h->raw_len);
+        t->sink->reject(t->sink->ud, RL_ORIGIN(t->fi, h->line), why, h->raw, h->raw_len);
         return false;
     }
     }
@@ -187,7 +194,7 @@ static bool read_table(rl_run *run, rl_src *src, unsigned fi, const rl_sink *sin
     if (!csvin_header_seen(r) && !run->stop) {
         in->kind = "empty";
         in->error = xstrdup("no header row: nothing to read");
-    } else if (t.kind != TABLE_UNKNOWN && !t.wrong_kind && in->records == 0 && !run->stop) {
+    } else if (t.kind != TABLE_UNKNOWN && !t.wrong_kind && !t.skipped && in->records == 0 && !run->stop) {
         /* FORMATS.md: a file with no usable record is a warning */
         in->error = xstrdup("header only: no data rows");
         if (!run->opt.quiet)
@@ -261,6 +268,175 @@ static bool read_pcap(rl_run *run, rl_src *src, unsigned fi, const rl_sink *sink
     return rc >= 0;
 }
 
+/* ---- record files (roadlog shard, RUNS.md §3) ----
+ *
+ * A record file carries the records its shard run read and the table of
+ * the original inputs.  Each original input gets an entry of its own in
+ * the run (named as it was given to shard, `via` the record file), so
+ * `source` and rejects.csv name the original file and line, and the
+ * entries follow the order the record files are read in: a directory's
+ * record files come ordered by their first input (rlrec_expand), which is
+ * the original input order, so duplicates keep the same fix as one run.
+ * A registry among the original inputs is not copied into the records:
+ * each part reads it again from the path shard read it at (and checks
+ * its SHA-256), as --registry is read by every part. */
+
+static bool new_entry(rl_run *run, const char *path, unsigned *fi);
+static bool read_input(rl_run *run, unsigned fi, const char *path, const rl_sink *sink, want_kind want);
+
+typedef struct {
+    rl_run *run;
+    const rl_sink *sink;
+    unsigned fi;             /* the record file's own entry */
+    unsigned first;          /* the entry of its first original input */
+    char **paths;            /* where shard read each original input */
+    size_t npaths;
+    bool ok;
+} records_ctx;
+
+/* The run's static name for a kind or an encoding read from a file. */
+static const char *known_name(const char *s, const char *const *names)
+{
+    for (; *names; names++)
+        if (strcmp(s, *names) == 0)
+            return *names;
+    return NULL;
+}
+
+static const char *const input_kinds[] = {"gps", "weighbridge", "registry", "jt808", "pcap", "empty", "unknown",
+                                          "unreadable", NULL};
+static const char *const encodings[] = {"utf-8", "gbk", "ascii", NULL};
+
+static bool rec_head(void *ud, const rlrec_head *h)
+{
+    records_ctx *x = ud;
+    if (h->tz != x->run->opt.tz) {
+        /* CSV times without an offset were read in the shard's zone */
+        char a[8], b[8];
+        tu_format_tz(h->tz, a);
+        tu_format_tz(x->run->opt.tz, b);
+        fprintf(stderr, "roadlog: %s: sharded with --tz %s, this run has --tz %s: give both the same zone\n",
+                x->run->inputs[x->fi].name, a, b);
+        x->ok = false;
+        return false;
+    }
+    if (h->jt808_dialect != (unsigned)x->run->rules.v[R_JT808_DIALECT]) {
+        /* the items were read in the layout the shard's rules named */
+        char a[64], b[64];
+        rl_rules r = x->run->rules;
+        r.v[R_JT808_DIALECT] = h->jt808_dialect;
+        rules_format_value(&r, R_JT808_DIALECT, a, sizeof a);
+        rules_format_value(&x->run->rules, R_JT808_DIALECT, b, sizeof b);
+        fprintf(stderr, "roadlog: %s: sharded with jt808.dialect = %s, this run has %s: give both the same rules\n",
+                x->run->inputs[x->fi].name, a, b);
+        x->ok = false;
+        return false;
+    }
+    return true;
+}
+
+static bool rec_input(void *ud, unsigned j, uint32_t global, const char *name, const char *path, unsigned *index)
+{
+    records_ctx *x = ud;
+    (void)global; /* the order: record files come sorted by it */
+    if (!new_entry(x->run, name, index)) {
+        x->ok = false;
+        return false;
+    }
+    if (j == 0)
+        x->first = *index;
+    x->run->inputs[*index].via = x->run->inputs[x->fi].name;
+    x->paths = xrealloc(x->paths, (x->npaths + 1) * sizeof *x->paths);
+    x->paths[x->npaths++] = xstrdup(path && *path ? path : name);
+    return true;
+}
+
+static void rec_begin(void *ud, unsigned index, rl_loc_kind loc, const char *kind)
+{
+    records_ctx *x = ud;
+    rl_input *in = &x->run->inputs[index];
+    const char *k = known_name(kind, input_kinds);
+    in->kind = k ? k : "unknown";
+    in->loc = loc;
+}
+
+static bool rec_end(void *ud, unsigned index, const rlrec_stats *st)
+{
+    records_ctx *x = ud;
+    rl_run *run = x->run;
+    rl_input *in = &run->inputs[index];
+    if (strcmp(in->kind, "registry") == 0) {
+        const char *path = x->paths[index - x->first];
+        if (!read_input(run, index, path, x->sink, WANT_REGISTRY)) {
+            fprintf(stderr, "roadlog: %s: a registry the record file %s names, read again from %s: cannot be read\n",
+                    run->inputs[index].name, run->inputs[x->fi].name, path);
+            x->ok = false;
+        } else if (strcmp(run->inputs[index].sha256, st->sha256) != 0) {
+            fprintf(stderr, "roadlog: %s: the registry has changed since it was sharded (SHA-256 differs): shard again\n",
+                    run->inputs[index].name);
+            x->ok = false;
+        }
+        return !run->stop;
+    }
+    in->size = st->size;
+    memcpy(in->sha256, st->sha256, sizeof in->sha256);
+    in->gzip = st->gzip;
+    in->truncated = st->truncated;
+    in->encoding = st->encoding ? known_name(st->encoding, encodings) : NULL;
+    in->delimiter = st->delimiter;
+    in->records = st->records;
+    if (st->error && !in->error)
+        in->error = xstrdup(st->error);
+    if (st->unreadable) {
+        /* as one run over it would: exit status 1 */
+        fprintf(stderr, "roadlog: %s: could not be read when it was sharded: %s\n", in->name,
+                st->error ? st->error : "read error");
+        x->ok = false;
+    }
+    return true;
+}
+
+static bool read_records(rl_run *run, rl_src *src, unsigned fi, const rl_sink *sink)
+{
+    rl_input *in = &run->inputs[fi];
+    in->kind = "records";
+    in->loc = RL_LOC_OFFSET;
+    records_ctx x = {.run = run, .sink = sink, .fi = fi, .ok = true};
+    rlrec_meta meta = {&x, rec_head, rec_input, rec_begin, rec_end};
+    rlrec_dec *d = rlrec_dec_new(sink, &meta);
+    uint64_t before = run->positions + run->weighings;
+    bool fed = true;
+    for (;;) {
+        const unsigned char *buf;
+        long n = rl_src_next(src, &buf);
+        if (n <= 0)
+            break; /* a read or gzip error is reported by ingest_input */
+        if (!(fed = rlrec_feed(d, buf, (size_t)n)))
+            break;
+        progress(run, run->inputs[fi].name, rl_src_raw_bytes(src));
+    }
+    if (fed && !run->stop && !rl_src_error(src))
+        rlrec_finish(d);
+    uint64_t off;
+    const char *why = rlrec_error(d, &off);
+    if (why && x.ok) {
+        /* a record file is the only copy of what it holds: damage loses
+         * records, so it is an error (exit status 1), not a warning */
+        in = &run->inputs[fi];
+        fprintf(stderr, "roadlog: %s@%llu: %s\n", in->name, (unsigned long long)off, why);
+        if (!in->error)
+            in->error = xstrdup(why);
+        sink->reject(sink->ud, RL_ORIGIN(fi, off), why, NULL, 0);
+        x.ok = false;
+    }
+    run->inputs[fi].records = run->positions + run->weighings - before;
+    rlrec_dec_free(d);
+    for (size_t i = 0; i < x.npaths; i++)
+        free(x.paths[i]);
+    free(x.paths);
+    return x.ok;
+}
+
 /* The input's entry in the run's table (its index is its place on the
  * command line), or false when there are too many. */
 static bool new_entry(rl_run *run, const char *path, unsigned *fi)
@@ -307,7 +483,8 @@ static bool read_input(rl_run *run, unsigned fi, const char *path, const rl_sink
     bool ok = true;
     uint64_t lines = 0;
     bool cut_reported = false;
-    if (want == WANT_TERMINALS && kind != RL_KIND_JT808 && kind != RL_KIND_PCAP && kind != RL_KIND_PCAPNG) {
+    if (want == WANT_TERMINALS && kind != RL_KIND_JT808 && kind != RL_KIND_PCAP && kind != RL_KIND_PCAPNG &&
+        kind != RL_KIND_RLREC) {
         rl_src_close(src);
         return true;
     }
@@ -327,6 +504,15 @@ static bool read_input(rl_run *run, unsigned fi, const char *path, const rl_sink
             ok = read_pcap(run, src, fi, sink);
         }
         break;
+    case RL_KIND_RLREC:
+        if (want == WANT_REGISTRY) {
+            fprintf(stderr, "roadlog: %s: not a vehicle registry (a record file of roadlog shard)\n", path);
+            ok = false;
+        } else {
+            ok = read_records(run, src, fi, sink);
+            in = &run->inputs[fi]; /* its original inputs were added to the table */
+        }
+        break;
     case RL_KIND_EMPTY:
         if (rl_src_error(src))
             break; /* not empty: unreadable (below) */
@@ -343,10 +529,15 @@ static bool read_input(rl_run *run, unsigned fi, const char *path, const rl_sink
         in->error = xstrdup("binary data that is neither CSV text, JT/T 808 frames nor a pcap capture");
         if (!run->opt.quiet)
             fprintf(stderr, "roadlog: %s: warning: %s\n", path, in->error);
-        run_reject(run, RL_ORIGIN(fi, 0), in->error, NULL, 0);
+        sink->reject(sink->ud, RL_ORIGIN(fi, 0), in->error, NULL, 0);
         if (want == WANT_REGISTRY)
             ok = false;
         break;
+    }
+    if (want == WANT_IDENTITIES) {
+        /* a first pass: the input's own bookkeeping is the real pass's */
+        rl_src_close(src);
+        return ok && !run->stop;
     }
     if (rl_src_error(src) && !run->stop) {
         const char *e = rl_src_error(src);
@@ -371,7 +562,7 @@ static bool read_input(rl_run *run, unsigned fi, const char *path, const rl_sink
             rl_origin o = RL_ORIGIN(fi, in->loc == RL_LOC_LINE ? lines + 1 : rl_src_raw_bytes(src));
             char why[300];
             snprintf(why, sizeof why, "%s: the rest of the file is lost", e);
-            if (!run_reject(run, o, why, NULL, 0))
+            if (!sink->reject(sink->ud, o, why, NULL, 0))
                 ok = false;
         }
     }
@@ -914,7 +1105,11 @@ bool ingest_all(rl_run *run, const rl_sink *sink, const ingest_reader *rd, char 
         }
         first_fi[i] = fi;
         bool gzip = false, text = false;
-        table_kind kind = strcmp(paths[i], "-") == 0 ? TABLE_UNKNOWN : sniff_table(paths[i], &gzip, &text);
+        /* only a file can be looked at before it is read: stdin, a pipe
+         * (`<(zcat ...)`, a FIFO) gives its bytes once, to the lane */
+        struct stat st;
+        bool file = strcmp(paths[i], "-") != 0 && stat(paths[i], &st) == 0 && S_ISREG(st.st_mode);
+        table_kind kind = file ? sniff_table(paths[i], &gzip, &text) : TABLE_UNKNOWN;
         bool parallel = text && (kind == TABLE_GPS || kind == TABLE_WEIGHBRIDGE);
         split_file *sf = parallel && !gzip ? split_plan(paths[i], nthreads) : NULL;
         splits[i] = sf;

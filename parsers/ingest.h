@@ -14,8 +14,11 @@
 
 /* What an input may be: anything; a registry (--registry); or only the
  * JT/T 808 traffic, read for its registrations (decode's first pass: a
- * terminal's plate holds for its positions before the registration). */
-typedef enum { WANT_ANY, WANT_REGISTRY, WANT_TERMINALS } want_kind;
+ * terminal's plate holds for its positions before the registration);
+ * or what says which plate a terminal is (shard's first pass: JT/T 808
+ * registrations and registries, other tables left after their header
+ * and the input's size and hash not taken). */
+typedef enum { WANT_ANY, WANT_REGISTRY, WANT_TERMINALS, WANT_IDENTITIES } want_kind;
 
 /* Read `path` ("-" = stdin).  Returns false when it could not be read at
  * all (the run's exit status becomes 1) or --strict stopped the run. */

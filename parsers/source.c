@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <isa-l/igzip_lib.h>
 
+#include "rlrec.h"
 #include "util.h"
 
 /* Read (and gzip output) buffer.  Small enough to stay in the core's L2
@@ -409,6 +410,8 @@ rl_kind rl_src_kind(rl_src *s)
         if (be == 0x0a0d0d0a)
             return RL_KIND_PCAPNG;
     }
+    if (n >= RLREC_MAGIC_LEN && memcmp(p, RLREC_MAGIC, RLREC_MAGIC_LEN) == 0)
+        return RL_KIND_RLREC;
     size_t ctrl = 0, nul = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = p[i];

@@ -23,7 +23,8 @@ typedef enum {
     RL_KIND_TEXT,        /* CSV-like text; the header decides which table */
     RL_KIND_JT808,       /* raw JT/T 808 frames (0x7e ... 0x7e) */
     RL_KIND_PCAP,        /* libpcap classic capture */
-    RL_KIND_PCAPNG       /* pcapng capture */
+    RL_KIND_PCAPNG,      /* pcapng capture */
+    RL_KIND_RLREC        /* a record file written by roadlog shard (rlrec.h) */
 } rl_kind;
 
 /* Open `path` ("-" = stdin).  On failure returns NULL and writes a

@@ -21,6 +21,26 @@ static void kv_u(FILE *f, const char *k, uint64_t v, bool comma)
     fprintf(f, "%s\"%s\":%llu", comma ? "," : "", k, (unsigned long long)v);
 }
 
+/* An input's fields (path, kind, size, SHA-256, ...), without braces. */
+static void input_json(FILE *f, const rl_input *in)
+{
+    fputs("\"path\":", f);
+    json_str(f, in->name);
+    fprintf(f, ",\"kind\":\"%s\",\"size\":%llu,\"sha256\":\"%s\",\"gzip\":%s", in->kind,
+            (unsigned long long)in->size, in->sha256, in->gzip ? "true" : "false");
+    if (in->encoding)
+        fprintf(f, ",\"encoding\":\"%s\"", in->encoding);
+    if (in->delimiter)
+        fprintf(f, ",\"delimiter\":\"%s\"", in->delimiter == '\t' ? "\\t" : in->delimiter == ';' ? ";" : ",");
+    kv_u(f, "records", in->records, true);
+    kv_u(f, "rejected", in->rejected, true);
+    fprintf(f, ",\"truncated\":%s,\"error\":", in->truncated ? "true" : "false");
+    if (in->error)
+        json_str(f, in->error);
+    else
+        fputs("null", f);
+}
+
 bool report_run_json(const rl_run *run, const char *path, const char *command, int exit_status)
 {
     FILE *f = fopen(path, "w");
@@ -88,30 +108,27 @@ bool report_run_json(const rl_run *run, const char *path, const char *command, i
         json_str(f, run->opt.tiles);
     else
         fputs("null", f);
+    /* "inputs": the logs read; record files of roadlog shard (RUNS.md
+     * §3) are listed apart, and the original inputs they carry are in
+     * "inputs", each with the record file it came "via" */
     fputs("},\n\"inputs\":[", f);
-    size_t carried = 0;
-    for (size_t i = 0, listed = 0; i < run->ninputs; i++) {
+    size_t listed = 0, records_files = 0, carried = 0;
+    for (size_t i = 0; i < run->ninputs; i++) {
         const rl_input *in = &run->inputs[i];
         if (in->carried) {
             carried++; /* files of earlier runs that carried sources name */
             continue;
         }
+        if (strcmp(in->kind, "records") == 0) {
+            records_files++;
+            continue;
+        }
         fputs(listed++ ? ",\n  {" : "\n  {", f);
-        fputs("\"path\":", f);
-        json_str(f, in->name);
-        fprintf(f, ",\"kind\":\"%s\",\"size\":%llu,\"sha256\":\"%s\",\"gzip\":%s", in->kind,
-                (unsigned long long)in->size, in->sha256, in->gzip ? "true" : "false");
-        if (in->encoding)
-            fprintf(f, ",\"encoding\":\"%s\"", in->encoding);
-        if (in->delimiter)
-            fprintf(f, ",\"delimiter\":\"%s\"", in->delimiter == '\t' ? "\\t" : in->delimiter == ';' ? ";" : ",");
-        kv_u(f, "records", in->records, true);
-        kv_u(f, "rejected", in->rejected, true);
-        fprintf(f, ",\"truncated\":%s,\"error\":", in->truncated ? "true" : "false");
-        if (in->error)
-            json_str(f, in->error);
-        else
-            fputs("null", f);
+        input_json(f, in);
+        if (in->via) {
+            fputs(",\"via\":", f);
+            json_str(f, in->via);
+        }
         fputc('}', f);
     }
     /* ZONES.md: each --zones file, its hash, the datum it was read in and
@@ -125,7 +142,19 @@ bool report_run_json(const rl_run *run, const char *path, const char *command, i
         fprintf(f, ",\"sha256\":\"%s\",\"coord\":\"%s\",\"zones\":%u}", zf->sha256, cc_datum_name(zf->coord),
                 zf->zones);
     }
-    fprintf(f, "],\n\"carried_inputs\":%zu,\n\"counts\":{", carried);
+    fprintf(f, "],\n\"carried_inputs\":%zu,\n", carried);
+    if (records_files) {
+        fputs("\"record_files\":[", f);
+        listed = 0;
+        for (size_t i = 0; i < run->ninputs; i++)
+            if (strcmp(run->inputs[i].kind, "records") == 0 && !run->inputs[i].carried) {
+                fputs(listed++ ? ",\n  {" : "\n  {", f);
+                input_json(f, &run->inputs[i]);
+                fputc('}', f);
+            }
+        fputs("],\n", f);
+    }
+    fputs("\"counts\":{", f);
     kv_u(f, "positions", run->positions, false);
     kv_u(f, "weighings", run->weighings, true);
     kv_u(f, "filtered_by_time", run->filtered, true);

@@ -186,10 +186,21 @@ void cli_usage(FILE *f)
         snprintf(left, sizeof left, "%s %s", commands[i].name, commands[i].synopsis);
         fprintf(f, "  roadlog %-28s %s\n", left, commands[i].about);
     }
-    fprintf(f, "  roadlog %-28s %s\n", "ledger [--db DB] COMMAND", "the case ledger: import, list, show, set, blacklist, report");
+    static const char *const own[][2] = {
+        {"ledger [--db DB] COMMAND", "the case ledger: import, list, show, set, blacklist, report"},
+        {"shard --parts N --out DIR INPUT...", "split the inputs by vehicle into parts"},
+        {"slurm --parts N --work DIR --out OUT INPUT...", "shard, analyse and merge on a Slurm cluster"},
+    };
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
+        if (strlen(own[i][0]) <= 28)
+            fprintf(f, "  roadlog %-28s %s\n", own[i][0], own[i][1]);
+        else
+            fprintf(f, "  roadlog %s\n  %-36s %s\n", own[i][0], "", own[i][1]);
+    }
     fputs("\n"
           "INPUT: GPS CSV, weighbridge CSV, registry CSV, raw JT/T 808 frames, pcap/pcapng;\n"
-          "       plain or .gz; '-' reads stdin.  The kind is told from the content.\n"
+          "       plain or .gz; '-' reads stdin; a folder of parts (roadlog shard).\n"
+          "       The kind is told from the content.\n"
           "\n"
           "`roadlog COMMAND --help` (or `roadlog help COMMAND`) lists a command's options.\n"
           "\n"
@@ -627,5 +638,34 @@ int cli_parse(rl_run *run, const char *cmd, int argc, char **argv, char ***args,
     }
     *args = argv + optind;
     *nargs = argc - optind;
+    return 0;
+}
+
+int cli_take_option(int *argc, char **argv, const char *name, const char **value)
+{
+    size_t n = strlen(name);
+    for (int i = 1; i < *argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0)
+            break;
+        if (a[0] != '-' || a[1] != '-' || strncmp(a + 2, name, n) != 0 || (a[2 + n] != 0 && a[2 + n] != '='))
+            continue;
+        int used = 1;
+        if (!value) {
+            if (a[2 + n] == '=')
+                return -1;
+        } else if (a[2 + n] == '=') {
+            *value = a + 3 + n;
+        } else if (i + 1 < *argc) {
+            *value = argv[i + 1];
+            used = 2;
+        } else {
+            return -1;
+        }
+        for (int k = i; k + used <= *argc; k++)
+            argv[k] = argv[k + used];
+        *argc -= used;
+        return 1;
+    }
     return 0;
 }

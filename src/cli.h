@@ -34,6 +34,13 @@ int cmd_merge(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 int cmd_ledger(int argc, char **argv);
+int cmd_shard(int argc, char **argv);
+int cmd_slurm(int argc, char **argv);
+
+/* Take a subcommand's own option "--name VALUE" or "--name=VALUE" (or
+ * the flag "--name" when value is NULL) out of argv, before cli_parse
+ * reads the common ones.  1 taken, 0 absent, -1 given without a value. */
+int cli_take_option(int *argc, char **argv, const char *name, const char **value);
 
 /* A size as `--memory` takes it: 512M, 4G, 1024 (bytes), 64MiB. */
 bool cli_parse_size(const char *s, uint64_t *out);

@@ -17,6 +17,7 @@
 #include "reports.h"
 #include "carry.h"
 #include "resume.h"
+#include "rlrec.h"
 #include "spill.h"
 #include "util.h"
 
@@ -249,11 +250,14 @@ int cmd_analyze(int argc, char **argv)
     if (run.opt.registry_path && !ingest_input(&run, run.opt.registry_path, &sink, WANT_REGISTRY))
         status = EXIT_INPUT;
     size_t first_input = run.ninputs;
-    run_plan_progress(&run, inputs, ninputs);
+    /* a folder of parts (roadlog shard): its record files */
+    char **expanded = rlrec_expand(inputs, ninputs, &ninputs);
+    run_plan_progress(&run, expanded, ninputs);
     double t_read = run_clock();
-    if (!(status && run.opt.strict) && !ingest_all(&run, &sink, analyze_reader(), inputs, ninputs))
+    if (!(status && run.opt.strict) && !ingest_all(&run, &sink, analyze_reader(), expanded, ninputs))
         status = EXIT_INPUT;
     t_read = run_clock() - t_read;
+    rlrec_paths_free(expanded);
     run_progress_done(&run);
     if (run.stop)
         status = EXIT_INPUT;

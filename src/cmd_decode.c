@@ -20,6 +20,7 @@
 #include "ingest.h"
 #include "numparse.h"
 #include "plate.h"
+#include "rlrec.h"
 #include "timeutil.h"
 #include "util.h"
 
@@ -368,6 +369,8 @@ int cmd_decode(int argc, char **argv)
         run_free(run);
         return status;
     }
+    char **expanded = rlrec_expand(inputs, ninputs, &ninputs); /* folders of parts */
+    inputs = expanded;
     static char obuf[1 << 16];
     setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
     rl_sink sink = {&d, on_position, run_sink_registration, on_weighing, run_sink_reject, run_sink_count};
@@ -392,5 +395,6 @@ int cmd_decode(int argc, char **argv)
         fprintf(stderr, "roadlog decode: %llu records rejected\n", (unsigned long long)run->rejected);
     u64map_free(&d.seen);
     run_free(run);
+    rlrec_paths_free(expanded);
     return status;
 }

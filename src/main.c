@@ -28,6 +28,10 @@ int main(int argc, char **argv)
         return cmd_rules(argc - 1, argv + 1);
     if (strcmp(cmd, "summary") == 0)
         return cmd_summary(argc - 1, argv + 1);
+    if (strcmp(cmd, "shard") == 0)
+        return cmd_shard(argc - 1, argv + 1);
+    if (strcmp(cmd, "slurm") == 0)
+        return cmd_slurm(argc - 1, argv + 1);
     if (strcmp(cmd, "merge") == 0)
         return cmd_merge(argc - 1, argv + 1);
     if (strcmp(cmd, "ledger") == 0)
@@ -38,9 +42,13 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         /* `roadlog help analyze` as `roadlog analyze --help` */
-        if (argc > 2 && strcmp(argv[2], "ledger") == 0) {
+        /* commands with a help of their own */
+        if (argc > 2 && (strcmp(argv[2], "ledger") == 0 || strcmp(argv[2], "shard") == 0 ||
+                         strcmp(argv[2], "slurm") == 0)) {
             char *help[] = {argv[2], "--help", NULL};
-            return cmd_ledger(2, help);
+            return strcmp(argv[2], "ledger") == 0  ? cmd_ledger(2, help)
+                   : strcmp(argv[2], "shard") == 0 ? cmd_shard(2, help)
+                                                   : cmd_slurm(2, help);
         }
         if (argc > 2 && !cli_help(stdout, argv[2])) {
             fprintf(stderr, "roadlog: no command '%s'\n", argv[2]);

@@ -13,7 +13,8 @@
 
 #include "util.h"
 
-#define MAX_PARTS 64
+/* analyze writes a few files; shard one a part (up to 9999) */
+#define MAX_PARTS 10016
 
 /* Written before the writers start; read by the handler, which may run at
  * any moment: complete entries only (the count is raised after the path

@@ -82,6 +82,7 @@ typedef struct rl_input {
     uint64_t records;        /* records read (rows, frames) */
     uint64_t rejected;
     char *error;             /* the file could not be read, or a warning */
+    const char *via;         /* the record file it was read from (roadlog shard), or NULL */
     bool carried;            /* a file of an earlier run of a --resume chain that carried sources name */
 } rl_input;
 

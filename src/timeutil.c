@@ -61,6 +61,18 @@ static int digits(const char **p, const char *e, int maxd, unsigned *v)
     return n;
 }
 
+void tu_format_tz(int32_t offset_s, char out[8])
+{
+    int32_t a = offset_s < 0 ? -offset_s : offset_s, h = a / 3600 % 100, m = a / 60 % 60;
+    out[0] = offset_s < 0 ? '-' : '+';
+    out[1] = (char)('0' + h / 10);
+    out[2] = (char)('0' + h % 10);
+    out[3] = ':';
+    out[4] = (char)('0' + m / 10);
+    out[5] = (char)('0' + m % 10);
+    out[6] = 0;
+}
+
 bool tu_parse_tz(const char *s, int32_t *offset_s)
 {
     size_t n = strlen(s);

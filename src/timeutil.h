@@ -23,6 +23,8 @@ bool tu_valid_date(int64_t y, unsigned m, unsigned d);
 
 /* Parse "+08:00", "-0530", "+8", "Z" or "UTC" into seconds east of UTC. */
 bool tu_parse_tz(const char *s, int32_t *offset_s);
+/* Seconds east of UTC as "+08:00" (what tu_parse_tz reads back). */
+void tu_format_tz(int32_t offset_s, char out[8]);
 
 /* A time-parsing state: caches the last date so that a file of rows from
  * one day costs one date conversion. */

@@ -94,7 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(s != NULL);
     if (mode & 4) {
         rl_kind k = rl_src_kind(s);
-        FUZZ_CHECK(k >= RL_KIND_UNKNOWN && k <= RL_KIND_PCAPNG);
+        FUZZ_CHECK(k >= RL_KIND_UNKNOWN && k <= RL_KIND_RLREC);
     }
     rl_buf got = {0};
     bool failed = false;

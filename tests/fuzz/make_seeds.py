@@ -176,6 +176,25 @@ put("pcapng", "huge_block", 0x05, HEAD + b"\x06\x00\x00\x00\x04\x00\x00\x01" + b
 put("pcapng", "odd_length", 0x05, HEAD + b"\x06\x00\x00\x00\x21\x00\x00\x00" + b"\x00" * 28)
 put("pcapng", "trailer_lies", 0x01, HEAD + b"\x06\x00\x00\x00\x20\x00\x00\x00" + b"\x01\x00\x00\x00" + b"\x00" * 16 + b"\x24\x00\x00\x00")
 
+# ---- rlrec: record files roadlog shard writes from the samples ----
+with tempfile.TemporaryDirectory() as t:
+    files = {"s.csv": sample("gps_en.csv", 12) + b"oops,2\n", "w.csv": sample("weighbridge.csv", 6),
+             "s.808": frames}
+    for name, data in files.items():
+        with open(os.path.join(t, name), "wb") as f:
+            f.write(data)
+    subprocess.run([os.path.join(TOP, "build", "roadlog"), "shard", "--quiet", "--parts", "2", "--out",
+                    os.path.join(t, "S")] + [os.path.join(t, n) for n in files], check=True)
+    recs = []
+    for part in ("part-0000", "part-0001"):
+        pd = os.path.join(t, "S", part)
+        for name in sorted(os.listdir(pd)):
+            recs.append(open(os.path.join(pd, name), "rb").read())
+put("rlrec", "part0", 0x00, recs[0])
+put("rlrec", "part1_chunks", 0x05, recs[1])
+put("rlrec", "part0_strict", 0x80 | 0x02, recs[0])
+put("rlrec", "part0_cut", 0x01, recs[0][: len(recs[0]) * 2 // 3])
+
 # ---- jt808: one seed per alarm item (JT808.md §14), both dialects ----
 # mode: the target reads items in the GDRTA dialect when (mode & 0x3F) is odd
 import struct
@@ -256,6 +275,7 @@ put("analyze", "gps_gz_window", 0x08 | 0x10 | 0x20, GPS)
 put("analyze", "jt808", 0x02, frames)
 put("analyze", "pcap", 0x00, cap)
 put("analyze", "registry_as_input", 0x00, REG)
+put("analyze", "records", 0x02, recs[0])
 put("analyze", "hostile_text", 0x06, HDR + u('"=HYPERLINK(""http://x"")",2,2026-11-02 10:00:00,113.95,22.55,130,,,,,,@drv\n'
                                             '"=HYPERLINK(""http://x"")",2,2026-11-02 10:00:30,113.96,22.55,130,,,,,,@drv\n'
                                             '"=HYPERLINK(""http://x"")",2,2026-11-02 10:01:00,113.97,22.55,130,,,,,,@drv\n'

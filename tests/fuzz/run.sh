@@ -37,7 +37,9 @@ replay) SECS=0 ;;
 esac
 
 OUT=build-fuzz
-SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+# FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION (the common convention): checksums
+# that would stop the fuzzer at the door are not checked (rlrec.c)
+SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION"
 LIBS=$(sed -n 's/^LIBS *= *//p' Makefile)
 
 # ---- a clean machine: clang and the libFuzzer runtime ----
