@@ -275,20 +275,26 @@ fi
 echo
 echo "issue 12 targets, $rows2 rows on two cores (load $(cut -d' ' -f1-3 /proc/loadavg) at the end):"
 awk -v csv="$t_csv" -v all="$t_all" -v duck="$t_duck" -v m64="$t_64" -v rss64="$rss_64" \
-    -v big="$big" -v bigrows="${big_rows:-$BIG_ROWS}" -v bigskip="${BENCH_BIG:-1}" 'BEGIN {
-    ok = "met"; no = "MISSED"
-    printf "  %-40s %8s %10s %8s  %s\n", "", "time", "ratio", "target", ""
-    printf "  %-40s %7.2fs\n", "DuckDB speeding query", duck
-    printf "  %-40s %7.2fs %9.3fx %7.2fx  %s\n", "roadlog --format csv", csv, csv / duck, 0.33, (csv / duck <= 0.33 ? ok : no)
-    printf "  %-40s %7.2fs %9.3fx %7.2fx  %s\n", "roadlog, every output", all, all / duck, 0.5, (all / duck <= 0.5 ? ok : no)
-    printf "  %-40s %7.2fs %9.3fx %7.2fx  %s (of the in-memory run)\n", "roadlog --memory 64M, every output", m64, m64 / all, 1.5, (m64 / all <= 1.5 ? ok : no)
-    printf "  %-40s %7.1f MB %19s  %s\n", "  its peak RSS", rss64 / 1024, "<= 112 MB", (rss64 / 1024 <= 112 ? ok : no)
+    -v big="$big" -v bigrows="${big_rows:-$BIG_ROWS}" -v bigskip="${BENCH_BIG:-1}" '
+function row(label, measured, ratio, target, verdict) {
+    printf "  %-36s %10s %14s %12s  %s\n", label, measured, ratio, target, verdict
+}
+function v(ok) { return ok ? "met" : "MISSED" }
+BEGIN {
+    row("", "measured", "ratio", "target", "")
+    row("DuckDB speeding query", sprintf("%.2f s", duck), "", "", "")
+    row("roadlog --format csv", sprintf("%.2f s", csv), sprintf("%.3fx DuckDB", csv / duck), "<= 0.33x", v(csv / duck <= 0.33))
+    row("roadlog, every output", sprintf("%.2f s", all), sprintf("%.3fx DuckDB", all / duck), "<= 0.5x", v(all / duck <= 0.5))
+    row("roadlog --memory 64M, every output", sprintf("%.2f s", m64), sprintf("%.3fx in-mem", m64 / all), "<= 1.5x", v(m64 / all <= 1.5))
+    row("  its peak RSS", sprintf("%.1f MB", rss64 / 1024), "", "<= 112 MB", v(rss64 / 1024 <= 112))
+    label = sprintf("%.0f M rows, --memory 1G", bigrows / 1e6)
     if (bigskip == "0") {
-        printf "  %-40s SKIP (BENCH_BIG=0)\n", bigrows " rows, --memory 1G"
+        row(label, "SKIP", "", "", "(BENCH_BIG=0)")
     } else {
         split(big, b, " ")
-        printf "  %-40s %7.2fs %7.2f M rows/s  >= 2.5 M rows/s  %s\n", bigrows " rows, --memory 1G", b[1], bigrows / b[1] / 1e6, (bigrows / b[1] >= 2.5e6 ? ok : no)
-        printf "  %-40s %7.1f MB %19s  %s\n", "  its peak RSS", b[3] / 1024, "<= 4096 MB", (b[3] / 1024 <= 4096 ? ok : no)
-        printf "  %-40s %7.1f s (240 M rows at this rate; goal < 120 s)\n", "  a province day", 240e6 / (bigrows / b[1])
+        rate = bigrows / b[1]
+        row(label, sprintf("%.2f s", b[1]), sprintf("%.2f M rows/s", rate / 1e6), ">= 2.5 M/s", v(rate >= 2.5e6))
+        row("  its peak RSS", sprintf("%.1f MB", b[3] / 1024), "", "<= 4096 MB", v(b[3] / 1024 <= 4096))
+        row("  240 M rows at that rate", sprintf("%.0f s", 240e6 / rate), "", "< 120 s", v(240e6 / rate < 120))
     }
 }'

@@ -30,7 +30,6 @@
 // unique registry plate, class names in Chinese, a rules file, speeds with
 // more than one decimal, times with an offset or epoch times.
 'use strict';
-const { DuckDBInstance } = require('@duckdb/node-api');
 
 const lit = (s) => `'${s.replace(/'/g, "''")}'`;
 // U+FF01..U+FF5E -> U+0021..U+007E, for translate()
@@ -111,6 +110,7 @@ async function main() {
         console.log(sql.trim());
         return;
     }
+    const { DuckDBInstance } = require('@duckdb/node-api');
     const t0 = process.hrtime.bigint();
     const db = await DuckDBInstance.create(':memory:', { threads: String(threads) });
     const con = await db.connect();
