@@ -38,7 +38,9 @@ fleet_ok() { [ -f "$1/gps.csv" ] && grep -q '^safety_items=' "$1/manifest.txt" 2
 # no safety_items in its manifest) is made again
 if ! fleet_ok "$DIR"; then
     echo "generating a $ROWS-row fleet in $DIR ..."
-    rm -f "$DIR/gps.808" "$DIR/gps.pcap"
+    # what was made from the old fleet goes too (the weighings are of the
+    # old registry's vehicles)
+    rm -f "$DIR/gps.808" "$DIR/gps.pcap" "$DIR/weigh.csv"
     # the alarm scenarios too (RULES.md §8); normal terminals send tyre
     # reports and road signs (active-safety items that are not alarms)
     "$BIN/genfleet" --out "$DIR" --rows "$ROWS" --inject $GENFLEET_INJECT --quiet
