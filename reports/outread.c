@@ -439,10 +439,10 @@ static const col_spec VEH_COLS[] = {
     {"company", K_TEXT, false},    {"registered", K_YESNO, false}, {"phone", K_TEXT, false},
     {"points", K_COUNT, false},    {"valid", K_COUNT, false},      {"drift", K_COUNT, false},
     {"duplicates", K_COUNT, false}, {"distance_km", K_FIXED3, false}, {"driving_s", K_INT, false},
-    {"events", K_COUNT, false},    {"penalty_points", K_INT, false},
+    {"events", K_COUNT, false},    {"penalty_points", K_INT, false}, {"terminal_alarm_word", K_YESNO, false},
 };
 enum { V_PLATE, V_COLOR, V_CLASS, V_COMPANY, V_REGISTERED, V_PHONE, V_POINTS, V_VALID, V_DRIFT, V_DUPLICATES,
-       V_KM, V_DRIVING, V_EVENTS, V_PENALTY, V_N };
+       V_KM, V_DRIVING, V_EVENTS, V_PENALTY, V_ALARM_WORD, V_N };
 
 static bool emit_vehicle(reader *r, uint64_t line)
 {
@@ -464,6 +464,7 @@ static bool emit_vehicle(reader *r, uint64_t line)
     x.distance_m = v[V_KM].i;
     x.driving_s = v[V_DRIVING].i;
     x.penalty_points = v[V_PENALTY].i;
+    x.alarm_word = v[V_ALARM_WORD].present ? (int)v[V_ALARM_WORD].i : -1;
     return !r->h->vehicle || r->h->vehicle(r->h->ud, &x);
 }
 

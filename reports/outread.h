@@ -81,6 +81,7 @@ typedef struct outr_vehicle {
     bool have_cls;
     vehicle_class cls;
     int registered;          /* 1 yes, 0 no, -1 column absent */
+    int alarm_word;          /* terminal_alarm_word: 1 yes, 0 no, -1 column absent */
     uint64_t points, valid, drift, duplicates, events;
     int64_t distance_m, driving_s, penalty_points;
 } outr_vehicle;

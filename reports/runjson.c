@@ -72,6 +72,14 @@ bool report_run_json(const rl_run *run, const char *path, const char *command, i
         json_str(f, run->opt.registry_path);
     else
         fputs("null", f);
+    /* the detectors that ran (--detect): summary judges terminal_silent
+     * again over its period only where alarms were looked at */
+    static const char *const det[] = {"speeding", "fatigue", "night_ban", "gap", "weigh", "alarm", "zone"};
+    fputs(",\"detect\":[", f);
+    for (unsigned i = 0, n = 0; i < sizeof det / sizeof det[0]; i++)
+        if (run->opt.detect & (1u << i))
+            fprintf(f, "%s\"%s\"", n++ ? "," : "", det[i]);
+    fputs("]", f);
     fputs(",\"rules_file\":", f);
     if (run->opt.rules_path)
         json_str(f, run->opt.rules_path);

@@ -10,6 +10,7 @@
 #include "summary.h"
 
 #include <dirent.h>
+#include <jansson.h>
 #include <errno.h>
 #include <math.h>
 #include <stddef.h>
@@ -29,7 +30,6 @@ void summary_init(summary *sm, rl_run *run)
     sm->run = run;
     u64map_init(&sm->vmap);
     u64map_init(&sm->emap);
-    u64map_init(&sm->dmap);
     astats_init(&sm->alarms);
     sm->all_gap_km = sm->all_accepted = true;
 }
@@ -46,7 +46,6 @@ void summary_free(summary *sm)
     free(sm->src);
     u64map_free(&sm->vmap);
     u64map_free(&sm->emap);
-    u64map_free(&sm->dmap);
     astats_free(&sm->alarms);
     memset(sm, 0, sizeof *sm);
 }
@@ -182,6 +181,10 @@ static bool on_vehicle(void *ud, const outr_vehicle *x)
     /* analysed as class other for want of a registry row (the banner) */
     if (x->registered == 0)
         v->checked_as_other = true;
+    if (x->alarm_word < 0)
+        sm->silent_again = false;
+    else if (x->alarm_word)
+        v->alarm_word = true;
     return true;
 }
 
@@ -201,21 +204,123 @@ static bool on_vday(void *ud, const outr_vday *x)
     row.km = (double)x->distance_m / 1000.0;
     row.gap_km = (double)x->gap_m / 1000.0;
     row.driving_s = x->driving_s;
-    uint32_t *slot = u64map_put(&sm->dmap, (uint64_t)row.vehicle << 32 | (uint32_t)row.day, 0);
-    if (*slot) {
-        /* the same vehicle-day in another run: keep the fuller one */
-        sm->duplicate_vdays++;
-        if (row.points > sm->d[*slot - 1].points)
-            sm->d[*slot - 1] = row;
-        return true;
-    }
+    row.src = (uint32_t)rd->src;
+    /* rows of the same vehicle-day are combined after loading, when every
+     * output's place in its chain is known (combine_vdays) */
     if (sm->nd == sm->capd) {
         sm->capd = sm->capd ? sm->capd * 2 : 4096;
         sm->d = xrealloc(sm->d, sm->capd * sizeof *sm->d);
     }
-    sm->d[sm->nd] = row;
-    *slot = (uint32_t)++sm->nd;
+    sm->d[sm->nd++] = row;
     return true;
+}
+
+/* "0123456789abcdef" -> its value; 0 when not 16 hex digits. */
+static uint64_t hex64(const char *s)
+{
+    uint64_t v = 0;
+    size_t n = 0;
+    for (; s && s[n]; n++) {
+        int c = s[n], d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                                      : c >= 'A' && c <= 'F'   ? c - 'A' + 10
+                                                                               : -1;
+        if (d < 0 || n >= 16)
+            return 0;
+        v = v << 4 | (uint64_t)d;
+    }
+    return n == 16 ? v : 0;
+}
+
+/* The first run of the chain an output belongs to (its run_id, or a key of
+ * its own when run.json named none), following resumed_from through the
+ * outputs read; an earlier run not among them ends the walk there. */
+static uint64_t chain_root(const summary *sm, const u64map *by_id, uint32_t src)
+{
+    const sm_source *s = &sm->src[src];
+    if (!s->run_id)
+        return (uint64_t)1 << 63 | src;
+    uint64_t id = s->run_id;
+    for (size_t steps = 0; steps <= sm->nsrc; steps++) {
+        uint32_t at, prev_at;
+        uint64_t prev = u64map_get(by_id, id, &at) ? sm->src[at - 1].resumed_id : 0;
+        if (!prev || !u64map_get(by_id, prev, &prev_at))
+            break;
+        id = prev;
+    }
+    return id;
+}
+
+typedef struct vday_ref {
+    uint32_t vehicle;
+    int32_t day;
+    uint64_t root;
+    size_t i;                /* index in sm->d: the order they were read */
+} vday_ref;
+
+static int cmp_vday_ref(const void *a, const void *b)
+{
+    const vday_ref *x = a, *y = b;
+    if (x->vehicle != y->vehicle)
+        return x->vehicle < y->vehicle ? -1 : 1;
+    if (x->day != y->day)
+        return x->day < y->day ? -1 : 1;
+    if (x->root != y->root)
+        return x->root < y->root ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* vehicle_days rows of the same vehicle and day (RUNS.md §2): the rows of
+ * one --resume chain add up (each quantity is counted in exactly one run
+ * of it); of unrelated outputs (the same day analysed twice) the chain
+ * with the most points stands, the others are counted as duplicates. */
+static void combine_vdays(summary *sm)
+{
+    if (sm->nd < 2)
+        return;
+    u64map by_id;
+    u64map_init(&by_id);
+    for (size_t i = 0; i < sm->nsrc; i++)
+        if (sm->src[i].run_id)
+            *u64map_put(&by_id, sm->src[i].run_id, 0) = (uint32_t)(i + 1);
+    vday_ref *r = xmalloc(sm->nd * sizeof *r);
+    for (size_t i = 0; i < sm->nd; i++)
+        r[i] = (vday_ref){sm->d[i].vehicle, sm->d[i].day, chain_root(sm, &by_id, sm->d[i].src), i};
+    u64map_free(&by_id);
+    qsort(r, sm->nd, sizeof *r, cmp_vday_ref);
+    sm_vday *out = xmalloc(sm->nd * sizeof *out);
+    size_t k = 0;
+    for (size_t i = 0; i < sm->nd;) {
+        /* one vehicle-day: its chains, summed each; the fullest stands */
+        size_t j = i;
+        bool have = false;
+        sm_vday best = {0};
+        while (j < sm->nd && r[j].vehicle == r[i].vehicle && r[j].day == r[i].day) {
+            sm_vday sum = sm->d[r[j].i];
+            size_t g = j + 1;
+            for (; g < sm->nd && r[g].vehicle == r[j].vehicle && r[g].day == r[j].day && r[g].root == r[j].root;
+                 g++) {
+                const sm_vday *d = &sm->d[r[g].i];
+                sum.points += d->points;
+                sum.accepted += d->accepted;
+                sum.drift += d->drift;
+                sum.km += d->km;
+                sum.gap_km += d->gap_km;
+                sum.driving_s += d->driving_s;
+            }
+            if (have)
+                sm->duplicate_vdays++;
+            if (!have || sum.points > best.points)
+                best = sum;
+            have = true;
+            j = g;
+        }
+        out[k++] = best;
+        i = j;
+    }
+    free(r);
+    free(sm->d);
+    sm->d = out;
+    sm->nd = sm->capd = k;
 }
 
 /* ---- folders ---- */
@@ -234,6 +339,8 @@ static bool is_dir(const char *p)
 
 static size_t new_source(summary *sm, const char *path)
 {
+    if (!sm->nsrc)
+        sm->silent_again = true; /* until an output cannot tell */
     sm->src = xrealloc(sm->src, (sm->nsrc + 1) * sizeof *sm->src);
     sm_source *s = &sm->src[sm->nsrc];
     memset(s, 0, sizeof *s);
@@ -288,8 +395,23 @@ static bool add_folder(summary *sm, const char *dir)
         }
     }
     rd.chain_seq = run.chain_seq;
+    cur_src(&rd)->run_id = hex64(run.run_id);
+    cur_src(&rd)->resumed_id = hex64(run.resumed_run_id);
     if (run.have_tz)
         cur_src(&rd)->tz = xstrdup(run.tz_text);
+    /* terminal_silent again over the period: only if alarms were looked at */
+    json_t *det = json_object_get(json_object_get(run.root, "options"), "detect");
+    bool alarms = false;
+    for (size_t i = 0; json_is_array(det) && i < json_array_size(det); i++)
+        alarms |= json_is_string(json_array_get(det, i)) &&
+                  strcmp(json_string_value(json_array_get(det, i)), "alarm") == 0;
+    if (!alarms)
+        sm->silent_again = false;
+    double min_events;
+    if (!sm->have_silent_min && outr_run_rule(&run, "alarm.silent_min_events", &min_events)) {
+        sm->have_silent_min = true;
+        sm->silent_min = min_events;
+    }
     double kmh;
     if (!sm->have_run_limits && outr_run_rule(&run, "speeding.other", &kmh)) {
         /* the limit the banner names: that of the runs read */
@@ -497,10 +619,68 @@ static bool select_vehicles(summary *sm)
     return ok;
 }
 
+/* RULES.md §8 over the summary's period: a vehicle whose terminal reports
+ * an alarm word, with >= alarm.silent_min_events speeding events and no
+ * overspeed alarm among them, gets one terminal_silent event (as analyze
+ * and merge judge it over their data); the outputs' own, judged over each
+ * run's slice, are replaced. */
+static void silent_again(summary *sm)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < sm->ne; i++)
+        if (sm->e[i].type != EV_TERMINAL_SILENT)
+            sm->e[k++] = sm->e[i];
+    sm->ne = k;
+    double min_events = sm->have_silent_min ? sm->silent_min : sm->run->rules.v[R_ALARM_SILENT_MIN_EVENTS];
+    size_t *first, *idx;
+    group_by_key(sm->e, sm->ne, sizeof *sm->e, offsetof(sm_event, vehicle), sm->nv, &first, &idx);
+    xc_span *sp = xmalloc((sm->ne ? sm->ne : 1) * sizeof *sp);
+    uint32_t rule = strtab_intern(sm->run->str, "alarm.silent_min_events", strlen("alarm.silent_min_events"));
+    for (size_t v = 0; v < sm->nv; v++) {
+        if (!sm->v[v].alarm_word)
+            continue;
+        size_t n = 0;
+        const sm_event *a = NULL;
+        int64_t end = 0;
+        for (size_t j = first[v]; j < first[v + 1]; j++) {
+            const sm_event *e = &sm->e[idx[j]];
+            xc_kind kind = xcheck_kind(e->type, e->rule ? strtab_get(sm->run->str, e->rule) : NULL);
+            if (kind == XC_NONE)
+                continue;
+            sp[n++] = (xc_span){e->start, e->end, (uint8_t)kind};
+            if (kind == XC_SPEEDING && (!a || e->start < a->start))
+                a = e;
+            if (kind == XC_SPEEDING && e->end > end)
+                end = e->end;
+        }
+        alarm_xcheck xc;
+        xcheck_count(sp, n, &xc);
+        if (!a || (double)xc.speeding < min_events || xc.overspeed_alarms > 0)
+            continue;
+        sm_event t = {0};
+        t.vehicle = (uint32_t)v;
+        t.type = EV_TERMINAL_SILENT;
+        t.day = a->day;
+        t.points = severity_points("review");
+        t.start = a->start;
+        t.end = end;
+        t.rule = rule;
+        if (sm->ne == sm->cape) {
+            sm->cape = sm->cape ? sm->cape * 2 : 4096;
+            sm->e = xrealloc(sm->e, sm->cape * sizeof *sm->e);
+        }
+        sm->e[sm->ne++] = t; /* appended: first/idx still index the others */
+    }
+    free(sp);
+    free(idx);
+    free(first);
+}
+
 bool summary_compute(summary *sm)
 {
     rl_run *run = sm->run;
     int32_t cov_lo, cov_hi;
+    combine_vdays(sm);
     coverage(sm, &cov_lo, &cov_hi);
     /* --from / --to: whole local days of the period; events whose latest
      * version is withdrawn no longer count */
@@ -515,7 +695,7 @@ bool summary_compute(summary *sm)
     for (size_t i = 0; i < sm->nd; i++)
         if (sm->d[i].day >= lo && sm->d[i].day <= hi)
             sm->d[k++] = sm->d[i];
-    sm->nd = k; /* dmap and emap are not used after loading */
+    sm->nd = k; /* emap is not used after loading */
     /* registry: every registered vehicle is in the population, with the
      * registry's class and company */
     if (run->have_registry || run->reg.n) {
@@ -565,6 +745,8 @@ bool summary_compute(summary *sm)
     for (size_t i = 0; i < sm->ne; i++)
         if (sm->v[sm->e[i].vehicle].alias)
             sm->e[i].vehicle = sm->v[sm->e[i].vehicle].alias - 1;
+    if (sm->silent_again)
+        silent_again(sm);
     /* merged vehicle-days onto their vehicles */
     sm->day_lo = INT32_MAX;
     sm->day_hi = INT32_MIN;

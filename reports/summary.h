@@ -48,6 +48,7 @@ typedef struct sm_vehicle {
     bool selected;           /* passes --company */
     uint32_t alias;          /* index + 1 of the registered vehicle this one is (colour 0 resolved) */
     bool checked_as_other;   /* an output analysed it as class other, for want of a registry row */
+    bool alarm_word;         /* its terminal reported an alarm word (vehicles.csv terminal_alarm_word) */
     /* from vehicle_days.csv, merged */
     uint64_t points, accepted, drift;
     double km, gap_km;
@@ -78,6 +79,7 @@ typedef struct sm_vday {
     uint64_t points, accepted, drift;
     double km, gap_km;
     int64_t driving_s;
+    uint32_t src;            /* index in sm->src of the output it came from */
 } sm_vday;
 
 typedef struct sm_source {
@@ -86,6 +88,10 @@ typedef struct sm_source {
     uint64_t events_read, events_new, vdays_read;
     uint64_t damaged;        /* lines (and a run.json) refused as damaged */
     bool have_vdays, have_gap_km, have_accepted;
+    /* run.json's run_id and the run it resumed (RUNS.md §2), parsed from
+     * 16 hex digits; 0 when absent.  The vehicle-days of one --resume
+     * chain add up. */
+    uint64_t run_id, resumed_id;
 } sm_source;
 
 /* One indicator: value = num / den (NaN when den is 0 or data is missing). */
@@ -107,7 +113,6 @@ typedef struct summary {
     u64map emap;             /* event_id -> 1 */
     sm_vday *d;
     size_t nd, capd;
-    u64map dmap;             /* (vehicle << 32 | day) -> index + 1 */
     sm_source *src;
     size_t nsrc;
     uint64_t duplicate_events, duplicate_vdays;
@@ -115,6 +120,13 @@ typedef struct summary {
     bool stopped;            /* --strict met a damaged line */
     bool any_vdays, all_gap_km, all_accepted;
     bool have_run_limits;
+    /* terminal_silent is judged again over the summary's period (RULES.md
+     * §8 "in the period") when every output says whether each terminal
+     * reported an alarm word and that alarms were looked at; otherwise the
+     * outputs' own terminal_silent events are counted */
+    bool silent_again;
+    bool have_silent_min;
+    double silent_min;       /* alarm.silent_min_events of the runs read */
     int other_kmh;           /* speeding.other of the runs read (the banner) */
     report_unreg unreg;      /* selected vehicles analysed as class other (computed) */
     /* computed by summary_compute */

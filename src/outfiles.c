@@ -34,6 +34,7 @@ static void on_signal(int sig)
             unlink(parts[i]); /* async-signal-safe */
     if (made_dir)
         rmdir(made_dir);
+    tmp_unlink_pending(); /* a temporary file between its creation and its unlink */
     errno = saved;
     signal(sig, SIG_DFL);
     raise(sig);

@@ -151,13 +151,9 @@ static void list_add(block_list *l, block_ref r)
 
 static int new_file(spill *sp)
 {
-    rl_buf b = {0};
-    buf_printf(&b, "%s/roadlog-spill-XXXXXX", sp->dir);
-    int fd = mkstemp(b.p);
+    int fd = tmp_fd(sp->dir, "roadlog-spill");
     if (fd < 0)
         no_space(sp, errno);
-    unlink(b.p);
-    buf_free(&b);
     return fd;
 }
 

@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -118,23 +119,67 @@ bool make_dirs(const char *path)
     return ok && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* Names between their creation and their unlink (the mkstemp path), for
+ * a signal handler in any thread to remove (tmp_unlink_pending). */
+enum { TMP_SLOTS = 16 };
+static char tmp_names[TMP_SLOTS][4096];
+static atomic_int tmp_used[TMP_SLOTS]; /* 0 free, 1 taken, 2 its name may exist */
+
+void tmp_unlink_pending(void)
+{
+    for (int i = 0; i < TMP_SLOTS; i++)
+        if (atomic_load(&tmp_used[i]) == 2)
+            unlink(tmp_names[i]); /* async-signal-safe */
+}
+
+int tmp_fd(const char *dir, const char *prefix)
+{
+    /* O_TMPFILE: a file without a name, so nothing is left behind
+     * whatever happens (a SIGINT between mkstemp and unlink left one) */
+    int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        return fd;
+    /* where the filesystem cannot: a name made here, published before the
+     * file is created so that the signal handler removes it too */
+    static atomic_uint counter;
+    int slot = -1;
+    for (int i = 0; i < TMP_SLOTS && slot < 0; i++) {
+        int expect = 0;
+        if (atomic_compare_exchange_strong(&tmp_used[i], &expect, 1))
+            slot = i;
+    }
+    rl_buf p = {0};
+    int e = 0;
+    for (int tries = 0; tries < 100; tries++) {
+        p.len = 0;
+        buf_printf(&p, "%s/%s-%d-%u", dir, prefix, (int)getpid(), atomic_fetch_add(&counter, 1));
+        if (slot >= 0 && p.len < sizeof tmp_names[0]) {
+            memcpy(tmp_names[slot], p.p, p.len + 1);
+            atomic_store(&tmp_used[slot], 2);
+        }
+        fd = open(p.p, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
+        e = errno;
+        if (fd >= 0)
+            unlink(p.p); /* gone when closed */
+        if (slot >= 0)
+            atomic_store(&tmp_used[slot], 1);
+        if (fd >= 0 || e != EEXIST)
+            break;
+    }
+    if (slot >= 0)
+        atomic_store(&tmp_used[slot], 0);
+    buf_free(&p);
+    errno = e;
+    return fd;
+}
+
 FILE *tmp_stream(const char *dir, char *err, size_t cap)
 {
     if (!dir || !*dir)
         dir = getenv("TMPDIR");
     if (!dir || !*dir)
         dir = "/tmp";
-    /* O_TMPFILE: a file without a name, so nothing is left behind
-     * whatever happens (a SIGINT between mkstemp and unlink left one);
-     * mkstemp + unlink where the filesystem cannot */
-    rl_buf p = {0};
-    int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        buf_printf(&p, "%s/roadlog-XXXXXX", dir);
-        fd = mkstemp(p.p);
-        if (fd >= 0)
-            unlink(p.p); /* gone when closed */
-    }
+    int fd = tmp_fd(dir, "roadlog");
     FILE *f = NULL;
     if (fd >= 0) {
         f = fdopen(fd, "w+");
@@ -143,7 +188,6 @@ FILE *tmp_stream(const char *dir, char *err, size_t cap)
     }
     if (!f)
         snprintf(err, cap, "cannot write temporary data to %s: %s", dir, strerror(errno)); /* RUNS.md §1 */
-    buf_free(&p);
     return f;
 }
 

@@ -118,6 +118,28 @@ python3 slice.py in/gps.csv odd 0 "2026-11-02 13:37:00" "2026-11-03 13:37:00" "2
 chain odd odd0.csv odd1.csv odd2.csv odd3.csv &&
     { d=$(python3 same.py one odd/all) && pass "cut at 13:37 (and 02:15), resumed and merged: the one-run result" ||
         fail "cut at 13:37: $d"; }
+# summary over the runs of a chain (RUNS.md §2): each event once, its
+# latest version; vehicle-days of one chain added up; terminal_silent judged
+# over the summary's period: the one run's summary.  Two unrelated outputs
+# of the same days (one run and the merged chain) count once, not twice.
+sumsame() { # NAME OUTPUT...: the summary of OUTPUT... against the one run's
+    name=$1
+    shift
+    "$ROADLOG" summary --quiet --registry in/registry.csv --out "sum-$name" "$@" >"sum-$name.txt" &&
+        cmp -s sum-one/summary.csv "sum-$name/summary.csv" &&
+        [ "$(tail -n +2 sum-one.txt)" = "$(tail -n +2 "sum-$name.txt")" ]
+}
+"$ROADLOG" summary --quiet --registry in/registry.csv --out sum-one one >sum-one.txt || fail "summary of one run"
+sumsame odd odd/run0 odd/run1 odd/run2 odd/run3 &&
+    pass "summary over a chain's four runs (cut at 13:37): the one run's summary" ||
+    { fail "summary over a chain: not the one run's"; diff sum-one/summary.csv sum-odd/summary.csv | head -10; }
+sumsame mid mid/run2 mid/run0 mid/run1 &&
+    pass "summary over a chain's runs given out of order: the one run's summary" ||
+    fail "summary over a chain given out of order: not the one run's"
+sumsame twice one mid/all &&
+    pass "summary over one run and the merged chain of the same days: counted once" ||
+    { fail "summary over two outputs of the same days: not the one run's"; diff sum-one/summary.csv sum-twice/summary.csv | head -10; }
+
 # the night's fatigue across midnight is in the chain's ledger (the two
 # events a daily run without --resume loses)
 n=$(grep -c ',fatigue_night,\|,fatigue_continuous,' mid/all/events.csv)
