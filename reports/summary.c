@@ -9,7 +9,6 @@
  */
 #include "summary.h"
 
-#include <dirent.h>
 #include <jansson.h>
 #include <errno.h>
 #include <math.h>
@@ -19,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "csvout.h"
+#include "csvtable.h"
 #include "outread.h"
 #include "reports.h"
 #include "timeutil.h"
@@ -446,55 +446,32 @@ static bool add_folder(summary *sm, const char *dir)
     return ok && !sm->stopped;
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
 bool summary_add_path(summary *sm, const char *path)
 {
-    rl_buf p = {0};
-    bool ok = false;
     if (sm->stopped)
         return false;
-    if (is_file(path)) {
-        reading rd = {sm, new_source(sm, path), 0, sm->run->opt.tz};
-        ok = read_events(sm, &rd, path, sm->run->opt.tz) && !sm->stopped;
-    } else if (is_dir(path)) {
-        buf_printf(&p, "%s/events.csv", path);
-        if (is_file(p.p)) {
-            ok = add_folder(sm, path);
-        } else {
-            /* a folder of daily output folders, read in name order */
-            DIR *d = opendir(path);
-            char **names = NULL;
-            size_t n = 0;
-            struct dirent *de;
-            while (d && (de = readdir(d)) != NULL) {
-                if (de->d_name[0] == '.')
-                    continue;
-                p.len = 0;
-                buf_printf(&p, "%s/%s/events.csv", path, de->d_name);
-                if (!is_file(p.p))
-                    continue;
-                names = xrealloc(names, (n + 1) * sizeof *names);
-                names[n++] = xstrdup(de->d_name);
-            }
-            if (d)
-                closedir(d);
-            qsort(names, n, sizeof *names, cmp_str);
-            for (size_t i = 0; i < n; i++) {
-                p.len = 0;
-                buf_printf(&p, "%s/%s", path, names[i]);
-                if (!sm->stopped)
-                    ok |= add_folder(sm, p.p);
-                free(names[i]);
-            }
-            free(names);
-            if (!n)
-                fprintf(stderr, "roadlog summary: %s: no events.csv in it or in its sub-folders\n", path);
+    /* a file, an output folder, or a folder of daily output folders (read
+     * in name order) */
+    char **outs;
+    errno = 0;
+    size_t n = csvtable_outputs(path, &outs);
+    bool ok = false;
+    for (size_t i = 0; i < n; i++) {
+        if (!sm->stopped && is_file(outs[i])) {
+            reading rd = {sm, new_source(sm, outs[i]), 0, sm->run->opt.tz};
+            ok |= read_events(sm, &rd, outs[i], sm->run->opt.tz) && !sm->stopped;
+        } else if (!sm->stopped) {
+            ok |= add_folder(sm, outs[i]);
         }
-    } else {
-        fprintf(stderr, "roadlog summary: %s: %s\n", path, strerror(errno ? errno : ENOENT));
+        free(outs[i]);
     }
-    buf_free(&p);
+    free(outs);
+    if (!n) {
+        if (is_dir(path))
+            fprintf(stderr, "roadlog summary: %s: no events.csv in it or in its sub-folders\n", path);
+        else
+            fprintf(stderr, "roadlog summary: %s: %s\n", path, strerror(errno ? errno : ENOENT));
+    }
     return ok;
 }
 
