@@ -199,6 +199,14 @@ static bool read_table(rl_run *run, rl_src *src, unsigned fi, const rl_sink *sin
         in->error = xstrdup("header only: no data rows");
         if (!run->opt.quiet)
             fprintf(stderr, "roadlog: %s: warning: header only, no data rows\n", in->name);
+    } else if (t.kind == TABLE_UNKNOWN && !run->stop) {
+        /* its header was rejected (rejects.csv has why): said here too, so
+         * that a run of such files does not pass for a clean one */
+        in->error = xstrdup("the header names no known table: nothing read");
+        if (!run->opt.quiet)
+            fprintf(stderr, "roadlog: %s: warning: the header names no known table (GPS, weighbridge, registry): "
+                            "nothing read, see rejects.csv\n",
+                    in->name);
     }
     if (t.wrong_kind)
         ok = false;

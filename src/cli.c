@@ -59,14 +59,15 @@ static const cli_command commands[] = {
      "      --out 2026-11-summary/ daily/\n",
      "nothing could be read, no data in the period, a --plate or --company that\n"
      "     matches no vehicle, a damaged line under --strict, an output that cannot be written"},
-    {"merge", C_MERGE, "[OPTIONS] --out OUT DIR...", "one output from parts or a --resume chain",
+    {"merge", C_MERGE, "[OPTIONS] [--out OUT] DIR...", "one output from parts or a --resume chain",
      "Combines outputs of `roadlog analyze` (parts of one run, or the runs of a --resume\n"
      "chain) into one output, as one run over all the data would have written it\n"
      "(RUNS.md §2-3): the latest version of each event, withdrawn ones dropped, drivers'\n"
-     "fatigue walked again across parts, tables combined, every file analyze writes.\n",
+     "fatigue walked again across parts, tables combined, every file analyze writes.\n"
+     "Outputs analysed with other rules, zones or time zone, or one output given twice,\n"
+     "are a usage error (exit 2).\n",
      "roadlog merge --out OUT/all OUT/part-*\n",
-     "an output cannot be read, outputs analysed with other rules or zones,\n"
-     "     an output that cannot be written"},
+     "an output cannot be read or is damaged, an output that cannot be written"},
     {"rules", C_RULES, "[--rules FILE]", "print the rules in force (rules-file syntax)",
      "Prints every rule id with the value in force (the default of RULES.md, or what\n"
      "--rules FILE sets) and its legal basis, in the syntax a rules file takes.\n",

@@ -202,6 +202,20 @@ int cmd_analyze(int argc, char **argv)
         run_free(&run);
         return EXIT_USAGE;
     }
+    /* --resume DIR --out DIR would write over the carry it reads and leave
+     * a run that names itself as the one before it */
+    if (run.resumed_from) {
+        struct stat a, b;
+        if (stat(run.resumed_from, &a) == 0 && stat(run.opt.out_dir, &b) == 0 && a.st_dev == b.st_dev &&
+            a.st_ino == b.st_ino) {
+            fprintf(stderr,
+                    "roadlog analyze: --out %s is the folder --resume reads: give each run a folder of its own "
+                    "(e.g. --resume out/2026-11-02 --out out/2026-11-03)\n",
+                    run.opt.out_dir);
+            run_free(&run);
+            return EXIT_USAGE;
+        }
+    }
     /* the zones load while the inputs are read (a bad zone file is a
      * usage error all the same, once it is known) */
     run_load_zones_start(&run, "analyze");
@@ -247,8 +261,16 @@ int cmd_analyze(int argc, char **argv)
         snprintf(run.resumed_run_id, sizeof run.resumed_run_id, "%s", resume_prev_run_id(rs));
     }
     int status = 0;
-    if (run.opt.registry_path && !ingest_input(&run, run.opt.registry_path, &sink, WANT_REGISTRY))
-        status = EXIT_INPUT;
+    /* a registry that cannot be read would make every vehicle class other
+     * (120 km/h): no result rather than a wrong one */
+    if (run.opt.registry_path && !ingest_input(&run, run.opt.registry_path, &sink, WANT_REGISTRY)) {
+        fprintf(stderr, "roadlog analyze: the registry %s cannot be read: nothing written to %s/\n",
+                run.opt.registry_path, run.opt.out_dir);
+        outfiles_discard();
+        resume_free(rs);
+        run_free(&run);
+        return EXIT_INPUT;
+    }
     size_t first_input = run.ninputs;
     /* a folder of parts (roadlog shard): its record files */
     char **expanded = rlrec_expand(inputs, ninputs, &ninputs);

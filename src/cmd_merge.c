@@ -459,6 +459,16 @@ int cmd_merge(int argc, char **argv)
             goto done;
         }
     }
+    /* the same output twice (the same folder, or a copy of it) would count
+     * its vehicles' points, distance and driving twice */
+    for (int i = 0; i < ndirs; i++)
+        for (int j = 0; j < i; j++)
+            if (o[i].run_id && o[j].run_id && strcmp(o[i].run_id, o[j].run_id) == 0) {
+                fprintf(stderr, "roadlog merge: %s and %s are the same run (run_id %s): give each output once\n",
+                        dirs[j], dirs[i], o[i].run_id);
+                status = EXIT_USAGE;
+                goto done;
+            }
     tu_parser_init(&m.tp, run.opt.tz);
     /* parts or a chain: a chain when a folder resumes another one here */
     bool chain = false;

@@ -137,6 +137,20 @@ head -5 fleet/registry.csv >fewreg.csv
 rl reqfew analyze --registry fewreg.csv --require-registry --out reqfew fleet/gps.csv
 check "--require-registry with vehicles not in it: exit 1, named, nothing written" \
     "rc_is reqfew 1 && err_has reqfew 'vehicles are not in the registry: ' && nothing_in reqfew"
+rl noregfile analyze --registry no-such-registry.csv --out noregfile fleet/gps.csv
+check "--registry that cannot be read: exit 1, said, nothing written (not every vehicle as class other)" \
+    "rc_is noregfile 1 && err_has noregfile 'the registry no-such-registry.csv cannot be read: nothing written' && nothing_in noregfile"
+rl selfres0 analyze --quiet --registry fleet/registry.csv --out selfres fleet/gps.csv
+rl selfres analyze --registry fleet/registry.csv --resume selfres --out selfres/ fleet/gps.csv
+check "--resume DIR --out DIR: usage error, the carry left as it was" \
+    "rc_is selfres 2 && err_has selfres 'is the folder --resume reads' && python3 -c 'import json,sys; sys.exit(json.load(open(\"selfres/run.json\"))[\"resumed_from\"] is not None)'"
+printf 'hello world\nfoo bar\n' >hello.csv
+rl hello analyze --out hello hello.csv
+check "a CSV whose header names no known table: a warning on stderr, the header in rejects.csv" \
+    "err_has hello 'hello.csv: warning: the header names no known table' && grep -q 'header names no known table' hello/rejects.csv"
+rl mergetwice merge --out mergetwice selfres selfres/
+check "merge of the same output twice: usage error, nothing written" \
+    "rc_is mergetwice 2 && err_has mergetwice 'are the same run' && nothing_in mergetwice"
 rl reqall analyze --registry "$REG" --require-registry --plate 粤B12345,粤BK2345 --out reqall "$S/gps_en.csv"
 rl reqall0 analyze --quiet --registry "$REG" --plate 粤B12345,粤BK2345 --out reqall0 "$S/gps_en.csv"
 check "--require-registry with every vehicle registered: no warning, the same as without" \
