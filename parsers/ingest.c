@@ -325,6 +325,7 @@ static bool rec_head(void *ud, const rlrec_head *h)
         tu_format_tz(x->run->opt.tz, b);
         fprintf(stderr, "roadlog: %s: sharded with --tz %s, this run has --tz %s: give both the same zone\n",
                 x->run->inputs[x->fi].name, a, b);
+        x->run->inputs[x->fi].kind = "unreadable"; /* as one that cannot be opened: nothing of it is read */
         x->ok = false;
         return false;
     }
@@ -337,6 +338,7 @@ static bool rec_head(void *ud, const rlrec_head *h)
         rules_format_value(&x->run->rules, R_JT808_DIALECT, b, sizeof b);
         fprintf(stderr, "roadlog: %s: sharded with jt808.dialect = %s, this run has %s: give both the same rules\n",
                 x->run->inputs[x->fi].name, a, b);
+        x->run->inputs[x->fi].kind = "unreadable";
         x->ok = false;
         return false;
     }

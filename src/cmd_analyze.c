@@ -346,6 +346,13 @@ int cmd_analyze(int argc, char **argv)
             fprintf(stderr, "roadlog: phases: read %.3f s, analyse %.3f s, write %.3f s\n", t_read, t1 - t0,
                     run_clock() - t1);
     }
+    if (run.stop) {
+        /* stopped by --strict: rejects.csv and run.json say why, but no
+         * carry (nothing was analysed to go on from) */
+        char *cdir = out_path(&run, "carry");
+        outfiles_drop(cdir);
+        free(cdir);
+    }
     if (!write_rejects(&run))
         ok = false;
     if (!ok && !status)

@@ -67,6 +67,12 @@ static void usage(FILE *f)
           "         --tz +HH:MM (times shown and read, default +08:00)  --rules FILE (ledger.deadline_days,\n"
           "         blacklist.*)  --by NAME (who imports; default the login name)  --strict  --quiet\n"
           "\n"
+          "example:\n"
+          "  roadlog ledger --db bureau.db import /out/2026-11-*\n"
+          "  roadlog ledger --db bureau.db list --status open --overdue\n"
+          "  roadlog ledger --db bureau.db set b754be85800c449a --status notified --by 张科长\n"
+          "  roadlog ledger --db bureau.db report --month 2026-11 --out 2026-11-ledger/\n"
+          "\n"
           "exit status: 0 ok, 1 a ledger or input problem or a refused change, 2 usage\n",
           f);
 }
@@ -550,14 +556,18 @@ static int make_filter(const ledger_opts *o, bool with_status, cases_filter *f, 
     }
     if (o->from) {
         if (!cli_parse_time(o->from, o->tz, false, &f->from)) {
-            fprintf(stderr, "roadlog ledger: --from '%s': expected YYYY-MM-DD[ HH:MM:SS]\n", o->from);
+            char why[160];
+            cli_time_problem(o->from, why, sizeof why);
+            fprintf(stderr, "roadlog ledger: --from '%s': %s\n", o->from, why);
             return EXIT_USAGE;
         }
         f->have_from = true;
     }
     if (o->to) {
         if (!cli_parse_time(o->to, o->tz, true, &f->to)) {
-            fprintf(stderr, "roadlog ledger: --to '%s': expected YYYY-MM-DD[ HH:MM:SS]\n", o->to);
+            char why[160];
+            cli_time_problem(o->to, why, sizeof why);
+            fprintf(stderr, "roadlog ledger: --to '%s': %s\n", o->to, why);
             return EXIT_USAGE;
         }
         f->have_to = true;
@@ -580,7 +590,9 @@ static int do_set(cases_ledger *lg, const ledger_opts *o, char **args, int nargs
     }
     if (o->deadline) {
         if (!cli_parse_time(o->deadline, lg->tz, true, &ch.deadline)) {
-            fprintf(stderr, "roadlog ledger set: --deadline '%s': expected YYYY-MM-DD\n", o->deadline);
+            char why[160];
+            cli_time_problem(o->deadline, why, sizeof why);
+            fprintf(stderr, "roadlog ledger set: --deadline '%s': %s\n", o->deadline, why);
             return EXIT_USAGE;
         }
         ch.have_deadline = true;
@@ -618,7 +630,11 @@ static int do_report(cases_ledger *lg, rl_run *run, const ledger_opts *o)
 {
     int64_t month;
     if (!o->month || !cases_parse_month(o->month, lg->tz, &month)) {
-        fprintf(stderr, "roadlog ledger report: --month YYYY-MM is required (the month to report)\n");
+        if (o->month)
+            fprintf(stderr, "roadlog ledger report: --month '%s': expected a month as YYYY-MM (01 to 12), e.g. 2026-11\n",
+                    o->month);
+        else
+            fprintf(stderr, "roadlog ledger report: --month YYYY-MM is required (the month to report)\n");
         return EXIT_USAGE;
     }
     const char *out = o->out ? o->out : "roadlog-out";
@@ -701,7 +717,9 @@ int cmd_ledger(int argc, char **argv)
     }
     int64_t at = 0;
     if (o.at && !cli_parse_time(o.at, o.tz, true, &at)) {
-        fprintf(stderr, "roadlog ledger: --at '%s': expected YYYY-MM-DD[ HH:MM:SS]\n", o.at);
+        char why[160];
+        cli_time_problem(o.at, why, sizeof why);
+        fprintf(stderr, "roadlog ledger: --at '%s': %s\n", o.at, why);
         run_free(&run);
         return EXIT_USAGE;
     }
@@ -725,11 +743,19 @@ int cmd_ledger(int argc, char **argv)
         run_free(&run);
         return EXIT_USAGE;
     }
+    /* a month that is not one: said before the ledger is looked for */
+    int64_t month_check;
+    if (k == 5 && o.month && !cases_parse_month(o.month, o.tz, &month_check)) {
+        fprintf(stderr, "roadlog ledger report: --month '%s': expected a month as YYYY-MM (01 to 12), e.g. 2026-11\n",
+                o.month);
+        run_free(&run);
+        return EXIT_USAGE;
+    }
     const char *db = o.db ? o.db : getenv("ROADLOG_DB");
     if (!db || !*db)
         db = "roadlog.db";
     char err[1024];
-    cases_ledger *lg = cases_open(db, k == 0 || k == 3, &run.rules, o.tz, err, sizeof err);
+    cases_ledger *lg = cases_open(db, k == 0, &run.rules, o.tz, err, sizeof err);
     if (!lg) {
         fprintf(stderr, "roadlog ledger: %s\n", err);
         run_free(&run);

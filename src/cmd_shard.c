@@ -258,6 +258,11 @@ static void usage(FILE *f)
           "  --strict            stop at the first bad record (exit 1, no parts written)\n"
           "  --quiet             no progress bar, warnings or summary on stderr\n"
           "\n"
+          "example:\n"
+          "  roadlog shard --parts 8 --registry vehicles.csv --out SHARDS gps-2026-11-02.csv.gz capture.pcapng\n"
+          "  roadlog analyze --registry vehicles.csv --out OUT/part-0003 SHARDS/part-0003\n"
+          "  roadlog merge --out OUT/all OUT/part-*\n"
+          "\n"
           "exit status: 0 ok, 1 bad input under --strict, an unreadable input or a part that\n"
           "cannot be written, 2 usage\n",
           f);

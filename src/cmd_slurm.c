@@ -816,6 +816,10 @@ static void usage(FILE *f)
           "passed on to each analysis (--registry, --rules, --tz, --port and --strict to the shards too;\n"
           "--format, --lang and --excel-csv to the merge; --threads N asks N CPUs a task).\n"
           "\n"
+          "example:\n"
+          "  roadlog slurm --parts 16 --work /shared/roadlog-work --out /shared/out/2026-11-02 \\\n"
+          "      --registry vehicles.csv /shared/dumps/2026-11-02/*\n"
+          "\n"
           "exit status: 0 when the merge has finished, 1 a task failed or an input cannot be\n"
           "read, 2 usage\n",
           f);

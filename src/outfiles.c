@@ -101,6 +101,21 @@ void outfiles_discard(void)
         rmdir(made_dir); /* only when empty: an earlier run's carry stays */
 }
 
+void outfiles_drop(const char *dir)
+{
+    size_t n = strlen(dir);
+    for (sig_atomic_t i = 0; i < nparts; i++) {
+        char *p = parts[i];
+        if (!p || strncmp(p, dir, n) != 0 || p[n] != '/')
+            continue;
+        parts[i] = NULL; /* before the free: the handler may look */
+        unlink(p);
+        free(p);
+    }
+    if (made_dir && strcmp(made_dir, dir) == 0)
+        rmdir(made_dir); /* only when empty: an earlier run's carry stays */
+}
+
 void outfiles_dir(const char *dir)
 {
     if (!made_dir)

@@ -22,6 +22,9 @@ char *outfiles_part(const char *dir, const char *name);
 bool outfiles_commit(void);
 /* A folder parts go in: removed with them when they leave it empty. */
 void outfiles_dir(const char *dir);
+/* Forget the parts in dir (unlinked, never put in place) and remove dir
+ * if outfiles_dir made it and it is empty. */
+void outfiles_drop(const char *dir);
 /* Remove every registered part. */
 void outfiles_discard(void);
 

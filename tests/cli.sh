@@ -148,6 +148,10 @@ printf 'hello world\nfoo bar\n' >hello.csv
 rl hello analyze --out hello hello.csv
 check "a CSV whose header names no known table: a warning on stderr, the header in rejects.csv" \
     "err_has hello 'hello.csv: warning: the header names no known table' && grep -q 'header names no known table' hello/rejects.csv"
+printf 'plate,time,lon,lat,speed\n粤B12345,2026-11-02 08:00:00,113.1,22.5,50\n粤B12345,bad,113.1,22.5,50\n' >strictbad.csv
+rl strictstop analyze --strict --out strictstop strictbad.csv
+check "--strict stop: exit 1, rejects.csv and run.json say why, no carry to resume from" \
+    "rc_is strictstop 1 && test -f strictstop/rejects.csv && test -f strictstop/run.json && test ! -e strictstop/carry"
 rl mergetwice merge --out mergetwice selfres selfres/
 check "merge of the same output twice: usage error, nothing written" \
     "rc_is mergetwice 2 && err_has mergetwice 'are the same run' && nothing_in mergetwice"

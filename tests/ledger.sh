@@ -472,6 +472,11 @@ f = open('$WORK/damaged.db', 'r+b'); f.seek(4096 * 3); f.write(b'\\xde\\xad' * 4
     '$ROADLOG' ledger --db '$WORK/damaged.db' list --csv >/dev/null 2>'$WORK/e'; test \$? -eq 1 && grep -qi 'malformed\\|not a roadlog ledger' '$WORK/e'"
 check "sqlite: no ledger yet: list says so, exit 1, and makes no file" sh -c "
     '$ROADLOG' ledger --db '$WORK/none.db' list 2>'$WORK/e'; test \$? -eq 1 && grep -q 'no such ledger' '$WORK/e' && test ! -e '$WORK/none.db'"
+check "sqlite: no ledger yet: set says so, exit 1, and makes no file" sh -c "
+    '$ROADLOG' ledger --db '$WORK/none.db' set 0123456789abcdef --status notified 2>'$WORK/e'; test \$? -eq 1 && grep -q 'no such ledger' '$WORK/e' && test ! -e '$WORK/none.db'"
+check "report --month 2026-13, list --from 2026-11-31: usage errors naming what is wrong" sh -c "
+    '$ROADLOG' ledger --db '$WORK/none.db' report --month 2026-13 2>'$WORK/e'; test \$? -eq 2 && grep -q \"month '2026-13': expected a month as YYYY-MM\" '$WORK/e' &&
+    '$ROADLOG' ledger --db '$WORK/none.db' list --from 2026-11-31 2>'$WORK/e'; test \$? -eq 2 && grep -q 'November 2026 has 30 days' '$WORK/e'"
 check "sqlite: ROADLOG_DB names the ledger" sh -c "
     ROADLOG_DB='$F' '$ROADLOG' ledger list --csv | grep -q '^$(cut -d' ' -f1 "$FX/chain/ids"),'"
 
