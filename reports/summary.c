@@ -143,6 +143,7 @@ static bool on_event(void *ud, const outr_event *x)
     if (*slot) {
         sm->duplicate_events++;
         e = &sm->e[*slot - 1];
+        e->repeats++;
         if (rd->chain_seq < e->chain_seq)
             return true;
     } else {
@@ -152,6 +153,7 @@ static bool on_event(void *ud, const outr_event *x)
         }
         e = &sm->e[sm->ne++];
         *slot = (uint32_t)sm->ne;
+        e->repeats = 0;
         cur_src(rd)->events_new++;
     }
     uint32_t vi = vehicle_of(sm, x->plate, strlen(x->plate), x->color);

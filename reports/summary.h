@@ -71,6 +71,7 @@ typedef struct sm_event {
     uint32_t rule;           /* strtab id of the rule, 0 = none */
     int64_t chain_seq;       /* of the output it was read from (the latest version stands) */
     bool withdrawn;          /* its latest version says withdrawn: it no longer counts */
+    uint32_t repeats;        /* further versions of it read (other runs of its chain, copies) */
 } sm_event;
 
 typedef struct sm_vday {

@@ -462,10 +462,14 @@ void summary_print(const summary *sm, FILE *out)
         day_text(sm->day_hi, hi);
     }
     size_t nev = 0;
+    uint64_t repeats = 0; /* of the events counted: those of the selection and the period */
     for (size_t i = 0; i < sm->ne; i++)
-        nev += sm->v[sm->e[i].vehicle].selected;
+        if (sm->v[sm->e[i].vehicle].selected) {
+            nev++;
+            repeats += sm->e[i].repeats;
+        }
     fprintf(out, "roadlog summary %s .. %s: %zu sources, %zu events (%llu repeated across runs counted once)\n", lo,
-            hi, sm->nsrc, nev, (unsigned long long)sm->duplicate_events);
+            hi, sm->nsrc, nev, (unsigned long long)repeats);
     if (run->opt.company)
         fprintf(out, "company: %s (self-check)\n", run->opt.company);
     fprintf(out, "\nIndicators 指标 (over %zu %s vehicles, %zu online)\n", sm->pop,
@@ -676,11 +680,13 @@ bool summary_write_html(const summary *sm, const char *path)
     fprintf(f, "</h1><p class=\"meta\">%s %s %s %s · %s %zu · ", LBL_SM(L_SUM_PERIOD), lo, LBL_SM(L_TO), hi,
             LBL_SM(L_SUM_SOURCES), sm->nsrc);
     size_t nev = 0;
+    uint64_t repeats = 0;
     for (size_t i = 0; i < sm->ne; i++)
-        nev += sm->v[sm->e[i].vehicle].selected;
-    fprintf(f, "%s %zu (%s %llu)</p>", LBL_SM(L_EVENTS), nev,
-            LBL_SM(L_SUM_ONCE),
-            (unsigned long long)sm->duplicate_events);
+        if (sm->v[sm->e[i].vehicle].selected) {
+            nev++;
+            repeats += sm->e[i].repeats;
+        }
+    fprintf(f, "%s %zu (%s %llu)</p>", LBL_SM(L_EVENTS), nev, LBL_SM(L_SUM_ONCE), (unsigned long long)repeats);
     report_unregistered_banner(f, &sm->unreg, zh);
     fprintf(f, "<p class=\"meta\">%s</p></header>\n<main>\n",
             run->reg.n ? LBL_SM(L_SUM_POP_REG) : LBL_SM(L_SUM_POP_SEEN));
