@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "csvout.h"
+#include "detect.h"
 #include "map.h"
 #include "reports.h"
 #include "spill.h"
@@ -74,7 +75,7 @@ bool report_run_json(const rl_run *run, const char *path, const char *command, i
         fputs("null", f);
     /* the detectors that ran (--detect): summary judges terminal_silent
      * again over its period only where alarms were looked at */
-    static const char *const det[] = {"speeding", "fatigue", "night_ban", "gap", "weigh", "alarm", "zone"};
+    static const char *const det[] = DETECTOR_NAMES;
     fputs(",\"detect\":[", f);
     for (unsigned i = 0, n = 0; i < sizeof det / sizeof det[0]; i++)
         if (run->opt.detect & (1u << i))

@@ -32,6 +32,7 @@ void summary_init(summary *sm, rl_run *run)
     u64map_init(&sm->emap);
     astats_init(&sm->alarms);
     sm->all_gap_km = sm->all_accepted = true;
+    sm->silent_again = true; /* until an output cannot tell */
 }
 
 void summary_free(summary *sm)
@@ -256,6 +257,7 @@ typedef struct vday_ref {
     uint32_t vehicle;
     int32_t day;
     uint64_t root;
+    int64_t seq;             /* chain_seq of its output */
     size_t i;                /* index in sm->d: the order they were read */
 } vday_ref;
 
@@ -268,13 +270,18 @@ static int cmp_vday_ref(const void *a, const void *b)
         return x->day < y->day ? -1 : 1;
     if (x->root != y->root)
         return x->root < y->root ? -1 : 1;
+    if (x->seq != y->seq)
+        return x->seq < y->seq ? -1 : 1;
     return x->i < y->i ? -1 : x->i > y->i;
 }
 
 /* vehicle_days rows of the same vehicle and day (RUNS.md §2): the rows of
  * one --resume chain add up (each quantity is counted in exactly one run
- * of it); of unrelated outputs (the same day analysed twice) the chain
- * with the most points stands, the others are counted as duplicates. */
+ * of it); two outputs at one place of a chain (the same output read twice,
+ * or a slice analysed again from the same carry) are versions of one
+ * another: the fuller stands; of unrelated outputs (the same day analysed
+ * twice) the chain with the most points stands.  The others are counted
+ * as duplicates. */
 static void combine_vdays(summary *sm)
 {
     if (sm->nd < 2)
@@ -284,10 +291,16 @@ static void combine_vdays(summary *sm)
     for (size_t i = 0; i < sm->nsrc; i++)
         if (sm->src[i].run_id)
             *u64map_put(&by_id, sm->src[i].run_id, 0) = (uint32_t)(i + 1);
-    vday_ref *r = xmalloc(sm->nd * sizeof *r);
-    for (size_t i = 0; i < sm->nd; i++)
-        r[i] = (vday_ref){sm->d[i].vehicle, sm->d[i].day, chain_root(sm, &by_id, sm->d[i].src), i};
+    uint64_t *root = xmalloc((sm->nsrc ? sm->nsrc : 1) * sizeof *root);
+    for (size_t i = 0; i < sm->nsrc; i++)
+        root[i] = chain_root(sm, &by_id, (uint32_t)i);
     u64map_free(&by_id);
+    vday_ref *r = xmalloc(sm->nd * sizeof *r);
+    for (size_t i = 0; i < sm->nd; i++) {
+        uint32_t s = sm->d[i].src;
+        r[i] = (vday_ref){sm->d[i].vehicle, sm->d[i].day, root[s], sm->src[s].chain_seq, i};
+    }
+    free(root);
     qsort(r, sm->nd, sizeof *r, cmp_vday_ref);
     sm_vday *out = xmalloc(sm->nd * sizeof *out);
     size_t k = 0;
@@ -297,17 +310,32 @@ static void combine_vdays(summary *sm)
         bool have = false;
         sm_vday best = {0};
         while (j < sm->nd && r[j].vehicle == r[i].vehicle && r[j].day == r[i].day) {
-            sm_vday sum = sm->d[r[j].i];
-            size_t g = j + 1;
-            for (; g < sm->nd && r[g].vehicle == r[j].vehicle && r[g].day == r[j].day && r[g].root == r[j].root;
-                 g++) {
-                const sm_vday *d = &sm->d[r[g].i];
-                sum.points += d->points;
-                sum.accepted += d->accepted;
-                sum.drift += d->drift;
-                sum.km += d->km;
-                sum.gap_km += d->gap_km;
-                sum.driving_s += d->driving_s;
+            sm_vday sum = {0};
+            bool first = true;
+            size_t g = j;
+            while (g < sm->nd && r[g].vehicle == r[j].vehicle && r[g].day == r[j].day && r[g].root == r[j].root) {
+                /* one place of the chain: the fullest of its versions */
+                const sm_vday *pick = &sm->d[r[g].i];
+                size_t h = g + 1;
+                for (; h < sm->nd && r[h].vehicle == r[g].vehicle && r[h].day == r[g].day && r[h].root == r[g].root &&
+                       r[h].seq == r[g].seq;
+                     h++) {
+                    sm->duplicate_vdays++;
+                    if (sm->d[r[h].i].points > pick->points)
+                        pick = &sm->d[r[h].i];
+                }
+                if (first) {
+                    sum = *pick;
+                    first = false;
+                } else {
+                    sum.points += pick->points;
+                    sum.accepted += pick->accepted;
+                    sum.drift += pick->drift;
+                    sum.km += pick->km;
+                    sum.gap_km += pick->gap_km;
+                    sum.driving_s += pick->driving_s;
+                }
+                g = h;
             }
             if (have)
                 sm->duplicate_vdays++;
@@ -341,8 +369,6 @@ static bool is_dir(const char *p)
 
 static size_t new_source(summary *sm, const char *path)
 {
-    if (!sm->nsrc)
-        sm->silent_again = true; /* until an output cannot tell */
     sm->src = xrealloc(sm->src, (sm->nsrc + 1) * sizeof *sm->src);
     sm_source *s = &sm->src[sm->nsrc];
     memset(s, 0, sizeof *s);
@@ -398,6 +424,7 @@ static bool add_folder(summary *sm, const char *dir)
     }
     rd.chain_seq = run.chain_seq;
     cur_src(&rd)->run_id = hex64(run.run_id);
+    cur_src(&rd)->chain_seq = run.chain_seq;
     cur_src(&rd)->resumed_id = hex64(run.resumed_run_id);
     if (run.have_tz)
         cur_src(&rd)->tz = xstrdup(run.tz_text);
@@ -432,6 +459,8 @@ static bool add_folder(summary *sm, const char *dir)
         buf_printf(&p, "%s/vehicles.csv", dir);
         if (is_file(p.p))
             table_ok(sm, outr_read_vehicles(p.p, &h, &info, why, sizeof why), why);
+        else
+            sm->silent_again = false; /* nothing says which terminals report alarms */
         p.len = 0;
         buf_printf(&p, "%s/vehicle_days.csv", dir);
         if (!sm->stopped && is_file(p.p) && table_ok(sm, outr_read_vdays(p.p, &h, &info, why, sizeof why), why)) {
@@ -460,6 +489,9 @@ bool summary_add_path(summary *sm, const char *path)
     bool ok = false;
     for (size_t i = 0; i < n; i++) {
         if (!sm->stopped && is_file(outs[i])) {
+            /* an events.csv alone says nothing of the terminals' alarm
+             * words: its terminal_silent events are counted as they are */
+            sm->silent_again = false;
             reading rd = {sm, new_source(sm, outs[i]), 0, sm->run->opt.tz};
             ok |= read_events(sm, &rd, outs[i], sm->run->opt.tz) && !sm->stopped;
         } else if (!sm->stopped) {
@@ -724,6 +756,9 @@ bool summary_compute(summary *sm)
     for (size_t i = 0; i < sm->ne; i++)
         if (sm->v[sm->e[i].vehicle].alias)
             sm->e[i].vehicle = sm->v[sm->e[i].vehicle].alias - 1;
+    for (size_t i = 0; i < sm->nv; i++)
+        if (sm->v[i].alias && sm->v[i].alarm_word)
+            sm->v[sm->v[i].alias - 1].alarm_word = true;
     if (sm->silent_again)
         silent_again(sm);
     /* merged vehicle-days onto their vehicles */

@@ -93,6 +93,7 @@ typedef struct sm_source {
      * 16 hex digits; 0 when absent.  The vehicle-days of one --resume
      * chain add up. */
     uint64_t run_id, resumed_id;
+    int64_t chain_seq;       /* its place in the chain (run.json), 0 when none */
 } sm_source;
 
 /* One indicator: value = num / den (NaN when den is 0 or data is missing). */

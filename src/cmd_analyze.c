@@ -348,10 +348,21 @@ int cmd_analyze(int argc, char **argv)
     }
     if (run.stop) {
         /* stopped by --strict: rejects.csv and run.json say why, but no
-         * carry (nothing was analysed to go on from) */
-        char *cdir = out_path(&run, "carry");
+         * carry (nothing was analysed to go on from).  A folder that holds
+         * an earlier run's output is left as it was: its run.json beside
+         * the earlier tables and carry would tell of another run. */
+        char *cdir = out_path(&run, "carry"), *prev = out_path(&run, "run.json");
+        bool earlier = stat(prev, &st) == 0;
         outfiles_drop(cdir);
         free(cdir);
+        free(prev);
+        if (earlier) {
+            fprintf(stderr, "roadlog analyze: stopped (--strict): %s/ holds an earlier run's output, left as it was\n",
+                    run.opt.out_dir);
+            outfiles_discard();
+            run_free(&run);
+            return EXIT_INPUT;
+        }
     }
     if (!write_rejects(&run))
         ok = false;

@@ -405,6 +405,23 @@ int cmd_merge(int argc, char **argv)
             status = EXIT_USAGE;
             goto done;
         }
+        /* the detectors that ran in every output (run.json options.detect;
+         * older outputs name none: all of them): terminal_silent is made
+         * again below only where alarms were looked at */
+        const json_t *det = json_object_get(json_object_get(o[i].rj, "options"), "detect");
+        if (json_is_array(det)) {
+            static const char *const names[] = DETECTOR_NAMES;
+            unsigned bits = 0;
+            size_t di;
+            const json_t *dv;
+            json_array_foreach(det, di, dv)
+            {
+                for (unsigned b = 0; b < sizeof names / sizeof names[0]; b++)
+                    if (json_is_string(dv) && strcmp(json_string_value(dv), names[b]) == 0)
+                        bits |= 1u << b;
+            }
+            run.opt.detect &= bits;
+        }
         const json_t *rules = json_object_get(o[i].rj, "rules"), *first = json_object_get(o[0].rj, "rules");
         const char *k;
         const json_t *v;

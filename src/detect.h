@@ -34,6 +34,8 @@ enum {
     DET_ZONE = 1u << 6,      /* zone_restricted, route_deviation (ZONES.md) */
     DET_ALL = 0x7F
 };
+/* Their names, bit by bit (--detect, run.json options.detect). */
+#define DETECTOR_NAMES {"speeding", "fatigue", "night_ban", "gap", "weigh", "alarm", "zone"}
 
 /* A run of contiguous driving intervals of one driver on one vehicle: what
  * the per-vehicle pass hands the per-driver pass (fatigue). */

@@ -136,6 +136,23 @@ sumsame odd odd/run0 odd/run1 odd/run2 odd/run3 &&
 sumsame mid mid/run2 mid/run0 mid/run1 &&
     pass "summary over a chain's runs given out of order: the one run's summary" ||
     fail "summary over a chain given out of order: not the one run's"
+"$ROADLOG" analyze --quiet --by driver --registry in/registry.csv --resume odd/run1 --out odd/run2b odd2.csv ||
+    fail "a slice analysed again from the same carry"
+sumsame again odd/run0 odd/run1 odd/run2 odd/run2b odd/run3 odd/run1 &&
+    pass "summary with one output given twice and a slice analysed twice from one carry: each counted once" ||
+    { fail "summary over repeated outputs of a chain: not the one run's"; diff sum-one/summary.csv sum-again/summary.csv | head -10; }
+"$ROADLOG" summary --quiet --registry in/registry.csv --out sum-ev one/events.csv >/dev/null
+n1=$(grep -c ',terminal_silent,' one/events.csv)
+n2=$(grep '^by_type,terminal_silent,' sum-ev/summary.csv | cut -d, -f4)
+[ "$n1" -gt 0 ] && [ "$n1" = "$n2" ] &&
+    pass "summary of an events.csv alone: its terminal_silent events counted as they are ($n1)" ||
+    fail "summary of an events.csv alone: $n2 terminal_silent, events.csv has $n1"
+"$ROADLOG" analyze --quiet --detect speeding --registry in/registry.csv --out ds in/gps.csv &&
+    "$ROADLOG" merge --quiet --out mds ds &&
+    [ "$(grep -c ',terminal_silent,' mds/events.csv)" -eq 0 ] &&
+    python3 -c "import json,sys; sys.exit(json.load(open('mds/run.json'))['options']['detect'] != ['speeding'])" &&
+    pass "merge of outputs analysed with --detect speeding: no terminal_silent made, run.json names the detectors" ||
+    fail "merge of --detect speeding outputs: terminal_silent made or detectors not carried"
 sumsame twice one mid/all &&
     pass "summary over one run and the merged chain of the same days: counted once" ||
     { fail "summary over two outputs of the same days: not the one run's"; diff sum-one/summary.csv sum-twice/summary.csv | head -10; }

@@ -152,6 +152,11 @@ printf 'plate,time,lon,lat,speed\nç²¤B12345,2026-11-02 08:00:00,113.1,22.5,50\nç
 rl strictstop analyze --strict --out strictstop strictbad.csv
 check "--strict stop: exit 1, rejects.csv and run.json say why, no carry to resume from" \
     "rc_is strictstop 1 && test -f strictstop/rejects.csv && test -f strictstop/run.json && test ! -e strictstop/carry"
+rl strictkeep0 analyze --quiet --out strictkeep fleet/gps.csv
+cp strictkeep/run.json strictkeep.run.json
+rl strictkeep analyze --strict --out strictkeep strictbad.csv
+check "--strict stop over an earlier run's output: exit 1, the folder left as it was" \
+    "rc_is strictkeep 1 && err_has strictkeep 'holds an earlier run' && cmp -s strictkeep/run.json strictkeep.run.json && test -d strictkeep/carry"
 rl mergetwice merge --out mergetwice selfres selfres/
 check "merge of the same output twice: usage error, nothing written" \
     "rc_is mergetwice 2 && err_has mergetwice 'are the same run' && nothing_in mergetwice"
