@@ -27,7 +27,8 @@ void report_unreg_of_run(const rl_run *run, report_unreg *u)
 {
     u->n = run->unregistered;
     u->yellow = run->unregistered_yellow;
-    u->have_registry = run->reg.n > 0;
+    /* a registry read, even one without a usable row, was given */
+    u->have_registry = run->reg.n > 0 || run->have_registry;
     u->other_kmh = (int)lround(run->rules.v[rule_speeding_for(CLASS_OTHER)]);
     /* the highest class limit of a large vehicle (coach .. truck) */
     u->large_kmh = 0;

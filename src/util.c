@@ -7,11 +7,13 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static void oom(size_t n)
@@ -142,6 +144,11 @@ int tmp_fd(const char *dir, const char *prefix)
     /* where the filesystem cannot: a name made here, published before the
      * file is created so that the signal handler removes it too */
     static atomic_uint counter;
+    /* a name nobody can guess ahead (pre-made files would make every try
+     * meet EEXIST, or have the signal handler unlink another's file) */
+    uint64_t salt = 0;
+    if (getrandom(&salt, sizeof salt, 0) != (ssize_t)sizeof salt)
+        salt = (uint64_t)(uintptr_t)&salt ^ (uint64_t)time(NULL) << 20;
     int slot = -1;
     for (int i = 0; i < TMP_SLOTS && slot < 0; i++) {
         int expect = 0;
@@ -152,7 +159,8 @@ int tmp_fd(const char *dir, const char *prefix)
     int e = 0;
     for (int tries = 0; tries < 100; tries++) {
         p.len = 0;
-        buf_printf(&p, "%s/%s-%d-%u", dir, prefix, (int)getpid(), atomic_fetch_add(&counter, 1));
+        buf_printf(&p, "%s/%s-%d-%016llx-%u", dir, prefix, (int)getpid(), (unsigned long long)salt,
+                   atomic_fetch_add(&counter, 1));
         if (slot >= 0 && p.len < sizeof tmp_names[0]) {
             memcpy(tmp_names[slot], p.p, p.len + 1);
             atomic_store(&tmp_used[slot], 2);

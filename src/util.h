@@ -54,7 +54,7 @@ const char *out_dir_problem(const char *dir, char *why, size_t cap);
  * when closed; NULL with the reason in err. */
 FILE *tmp_stream(const char *dir, char *err, size_t cap);
 /* The descriptor of a file in dir that has no name (O_TMPFILE), or of one
- * made as dir/PREFIX-PID-N and unlinked at once; -1 with errno when neither
+ * made as dir/PREFIX-PID-RANDOM-N and unlinked at once; -1 with errno when neither
  * can be made. */
 int tmp_fd(const char *dir, const char *prefix);
 /* Remove the names tmp_fd is between making and unlinking (for a signal
