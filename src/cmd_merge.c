@@ -351,6 +351,20 @@ static char *zone_key_set(const zone_set *zs)
     return b.p;
 }
 
+/* A rejects.csv row of a registry input ("REGISTRY:LINE,..."). */
+static bool registry_reject(const rl_run *run, const char *line, size_t len)
+{
+    for (size_t i = 0; i < run->ninputs; i++) {
+        const rl_input *in = &run->inputs[i];
+        if (!in->kind || strcmp(in->kind, "registry") != 0 || !in->name)
+            continue;
+        size_t n = strlen(in->name);
+        if (len > n + 1 && memcmp(line, in->name, n) == 0 && line[n] == ':')
+            return true;
+    }
+    return false;
+}
+
 int cmd_merge(int argc, char **argv)
 {
     rl_run run;
@@ -520,6 +534,10 @@ int cmd_merge(int argc, char **argv)
                 e->truncated = json_is_true(json_object_get(in, "truncated"));
             }
             e->size = (uint64_t)json_integer_value(json_object_get(in, "size"));
+            /* a registry every part (or every run of a chain) read again:
+             * its rows and rejects once, as one run reads it once */
+            if (known && strcmp(e->kind, "registry") == 0)
+                continue;
             e->records += (uint64_t)json_integer_value(json_object_get(in, "records"));
             e->rejected += (uint64_t)json_integer_value(json_object_get(in, "rejected"));
         }
@@ -923,9 +941,13 @@ int cmd_merge(int argc, char **argv)
             }
             free(p);
         }
-        /* rejects.csv: every folder's rows, in order */
+        /* rejects.csv: every folder's rows, in order; a registry's rows
+         * once (every part read it) */
         char *p = outfiles_part(run.opt.out_dir, "rejects.csv");
         FILE *rf = csvw_open(p, run.opt.excel_csv);
+        u64map reg_seen;
+        u64map_init(&reg_seen);
+        uint64_t reg_repeats = 0;
         if (rf) {
             fputs("source,file,line,offset,reason,excerpt\n", rf);
             for (int i = 0; i < ndirs; i++) {
@@ -943,6 +965,17 @@ int cmd_merge(int argc, char **argv)
                         head = false;
                         continue;
                     }
+                    if (registry_reject(&run, line, (size_t)len)) {
+                        uint64_t h = 1469598103934665603ull; /* FNV-1a of the row */
+                        for (ssize_t c = 0; c < len; c++)
+                            h = (h ^ (unsigned char)line[c]) * 1099511628211ull;
+                        uint32_t *slot = u64map_put(&reg_seen, h | 1, 0);
+                        if (*slot) {
+                            reg_repeats++;
+                            continue;
+                        }
+                        *slot = 1;
+                    }
                     fwrite(line, 1, (size_t)len, rf);
                 }
                 free(line);
@@ -953,6 +986,8 @@ int cmd_merge(int argc, char **argv)
         } else {
             ok = false;
         }
+        u64map_free(&reg_seen);
+        run.rejected -= reg_repeats <= run.rejected ? reg_repeats : run.rejected;
         free(p);
         p = outfiles_part(run.opt.out_dir, "run.json");
         snprintf(run.run_id, sizeof run.run_id, "%s", "");

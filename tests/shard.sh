@@ -353,6 +353,26 @@ else
 fi
 
 # ---- memory: shard streams ----
+# a registry with a bad row, read by every part: merged, its reject and
+# its rows count once, as in one run
+cp $REG f/regbad.csv
+printf '粤Z00000,2,bogus\n' >>f/regbad.csv
+"$ROADLOG" analyze --quiet --registry f/regbad.csv --out one-rb f/gps.csv
+"$ROADLOG" shard --quiet --parts 3 --registry f/regbad.csv --out S-rb f/gps.csv
+for p in part-0000 part-0001 part-0002; do
+    "$ROADLOG" analyze --quiet --registry f/regbad.csv --out O-rb/$p S-rb/$p
+done
+"$ROADLOG" merge --quiet --out O-rb/all O-rb/part-0000 O-rb/part-0001 O-rb/part-0002
+if cmp -s one-rb/rejects.csv O-rb/all/rejects.csv && python3 -c "
+import json, sys
+a = json.load(open('one-rb/run.json')); b = json.load(open('O-rb/all/run.json'))
+ins = lambda d: sorted((i['path'], i.get('records'), i.get('rejected')) for i in d['inputs'])
+sys.exit(a['counts']['rejected'] != b['counts']['rejected'] or ins(a) != ins(b))"; then
+    pass "merged parts that each read a registry with a bad row: its reject and its rows once, as one run"
+else
+    fail "merged parts: the registry's rejects or rows counted per part ($(wc -l <O-rb/all/rejects.csv) rejects lines, one run $(wc -l <one-rb/rejects.csv))"
+fi
+
 # the peak for a log ten times larger grows by far less than the log
 # (AddressSanitizer's quarantine of freed blocks off: it is not roadlog's)
 "$BIN/genfleet" --out big --seed 5 --rows 600000 --quiet || fail "genfleet big"
