@@ -88,14 +88,21 @@ bool outfiles_commit(void)
     return true;
 }
 
+/* Part i unlinked and forgotten (out of the list before it is freed: the
+ * handler may look at any moment). */
+static void drop_part(sig_atomic_t i)
+{
+    char *p = parts[i];
+    parts[i] = NULL;
+    unlink(p);
+    free(p);
+}
+
 void outfiles_discard(void)
 {
     for (sig_atomic_t i = 0; i < nparts; i++)
-        if (parts[i]) {
-            unlink(parts[i]);
-            free(parts[i]);
-            parts[i] = NULL;
-        }
+        if (parts[i])
+            drop_part(i);
     nparts = 0;
     if (made_dir)
         rmdir(made_dir); /* only when empty: an earlier run's carry stays */
@@ -104,14 +111,9 @@ void outfiles_discard(void)
 void outfiles_drop(const char *dir)
 {
     size_t n = strlen(dir);
-    for (sig_atomic_t i = 0; i < nparts; i++) {
-        char *p = parts[i];
-        if (!p || strncmp(p, dir, n) != 0 || p[n] != '/')
-            continue;
-        parts[i] = NULL; /* before the free: the handler may look */
-        unlink(p);
-        free(p);
-    }
+    for (sig_atomic_t i = 0; i < nparts; i++)
+        if (parts[i] && strncmp(parts[i], dir, n) == 0 && parts[i][n] == '/')
+            drop_part(i);
     if (made_dir && strcmp(made_dir, dir) == 0)
         rmdir(made_dir); /* only when empty: an earlier run's carry stays */
 }
