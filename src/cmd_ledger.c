@@ -629,14 +629,8 @@ static int do_set(cases_ledger *lg, const ledger_opts *o, char **args, int nargs
 static int do_report(cases_ledger *lg, rl_run *run, const ledger_opts *o)
 {
     int64_t month;
-    if (!o->month || !cases_parse_month(o->month, lg->tz, &month)) {
-        if (o->month)
-            fprintf(stderr, "roadlog ledger report: --month '%s': expected a month as YYYY-MM (01 to 12), e.g. 2026-11\n",
-                    o->month);
-        else
-            fprintf(stderr, "roadlog ledger report: --month YYYY-MM is required (the month to report)\n");
-        return EXIT_USAGE;
-    }
+    if (!o->month || !cases_parse_month(o->month, lg->tz, &month))
+        return EXIT_USAGE; /* said before the ledger was opened */
     const char *out = o->out ? o->out : "roadlog-out";
     if (!make_dirs(out)) {
         fprintf(stderr, "roadlog ledger report: cannot create the output folder %s: %s\n", out, strerror(errno));
@@ -743,11 +737,14 @@ int cmd_ledger(int argc, char **argv)
         run_free(&run);
         return EXIT_USAGE;
     }
-    /* a month that is not one: said before the ledger is looked for */
+    /* report's month, missing or not one: said before the ledger is looked for */
     int64_t month_check;
-    if (k == 5 && o.month && !cases_parse_month(o.month, o.tz, &month_check)) {
-        fprintf(stderr, "roadlog ledger report: --month '%s': expected a month as YYYY-MM (01 to 12), e.g. 2026-11\n",
-                o.month);
+    if (k == 5 && (!o.month || !cases_parse_month(o.month, o.tz, &month_check))) {
+        if (o.month)
+            fprintf(stderr, "roadlog ledger report: --month '%s': expected a month as YYYY-MM (01 to 12), e.g. 2026-11\n",
+                    o.month);
+        else
+            fprintf(stderr, "roadlog ledger report: --month YYYY-MM is required (the month to report)\n");
         run_free(&run);
         return EXIT_USAGE;
     }
