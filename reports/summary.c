@@ -19,6 +19,7 @@
 
 #include "csvout.h"
 #include "csvtable.h"
+#include "detect.h"
 #include "outread.h"
 #include "reports.h"
 #include "timeutil.h"
@@ -104,19 +105,9 @@ static bool on_damaged(void *ud, const char *path, uint64_t line, const char *wh
 
 static uint64_t event_key(const char *s)
 {
-    size_t n = strlen(s);
-    uint64_t k = 0;
-    bool hex = n == 16;
-    for (size_t i = 0; i < n && hex; i++) {
-        char c = s[i];
-        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-        if (d < 0)
-            hex = false;
-        else
-            k = k << 4 | (uint64_t)d;
-    }
-    if (!hex)
-        k = rl_hash(s, n, 0x5eed);
+    uint64_t k;
+    if (!id64_parse(s, &k))
+        k = rl_hash(s, strlen(s), 0x5eed);
     return k ? k : 1; /* key 0 is reserved by u64map */
 }
 
@@ -218,20 +209,11 @@ static bool on_vday(void *ud, const outr_vday *x)
     return true;
 }
 
-/* "0123456789abcdef" -> its value; 0 when not 16 hex digits. */
-static uint64_t hex64(const char *s)
+/* A run_id of run.json as a number; 0 when absent or not one. */
+static uint64_t run_key(const char *s)
 {
-    uint64_t v = 0;
-    size_t n = 0;
-    for (; s && s[n]; n++) {
-        int c = s[n], d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                                                      : c >= 'A' && c <= 'F'   ? c - 'A' + 10
-                                                                               : -1;
-        if (d < 0 || n >= 16)
-            return 0;
-        v = v << 4 | (uint64_t)d;
-    }
-    return n == 16 ? v : 0;
+    uint64_t k;
+    return s && id64_parse(s, &k) ? k : 0;
 }
 
 /* The first run of the chain an output belongs to (its run_id, or a key of
@@ -256,7 +238,7 @@ static uint64_t chain_root(const summary *sm, const u64map *by_id, uint32_t src)
 typedef struct vday_ref {
     uint32_t vehicle;
     int32_t day;
-    uint64_t root;
+    uint64_t root;           /* the chain of its output */
     int64_t seq;             /* chain_seq of its output */
     size_t i;                /* index in sm->d: the order they were read */
 } vday_ref;
@@ -275,13 +257,17 @@ static int cmp_vday_ref(const void *a, const void *b)
     return x->i < y->i ? -1 : x->i > y->i;
 }
 
-/* vehicle_days rows of the same vehicle and day (RUNS.md §2): the rows of
- * one --resume chain add up (each quantity is counted in exactly one run
- * of it); two outputs at one place of a chain (the same output read twice,
- * or a slice analysed again from the same carry) are versions of one
- * another: the fuller stands; of unrelated outputs (the same day analysed
- * twice) the chain with the most points stands.  The others are counted
- * as duplicates. */
+static bool same_day(const vday_ref *a, const vday_ref *b) { return a->vehicle == b->vehicle && a->day == b->day; }
+static bool same_chain(const vday_ref *a, const vday_ref *b) { return same_day(a, b) && a->root == b->root; }
+
+/* vehicle_days rows of the same vehicle and day (RUNS.md §2), in three
+ * passes over them sorted by vehicle, day, chain and place in the chain:
+ * two outputs at one place of a chain (the same output read twice, or a
+ * slice analysed again from the same carry) are versions of one another,
+ * the fuller stands; the rows of one --resume chain add up (each quantity
+ * is counted in exactly one run of it); of unrelated chains (the same day
+ * analysed twice) the one with the most points stands.  What is left out
+ * is counted as duplicates. */
 static void combine_vdays(summary *sm)
 {
     if (sm->nd < 2)
@@ -295,57 +281,57 @@ static void combine_vdays(summary *sm)
     for (size_t i = 0; i < sm->nsrc; i++)
         root[i] = chain_root(sm, &by_id, (uint32_t)i);
     u64map_free(&by_id);
-    vday_ref *r = xmalloc(sm->nd * sizeof *r);
-    for (size_t i = 0; i < sm->nd; i++) {
+    size_t n = sm->nd;
+    vday_ref *r = xmalloc(n * sizeof *r);
+    for (size_t i = 0; i < n; i++) {
         uint32_t s = sm->d[i].src;
         r[i] = (vday_ref){sm->d[i].vehicle, sm->d[i].day, root[s], sm->src[s].chain_seq, i};
     }
     free(root);
-    qsort(r, sm->nd, sizeof *r, cmp_vday_ref);
-    sm_vday *out = xmalloc(sm->nd * sizeof *out);
+    qsort(r, n, sizeof *r, cmp_vday_ref);
+    sm_vday *out = xmalloc(n * sizeof *out);
+    /* 1: one row a place of a chain, the fullest of its versions */
     size_t k = 0;
-    for (size_t i = 0; i < sm->nd;) {
-        /* one vehicle-day: its chains, summed each; the fullest stands */
-        size_t j = i;
-        bool have = false;
-        sm_vday best = {0};
-        while (j < sm->nd && r[j].vehicle == r[i].vehicle && r[j].day == r[i].day) {
-            sm_vday sum = {0};
-            bool first = true;
-            size_t g = j;
-            while (g < sm->nd && r[g].vehicle == r[j].vehicle && r[g].day == r[j].day && r[g].root == r[j].root) {
-                /* one place of the chain: the fullest of its versions */
-                const sm_vday *pick = &sm->d[r[g].i];
-                size_t h = g + 1;
-                for (; h < sm->nd && r[h].vehicle == r[g].vehicle && r[h].day == r[g].day && r[h].root == r[g].root &&
-                       r[h].seq == r[g].seq;
-                     h++) {
-                    sm->duplicate_vdays++;
-                    if (sm->d[r[h].i].points > pick->points)
-                        pick = &sm->d[r[h].i];
-                }
-                if (first) {
-                    sum = *pick;
-                    first = false;
-                } else {
-                    sum.points += pick->points;
-                    sum.accepted += pick->accepted;
-                    sum.drift += pick->drift;
-                    sum.km += pick->km;
-                    sum.gap_km += pick->gap_km;
-                    sum.driving_s += pick->driving_s;
-                }
-                g = h;
-            }
-            if (have)
-                sm->duplicate_vdays++;
-            if (!have || sum.points > best.points)
-                best = sum;
-            have = true;
-            j = g;
+    for (size_t i = 0; i < n; i++) {
+        const sm_vday *d = &sm->d[r[i].i];
+        if (k && same_chain(&r[k - 1], &r[i]) && r[k - 1].seq == r[i].seq) {
+            sm->duplicate_vdays++;
+            if (d->points > out[k - 1].points)
+                out[k - 1] = *d;
+            continue;
         }
-        out[k++] = best;
-        i = j;
+        r[k] = r[i];
+        out[k++] = *d;
+    }
+    /* 2: the places of one chain added up */
+    n = k;
+    k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (k && same_chain(&r[k - 1], &r[i])) {
+            sm_vday *t = &out[k - 1];
+            t->points += out[i].points;
+            t->accepted += out[i].accepted;
+            t->drift += out[i].drift;
+            t->km += out[i].km;
+            t->gap_km += out[i].gap_km;
+            t->driving_s += out[i].driving_s;
+            continue;
+        }
+        r[k] = r[i];
+        out[k++] = out[i];
+    }
+    /* 3: of unrelated chains, the one with the most points */
+    n = k;
+    k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (k && same_day(&r[k - 1], &r[i])) {
+            sm->duplicate_vdays++;
+            if (out[i].points > out[k - 1].points)
+                out[k - 1] = out[i];
+            continue;
+        }
+        r[k] = r[i];
+        out[k++] = out[i];
     }
     free(r);
     free(sm->d);
@@ -423,17 +409,16 @@ static bool add_folder(summary *sm, const char *dir)
         }
     }
     rd.chain_seq = run.chain_seq;
-    cur_src(&rd)->run_id = hex64(run.run_id);
+    cur_src(&rd)->run_id = run_key(run.run_id);
     cur_src(&rd)->chain_seq = run.chain_seq;
-    cur_src(&rd)->resumed_id = hex64(run.resumed_run_id);
+    cur_src(&rd)->resumed_id = run_key(run.resumed_run_id);
     if (run.have_tz)
         cur_src(&rd)->tz = xstrdup(run.tz_text);
     /* terminal_silent again over the period: only if alarms were looked at */
     json_t *det = json_object_get(json_object_get(run.root, "options"), "detect");
     bool alarms = false;
     for (size_t i = 0; json_is_array(det) && i < json_array_size(det); i++)
-        alarms |= json_is_string(json_array_get(det, i)) &&
-                  strcmp(json_string_value(json_array_get(det, i)), "alarm") == 0;
+        alarms |= detector_bit(json_string_value(json_array_get(det, i))) == DET_ALARM;
     if (!alarms)
         sm->silent_again = false;
     double min_events;
@@ -646,10 +631,9 @@ static void silent_again(summary *sm)
     size_t *first, *idx;
     group_by_key(sm->e, sm->ne, sizeof *sm->e, offsetof(sm_event, vehicle), sm->nv, &first, &idx);
     xc_span *sp = xmalloc((sm->ne ? sm->ne : 1) * sizeof *sp);
-    uint32_t rule = strtab_intern(sm->run->str, "alarm.silent_min_events", strlen("alarm.silent_min_events"));
+    const char *rname = rule_name(R_ALARM_SILENT_MIN_EVENTS);
+    uint32_t rule = strtab_intern(sm->run->str, rname, strlen(rname));
     for (size_t v = 0; v < sm->nv; v++) {
-        if (!sm->v[v].alarm_word)
-            continue;
         size_t n = 0;
         const sm_event *a = NULL;
         int64_t end = 0;
@@ -666,7 +650,7 @@ static void silent_again(summary *sm)
         }
         alarm_xcheck xc;
         xcheck_count(sp, n, &xc);
-        if (!a || (double)xc.speeding < min_events || xc.overspeed_alarms > 0)
+        if (!a || !xcheck_silent(&xc, sm->v[v].alarm_word, min_events))
             continue;
         sm_event t = {0};
         t.vehicle = (uint32_t)v;

@@ -68,17 +68,9 @@ void case_transitions_from(case_status from, char *out, size_t n)
 
 bool cases_key(const char *event_id, int64_t *key)
 {
-    uint64_t v = 0;
-    size_t n = strlen(event_id);
-    if (n != 16)
+    uint64_t v;
+    if (!id64_parse(event_id, &v))
         return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = event_id[i];
-        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-        if (d < 0)
-            return false;
-        v = v << 4 | (uint64_t)d;
-    }
     memcpy(key, &v, sizeof v);
     return true;
 }

@@ -297,24 +297,14 @@ void cli_time_problem(const char *s, char *why, size_t cap)
 
 static bool parse_detectors(const char *s, unsigned *out)
 {
-    static const struct {
-        const char *name;
-        unsigned bit;
-    } names[] = {{"speeding", DET_SPEEDING}, {"fatigue", DET_FATIGUE}, {"night_ban", DET_NIGHT_BAN},
-                 {"gap", DET_GAP},           {"weigh", DET_WEIGH},     {"alarm", DET_ALARM},
-                 {"zone", DET_ZONE},
-                 {"all", DET_ALL}};
     unsigned d = 0;
     char *dup = xstrdup(s), *save = NULL;
     bool ok = true;
     for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        size_t i = 0;
-        while (i < sizeof names / sizeof names[0] && strcmp(names[i].name, t) != 0)
-            i++;
-        if (i == sizeof names / sizeof names[0])
+        unsigned bit = strcmp(t, "all") == 0 ? DET_ALL : detector_bit(t);
+        if (!bit)
             ok = false;
-        else
-            d |= names[i].bit;
+        d |= bit;
     }
     free(dup);
     *out = d;

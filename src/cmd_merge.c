@@ -424,15 +424,12 @@ int cmd_merge(int argc, char **argv)
          * again below only where alarms were looked at */
         const json_t *det = json_object_get(json_object_get(o[i].rj, "options"), "detect");
         if (json_is_array(det)) {
-            static const char *const names[] = DETECTOR_NAMES;
             unsigned bits = 0;
             size_t di;
             const json_t *dv;
             json_array_foreach(det, di, dv)
             {
-                for (unsigned b = 0; b < sizeof names / sizeof names[0]; b++)
-                    if (json_is_string(dv) && strcmp(json_string_value(dv), names[b]) == 0)
-                        bits |= 1u << b;
+                bits |= detector_bit(json_string_value(dv));
             }
             run.opt.detect &= bits;
         }
@@ -966,10 +963,7 @@ int cmd_merge(int argc, char **argv)
                         continue;
                     }
                     if (registry_reject(&run, line, (size_t)len)) {
-                        uint64_t h = 1469598103934665603ull; /* FNV-1a of the row */
-                        for (ssize_t c = 0; c < len; c++)
-                            h = (h ^ (unsigned char)line[c]) * 1099511628211ull;
-                        uint32_t *slot = u64map_put(&reg_seen, h | 1, 0);
+                        uint32_t *slot = u64map_put(&reg_seen, rl_hash(line, (size_t)len, 0x7e9) | 1, 0);
                         if (*slot) {
                             reg_repeats++;
                             continue;

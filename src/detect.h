@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "counters.h"
 #include "event.h"
@@ -36,6 +37,16 @@ enum {
 };
 /* Their names, bit by bit (--detect, run.json options.detect). */
 #define DETECTOR_NAMES {"speeding", "fatigue", "night_ban", "gap", "weigh", "alarm", "zone"}
+
+/* The bit of a detector's name; 0 when it names none. */
+static inline unsigned detector_bit(const char *name)
+{
+    static const char *const names[] = DETECTOR_NAMES;
+    for (unsigned i = 0; name && i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(names[i], name) == 0)
+            return 1u << i;
+    return 0;
+}
 
 /* A run of contiguous driving intervals of one driver on one vehicle: what
  * the per-vehicle pass hands the per-driver pass (fatigue). */

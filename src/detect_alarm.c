@@ -502,8 +502,7 @@ void alarm_finish(struct rl_run *run)
         /* RULES.md §8: a terminal that reports an alarm word but never
          * raised an overspeed alarm while the vehicle sped this often */
         const rl_vehicle *veh = vtable_at(run->vt, v);
-        if (!(run->opt.detect & DET_ALARM) || !veh->alarm_word || (int64_t)xc->speeding < min_events ||
-            xc->overspeed_alarms > 0)
+        if (!(run->opt.detect & DET_ALARM) || !xcheck_silent(xc, veh->alarm_word, (double)min_events))
             continue;
         rl_event e;
         memset(&e, 0, sizeof e);

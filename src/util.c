@@ -199,6 +199,23 @@ FILE *tmp_stream(const char *dir, char *err, size_t cap)
     return f;
 }
 
+bool id64_parse(const char *s, uint64_t *v)
+{
+    uint64_t k = 0;
+    size_t n = 0;
+    for (; s[n]; n++) {
+        char c = s[n];
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        if (d < 0 || n == 16)
+            return false;
+        k = k << 4 | (uint64_t)d;
+    }
+    if (n != 16)
+        return false;
+    *v = k;
+    return true;
+}
+
 bool copy_stream(FILE *from, FILE *to)
 {
     if (ferror(from) || fflush(from) != 0 || fseek(from, 0, SEEK_SET) != 0)

@@ -61,6 +61,9 @@ int tmp_fd(const char *dir, const char *prefix);
  * handler: async-signal-safe). */
 void tmp_unlink_pending(void);
 /* Copy all of `from` (rewound) to `to`; false on a read or write error. */
+/* An id roadlog writes (event_id, run_id: 16 lowercase hex digits) as a
+ * 64-bit number; false when s is not one. */
+bool id64_parse(const char *s, uint64_t *v);
 bool copy_stream(FILE *from, FILE *to);
 
 /* The n records at base (stride bytes apart) grouped by the uint32_t at

@@ -112,3 +112,8 @@ void xcheck_add(alarm_xcheck *a, const alarm_xcheck *b)
     a->fatigue_alarms += b->fatigue_alarms;
     a->fatigue_confirmed += b->fatigue_confirmed;
 }
+
+bool xcheck_silent(const alarm_xcheck *xc, bool alarm_word, double min_events)
+{
+    return alarm_word && (double)xc->speeding >= min_events && xc->overspeed_alarms == 0;
+}

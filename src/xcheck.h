@@ -43,5 +43,9 @@ void xcheck_count(xc_span *s, size_t n, alarm_xcheck *out);
 
 /* Add b's counts to a. */
 void xcheck_add(alarm_xcheck *a, const alarm_xcheck *b);
+/* RULES.md §8: does a vehicle earn terminal_silent?  Its terminal reports
+ * an alarm word at all, it has >= min_events speeding episodes and the
+ * terminal raised no overspeed alarm (analyze, merge and summary). */
+bool xcheck_silent(const alarm_xcheck *xc, bool alarm_word, double min_events);
 
 #endif
