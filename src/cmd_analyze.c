@@ -283,11 +283,13 @@ int cmd_analyze(int argc, char **argv)
     run_progress_done(&run);
     if (run.stop)
         status = EXIT_INPUT;
+    double t_zones = run_clock();
     if ((rc = run_load_zones_wait(&run)) != 0) {
         resume_free(rs);
         run_free(&run);
         return rc;
     }
+    t_zones = run_clock() - t_zones;
     if (!run.stop && !any_input_read(&run, first_input)) {
         fprintf(stderr, "roadlog analyze: no input could be read: nothing written to %s/\n", run.opt.out_dir);
         resume_free(rs);
@@ -343,8 +345,8 @@ int cmd_analyze(int argc, char **argv)
         }
         /* ROADLOG_PHASES=1: where the time went, for the benchmarks */
         if (getenv("ROADLOG_PHASES"))
-            fprintf(stderr, "roadlog: phases: read %.3f s, analyse %.3f s, write %.3f s\n", t_read, t1 - t0,
-                    run_clock() - t1);
+            fprintf(stderr, "roadlog: phases: read %.3f s, waiting for the zones %.3f s, analyse %.3f s, write %.3f s\n",
+                    t_read, t_zones, t1 - t0, run_clock() - t1);
     }
     if (run.stop) {
         /* stopped by --strict: rejects.csv and run.json say why, but no
