@@ -17,6 +17,7 @@
  */
 #include <jansson.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -625,6 +626,98 @@ static bool feature(zreader *r, json_t *f)
     return ok;
 }
 
+/* A feature's JSON values come from an arena, given back whole when the
+ * feature is done.  jansson allocates every value on its own, and a zone
+ * file is mostly positions (an array and two numbers each: three mallocs,
+ * three frees and a walk of the tree to free it): loading the bench's
+ * 10 000 zones took 0.75 s of CPU with malloc, 0.63 s with the arena
+ * (one core, median of 5).  jansson's allocator is one for the process (other threads
+ * decode run.json meanwhile): the arena serves only the thread that has
+ * one open, every other call goes to malloc and free. */
+typedef struct jblock {
+    struct jblock *next;
+    size_t used, cap;
+    max_align_t data[];
+} jblock;
+
+typedef struct jarena {
+    jblock *first, *cur;
+} jarena;
+
+static _Thread_local jarena *open_arena;
+
+#define JBLOCK_MIN (1u << 20)
+
+static void *arena_malloc(size_t n)
+{
+    jarena *a = open_arena;
+    if (!a)
+        return malloc(n);
+    n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    jblock *b = a->cur;
+    while (b && b->cap - b->used < n)
+        b = b->next; /* blocks kept from an earlier feature */
+    if (!b) {
+        size_t cap = n > JBLOCK_MIN ? n : JBLOCK_MIN;
+        b = malloc(sizeof *b + cap);
+        if (!b)
+            return NULL;
+        b->used = 0;
+        b->cap = cap;
+        b->next = NULL;
+        if (a->cur) {
+            b->next = a->cur->next;
+            a->cur->next = b;
+        } else {
+            a->first = b;
+        }
+    }
+    a->cur = b;
+    void *p = (char *)b->data + b->used;
+    b->used += n;
+    return p;
+}
+
+static void arena_free(void *p)
+{
+    jarena *a = open_arena;
+    if (!p)
+        return;
+    if (a)
+        for (jblock *b = a->first; b; b = b->next)
+            if ((char *)p >= (char *)b->data && (char *)p < (char *)b->data + b->cap)
+                return; /* given back with the arena */
+    free(p);
+}
+
+static void set_alloc_funcs(void) { json_set_alloc_funcs(arena_malloc, arena_free); }
+
+static void arena_open(jarena *a)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, set_alloc_funcs);
+    a->first = a->cur = NULL;
+    open_arena = a;
+}
+
+/* Everything taken since the last reset is free again. */
+static void arena_reset(jarena *a)
+{
+    for (jblock *b = a->first; b; b = b->next)
+        b->used = 0;
+    a->cur = a->first;
+}
+
+static void arena_close(jarena *a)
+{
+    open_arena = NULL;
+    for (jblock *b = a->first, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    a->first = a->cur = NULL;
+}
+
 /* The collection is read one member and one feature at a time: jansson
  * decodes each value (JSON_DISABLE_EOF_CHECK: it stops at the value's
  * end and says where), and only the punctuation between values (the
@@ -698,26 +791,33 @@ static bool js_features(jstream *s, uint32_t *nzones)
         return fail(r, "\"features\" must be a list of Features");
     if (js_char(s, ']'))
         return true;
-    for (uint32_t i = 1;; i++) {
-        if (i == UINT32_MAX)
-            return fail(r, "too many features");
+    jarena a;
+    arena_open(&a);
+    bool ok = true;
+    for (uint32_t i = 1; ok; i++) {
+        if (i == UINT32_MAX) {
+            ok = fail(r, "too many features");
+            break;
+        }
         json_t *f = js_value(s);
-        if (!f)
-            return false;
+        if (!f) {
+            ok = false;
+            break;
+        }
         r->feature = i;
-        bool ok = feature(r, f);
+        ok = feature(r, f);
         r->feature = 0;
         if (ok)
             (*nzones)++;
-        json_decref(f);
-        if (!ok)
-            return false;
-        if (js_char(s, ','))
+        arena_reset(&a); /* f and all it holds (no json_decref: nothing of it outlives the feature) */
+        if (!ok || js_char(s, ','))
             continue;
-        if (js_char(s, ']'))
-            return true;
-        return js_fail(s, s->pos, "expected ',' or ']' after a feature");
+        if (!js_char(s, ']'))
+            ok = js_fail(s, s->pos, "expected ',' or ']' after a feature");
+        break;
     }
+    arena_close(&a);
+    return ok;
 }
 
 bool zonefile_read(zone_set *zs, uint32_t file, const char *data, size_t n, int coord_override, cc_datum *coord,
