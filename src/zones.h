@@ -48,10 +48,12 @@ bool zone_kind_parse(const char *s, zone_kind *k);
 /* No zone (a zone index). */
 #define ZONE_NONE UINT32_MAX
 /* Half the side of the box a probe asks the index for, in degrees (about
- * 1.1 km north-south): large enough that a moving vehicle's next fixes
- * fall in it, small enough that a dense city gives a few dozen
- * candidates. */
-#define ZONE_PROBE_DEG 0.01
+ * 2.2 km north-south): large enough that a moving vehicle's next fixes
+ * fall in it, small enough that a dense city gives a few candidates.  On
+ * the bench (10 000 zones around ten cities, 1.84 M fixes inside their
+ * envelope), 0.01 made 502 000 probes, 0.02 makes 271 000 of 1.5
+ * candidates each. */
+#define ZONE_PROBE_DEG 0.02
 
 /* Weekdays: bit 0 Monday .. bit 6 Sunday. */
 #define ZONE_DAYS_ALL 0x7Fu
