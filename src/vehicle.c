@@ -144,15 +144,24 @@ rl_vehicle *vtable_get(vtable *t, uint32_t key, int color, bool by_phone)
 size_t vtable_count(const vtable *t) { return t->n; }
 rl_vehicle *vtable_at(vtable *t, size_t i) { return i < t->n ? &t->v[i] : NULL; }
 
+/* The vehicle's copy of its tail chunk's header, after the tail changed. */
+static void tail_sync(rl_vehicle *v)
+{
+    fix_chunk *c = v->tail;
+    v->tail_n = c ? c->n : 0;
+    v->tail_cap = c ? c->cap : 0;
+    v->tail_base = c ? c->base : 0;
+}
+
 size_t vehicle_add_fix(rl_vehicle *v, const rl_fix *f)
 {
     size_t bytes = 0;
     fix_chunk *c = v->tail;
-    int64_t dt = c ? f->time - c->base : 0;
-    if (!c || c->n == c->cap || dt > INT32_MAX || dt < -INT32_MAX) {
+    int64_t dt = f->time - v->tail_base;
+    if (!c || v->tail_n == v->tail_cap || dt > INT32_MAX || dt < -INT32_MAX) {
         uint32_t cap = FIX_CHUNK_FIRST;
-        if (c && c->n == c->cap)
-            cap = c->cap * 2 < FIX_CHUNK_N ? c->cap * 2 : FIX_CHUNK_N;
+        if (c && v->tail_n == v->tail_cap)
+            cap = v->tail_cap * 2 < FIX_CHUNK_N ? v->tail_cap * 2 : FIX_CHUNK_N;
         bytes = sizeof(fix_chunk) + cap * sizeof(fix_rec);
         fix_chunk *nc = xmalloc(bytes);
         nc->next = NULL;
@@ -165,9 +174,13 @@ size_t vehicle_add_fix(rl_vehicle *v, const rl_fix *f)
         else
             v->head = nc;
         v->tail = c = nc;
+        v->tail_n = 0;
+        v->tail_cap = cap;
+        v->tail_base = f->time;
         dt = 0;
     }
-    fix_rec *r = &c->fix[c->n++];
+    fix_rec *r = &c->fix[v->tail_n++];
+    c->n = v->tail_n;
     r->dt = (int32_t)dt;
     r->lat_e6 = f->lat_e6;
     r->lon_e6 = f->lon_e6;
@@ -211,6 +224,7 @@ void vehicle_put_sorted(rl_vehicle *v, const rl_fix *f, size_t n)
         else
             v->head = c;
         v->tail = c;
+        tail_sync(v);
         v->nfix += k - i;
         if (f[k - 1].time > v->tmax)
             v->tmax = f[k - 1].time;
@@ -253,12 +267,14 @@ void vehicle_merge(rl_vehicle *to, rl_vehicle *from)
         else
             to->head = from->head;
         to->tail = from->tail;
+        tail_sync(to);
     }
     to->nfix += from->nfix;
     to->nspilled += from->nspilled;
     if (from->tmax > to->tmax)
         to->tmax = from->tmax;
     from->head = from->tail = NULL;
+    tail_sync(from);
     from->nfix = from->nspilled = 0;
     chain(&to->whead, &to->wtail, from->whead, from->wtail);
     to->nweigh += from->nweigh;
@@ -345,6 +361,7 @@ void fixstream_open(fixstream *s, rl_vehicle *v)
     for (size_t i = s->nheap / 2; i-- > 0;)
         sift_down(s, i);
     v->head = v->tail = NULL;
+    tail_sync(v);
     v->nfix = 0;
 }
 

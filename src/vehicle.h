@@ -87,6 +87,11 @@ typedef struct rl_vehicle {
     vehicle_class cls;
     const struct reg_entry *reg; /* registry row, NULL when not registered */
     fix_chunk *head, *tail;
+    /* the tail chunk's n, cap and base, kept here too: a row then reads
+     * only this struct, and its fix is a store into the chunk (reading
+     * the chunk's header was a cache miss on most rows of a large fleet) */
+    uint32_t tail_n, tail_cap;
+    int64_t tail_base;
     uint64_t nfix;           /* fixes in the chunks */
     uint64_t nspilled;       /* fixes in temporary files (spill.c), read back before the pass */
     int64_t tmax;            /* the latest fix's time (INT64_MIN: none) */
