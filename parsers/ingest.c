@@ -549,11 +549,12 @@ static bool read_input(rl_run *run, unsigned fi, const char *path, const rl_sink
         rl_src_close(src);
         return ok && !run->stop;
     }
-    if (rl_src_error(src) && !run->stop) {
+    if (rl_src_error(src)) {
         const char *e = rl_src_error(src);
         /* A gzip cut short or corrupt is a warning: what it held before
          * the break is analysed.  A read error means the file could not
-         * be read: exit status 1 (FORMATS.md). */
+         * be read: exit status 1 (FORMATS.md).  run.json says so also
+         * when --strict stopped at the line the break cut. */
         bool data_error = rl_src_truncated(src);
         in->truncated = data_error;
         if (!data_error) {
@@ -562,6 +563,10 @@ static bool read_input(rl_run *run, unsigned fi, const char *path, const rl_sink
         }
         if (!in->error)
             in->error = xstrdup(e);
+    }
+    if (rl_src_error(src) && !run->stop) {
+        const char *e = rl_src_error(src);
+        bool data_error = rl_src_truncated(src);
         if (!data_error || !run->opt.quiet || run->opt.strict)
             fprintf(stderr, "roadlog: %s: %s%s; what was readable before it is analysed\n", path,
                     data_error ? "warning: " : "", e);

@@ -322,8 +322,8 @@ run strict few.csv --strict
 check "--strict: stops at the first bad row, exit 1, file:line and reason on stderr" \
     "rc_is strict 1 && err_has strict 'few\.csv:11: row has 4 fields but the header has 12 \(truncated row\?\) \(stopping: --strict\)' && rejects_are strict 'few.csv:11|^row has 4'"
 run strict_trunc trunc.csv.gz --strict
-check "--strict on a truncated gzip: exit 1 at the cut line" \
-    "rc_is strict_trunc 1 && err_has strict_trunc 'trunc\.csv\.gz:$L: gzip data is truncated'"
+check "--strict on a truncated gzip: exit 1 at the cut line, run.json says the input is truncated" \
+    "rc_is strict_trunc 1 && err_has strict_trunc 'trunc\.csv\.gz:$L: gzip data is truncated' && grep -q '\"truncated\":true' strict_trunc/run.json"
 
 # ---- registry and weighbridge rows ----
 python3 -c "
