@@ -642,6 +642,7 @@ typedef struct jblock {
 
 typedef struct jarena {
     jblock *first, *cur;
+    size_t total;            /* bytes in all blocks */
 } jarena;
 
 static _Thread_local jarena *open_arena;
@@ -658,13 +659,18 @@ static void *arena_malloc(size_t n)
     while (b && b->cap - b->used < n)
         b = b->next; /* blocks kept from an earlier feature */
     if (!b) {
-        size_t cap = n > JBLOCK_MIN ? n : JBLOCK_MIN;
+        /* each new block as large as all before it: a huge feature makes
+         * few blocks (arena_free looks through them all) */
+        size_t cap = a->total > JBLOCK_MIN ? a->total : JBLOCK_MIN;
+        if (cap < n)
+            cap = n;
         b = malloc(sizeof *b + cap);
         if (!b)
             return NULL;
         b->used = 0;
         b->cap = cap;
         b->next = NULL;
+        a->total += cap;
         if (a->cur) {
             b->next = a->cur->next;
             a->cur->next = b;
@@ -697,6 +703,7 @@ static void arena_open(jarena *a)
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, set_alloc_funcs);
     a->first = a->cur = NULL;
+    a->total = 0;
     open_arena = a;
 }
 
@@ -716,6 +723,7 @@ static void arena_close(jarena *a)
         free(b);
     }
     a->first = a->cur = NULL;
+    a->total = 0;
 }
 
 /* The collection is read one member and one feature at a time: jansson
