@@ -219,6 +219,11 @@ int cmd_analyze(int argc, char **argv)
     /* the zones load while the inputs are read (a bad zone file is a
      * usage error all the same, once it is known) */
     run_load_zones_start(&run, "analyze");
+    if (run_zones_failed(&run)) { /* known already: no input is read for nothing */
+        int zrc = run_load_zones_wait(&run);
+        run_free(&run);
+        return zrc;
+    }
     /* The output folder is checked now and created only when there is
      * something to write: nothing lands in it when no input can be read
      * or the selection is empty (issue 11). */

@@ -115,6 +115,12 @@ void run_load_zones_start(rl_run *run, const char *cmd)
     run->zone_loader = zl;
 }
 
+bool run_zones_failed(const rl_run *run)
+{
+    const zone_loader *zl = run->zone_loader;
+    return zl && !zl->cmd && zl->rc != 0;
+}
+
 int run_load_zones_wait(rl_run *run)
 {
     zone_loader *zl = run->zone_loader;

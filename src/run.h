@@ -152,6 +152,9 @@ int run_load_zones(rl_run *run, const char *cmd);
  * then waited for (its exit status) before anything needs the zones. */
 void run_load_zones_start(rl_run *run, const char *cmd);
 int run_load_zones_wait(rl_run *run);
+/* The zones were loaded already (no thread: one CPU) and are bad: the
+ * message is out, run_load_zones_wait gives the status. */
+bool run_zones_failed(const rl_run *run);
 void run_free(rl_run *run);
 void run_count(rl_run *run, const char *name, uint64_t n);
 /* "file:line", "file@offset" or "file#packet" of an origin. */

@@ -358,6 +358,9 @@ sys.exit(not (named and set(zones) == named and drawn == named and zev and zev <
               and zones['muck-route']['geometry']['type'] == 'LineString'))"
 printf '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"a","kind":"restricted"},"geometry":{"type":"Polygon","coordinates":[[[113.9,22.49],[113.95,22.52],[113.95,22.49],[113.9,22.52],[113.9,22.49]]]}}]}' >"$WORK/bow.geojson"
 check "a self-intersecting zone: exit 2 naming the file, feature and reason" sh -c "'$ROADLOG' analyze --quiet --zones '$WORK/bow.geojson' --out '$WORK/out-bow' '$WORK/base/gps.csv' 2>'$WORK/err.txt'; test \$? -eq 2 && grep -q 'bow.geojson: feature 1 (id \"a\"): the polygon is not valid (Self-intersection' '$WORK/err.txt' && test ! -f '$WORK/out-bow/events.csv'"
+# on one CPU the zones load before the inputs: a bad zone file stops the
+# run before any input is read (the missing input is never looked at)
+check "a self-intersecting zone on one CPU: exit 2 before any input is read" sh -c "taskset -c 0 '$ROADLOG' analyze --quiet --zones '$WORK/bow.geojson' --out '$WORK/out-bow1' '$WORK/no-such-input.csv' 2>'$WORK/err.txt'; test \$? -eq 2 && grep -q 'the polygon is not valid' '$WORK/err.txt' && ! grep -q 'no-such-input' '$WORK/err.txt' && test ! -e '$WORK/out-bow1'"
 check "--zones-coord with an unknown datum: exit 2" sh -c "'$ROADLOG' analyze --quiet --zones-coord utm --zones '$WORK/zbase/zones.geojson' '$WORK/base/gps.csv' >/dev/null 2>&1; test \$? -eq 2"
 check "roadlog rules lists zone.min_s and speeding.default_road" sh -c "'$ROADLOG' rules | grep -q '^zone.min_s = 60 ' && '$ROADLOG' rules | grep -q '^speeding.default_road = expressway ' && '$ROADLOG' rules | grep -q '^zone.buffer_m = 25 '"
 
