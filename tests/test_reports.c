@@ -958,6 +958,53 @@ static void analyze_writes_documents(void **state)
     rm_rf(dir);
 }
 
+/* map_put_deg writes what printf's "%.6f" wrote, without trailing zeros
+ * and "-0": whole millionths (WGS-84 fixes), values shifted by a datum
+ * (GCJ-02 for maps), the ends of the ranges and signs. */
+static void put_deg_reference(char *out, size_t cap, double deg)
+{
+    int n = snprintf(out, cap, "%.6f", deg);
+    while (n > 0 && out[n - 1] == '0')
+        out[--n] = 0;
+    if (n > 0 && out[n - 1] == '.')
+        out[--n] = 0;
+    if (strcmp(out, "-0") == 0)
+        strcpy(out, "0");
+}
+
+static void put_deg_one(double deg)
+{
+    char want[64], got[64] = {0};
+    put_deg_reference(want, sizeof want, deg);
+    FILE *f = fmemopen(got, sizeof got - 1, "w");
+    assert_non_null(f);
+    map_put_deg(f, deg);
+    fclose(f);
+    if (strcmp(want, got) != 0)
+        fail_msg("map_put_deg(%.17g): '%s', printf gives '%s'", deg, got, want);
+}
+
+static void put_deg_like_printf(void **state)
+{
+    (void)state;
+    const double fixed[] = {0, -0.0, 1e-7, -1e-7, 4e-7, -4e-7, 0.000001, -0.000001, 0.1, -0.1, 0.5, 1, -1, 10.25,
+                            113.9, 22.49, -22.000010, 179.999999, 180, -180, 90, -90, 53.55, 73.66, 135.05, 3.86};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        put_deg_one(fixed[i]);
+    uint64_t x = 88172645463325252ull;
+    for (int i = 0; i < 200000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        int32_t e6 = (int32_t)(x % 360000001u) - 180000000;
+        put_deg_one(e6 / 1e6); /* a fix as stored */
+        double lat, lon;
+        map_coord(CC_GCJ02, e6 / 2, e6, &lat, &lon);
+        put_deg_one(lat);
+        put_deg_one(lon);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -966,6 +1013,7 @@ int main(void)
         cmocka_unit_test(html_large_fleet),
         cmocka_unit_test(xlsx_ledger),
         cmocka_unit_test(geojson_features),
+        cmocka_unit_test(put_deg_like_printf),
         cmocka_unit_test(samples_bounded),
         cmocka_unit_test(gap_km_and_accepted),
         cmocka_unit_test(excel_csv_bom),
