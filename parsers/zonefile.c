@@ -698,10 +698,15 @@ static void arena_free(void *p)
 
 static void set_alloc_funcs(void) { json_set_alloc_funcs(arena_malloc, arena_free); }
 
-static void arena_open(jarena *a)
+void zonefile_init(void)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, set_alloc_funcs);
+}
+
+static void arena_open(jarena *a)
+{
+    zonefile_init();
     a->first = a->cur = NULL;
     a->total = 0;
     open_arena = a;

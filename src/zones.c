@@ -81,6 +81,8 @@ static void geos_error(const char *msg, void *ud)
     snprintf(zs->geos_msg, sizeof zs->geos_msg, "%s", msg);
 }
 
+void zones_prepare(void) { zonefile_init(); }
+
 zone_set *zones_new(const rl_rules *r)
 {
     zone_set *zs = xcalloc(1, sizeof *zs);

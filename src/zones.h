@@ -101,6 +101,9 @@ typedef struct zone_set zone_set;
 
 /* A new, empty set; r gives the defaults of zone.min_s and zone.buffer_m. */
 zone_set *zones_new(const rl_rules *r);
+/* Once, before a thread of its own loads zones while others may use
+ * jansson: the zone reader's allocator is set now, not then. */
+void zones_prepare(void);
 /* Read one zone file (ZONES.md "File").  coord_override: the datum of
  * --zones-coord, or -1 to follow the file's "coord" member.  False with
  * a message naming the file, the feature and the reason in err. */
