@@ -563,17 +563,13 @@ static bool read_input(rl_run *run, unsigned fi, const char *path, const rl_sink
         }
         if (!in->error)
             in->error = xstrdup(e);
-    }
-    if (rl_src_error(src) && !run->stop) {
-        const char *e = rl_src_error(src);
-        bool data_error = rl_src_truncated(src);
-        if (!data_error || !run->opt.quiet || run->opt.strict)
+        if (!run->stop && (!data_error || !run->opt.quiet || run->opt.strict))
             fprintf(stderr, "roadlog: %s: %s%s; what was readable before it is analysed\n", path,
                     data_error ? "warning: " : "", e);
         /* The break is a record of its own in rejects.csv: the line it
          * cut (rejected by read_table), or the line after the last one
          * read, or the raw byte offset where binary data stopped. */
-        if (!cut_reported) {
+        if (!run->stop && !cut_reported) {
             rl_origin o = RL_ORIGIN(fi, in->loc == RL_LOC_LINE ? lines + 1 : rl_src_raw_bytes(src));
             char why[300];
             snprintf(why, sizeof why, "%s: the rest of the file is lost", e);
