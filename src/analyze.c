@@ -91,8 +91,10 @@ static rl_vehicle *vehicle_for(rl_run *run, const char *plate, size_t plate_len,
                                size_t phone_len, uint32_t *vidx)
 {
     if (plate && plate_len) {
-        run->vcache = vcache_for(run->vcache, vtable_count(run->vt));
-        vcache_ent *e = &run->vcache->e[plate_hash(plate, plate_len, color) & (run->vcache->n - 1)];
+        if (!run->vcache)
+            run->vcache = vcache_for(NULL, 0);
+        uint64_t h = plate_hash(plate, plate_len, color);
+        vcache_ent *e = &run->vcache->e[h & (run->vcache->n - 1)];
         if (e->len == plate_len && e->color == color && plate_eq(e->plate, plate, plate_len)) {
             *vidx = e->vidx;
             return vtable_at(run->vt, e->vidx);
@@ -100,6 +102,11 @@ static rl_vehicle *vehicle_for(rl_run *run, const char *plate, size_t plate_len,
         uint32_t pid = strtab_intern(run->str, plate, plate_len);
         rl_vehicle *v = vtable_get(run->vt, pid, color, false);
         *vidx = (uint32_t)(v - vtable_at(run->vt, 0));
+        /* the table grows only on a miss: the cache's size is checked here */
+        if (vtable_count(run->vt) * 4 > run->vcache->n) {
+            run->vcache = vcache_for(run->vcache, vtable_count(run->vt));
+            e = &run->vcache->e[h & (run->vcache->n - 1)];
+        }
         if (plate_len <= VCACHE_PLATE && color >= 0 && color <= UINT8_MAX) {
             e->vidx = *vidx;
             e->len = (uint8_t)plate_len;

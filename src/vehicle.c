@@ -174,9 +174,7 @@ size_t vehicle_add_fix(rl_vehicle *v, const rl_fix *f)
         else
             v->head = nc;
         v->tail = c = nc;
-        v->tail_n = 0;
-        v->tail_cap = cap;
-        v->tail_base = f->time;
+        tail_sync(v);
         dt = 0;
     }
     fix_rec *r = &c->fix[v->tail_n++];
