@@ -631,9 +631,9 @@ static bool feature(zreader *r, json_t *f)
  * file is mostly positions (an array and two numbers each: three mallocs,
  * three frees and a walk of the tree to free it): loading the bench's
  * 10 000 zones took 0.75 s of CPU with malloc, 0.63 s with the arena
- * (one core, median of 5).  jansson's allocator is one for the process (other threads
- * decode run.json meanwhile): the arena serves only the thread that has
- * one open, every other call goes to malloc and free. */
+ * (one core, median of 5).  jansson's allocator is one for the process:
+ * the arena serves only the thread that has one open, every other call
+ * goes to malloc and free. */
 typedef struct jblock {
     struct jblock *next;
     size_t used, cap;

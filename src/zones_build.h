@@ -31,12 +31,12 @@ void zones_truncate(zone_set *zs, uint32_t keep);
 /* Free what an rl_zone owns (a zone the reader gives up on). */
 void zone_clear(rl_zone *z);
 
-/* The reader proper (parsers/zonefile.c): one GeoJSON text into the set
- * as file number `file`.  *coord gets the datum used.  False with
- * "feature N (id X): reason" (no file name) in err. */
 /* jansson's allocator set to the arena's (once; before any other thread
  * uses jansson, where the caller can: zones_prepare). */
 void zonefile_init(void);
+/* The reader proper (parsers/zonefile.c): one GeoJSON text into the set
+ * as file number `file`.  *coord gets the datum used.  False with
+ * "feature N (id X): reason" (no file name) in err. */
 bool zonefile_read(zone_set *zs, uint32_t file, const char *data, size_t n, int coord_override, cc_datum *coord,
                    uint32_t *nzones, char *err, size_t errlen);
 
