@@ -34,7 +34,8 @@ static const cli_command commands[] = {
      "captures (plain or .gz; '-' reads stdin; the kind is told from the content), finds\n"
      "the violations of RULES.md vehicle by vehicle and writes events.csv, events.jsonl,\n"
      "vehicles.csv, vehicle_days.csv, report.html, events.xlsx, events.geojson,\n"
-     "rejects.csv and run.json into --out.  Nothing is written when no input can be read.\n",
+     "tracks.geojson, rejects.csv and run.json into --out.  Nothing is written when no\n"
+     "input can be read.\n",
      "roadlog analyze --registry vehicles.csv --out 2026-11-02/ \\\n"
      "      gps-2026-11-02.csv.gz terminals.808 capture.pcapng weighbridge.csv\n"
      "  roadlog analyze --registry vehicles.csv --company 苏运渣土 --from 2026-11-01 --to 2026-11-30 \\\n"
