@@ -162,7 +162,7 @@ static void on_position(void *ud, const rl_position *p)
         v->alarm_word = true;
     if ((p->alarm & ACODE_EVENT_BITS) || p->safety)
         alarm_store(run, v, p, &f);
-    size_t grew = vehicle_add_fix(v, &f);
+    size_t grew = vehicle_add_fix(run->vt, v, &f);
     if (grew && run->spill && spill_charge(run->spill, &run->fix_bytes, grew))
         spill_out(run->spill, run->vt, run->str, &run->fix_bytes, run->spill_owner);
 }
@@ -318,6 +318,7 @@ static void shadow_close(void *ud, rl_run *run, rl_run *s, bool keep)
             v->phone = 0; /* an id of the shadow's strings */
             vehicle_merge(to, v);
         }
+        vtable_adopt_blocks(run->vt, s->vt);
         free(map);
         free(stations.map);
         run->fix_bytes += s->fix_bytes;
@@ -682,7 +683,7 @@ static void at_checkpoint(void *ud, const track_mem *m, const track_counts *so_f
 static void late_fix(void *ud, const rl_fix *f)
 {
     vehicle_pass *p = ud;
-    vehicle_add_fix(&p->late, f);
+    vehicle_add_fix(NULL, &p->late, f); /* freed as its stream passes */
     p->nlate++;
 }
 
@@ -1219,6 +1220,7 @@ uint32_t *analyze_rank(rl_run *run)
 
 bool analyze_finish(rl_run *run)
 {
+    double t_start = run_clock();
     if (run->weigh) {
         weigh_store_close(run->weigh, run->vt);
         run->weigh = NULL;
@@ -1249,7 +1251,9 @@ bool analyze_finish(rl_run *run)
             run->data_end = t;
     }
     run->data_end = resume_data_end(run->resume, run->data_end);
+    double t0 = run_clock();
     vehicle_pass_all(run, rank);
+    double t1 = run_clock();
     /* fixes of vehicles left out by --plate/--company are not analysed */
     for (size_t i = 0; i < n; i++) {
         rl_vehicle *v = vtable_at(run->vt, i);
@@ -1260,11 +1264,18 @@ bool analyze_finish(rl_run *run)
             fixstream_close(&fs);
         }
     }
+    vtable_drop_fixes(run->vt); /* the blocks the streams read */
     run->vehicles_analysed = run->norder;
+    double t2 = run_clock();
     if (run->opt.detect & DET_FATIGUE)
         analyze_drivers(run, rank);
     alarm_finish(run);
+    double t3 = run_clock();
     analyze_events(run, rank);
+    /* ROADLOG_PHASES=1: where the time went, for the benchmarks */
+    if (getenv("ROADLOG_PHASES"))
+        fprintf(stderr, "roadlog: analyse: settling %.3f s, vehicles %.3f s, drivers %.3f s, events %.3f s\n",
+                t0 - t_start, t1 - t0, t3 - t2, run_clock() - t3);
     free(rank);
     return true;
 }

@@ -245,6 +245,7 @@ void spill_out(spill *sp, vtable *vt, const strtab *str, uint64_t *own, uint32_t
         fixstream_close(&fs);
         v->nspilled += nfix;
     }
+    vtable_drop_fixes(vt); /* the blocks the streams read */
     free(dmap);
     free(cbuf);
     free(buf);

@@ -62,7 +62,7 @@ typedef struct fix_chunk {
     struct fix_chunk *next;
     int64_t base;    /* time of the chunk's first fix */
     uint32_t n;
-    uint32_t sorted; /* set by fixstream */
+    uint32_t pooled; /* carved from its table's blocks: not freed alone */
     uint32_t cap;    /* fixes it has room for, <= FIX_CHUNK_N */
     fix_rec fix[];
 } fix_chunk;
@@ -112,9 +112,19 @@ rl_vehicle *vtable_find(const vtable *t, uint32_t key_id, int color, bool by_pho
 size_t vtable_count(const vtable *t);
 rl_vehicle *vtable_at(vtable *t, size_t i); /* in insertion order */
 
-/* Append a fix to a vehicle; returns the bytes of the chunk it started
- * (0 most of the time), for the memory budget. */
-size_t vehicle_add_fix(rl_vehicle *v, const rl_fix *f);
+/* Append a fix to a vehicle of table t; returns the bytes of the chunk it
+ * started (0 most of the time), for the memory budget.  The
+ * chunks of a table's vehicles are carved from blocks of the table's own
+ * and given back all at once (vtable_drop_fixes, vtable_free); t NULL
+ * (a vehicle of no table) mallocs each chunk and the stream frees it. */
+size_t vehicle_add_fix(vtable *t, rl_vehicle *v, const rl_fix *f);
+/* Every fix still buffered in t goes, and so do the table's blocks: after
+ * a spill, and after the vehicle pass (the streams consumed the chunks,
+ * but do not free those carved from blocks). */
+void vtable_drop_fixes(vtable *t);
+/* Move `from`'s blocks to `to` (its vehicles' chunks are being merged
+ * into `to`'s). */
+void vtable_adopt_blocks(vtable *to, vtable *from);
 /* Append fixes already in time order (read back from a spill). */
 void vehicle_put_sorted(rl_vehicle *v, const rl_fix *f, size_t n);
 /* Append a weighing node (allocated by the caller with malloc; the caller
@@ -126,7 +136,8 @@ void vehicle_add_alarms(rl_vehicle *v, weigh_node *w);
 void vehicle_merge(rl_vehicle *to, rl_vehicle *from);
 
 /* A vehicle's fixes in time order (ties: input order).  Consumes the
- * chunks: they are freed as the stream passes them. */
+ * chunks: those malloc'd alone are freed as the stream passes them, those
+ * carved from the table's blocks go with the blocks. */
 typedef struct fixstream {
     struct cursor {
         fix_chunk *c;

@@ -98,7 +98,7 @@ static uint64_t addf(env *e, int64_t t, double lat, double lon, double kmh, uint
     f.speed_mkmh = (int32_t)llround(kmh * 1000);
     f.driver_flags = driver | (invalid ? FIX_INVALID : 0);
     f.origin = origin ? origin : e->next_origin++;
-    vehicle_add_fix(e->v, &f);
+    vehicle_add_fix(e->t, e->v, &f);
     return f.origin;
 }
 

@@ -142,7 +142,7 @@ static void test_shuffled_many_vehicles(void **st)
     for (size_t i = 0; i < np; i++) {
         pool[i].origin = RL_ORIGIN(i % 3, 2 + i); /* input order */
         rl_vehicle *v = vtable_get(t, 100 + (uint32_t)who[i], 2, false);
-        vehicle_add_fix(v, &pool[i]);
+        vehicle_add_fix(t, v, &pool[i]);
         all[who[i]][nall[who[i]]++] = pool[i];
     }
     for (int v = 0; v < NV; v++) {
@@ -167,7 +167,7 @@ static void test_ties_by_origin(void **st)
     size_t n = 0;
     for (int i = 599; i >= 0; i--) {
         rl_fix f = mkfix(1773534600 + (i % 2), RL_ORIGIN((unsigned)(i % 3), (uint64_t)i + 2), i);
-        vehicle_add_fix(v, &f);
+        vehicle_add_fix(t, v, &f);
         want[n++] = f;
     }
     drain_equals(v, want, n);
@@ -186,10 +186,10 @@ static void test_merge(void **st)
     size_t n = 0;
     for (int i = 0; i < 500; i++) {
         rl_fix f = mkfix(1773534600 + (int64_t)rnd(2000), RL_ORIGIN(0, (uint64_t)(2 * i + 2)), i);
-        vehicle_add_fix(a, &f);
+        vehicle_add_fix(t, a, &f);
         want[n++] = f;
         rl_fix g = mkfix(1773534600 + (int64_t)rnd(2000), RL_ORIGIN(0, (uint64_t)(2 * i + 3)), i);
-        vehicle_add_fix(b, &g);
+        vehicle_add_fix(t, b, &g);
         want[n++] = g;
     }
     vehicle_merge(b, a);
@@ -198,7 +198,7 @@ static void test_merge(void **st)
     assert_int_equal(b->nfix, 1000);
     /* more fixes after the merge still join the stream */
     rl_fix late = mkfix(1773534600 + 1000, RL_ORIGIN(1, 5), 1);
-    vehicle_add_fix(b, &late);
+    vehicle_add_fix(t, b, &late);
     rl_fix *w2 = malloc((n + 1) * sizeof *w2);
     memcpy(w2, want, n * sizeof *w2);
     w2[n] = late;
@@ -220,7 +220,7 @@ static void test_empty_and_partial(void **st)
     rl_vehicle *w = vtable_get(t, 10, 1, false);
     for (int i = 0; i < 1000; i++) {
         rl_fix f = mkfix(1773534600 + 1000 - i, RL_ORIGIN(0, (uint64_t)i + 2), 0);
-        vehicle_add_fix(w, &f);
+        vehicle_add_fix(t, w, &f);
     }
     fixstream_open(&s, w);
     const rl_fix *f = fixstream_next(&s);
@@ -230,6 +230,47 @@ static void test_empty_and_partial(void **st)
         assert_non_null(fixstream_next(&s));
     fixstream_close(&s);
     vtable_free(t);
+}
+
+/* A reading task's table is put together into the run's: its vehicles'
+ * chunks move, and so do the blocks they were carved from (the task's
+ * table, with a vehicle it kept, is freed before the run's streams read
+ * them: ASan checks).  A
+ * table whose fixes were dropped (a spill) takes fixes again. */
+static void test_blocks_move_and_drop(void **st)
+{
+    (void)st;
+    vtable *run = vtable_new(), *task = vtable_new();
+    rl_fix want[3000];
+    size_t n = 0;
+    for (int i = 0; i < 1500; i++) {
+        rl_fix f = mkfix(1773534600 + 2 * i, RL_ORIGIN(0, (uint64_t)i + 2), i);
+        vehicle_add_fix(run, vtable_get(run, 5, 2, false), &f);
+        want[n++] = f;
+        rl_fix g = mkfix(1773534600 + 2 * i + 1, RL_ORIGIN(1, (uint64_t)i + 2), i);
+        vehicle_add_fix(task, vtable_get(task, 5, 2, false), &g);
+        want[n++] = g;
+    }
+    /* a vehicle of the task's that never reaches the run's table */
+    rl_fix lost = mkfix(1773534600, RL_ORIGIN(1, 99999), 1);
+    vehicle_add_fix(task, vtable_get(task, 6, 2, false), &lost);
+    vehicle_merge(vtable_find(run, 5, 2, false), vtable_find(task, 5, 2, false));
+    vtable_adopt_blocks(run, task);
+    vtable_free(task);
+    drain_equals(vtable_find(run, 5, 2, false), want, n);
+
+    for (int i = 0; i < 500; i++) {
+        rl_fix f = mkfix(1773534600 + i, RL_ORIGIN(0, (uint64_t)i + 2), i);
+        vehicle_add_fix(run, vtable_find(run, 5, 2, false), &f);
+    }
+    vtable_drop_fixes(run);
+    rl_vehicle *v = vtable_find(run, 5, 2, false);
+    assert_int_equal(v->nfix, 0);
+    assert_null(v->head);
+    rl_fix again = mkfix(1773534600 + 7, RL_ORIGIN(0, 7), 1);
+    vehicle_add_fix(run, v, &again);
+    drain_equals(v, &again, 1);
+    vtable_free(run);
 }
 
 /* Fixes decades apart cannot share a chunk base (offsets are 32-bit):
@@ -248,7 +289,7 @@ static void far_apart_times(void **state)
         f.time = times[i];
         f.origin = RL_ORIGIN(1, i + 2);
         f.lat_e6 = (int32_t)i;
-        vehicle_add_fix(&v, &f);
+        vehicle_add_fix(NULL, &v, &f);
     }
     fixstream fs;
     fixstream_open(&fs, &v);
@@ -276,6 +317,7 @@ int main(void)
         cmocka_unit_test(test_ties_by_origin),
         cmocka_unit_test(test_merge),
         cmocka_unit_test(test_empty_and_partial),
+        cmocka_unit_test(test_blocks_move_and_drop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
