@@ -126,6 +126,43 @@ static void test_haversine(void **st)
     assert_true(fabs(haversine_km(31230400, 121473700, 39908700, 116397500) - 1068.1403434910858) < 1e-6);
 }
 
+/* The haversine of RULES.md §1 written plainly, every sin() called: the
+ * distance track.c gives (its sin() of small differences comes from a
+ * table) must be this, bit for bit. */
+static double plain_haversine(int32_t lat1, int32_t lon1, int32_t lat2, int32_t lon2)
+{
+    const double rad = M_PI / 180.0 / 1e6;
+    double c1 = cos(lat1 * rad), c2 = cos(lat2 * rad);
+    double dp = ((double)lat2 - (double)lat1) * rad, dl = ((double)lon2 - (double)lon1) * rad;
+    double s1 = sin(dp / 2), s2 = sin(dl / 2);
+    double h = s1 * s1 + c1 * c2 * s2 * s2;
+    if (h > 1)
+        h = 1;
+    return 2 * 6371.0088 * asin(sqrt(h));
+}
+
+static void test_haversine_bit_exact(void **st)
+{
+    (void)st;
+    srand(7);
+    /* every difference in and around the table (|d| <= 32768), both signs,
+     * then random ones near and far */
+    for (int d = -33000; d <= 33000; d++) {
+        int32_t lat = 22543210, lon = 113987654;
+        double a = haversine_km(lat, lon, lat + d, lon), b = plain_haversine(lat, lon, lat + d, lon);
+        double c = haversine_km(lat, lon, lat + d / 3, lon - d), e = plain_haversine(lat, lon, lat + d / 3, lon - d);
+        assert_memory_equal(&a, &b, sizeof a);
+        assert_memory_equal(&c, &e, sizeof c);
+    }
+    for (int i = 0; i < 200000; i++) {
+        int32_t lat1 = 18000000 + rand() % 36000000, lon1 = 73000000 + rand() % 62000000;
+        int32_t span = i % 2 ? 70000 : 40000000;
+        int32_t lat2 = lat1 + rand() % span - span / 2, lon2 = lon1 + rand() % span - span / 2;
+        double a = haversine_km(lat1, lon1, lat2, lon2), b = plain_haversine(lat1, lon1, lat2, lon2);
+        assert_memory_equal(&a, &b, sizeof a);
+    }
+}
+
 /* ---- track.invalid ---- */
 
 static void test_invalid_bounds(void **st)
@@ -551,6 +588,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_haversine),
+        cmocka_unit_test(test_haversine_bit_exact),
         cmocka_unit_test(test_invalid_bounds),
         cmocka_unit_test(test_invalid_in_track),
         cmocka_unit_test(test_duplicates),
