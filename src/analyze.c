@@ -318,7 +318,6 @@ static void shadow_close(void *ud, rl_run *run, rl_run *s, bool keep)
             v->phone = 0; /* an id of the shadow's strings */
             vehicle_merge(to, v);
         }
-        vtable_adopt_blocks(run->vt, s->vt);
         free(map);
         free(stations.map);
         run->fix_bytes += s->fix_bytes;
@@ -1264,7 +1263,6 @@ bool analyze_finish(rl_run *run)
             fixstream_close(&fs);
         }
     }
-    vtable_drop_fixes(run->vt); /* the blocks the streams read */
     run->vehicles_analysed = run->norder;
     double t2 = run_clock();
     if (run->opt.detect & DET_FATIGUE)

@@ -119,7 +119,7 @@ bool spill_at_end(const spill *sp, uint64_t own)
 _Noreturn static void no_space(const spill *sp, int err)
 {
     fprintf(stderr, "roadlog: cannot write temporary data to %s: %s\n", sp->dir, strerror(err));
-    exit(1);
+    exit_now(1);
 }
 
 static uint64_t key_of(uint32_t label, int color, bool by_phone)
@@ -245,7 +245,6 @@ void spill_out(spill *sp, vtable *vt, const strtab *str, uint64_t *own, uint32_t
         fixstream_close(&fs);
         v->nspilled += nfix;
     }
-    vtable_drop_fixes(vt); /* the blocks the streams read */
     free(dmap);
     free(cbuf);
     free(buf);

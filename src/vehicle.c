@@ -11,21 +11,23 @@
  */
 #include "vehicle.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
 
-/* The blocks a table's fix chunks are carved from.  A chunk is never
- * freed alone: giving 4 KB chunks back one by one was 0.35 s of the
- * vehicle pass's 0.95 s on the 8 M-row bench with two threads (glibc's
- * free into the arenas of the threads that read them, under their
- * locks), and a malloc each was a tenth of the reading's allocations. */
-typedef struct fix_block {
-    struct fix_block *next;
+/* The blocks fix chunks are carved from.  Chunks are given back to their
+ * block, which goes when its last chunk does: giving 4 KB chunks back to
+ * malloc one by one was 0.35 s of the vehicle pass's 0.95 s on the 8 M-row
+ * bench with two threads (glibc's free() into the arenas of the threads
+ * that read them, under their locks), and a malloc each was a tenth of
+ * the reading's allocations. */
+struct fix_block {
+    atomic_uint live; /* chunks not given back, +1 while a table carves from it */
     max_align_t data[];
-} fix_block;
+};
 
 /* The budget is charged by the chunk, as carved: a table's newest block
  * is partly uncharged, so blocks are small next to a reader's share of
@@ -37,8 +39,8 @@ struct vtable {
     size_t n, cap;
     uint32_t *slots; /* index + 1 */
     size_t nslots;
-    fix_block *blocks;    /* newest first */
-    char *at, *end;       /* the free part of the newest block */
+    fix_block *carving;   /* the block chunks are carved from now */
+    char *at, *end;       /* its free part */
 };
 
 static uint64_t vkey_hash(uint32_t key, int color, bool by_phone)
@@ -59,24 +61,28 @@ vtable *vtable_new(void)
     return t;
 }
 
+static void block_release(fix_block *b)
+{
+    if (atomic_fetch_sub_explicit(&b->live, 1, memory_order_acq_rel) == 1)
+        free(b);
+}
+
+/* A chunk's memory back to where it came from. */
+static void chunk_free(fix_chunk *c)
+{
+    if (c->block)
+        block_release(c->block);
+    else
+        free(c);
+}
+
 static void free_chunks(fix_chunk *c)
 {
     while (c) {
         fix_chunk *n = c->next;
-        if (!c->pooled)
-            free(c);
+        chunk_free(c);
         c = n;
     }
-}
-
-static void free_blocks(vtable *t)
-{
-    for (fix_block *b = t->blocks, *n; b; b = n) {
-        n = b->next;
-        free(b);
-    }
-    t->blocks = NULL;
-    t->at = t->end = NULL;
 }
 
 void vtable_drop_fixes(vtable *t)
@@ -89,42 +95,25 @@ void vtable_drop_fixes(vtable *t)
         v->tail_base = 0;
         v->nfix = 0;
     }
-    free_blocks(t);
 }
 
-void vtable_adopt_blocks(vtable *to, vtable *from)
-{
-    if (!from->blocks)
-        return;
-    fix_block *last = from->blocks;
-    while (last->next)
-        last = last->next;
-    /* behind to's newest block, so `to` goes on carving from its own */
-    if (to->blocks) {
-        last->next = to->blocks->next;
-        to->blocks->next = from->blocks;
-    } else {
-        last->next = NULL;
-        to->blocks = from->blocks;
-    }
-    from->blocks = NULL;
-    from->at = from->end = NULL;
-}
-
-/* A chunk of `bytes` from t's blocks. */
+/* A chunk of `bytes` from t's block. */
 static fix_chunk *carve(vtable *t, size_t bytes)
 {
     bytes = (bytes + _Alignof(fix_chunk) - 1) & ~(size_t)(_Alignof(fix_chunk) - 1);
     if ((size_t)(t->end - t->at) < bytes) {
+        if (t->carving)
+            block_release(t->carving);
         fix_block *b = xmalloc(FIX_BLOCK_BYTES);
-        b->next = t->blocks;
-        t->blocks = b;
+        atomic_init(&b->live, 1);
+        t->carving = b;
         t->at = (char *)b->data;
         t->end = (char *)b + FIX_BLOCK_BYTES;
     }
     fix_chunk *c = (fix_chunk *)(void *)t->at;
     t->at += bytes;
-    c->pooled = 1;
+    c->block = t->carving;
+    atomic_fetch_add_explicit(&t->carving->live, 1, memory_order_relaxed);
     return c;
 }
 
@@ -145,7 +134,8 @@ void vtable_free(vtable *t)
         free_nodes(t->v[i].whead);
         free_nodes(t->v[i].ahead);
     }
-    free_blocks(t);
+    if (t->carving)
+        block_release(t->carving);
     free(t->v);
     free(t->slots);
     free(t);
@@ -246,7 +236,7 @@ size_t vehicle_add_fix(vtable *t, rl_vehicle *v, const rl_fix *f)
             nc = carve(t, bytes);
         } else {
             nc = xmalloc(bytes);
-            nc->pooled = 0;
+            nc->block = NULL;
         }
         nc->next = NULL;
         nc->n = 0;
@@ -288,7 +278,7 @@ void vehicle_put_sorted(rl_vehicle *v, const rl_fix *f, size_t n)
         fix_chunk *c = xmalloc(sizeof *c + (k - i) * sizeof c->fix[0]);
         c->next = NULL;
         c->n = c->cap = (uint32_t)(k - i);
-        c->pooled = 0;
+        c->block = NULL;
         c->base = f[i].time;
         for (size_t j = i; j < k; j++) {
             fix_rec *r = &c->fix[j - i];
@@ -431,8 +421,7 @@ void fixstream_open(fixstream *s, rl_vehicle *v)
         next = c->next;
         c->next = NULL;
         if (c->n == 0) {
-            if (!c->pooled)
-                free(c);
+            chunk_free(c);
             continue;
         }
         sort_chunk(c);
@@ -451,8 +440,7 @@ const rl_fix *fixstream_next(fixstream *s)
 {
     /* The chunk that yielded the previous fix is freed lazily, here. */
     if (s->free_list) {
-        if (!s->free_list->pooled)
-            free(s->free_list);
+        chunk_free(s->free_list);
         s->free_list = NULL;
     }
     if (s->nheap == 0)
@@ -477,11 +465,10 @@ const rl_fix *fixstream_next(fixstream *s)
 
 void fixstream_close(fixstream *s)
 {
-    if (s->free_list && !s->free_list->pooled)
-        free(s->free_list);
+    if (s->free_list)
+        chunk_free(s->free_list);
     for (size_t i = 0; i < s->nheap; i++)
-        if (!s->heap[i].c->pooled)
-            free(s->heap[i].c);
+        chunk_free(s->heap[i].c);
     free(s->heap);
     memset(s, 0, sizeof *s);
 }

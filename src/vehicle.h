@@ -47,7 +47,7 @@ typedef struct fix_rec {
     uint32_t origin_lo, origin_hi;
 } fix_rec;
 
-/* 28 + 144 x 28 = 4060 bytes: one page with malloc's header */
+/* 32 + 144 x 28 = 4064 bytes: one page with malloc's header */
 #define FIX_CHUNK_N 144
 /* A vehicle's first chunk holds 2 fixes and each next one twice as many,
  * up to FIX_CHUNK_N; a chunk started because a fix's time is too far
@@ -58,12 +58,14 @@ typedef struct fix_rec {
  * make memory grow by a page a fix. */
 #define FIX_CHUNK_FIRST 2
 
+typedef struct fix_block fix_block;
+
 typedef struct fix_chunk {
     struct fix_chunk *next;
-    int64_t base;    /* time of the chunk's first fix */
+    int64_t base;     /* time of the chunk's first fix */
+    fix_block *block; /* the block it was carved from; NULL: malloc'd alone */
     uint32_t n;
-    uint32_t pooled; /* carved from its table's blocks: not freed alone */
-    uint32_t cap;    /* fixes it has room for, <= FIX_CHUNK_N */
+    uint32_t cap;     /* fixes it has room for, <= FIX_CHUNK_N */
     fix_rec fix[];
 } fix_chunk;
 
@@ -113,18 +115,13 @@ size_t vtable_count(const vtable *t);
 rl_vehicle *vtable_at(vtable *t, size_t i); /* in insertion order */
 
 /* Append a fix to a vehicle of table t; returns the bytes of the chunk it
- * started (0 most of the time), for the memory budget.  The
- * chunks of a table's vehicles are carved from blocks of the table's own
- * and given back all at once (vtable_drop_fixes, vtable_free); t NULL
- * (a vehicle of no table) mallocs each chunk and the stream frees it. */
+ * started (0 most of the time), for the memory budget.  The chunks of a
+ * table's vehicles are carved from 64 KB blocks, each freed when the last
+ * of its chunks is given back (by any thread; chunks may move to another
+ * table's vehicles); t NULL (a vehicle of no table) mallocs each chunk. */
 size_t vehicle_add_fix(vtable *t, rl_vehicle *v, const rl_fix *f);
-/* Every fix still buffered in t goes, and so do the table's blocks: after
- * a spill, and after the vehicle pass (the streams consumed the chunks,
- * but do not free those carved from blocks). */
+/* Every fix still buffered in t goes. */
 void vtable_drop_fixes(vtable *t);
-/* Move `from`'s blocks to `to` (its vehicles' chunks are being merged
- * into `to`'s). */
-void vtable_adopt_blocks(vtable *to, vtable *from);
 /* Append fixes already in time order (read back from a spill). */
 void vehicle_put_sorted(rl_vehicle *v, const rl_fix *f, size_t n);
 /* Append a weighing node (allocated by the caller with malloc; the caller
@@ -136,8 +133,7 @@ void vehicle_add_alarms(rl_vehicle *v, weigh_node *w);
 void vehicle_merge(rl_vehicle *to, rl_vehicle *from);
 
 /* A vehicle's fixes in time order (ties: input order).  Consumes the
- * chunks: those malloc'd alone are freed as the stream passes them, those
- * carved from the table's blocks go with the blocks. */
+ * chunks: they are given back as the stream passes them. */
 typedef struct fixstream {
     struct cursor {
         fix_chunk *c;
