@@ -75,16 +75,10 @@ void cb_str(cbuf *b, const char *s)
 void cb_uvar(cbuf *b, uint64_t v)
 {
     unsigned char x[10];
-    size_t n = 0;
-    while (v >= 0x80) {
-        x[n++] = (unsigned char)(v | 0x80);
-        v >>= 7;
-    }
-    x[n++] = (unsigned char)v;
-    cb_bytes(b, x, n);
+    cb_bytes(b, x, uvar_put(x, v));
 }
 
-void cb_svar(cbuf *b, int64_t v) { cb_uvar(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63)); }
+void cb_svar(cbuf *b, int64_t v) { cb_uvar(b, zigzag(v)); }
 
 void cb_free(cbuf *b)
 {

@@ -166,22 +166,26 @@ static uint64_t get_key(const resume *rs, crd *r, rl_run *run)
  * speed, origin), its flags, and its driver only when it changes. */
 void resume_keep_fix(resume *rs, const rl_run *run, vcarry *c, const rl_fix *f)
 {
-    cbuf *b = &c->fixes;
     const rl_fix *p = &c->prev_fix;
-    cb_svar(b, f->time - p->time);
-    cb_svar(b, (int64_t)f->lat_e6 - p->lat_e6);
-    cb_svar(b, (int64_t)f->lon_e6 - p->lon_e6);
-    cb_svar(b, (int64_t)f->speed_mkmh - p->speed_mkmh);
-    cb_uvar(b, f->driver_flags >> 24);
+    /* gathered here and appended once: a fix is seven varints, and every
+     * fix of the last 24 hours is kept */
+    unsigned char x[7 * 10];
+    size_t n = 0;
+    n += uvar_put(x + n, zigzag(f->time - p->time));
+    n += uvar_put(x + n, zigzag((int64_t)f->lat_e6 - p->lat_e6));
+    n += uvar_put(x + n, zigzag((int64_t)f->lon_e6 - p->lon_e6));
+    n += uvar_put(x + n, zigzag((int64_t)f->speed_mkmh - p->speed_mkmh));
+    n += uvar_put(x + n, f->driver_flags >> 24);
     uint32_t d = fix_driver(f);
     if (c->nfixes && d == c->prev_driver) {
-        cb_uvar(b, 0);
+        n += uvar_put(x + n, 0);
     } else {
         c->prev_driver = d;
         c->prev_driver_cs = driver_cs(rs, run, d);
-        cb_uvar(b, (uint64_t)c->prev_driver_cs + 1);
+        n += uvar_put(x + n, (uint64_t)c->prev_driver_cs + 1);
     }
-    cb_svar(b, (int64_t)(f->origin - p->origin));
+    n += uvar_put(x + n, zigzag((int64_t)(f->origin - p->origin)));
+    cb_bytes(&c->fixes, x, n);
     c->prev_fix = *f;
     c->nfixes++;
 }
