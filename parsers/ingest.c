@@ -655,7 +655,7 @@ static FILE *temp_file(const rl_run *run)
     FILE *f = tmp_stream(run->opt.tmp_dir, err, sizeof err);
     if (!f) {
         fprintf(stderr, "roadlog: %s\n", err);
-        exit(1); /* RUNS.md §1: no temporary space is exit 1 */
+        exit_now(1); /* RUNS.md §1: no temporary space is exit 1 */
     }
     return f;
 }

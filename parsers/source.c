@@ -482,7 +482,7 @@ rl_sha256 *rl_sha256_new(void)
     h->c = EVP_MD_CTX_new();
     if (!h->c || EVP_DigestInit_ex(h->c, EVP_sha256(), NULL) != 1) {
         fprintf(stderr, "roadlog: cannot initialise SHA-256\n");
-        exit(3);
+        exit_now(3);
     }
     return h;
 }

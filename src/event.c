@@ -111,7 +111,7 @@ event_idgen *event_idgen_new(void)
     g->md = EVP_MD_fetch(NULL, "SHA256", NULL);
     if (!g->ctx || !g->md) {
         fprintf(stderr, "roadlog: cannot initialise SHA-256\n");
-        exit(3);
+        exit_now(3);
     }
     return g;
 }

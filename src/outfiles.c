@@ -26,14 +26,20 @@ static char *made_dir;
 
 static void discard_at_exit(void) { outfiles_discard(); }
 
-static void on_signal(int sig)
+/* The parts go, as a signal handler may do it (exit_now too). */
+static void abandon_parts(void)
 {
-    int saved = errno; /* a handler leaves errno as it found it */
     for (sig_atomic_t i = 0; i < nparts; i++)
         if (parts[i])
             unlink(parts[i]); /* async-signal-safe */
     if (made_dir)
         rmdir(made_dir);
+}
+
+static void on_signal(int sig)
+{
+    int saved = errno; /* a handler leaves errno as it found it */
+    abandon_parts();
     tmp_unlink_pending(); /* a temporary file between its creation and its unlink */
     errno = saved;
     signal(sig, SIG_DFL);
@@ -47,6 +53,7 @@ void outfiles_guard(void)
         return;
     done = true;
     atexit(discard_at_exit);
+    at_exit_now(abandon_parts);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;

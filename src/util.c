@@ -19,7 +19,7 @@
 static void oom(size_t n)
 {
     fprintf(stderr, "roadlog: out of memory (asked for %zu bytes)\n", n);
-    exit(3);
+    exit_now(3);
 }
 
 void *xmalloc(size_t n)
@@ -132,6 +132,20 @@ void tmp_unlink_pending(void)
     for (int i = 0; i < TMP_SLOTS; i++)
         if (atomic_load(&tmp_used[i]) == 2)
             unlink(tmp_names[i]); /* async-signal-safe */
+}
+
+static void (*_Atomic exit_now_fn)(void);
+
+void at_exit_now(void (*fn)(void)) { atomic_store(&exit_now_fn, fn); }
+
+_Noreturn void exit_now(int status)
+{
+    void (*fn)(void) = atomic_load(&exit_now_fn);
+    if (fn)
+        fn();
+    tmp_unlink_pending();
+    fflush(stdout);
+    _exit(status);
 }
 
 int tmp_fd(const char *dir, const char *prefix)
@@ -294,7 +308,7 @@ void group_by_key(const void *base, size_t n, size_t stride, size_t key_offset, 
 _Noreturn void die(const char *what)
 {
     fprintf(stderr, "roadlog: %s\n", what);
-    exit(3);
+    exit_now(3);
 }
 
 unsigned cpus_available(void)

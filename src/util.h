@@ -60,6 +60,13 @@ int tmp_fd(const char *dir, const char *prefix);
 /* Remove the names tmp_fd is between making and unlinking (for a signal
  * handler: async-signal-safe). */
 void tmp_unlink_pending(void);
+/* Stop the process at once with `status`, from any thread: what roadlog's
+ * own exit handler does (fn, set by at_exit_now: the output parts go) and
+ * the pending temporary files, but not the libraries' atexit handlers,
+ * which free what threads still running may be using (OpenSSL's tables,
+ * say).  For fatal errors where other threads may be running. */
+_Noreturn void exit_now(int status);
+void at_exit_now(void (*fn)(void));
 /* Copy all of `from` (rewound) to `to`; false on a read or write error. */
 /* An id roadlog writes (event_id, run_id: 16 lowercase hex digits) as a
  * 64-bit number; false when s is not one. */

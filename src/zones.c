@@ -91,7 +91,7 @@ zone_set *zones_new(const rl_rules *r)
     zs->gh = GEOS_init_r();
     if (!zs->gh) {
         fprintf(stderr, "roadlog: cannot initialise GEOS\n");
-        exit(3);
+        exit_now(3);
     }
     GEOSContext_setErrorMessageHandler_r(zs->gh, geos_error, zs);
     zs->ids = strtab_new();
@@ -405,7 +405,7 @@ void zones_freeze(zone_set *zs)
         zs->prep[i] = GEOSPrepare_r(h, zs->tested[i]);
         if (!zs->prep[i]) {
             fprintf(stderr, "roadlog: GEOS cannot prepare zone %s: %s\n", z->id, zs->geos_msg);
-            exit(3);
+            exit_now(3);
         }
         /* warm: the first query builds the prepared geometry's point
          * locator (see zones.h) */
@@ -582,7 +582,7 @@ zone_query *zone_query_new(const zone_set *zs)
     q->h = GEOS_init_r();
     if (!q->h) {
         fprintf(stderr, "roadlog: cannot initialise GEOS\n");
-        exit(3);
+        exit_now(3);
     }
     return q;
 }
