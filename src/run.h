@@ -138,6 +138,7 @@ typedef struct rl_run {
     const char *resumed_from;/* --resume DIR */
     char resumed_run_id[17]; /* that run's run_id */
     uint64_t fix_bytes;      /* bytes of fix chunks this run's readers hold (spill_charge) */
+    bool any_driver;         /* some fix it buffered names a driver */
     uint32_t spill_owner;    /* tag of the blocks this run spills (spill_out) */
     struct jt808_session *jt808_session; /* parsers/jt808.c: terminals' state across inputs */
     struct zone_set *zones;  /* --zones: loaded before the inputs, then read-only and shared */
