@@ -26,12 +26,15 @@ static char *made_dir;
 
 static void discard_at_exit(void) { outfiles_discard(); }
 
-/* The parts go, as a signal handler may do it (exit_now too). */
+/* The parts go, as a signal handler may do it (exit_now too, from any
+ * thread): each slot is read once, as another thread may be clearing it. */
 static void abandon_parts(void)
 {
-    for (sig_atomic_t i = 0; i < nparts; i++)
-        if (parts[i])
-            unlink(parts[i]); /* async-signal-safe */
+    for (sig_atomic_t i = 0; i < nparts; i++) {
+        char *p = parts[i];
+        if (p)
+            unlink(p); /* async-signal-safe */
+    }
     if (made_dir)
         rmdir(made_dir);
 }

@@ -2,7 +2,8 @@
  * util.h - allocation that cannot fail silently, and small string helpers.
  *
  * Out of memory is not a recoverable condition for a batch analyser: the
- * x-allocators print a message and exit(3) rather than return NULL.
+ * x-allocators print a message and leave with exit_now(3) rather than
+ * return NULL.
  */
 #ifndef RL_UTIL_H
 #define RL_UTIL_H
@@ -19,7 +20,8 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* A condition the program cannot go on from (a thread that cannot be
- * started): the message on stderr, exit(3) like an allocation failure. */
+ * started): the message on stderr, exit_now(3) like an allocation
+ * failure. */
 _Noreturn void die(const char *what);
 /* CPUs this process may run on (sched_getaffinity), at least 1. */
 unsigned cpus_available(void);

@@ -47,7 +47,8 @@ typedef struct fix_rec {
     uint32_t origin_lo, origin_hi;
 } fix_rec;
 
-/* 32 + 144 x 28 = 4064 bytes: one page with malloc's header */
+/* 32 + 144 x 28 = 4064 bytes: a page with malloc's header when malloc'd
+ * alone; 16 of them to a block when carved (vehicle.c) */
 #define FIX_CHUNK_N 144
 /* A vehicle's first chunk holds 2 fixes and each next one twice as many,
  * up to FIX_CHUNK_N; a chunk started because a fix's time is too far
@@ -120,8 +121,6 @@ rl_vehicle *vtable_at(vtable *t, size_t i); /* in insertion order */
  * of its chunks is given back (by any thread; chunks may move to another
  * table's vehicles); t NULL (a vehicle of no table) mallocs each chunk. */
 size_t vehicle_add_fix(vtable *t, rl_vehicle *v, const rl_fix *f);
-/* Every fix still buffered in t goes. */
-void vtable_drop_fixes(vtable *t);
 /* Append fixes already in time order (read back from a spill). */
 void vehicle_put_sorted(rl_vehicle *v, const rl_fix *f, size_t n);
 /* Append a weighing node (allocated by the caller with malloc; the caller
