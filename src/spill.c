@@ -49,6 +49,13 @@ struct spill {
     pthread_mutex_t lock;        /* everything below */
     int *fds;
     size_t nfiles;
+    /* by owner: its file + 1 (0: none yet) and where its next block goes.
+     * A reader appends every spill to one file, so a long input on a small
+     * budget holds a file a reader, not one a spill (hundreds of spills
+     * would meet the open-files limit, 1024 by default) */
+    uint32_t *owner_file;
+    uint64_t *owner_end;
+    size_t nowners;
     uint64_t written;
     strtab *str;                 /* vehicle labels and drivers */
     u64map keys;                 /* vehicle key -> index in lists */
@@ -81,6 +88,8 @@ void spill_free(spill *sp)
     for (size_t i = 0; i < sp->nfiles; i++)
         close(sp->fds[i]);
     free(sp->fds);
+    free(sp->owner_file);
+    free(sp->owner_end);
     for (size_t i = 0; i < sp->nlists; i++)
         free(sp->lists[i].b);
     free(sp->lists);
@@ -191,17 +200,41 @@ void spill_forget(spill *sp, uint32_t owner)
 
 void spill_out(spill *sp, vtable *vt, const strtab *str, uint64_t *own, uint32_t owner)
 {
-    int fd = new_file(sp);
     pthread_mutex_lock(&sp->lock);
-    uint32_t file = (uint32_t)sp->nfiles;
-    sp->fds = xrealloc(sp->fds, (sp->nfiles + 1) * sizeof *sp->fds);
-    sp->fds[sp->nfiles++] = fd;
+    if (owner >= sp->nowners) {
+        size_t n = owner + 16;
+        sp->owner_file = xrealloc(sp->owner_file, n * sizeof *sp->owner_file);
+        sp->owner_end = xrealloc(sp->owner_end, n * sizeof *sp->owner_end);
+        memset(sp->owner_file + sp->nowners, 0, (n - sp->nowners) * sizeof *sp->owner_file);
+        memset(sp->owner_end + sp->nowners, 0, (n - sp->nowners) * sizeof *sp->owner_end);
+        sp->nowners = n;
+    }
+    uint32_t file = sp->owner_file[owner];
     pthread_mutex_unlock(&sp->lock);
+    /* the owner's file, made on its first spill (only the owner's thread
+     * writes to it, so the lock is not held while writing) */
+    int fd;
+    uint64_t offset;
+    if (file) {
+        file--;
+        pthread_mutex_lock(&sp->lock);
+        fd = sp->fds[file];
+        offset = sp->owner_end[owner];
+        pthread_mutex_unlock(&sp->lock);
+    } else {
+        fd = new_file(sp);
+        offset = 0;
+        pthread_mutex_lock(&sp->lock);
+        file = (uint32_t)sp->nfiles;
+        sp->fds = xrealloc(sp->fds, (sp->nfiles + 1) * sizeof *sp->fds);
+        sp->fds[sp->nfiles++] = fd;
+        sp->owner_file[owner] = file + 1;
+        pthread_mutex_unlock(&sp->lock);
+    }
 
     rl_fix *buf = xmalloc(BLOCK_MAX_FIXES * sizeof *buf);
     char *cbuf = xmalloc((size_t)LZ4_compressBound((int)(BLOCK_MAX_FIXES * sizeof *buf)));
     uint32_t *dmap = xcalloc((size_t)strtab_count(str) + 1, sizeof *dmap);
-    uint64_t offset = 0;
     for (size_t i = 0, nv = vtable_count(vt); i < nv; i++) {
         rl_vehicle *v = vtable_at(vt, i);
         if (v->dead || !v->nfix)
@@ -245,6 +278,9 @@ void spill_out(spill *sp, vtable *vt, const strtab *str, uint64_t *own, uint32_t
         fixstream_close(&fs);
         v->nspilled += nfix;
     }
+    pthread_mutex_lock(&sp->lock);
+    sp->owner_end[owner] = offset;
+    pthread_mutex_unlock(&sp->lock);
     free(dmap);
     free(cbuf);
     free(buf);

@@ -145,6 +145,17 @@ if python3 -c "import json,sys; sys.exit(0 if json.load(open('$out/run.json'))['
 else
     fail "--memory 1M did not spill"
 fi
+# each reader appends its spills to one temporary file: --memory 1M on four
+# threads spills dozens of times, and still runs within 32 open files (it
+# took a file a spill, so it met the limit: "Too many open files", exit 1)
+out=$WORK/o-fds
+# shellcheck disable=SC2046
+if (ulimit -n 32 && "$ROADLOG" analyze --quiet --threads 4 --memory 1M --by driver --registry "$F/registry.csv" \
+    --zones "$F/zones.geojson" --out "$out" $(inputs plain)); then
+    same "$WORK/ref-plain" "$out" "--threads 4 --memory 1M within 32 open files"
+else
+    fail "--threads 4 --memory 1M within 32 open files: exit status"
+fi
 
 # ---- a large CSV in byte ranges: GBK, CRLF, quoted rows across lines ----
 B=$WORK/big.csv
