@@ -49,12 +49,11 @@ struct spill {
     pthread_mutex_t lock;        /* everything below */
     int *fds;
     size_t nfiles;
-    /* by owner: its file + 1 (0: none yet) and where its next block goes.
-     * A reader appends every spill to one file, so a long input on a small
-     * budget holds a file a reader, not one a spill (hundreds of spills
-     * would meet the open-files limit, 1024 by default) */
+    /* by owner: its file + 1 (0: none yet).  A reader appends every spill
+     * to one file, so a long input on a small budget holds a file a
+     * reader, not one a spill (hundreds of spills would meet the
+     * open-files limit, 1024 by default) */
     uint32_t *owner_file;
-    uint64_t *owner_end;
     size_t nowners;
     uint64_t written;
     strtab *str;                 /* vehicle labels and drivers */
@@ -89,7 +88,6 @@ void spill_free(spill *sp)
         close(sp->fds[i]);
     free(sp->fds);
     free(sp->owner_file);
-    free(sp->owner_end);
     for (size_t i = 0; i < sp->nlists; i++)
         free(sp->lists[i].b);
     free(sp->lists);
@@ -200,37 +198,33 @@ void spill_forget(spill *sp, uint32_t owner)
 
 void spill_out(spill *sp, vtable *vt, const strtab *str, uint64_t *own, uint32_t owner)
 {
+    /* the owner's file, made on its first spill; only the owner's thread
+     * writes to it, so the lock is not held while writing, and its next
+     * block goes where the last one ended */
     pthread_mutex_lock(&sp->lock);
     if (owner >= sp->nowners) {
         size_t n = owner + 16;
         sp->owner_file = xrealloc(sp->owner_file, n * sizeof *sp->owner_file);
-        sp->owner_end = xrealloc(sp->owner_end, n * sizeof *sp->owner_end);
         memset(sp->owner_file + sp->nowners, 0, (n - sp->nowners) * sizeof *sp->owner_file);
-        memset(sp->owner_end + sp->nowners, 0, (n - sp->nowners) * sizeof *sp->owner_end);
         sp->nowners = n;
     }
     uint32_t file = sp->owner_file[owner];
+    int fd = file ? sp->fds[file - 1] : -1;
     pthread_mutex_unlock(&sp->lock);
-    /* the owner's file, made on its first spill (only the owner's thread
-     * writes to it, so the lock is not held while writing) */
-    int fd;
-    uint64_t offset;
-    if (file) {
-        file--;
-        pthread_mutex_lock(&sp->lock);
-        fd = sp->fds[file];
-        offset = sp->owner_end[owner];
-        pthread_mutex_unlock(&sp->lock);
-    } else {
+    if (fd < 0) {
         fd = new_file(sp);
-        offset = 0;
         pthread_mutex_lock(&sp->lock);
-        file = (uint32_t)sp->nfiles;
         sp->fds = xrealloc(sp->fds, (sp->nfiles + 1) * sizeof *sp->fds);
         sp->fds[sp->nfiles++] = fd;
-        sp->owner_file[owner] = file + 1;
+        file = (uint32_t)sp->nfiles;
+        sp->owner_file[owner] = file;
         pthread_mutex_unlock(&sp->lock);
     }
+    file--;
+    off_t end = lseek(fd, 0, SEEK_END);
+    if (end < 0)
+        no_space(sp, errno);
+    uint64_t offset = (uint64_t)end;
 
     rl_fix *buf = xmalloc(BLOCK_MAX_FIXES * sizeof *buf);
     char *cbuf = xmalloc((size_t)LZ4_compressBound((int)(BLOCK_MAX_FIXES * sizeof *buf)));
@@ -278,9 +272,6 @@ void spill_out(spill *sp, vtable *vt, const strtab *str, uint64_t *own, uint32_t
         fixstream_close(&fs);
         v->nspilled += nfix;
     }
-    pthread_mutex_lock(&sp->lock);
-    sp->owner_end[owner] = offset;
-    pthread_mutex_unlock(&sp->lock);
     free(dmap);
     free(cbuf);
     free(buf);
