@@ -14,6 +14,9 @@
 #include "run.h"
 
 void analyze_sink(rl_run *run, rl_sink *sink);
+/* The positions the sink holds back go to their vehicles: after the
+ * last input is read, before the vehicle table is read. */
+void analyze_flush(rl_run *run);
 /* How ingest_all makes a run for each reading task and puts it back. */
 struct ingest_reader;
 const struct ingest_reader *analyze_reader(void);

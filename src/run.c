@@ -64,6 +64,7 @@ void run_free(rl_run *run)
     free(run->vstats);
     free(run->order);
     free(run->vcache);
+    free(run->posq);
     weigh_store_close(run->weigh, run->vt);
     fatigue_segs_free(&run->segs);
     jt808_session_free(run->jt808_session);

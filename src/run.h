@@ -128,6 +128,7 @@ typedef struct rl_run {
     /* Pieces of state, each with its owner: the module that makes,
      * fills and frees it. */
     struct vcache *vcache;   /* analyze.c: plate -> vehicle, in front of the table */
+    struct posq *posq;       /* analyze.c: positions waiting for their vehicle (analyze_flush) */
     weigh_store *weigh;      /* detect_weigh.c: weighings waiting for their vehicle */
     fatigue_segs segs;       /* detect_fatigue.c: driving segments for the per-driver pass */
     ts_store *samples;       /* tracksample.c: track samples and evidence for the documents */

@@ -30,6 +30,15 @@ void *xmalloc(size_t n)
     return p;
 }
 
+void *xaligned_alloc(size_t align, size_t n)
+{
+    n = (n + align - 1) / align * align;
+    void *p = aligned_alloc(align, n ? n : align);
+    if (!p)
+        oom(n);
+    return p;
+}
+
 void *xcalloc(size_t n, size_t m)
 {
     void *p = calloc(n ? n : 1, m ? m : 1);

@@ -17,6 +17,7 @@
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t m);
 void *xrealloc(void *p, size_t n);
+void *xaligned_alloc(size_t align, size_t n); /* align: a power of two; n rounded up to it */
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* A condition the program cannot go on from (a thread that cannot be

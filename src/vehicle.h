@@ -80,24 +80,27 @@ typedef struct weigh_node {
 } weigh_node;
 
 typedef struct rl_vehicle {
-    uint32_t plate;       /* strtab id of the normalised plate (0 when keyed by phone) */
-    uint32_t phone;       /* strtab id of the terminal phone, when known */
+    /* what each row reads and writes comes first, together (41 bytes:
+     * two cache lines at most, which analyze.c fetches ahead) */
+    fix_chunk *tail;
+    /* the tail chunk's base, n and cap, kept here too: a row then reads
+     * only this struct, and its fix is a store into the chunk (reading
+     * the chunk's header was a cache miss on most rows of a large fleet) */
+    int64_t tail_base;
+    uint32_t tail_n, tail_cap;
+    uint64_t nfix;           /* fixes in the chunks */
+    int64_t tmax;            /* the latest fix's time (INT64_MIN: none) */
+    bool alarm_word;      /* some position carried a JT/T 808 alarm word (RULES.md §8 terminal_silent) */
     uint8_t color;        /* RL_COLOR_* */
     bool by_phone;        /* keyed by terminal phone: no plate known yet */
     bool dead;            /* merged into another vehicle */
     bool selected;        /* passes --plate / --company */
-    bool alarm_word;      /* some position carried a JT/T 808 alarm word (RULES.md §8 terminal_silent) */
+    uint32_t plate;       /* strtab id of the normalised plate (0 when keyed by phone) */
+    uint32_t phone;       /* strtab id of the terminal phone, when known */
     vehicle_class cls;
     const struct reg_entry *reg; /* registry row, NULL when not registered */
-    fix_chunk *head, *tail;
-    /* the tail chunk's n, cap and base, kept here too: a row then reads
-     * only this struct, and its fix is a store into the chunk (reading
-     * the chunk's header was a cache miss on most rows of a large fleet) */
-    uint32_t tail_n, tail_cap;
-    int64_t tail_base;
-    uint64_t nfix;           /* fixes in the chunks */
+    fix_chunk *head;
     uint64_t nspilled;       /* fixes in temporary files (spill.c), read back before the pass */
-    int64_t tmax;            /* the latest fix's time (INT64_MIN: none) */
     uint32_t carry;          /* its record in the carry resumed from + 1, 0: none */
     weigh_node *whead, *wtail;     /* weighbridge records (detect_weigh.c) */
     uint32_t nweigh;
