@@ -128,21 +128,12 @@ int64_t cr_i64(crd *r) { return (int64_t)cr_u64(r); }
 uint64_t cr_uvar(crd *r)
 {
     uint64_t v = 0;
-    for (unsigned shift = 0; shift < 64; shift += 7) {
-        uint8_t c = cr_u8(r);
-        v |= (uint64_t)(c & 0x7f) << shift;
-        if (!(c & 0x80) || r->bad)
-            return v;
-    }
-    r->bad = true;
+    if (r->bad || !uvar_get(r->p, r->n, &r->at, &v))
+        r->bad = true;
     return v;
 }
 
-int64_t cr_svar(crd *r)
-{
-    uint64_t u = cr_uvar(r);
-    return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
-}
+int64_t cr_svar(crd *r) { return unzigzag(cr_uvar(r)); }
 
 void cr_bytes(crd *r, void *out, size_t n)
 {

@@ -22,6 +22,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "varint.h"
+
 /* ---- bytes ---- */
 
 typedef struct cbuf {
@@ -38,19 +40,8 @@ void cb_str(cbuf *b, const char *s); /* length-prefixed; NULL as "" */
 /* Variable-length integers: 7 bits a byte; signed ones zigzagged. */
 void cb_uvar(cbuf *b, uint64_t v);
 void cb_svar(cbuf *b, int64_t v);
-/* The same into x (room for 10 bytes), for a record gathered before one
- * cb_bytes; returns the bytes written. */
-static inline size_t uvar_put(unsigned char *x, uint64_t v)
-{
-    size_t n = 0;
-    while (v >= 0x80) {
-        x[n++] = (unsigned char)(v | 0x80);
-        v >>= 7;
-    }
-    x[n++] = (unsigned char)v;
-    return n;
-}
-static inline uint64_t zigzag(int64_t v) { return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63); }
+/* (uvar_put and zigzag of varint.h write a record gathered before one
+ * cb_bytes.) */
 void cb_free(cbuf *b);
 
 typedef struct crd {
