@@ -139,11 +139,40 @@ static void test_finish_lets_the_last_through(void **st)
     h_free(&h);
 }
 
+/* Enough plates that many share a pair of cache slots and some pairs
+ * have three (the oldest goes): each row still reaches its own plate. */
+static void test_plates_sharing_slots(void **st)
+{
+    (void)st;
+    enum { N = 5000, ROUNDS = 3 };
+    static char names[N][24];
+    harness h;
+    h_init(&h);
+    int64_t t0 = T("2026-11-02 08:00:00");
+    for (int i = 0; i < N; i++)
+        snprintf(names[i], sizeof names[i], "粤B%05d", i);
+    for (int r = 0; r < ROUNDS; r++)
+        for (int i = 0; i < N; i++) {
+            /* the plates in a different order each round */
+            int k = r == 1 ? N - 1 - i : (i * 7919 + r) % N;
+            h_fix(&h, names[k], t0 + 30 * r, 22.5, 113.9, 40, NULL);
+        }
+    analyze_flush(&h.run);
+    assert_int_equal(vtable_count(h.run.vt), N);
+    for (int i = 0; i < N; i++) {
+        rl_vehicle *v = vtable_find(h.run.vt, strtab_intern(h.run.str, names[i], strlen(names[i])), 2, false);
+        assert_non_null(v);
+        assert_int_equal(v->nfix, ROUNDS);
+    }
+    h_free(&h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_batching_changes_nothing),
         cmocka_unit_test(test_finish_lets_the_last_through),
+        cmocka_unit_test(test_plates_sharing_slots),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
