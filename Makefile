@@ -119,4 +119,4 @@ demo: deps
 	@sh fixtures/demo.sh $(BUILD)/roadlog $(BUILD)/fixtures
 
 clean:
-	rm -rf build build-asan build-tsan build-fuzz roadlog roadlog-out
+	rm -rf build build-asan build-tsan build-fuzz roadlog roadlog-out demo-out

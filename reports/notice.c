@@ -49,8 +49,9 @@ void report_unregistered_text(const report_unreg *u, bool zh, char *out, size_t 
         k = snprintf(out, cap, "%s%" PRIu64 " 辆车不在车辆登记表中，已按“其他”类（限速 %d km/h）检查",
                      u->have_registry ? "" : "未提供车辆登记表（--registry）：", u->n, u->other_kmh);
     else
-        k = snprintf(out, cap, "%s%" PRIu64 " vehicles not in the registry were checked as class 'other' (%d km/h)",
-                     u->have_registry ? "" : "No registry (--registry) was given: ", u->n, u->other_kmh);
+        k = snprintf(out, cap, "%s%" PRIu64 " %s not in the registry %s checked as class 'other' (%d km/h)",
+                     u->have_registry ? "" : "No registry (--registry) was given: ", u->n,
+                     u->n == 1 ? "vehicle" : "vehicles", u->n == 1 ? "was" : "were", u->other_kmh);
     if (k < 0 || (size_t)k >= cap || !u->yellow || u->large_kmh >= u->other_kmh)
         return;
     if (zh)
@@ -60,9 +61,10 @@ void report_unregistered_text(const report_unreg *u, bool zh, char *out, size_t 
                  u->yellow, u->large_kmh);
     else
         snprintf(out + k, cap - (size_t)k,
-                 "; %" PRIu64 " of them have yellow plates (large vehicles), whose class limits are %d km/h "
+                 "; %" PRIu64 " of them %s, whose class limits are %d km/h "
                  "or lower: their speeding may be missed (give --registry with their class)",
-                 u->yellow, u->large_kmh);
+                 u->yellow, u->yellow == 1 ? "has a yellow plate (a large vehicle)" : "have yellow plates (large vehicles)",
+                 u->large_kmh);
 }
 
 void report_unregistered_banner(FILE *f, const report_unreg *u, bool zh)

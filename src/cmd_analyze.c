@@ -136,10 +136,11 @@ static void print_summary(const rl_run *run)
     uint64_t by[EV_TYPE_COUNT] = {0};
     for (size_t i = 0; i < run->events.n; i++)
         by[run->events.e[i].type]++;
-    fprintf(stderr, "roadlog: %llu positions, %llu weighings, %llu vehicles (%llu not in the registry), %zu events",
-            (unsigned long long)run->positions, (unsigned long long)run->weighings,
-            (unsigned long long)run->vehicles_analysed,
-            (unsigned long long)run->unregistered, run->events.n);
+    fprintf(stderr, "roadlog: %llu position%s, %llu weighing%s, %llu vehicle%s (%llu not in the registry), %zu event%s",
+            (unsigned long long)run->positions, run->positions == 1 ? "" : "s",
+            (unsigned long long)run->weighings, run->weighings == 1 ? "" : "s",
+            (unsigned long long)run->vehicles_analysed, run->vehicles_analysed == 1 ? "" : "s",
+            (unsigned long long)run->unregistered, run->events.n, run->events.n == 1 ? "" : "s");
     const char *sep = " (";
     for (int t = 0; t < EV_TYPE_COUNT; t++)
         if (by[t]) {
@@ -149,7 +150,9 @@ static void print_summary(const rl_run *run)
     if (*sep == ',')
         fputc(')', stderr);
     fprintf(stderr, "; %llu rejected\n", (unsigned long long)run->rejected);
-    fprintf(stderr, "roadlog: outputs in %s/\n", run->opt.out_dir);
+    size_t len = strlen(run->opt.out_dir);
+    fprintf(stderr, "roadlog: outputs in %s%s\n", run->opt.out_dir,
+            len && run->opt.out_dir[len - 1] == '/' ? "" : "/");
 }
 
 /* Did any input (the registry aside) yield anything to read?  An input

@@ -335,8 +335,8 @@ bool sel_end(const sel_ctx *s, const char *cmd, FILE *msg)
                     labels[nl++] = labels[k];
         }
         ok = false;
-        fprintf(msg, "roadlog %s: --plate %s matches no vehicle of the input data (%zu vehicles)", cmd,
-                s->plates->v[i], nl);
+        fprintf(msg, "roadlog %s: --plate %s matches no vehicle of the input data (%zu vehicle%s)", cmd,
+                s->plates->v[i], nl, nl == 1 ? "" : "s");
         size_t near[5];
         size_t nn = sel_nearest(s->plates->v[i], labels, nl, near, 5);
         if (nn) {
