@@ -95,13 +95,19 @@ static inline bool plate_eq(const char *a, const char *b, size_t n)
     return memcmp(a, b, n) == 0;
 }
 
+/* The run's plate cache, made on first use. */
+static struct vcache *run_vcache(rl_run *run)
+{
+    if (!run->vcache)
+        run->vcache = vcache_for(NULL, 0);
+    return run->vcache;
+}
+
 /* The vehicle of a plate whose hash (plate_hash) is h. */
 static rl_vehicle *vehicle_of_plate(rl_run *run, const char *plate, size_t plate_len, int color, uint64_t h,
                                     uint32_t *vidx)
 {
-    if (!run->vcache)
-        run->vcache = vcache_for(NULL, 0);
-    vcache_ent *e = vcache_pair(run->vcache, h);
+    vcache_ent *e = vcache_pair(run_vcache(run), h);
     for (int k = 0; k < 2; k++)
         if (e[k].len == plate_len && e[k].color == color && plate_eq(e[k].plate, plate, plate_len)) {
             *vidx = e[k].vidx;
@@ -233,8 +239,6 @@ static void on_position(void *ud, const rl_position *p)
     bool alarm = (p->alarm & ACODE_EVENT_BITS) || p->safety;
     if (p->plate && p->plate_len && p->plate_len <= VCACHE_PLATE && p->color >= 0 && p->color <= UINT8_MAX &&
         !alarm) {
-        if (!run->vcache)
-            run->vcache = vcache_for(NULL, 0);
         if (!run->posq) {
             run->posq = xmalloc(sizeof *run->posq);
             run->posq->n = 0;
@@ -246,7 +250,7 @@ static void on_position(void *ud, const rl_position *p)
         e->color = (uint8_t)p->color;
         e->alarm_word = (p->have & RL_HAVE_ALARM) != 0;
         memcpy(e->plate, p->plate, p->plate_len);
-        __builtin_prefetch(vcache_pair(run->vcache, e->h));
+        __builtin_prefetch(vcache_pair(run_vcache(run), e->h));
         if (run->posq->n == POSQ_N)
             analyze_flush(run);
         return;

@@ -14,8 +14,8 @@
 #include "run.h"
 
 void analyze_sink(rl_run *run, rl_sink *sink);
-/* The positions the sink holds back go to their vehicles: after the
- * last input is read, before the vehicle table is read. */
+/* The positions the sink holds back go to their vehicles, before the
+ * vehicle table is read (analyze_finish begins with it). */
 void analyze_flush(rl_run *run);
 /* How ingest_all makes a run for each reading task and puts it back. */
 struct ingest_reader;

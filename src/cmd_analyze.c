@@ -286,7 +286,6 @@ int cmd_analyze(int argc, char **argv)
     double t_read = run_clock();
     if (!(status && run.opt.strict) && !ingest_all(&run, &sink, analyze_reader(), expanded, ninputs))
         status = EXIT_INPUT;
-    analyze_flush(&run);
     t_read = run_clock() - t_read;
     rlrec_paths_free(expanded);
     run_progress_done(&run);

@@ -7,8 +7,8 @@
  * of the two, the driver an id of the spill's strings), then compressed
  * with LZ4 (Debian liblz4).  What a block holds is known from the index
  * (file, offset, sizes, count), so reading one back is one pread.
- * Consecutive fixes of a vehicle differ little, so a fix is a few bytes
- * where the 32-byte record was 32: the 50 M-row run with --memory 1G
+ * Consecutive fixes of a vehicle differ little, so a fix takes a few
+ * bytes instead of 32: the 50 M-row run with --memory 1G
  * spills 381-438 MB where LZ4 alone on the records left 761-768 MB, and
  * LZ4 (7 % of that run's CPU) has far less to do.  LZ4 rather than zstd: a
  * spill is written once and read once, on the critical path of both
